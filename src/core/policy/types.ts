@@ -1,0 +1,75 @@
+import type { EffectKind, Tier, Zone } from '../types.ts';
+
+/**
+ * A rule matches one effect. Every field present must match; list fields match when any entry
+ * matches, except `tags`, which needs all of its entries. An empty match matches every effect.
+ */
+export interface RuleMatch {
+  kind?: EffectKind[];
+  /** All of these tags must be on the effect. */
+  tags?: string[];
+  /** At least one of these tags must be on the effect. */
+  anyTags?: string[];
+  /** None of these tags may be on the effect. */
+  notTags?: string[];
+  zone?: Zone[];
+  /** Globs over the resolved absolute path (`**`, `*`, `?`; `~/` means the home directory). */
+  path?: string[];
+  /** exec: program basenames, globs allowed (`mkfs*`). */
+  program?: string[];
+  /** exec: a regular expression tested against the argv joined by single spaces. */
+  args?: string;
+  /** net: host globs (`*.amazonaws.com`). */
+  host?: string[];
+  /** net: methods, upper case. */
+  method?: string[];
+  credentialed?: boolean;
+  /** mcp: server globs. */
+  server?: string[];
+  /** mcp: tool-name globs. */
+  tool?: string[];
+  verb?: ('read' | 'write' | 'delete' | 'unknown')[];
+}
+
+export interface Rule {
+  /** Stable id, named in every decision this rule makes. */
+  id: string;
+  tier: Tier;
+  /** Told to the agent (tier 4) or the human (tier 3). Say what to do instead. */
+  reason: string;
+  match: RuleMatch;
+}
+
+export interface Budgets {
+  filesTouched: number;
+  linesChanged: number;
+  externalCalls: number;
+  toolCalls: number;
+  subagents: number;
+}
+
+export interface DenialLimits {
+  /** Consecutive denials that escalate the session. */
+  escalateAfter: number;
+  /** Total denials that terminate the session. */
+  terminateAfter: number;
+}
+
+export interface Policy {
+  version: 1;
+  rules: Rule[];
+  /** Rule ids from the default set that this project switches off. */
+  disabled: string[];
+  budgets: Budgets;
+  denials: DenialLimits;
+  /** Tier for a tool nobody has described. */
+  unknownToolTier: Tier;
+  /** Emit an explicit `allow` for tier 1 instead of staying silent. */
+  explicitAllow: boolean;
+  /** Branches treated as protected, besides the default branch names. */
+  protectedBranches: string[];
+  /** Extra hosts counted as internal (no external-call budget, tier 1 reads). */
+  internalHosts: string[];
+  /** Hosts package managers may reach without being counted as exfiltration. */
+  registries: string[];
+}
