@@ -10,7 +10,10 @@ export interface Transition<R = unknown> {
    * for a session never seen) and how many of `files` are new to the session, return the next
    * state and the event to append. `result` is handed back to the caller untouched.
    */
-  apply(state: SessionState | undefined, newFiles: number): { state: SessionState; event: LedgerEvent; result: R };
+  apply(
+    state: SessionState | undefined,
+    newFiles: number,
+  ): { state: SessionState; event: LedgerEvent; result: R };
 }
 
 export interface SessionSummary {

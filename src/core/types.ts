@@ -90,6 +90,8 @@ export interface JudgeContext {
   readScript?: (absPath: string) => string | undefined;
   /** Parses shell source; injected so the core stays free of native modules. */
   parseShell: ShellParser;
+  /** Branch names (globs) treated as protected besides the built-in defaults. */
+  protectedBranches: readonly string[];
 }
 
 /** A minimal, parser-neutral shell syntax tree. Produced by an adapter (tree-sitter). */

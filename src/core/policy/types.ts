@@ -62,14 +62,8 @@ export interface Policy {
   disabled: string[];
   budgets: Budgets;
   denials: DenialLimits;
-  /** Tier for a tool nobody has described. */
-  unknownToolTier: Tier;
   /** Emit an explicit `allow` for tier 1 instead of staying silent. */
   explicitAllow: boolean;
   /** Branches treated as protected, besides the default branch names. */
   protectedBranches: string[];
-  /** Extra hosts counted as internal (no external-call budget, tier 1 reads). */
-  internalHosts: string[];
-  /** Hosts package managers may reach without being counted as exfiltration. */
-  registries: string[];
 }

@@ -1,0 +1,46 @@
+// Bundle the CLI into dist/ (one entry, lazily loaded chunks: the hook path never loads yaml or zod
+// unless the policy changed) and regenerate the policy JSON Schema.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const external = ['better-sqlite3', 'tree-sitter', 'tree-sitter-bash'];
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+await build({
+  entryPoints: { cli: join(root, 'src/cli/run.ts') },
+  outdir: join(root, 'dist'),
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external,
+  sourcemap: 'linked',
+  chunkNames: 'chunks/[name]-[hash]',
+  // yaml is CommonJS: give its require() calls something to call inside our ESM chunks.
+  banner: {
+    js: "import { createRequire as __agentSreCreateRequire } from 'node:module'; const require = __agentSreCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+
+// The JSON Schema for editors comes from the same zod schema that validates the file.
+const tmp = join(root, 'node_modules', '.cache', 'agent-sre-build');
+mkdirSync(tmp, { recursive: true });
+await build({
+  entryPoints: [join(root, 'scripts/schema-entry.ts')],
+  outfile: join(tmp, 'schema.mjs'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  logLevel: 'warning',
+});
+const { policyJsonSchema } = await import(pathToFileURL(join(tmp, 'schema.mjs')).href);
+mkdirSync(join(root, 'schema'), { recursive: true });
+writeFileSync(
+  join(root, 'schema', 'agent-sre.schema.json'),
+  `${JSON.stringify(policyJsonSchema(), null, 2)}\n`,
+);

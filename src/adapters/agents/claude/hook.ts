@@ -1,0 +1,137 @@
+// Claude Code's hook protocol: the only file that knows its field names and answer shapes.
+import type { Decision } from '../../../core/types.ts';
+
+export const MAX_HOOK_INPUT = 8 * 1024 * 1024;
+
+export class HookInputError extends Error {
+  override name = 'HookInputError';
+}
+
+export interface HookEvent {
+  event: string;
+  sessionId: string;
+  cwd: string;
+  transcriptPath: string | null;
+  agentId: string | null;
+  tool: string | null;
+  input: unknown;
+  toolUseId: string | null;
+  response: unknown;
+  raw: Record<string, unknown>;
+}
+
+const str = (o: Record<string, unknown>, k: string): string | null =>
+  typeof o[k] === 'string' ? (o[k] as string) : null;
+
+/** Validate by hand: zod would cost more start-up time than the whole decision on this path. */
+export function parseClaudeInput(text: string): HookEvent {
+  if (text.length > MAX_HOOK_INPUT)
+    throw new HookInputError(`hook input is ${text.length} bytes, over the ${MAX_HOOK_INPUT}-byte limit`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new HookInputError(`hook input is not JSON: ${(err as Error).message}`);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new HookInputError('hook input is not a JSON object');
+  const o = raw as Record<string, unknown>;
+  const event = str(o, 'hook_event_name');
+  if (!event) throw new HookInputError('hook input has no hook_event_name');
+  const sessionId = str(o, 'session_id');
+  if (!sessionId) throw new HookInputError('hook input has no session_id');
+  const cwd = str(o, 'cwd') ?? '';
+  const tool = str(o, 'tool_name');
+  const toolEvents = [
+    'PreToolUse',
+    'PostToolUse',
+    'PostToolUseFailure',
+    'PermissionRequest',
+    'PermissionDenied',
+  ];
+  if (toolEvents.includes(event)) {
+    if (!tool) throw new HookInputError(`${event} input has no tool_name`);
+    if (!('tool_input' in o)) throw new HookInputError(`${event} input has no tool_input`);
+    if (!cwd.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(cwd))
+      throw new HookInputError(`${event} input has no absolute cwd`);
+  }
+  return {
+    event,
+    sessionId,
+    cwd,
+    transcriptPath: str(o, 'transcript_path'),
+    agentId: str(o, 'agent_id'),
+    tool,
+    input: o.tool_input,
+    toolUseId: str(o, 'tool_use_id'),
+    response: o.tool_response,
+    raw: o,
+  };
+}
+
+export interface HookAnswer {
+  stdout: string;
+  stderr: string;
+  exitCode: 0 | 2;
+}
+
+const SILENT: HookAnswer = { stdout: '', stderr: '', exitCode: 0 };
+
+export function answerPreToolUse(
+  decision: Decision,
+  opts: { explicitAllow: boolean; stopReason?: string },
+): HookAnswer {
+  const out: Record<string, unknown> = {};
+  if (decision.verdict !== 'allow' || (opts.explicitAllow && decision.tier === 1)) {
+    out.hookSpecificOutput = {
+      hookEventName: 'PreToolUse',
+      permissionDecision: decision.verdict,
+      permissionDecisionReason: `agent-sre (tier ${decision.tier}, ${decision.rule}): ${decision.reason}`,
+    };
+  }
+  if (opts.stopReason) {
+    out.continue = false;
+    out.stopReason = opts.stopReason;
+  }
+  if (Object.keys(out).length === 0) return SILENT;
+  return { stdout: JSON.stringify(out), stderr: '', exitCode: 0 };
+}
+
+/**
+ * Fail closed. A PreToolUse we could not judge is denied in JSON; any other event we could not
+ * even read gets exit 2 with the reason on stderr, which blocks wherever Claude Code can block.
+ * Never exit 1: Claude Code treats it as "go ahead".
+ */
+export function answerFailure(event: string | null, message: string): HookAnswer {
+  const reason = `agent-sre could not judge this call, so it is refused: ${message}`;
+  if (event === 'PreToolUse') {
+    return {
+      stdout: JSON.stringify({
+        hookSpecificOutput: {
+          hookEventName: 'PreToolUse',
+          permissionDecision: 'deny',
+          permissionDecisionReason: reason,
+        },
+      }),
+      stderr: '',
+      exitCode: 0,
+    };
+  }
+  if (event === 'PostToolUse' || event === 'PostToolUseFailure') {
+    return { stdout: JSON.stringify({ decision: 'block', reason }), stderr: '', exitCode: 0 };
+  }
+  if (event === 'SessionStart' || event === 'SessionEnd' || event === 'Notification') {
+    return { stdout: '', stderr: reason, exitCode: 0 };
+  }
+  return { stdout: '', stderr: reason, exitCode: 2 };
+}
+
+export function answerSilently(): HookAnswer {
+  return SILENT;
+}
+
+/** Peek at the event name of input we failed to parse, to answer in the right shape. */
+export function sniffEvent(text: string): string | null {
+  const m = /"hook_event_name"\s*:\s*"([A-Za-z]+)"/.exec(text.slice(0, 64 * 1024));
+  return m ? m[1]! : null;
+}

@@ -1,0 +1,59 @@
+// The one place that knows tree-sitter. It turns a bash parse tree into our own ShellNode tree so the
+// core stays free of native modules. Loaded lazily: only calls that carry shell text pay its start-up.
+import { createRequire } from 'node:module';
+import type { ShellNode, ShellParser } from '../../core/types.ts';
+
+const requireNative = createRequire(import.meta.url);
+
+/** Deeper trees than this are refused: the core turns the error into an opaque effect. */
+export const MAX_TREE_DEPTH = 256;
+
+interface TsCursor {
+  nodeType: string;
+  nodeText: string;
+  nodeIsNamed: boolean;
+  currentFieldName: string | null | undefined;
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  gotoParent(): boolean;
+}
+interface TsTree {
+  walk(): TsCursor;
+}
+interface TsParser {
+  setLanguage(lang: unknown): void;
+  parse(src: string): TsTree;
+}
+
+let parser: TsParser | undefined;
+
+function getParser(): TsParser {
+  if (parser) return parser;
+  const Parser = requireNative('tree-sitter') as new () => TsParser;
+  const bash = requireNative('tree-sitter-bash') as unknown;
+  const p = new Parser();
+  p.setLanguage(bash);
+  parser = p;
+  return p;
+}
+
+function convert(c: TsCursor, depth: number): ShellNode {
+  if (depth > MAX_TREE_DEPTH) throw new Error(`shell syntax nested deeper than ${MAX_TREE_DEPTH} levels`);
+  const node: ShellNode = {
+    // Anonymous tokens (`>`, `&&`, `|`) keep their text as the type, which is what tree-sitter does too.
+    type: c.nodeType,
+    text: c.nodeText,
+    children: [],
+  };
+  const field = c.currentFieldName;
+  if (field) node.field = field;
+  if (c.gotoFirstChild()) {
+    do {
+      node.children.push(convert(c, depth + 1));
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+  }
+  return node;
+}
+
+export const parseBash: ShellParser = (source) => convert(getParser().parse(source).walk(), 0);

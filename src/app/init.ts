@@ -1,0 +1,299 @@
+// `agent-sre init`: installs the policy file, the Claude Code hooks and deny rules, and the state dir.
+// Everything that can fail is checked before the first write, so a refused run leaves the project as
+// it was. The CLI prints the returned report; nothing here writes to the console or exits.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  defaultDenyRules,
+  formatVersion,
+  isVersionAtLeast,
+  MIN_CLAUDE_VERSION,
+  mergeClaudeSettings,
+  parseClaudeVersion,
+} from '../adapters/agents/claude/settings.ts';
+
+/** Short enough that a hung hook blocks quickly (the default is 600 s); long enough for a cold start. */
+export const DEFAULT_HOOK_TIMEOUT_SEC = 10;
+
+export interface InitOptions {
+  projectDir: string;
+  hookCommand: string;
+  hookArgs: string[];
+  defaultPolicyYaml: string;
+  /** Raw `claude --version` output; `undefined` when claude was not found or did not answer. */
+  claudeVersion?: string | undefined;
+  now: Date;
+  hookTimeoutSec?: number;
+}
+
+export type FileAction = 'created' | 'updated' | 'unchanged';
+
+export interface FileChange {
+  /** Absolute path. */
+  path: string;
+  action: FileAction;
+  detail: string;
+}
+
+export interface InitReport {
+  projectDir: string;
+  files: FileChange[];
+  /** Copy of `.claude/settings.json` as it was before this run changed it. */
+  backupPath: string | undefined;
+  warnings: string[];
+  claudeVersion: [number, number, number] | undefined;
+}
+
+export class InitError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InitError';
+  }
+}
+
+const UPGRADE_HINT =
+  'Upgrade with `claude update` (or `npm install -g @anthropic-ai/claude-code@latest`), then check ' +
+  'with `claude --version`.';
+
+export function runInit(opts: InitOptions): InitReport {
+  const projectDir = path.resolve(opts.projectDir);
+  requireDirectory(projectDir);
+
+  const policyPath = path.join(projectDir, 'agent-sre.yaml');
+  const claudeDir = path.join(projectDir, '.claude');
+  const settingsPath = path.join(claudeDir, 'settings.json');
+  const stateDir = path.join(projectDir, '.agent-sre');
+  const gitignorePath = path.join(projectDir, '.gitignore');
+
+  // Plan: read and validate everything first.
+  const settingsFile = readSettings(settingsPath);
+  let merged: ReturnType<typeof mergeClaudeSettings>;
+  try {
+    merged = mergeClaudeSettings(settingsFile?.value, {
+      command: opts.hookCommand,
+      args: opts.hookArgs,
+      timeoutSec: opts.hookTimeoutSec ?? DEFAULT_HOOK_TIMEOUT_SEC,
+      denyRules: defaultDenyRules(),
+    });
+  } catch (err) {
+    throw new InitError(`${settingsPath}: ${(err as Error).message}`, { cause: err });
+  }
+  if (fs.existsSync(claudeDir) && !fs.statSync(claudeDir).isDirectory()) {
+    throw new InitError(`${claudeDir} exists but is not a directory; agent-sre needs it for settings.json.`);
+  }
+  if (fs.existsSync(stateDir) && !fs.statSync(stateDir).isDirectory()) {
+    throw new InitError(`${stateDir} exists but is not a directory; agent-sre keeps its ledger there.`);
+  }
+  const gitignore = readOptional(gitignorePath);
+
+  // Apply.
+  const files: FileChange[] = [];
+  files.push(writePolicy(policyPath, opts.defaultPolicyYaml));
+
+  let backupPath: string | undefined;
+  if (!merged.changed && settingsFile) {
+    files.push({
+      path: settingsPath,
+      action: 'unchanged',
+      detail: 'agent-sre hooks and deny rules already present',
+    });
+  } else {
+    fs.mkdirSync(claudeDir, { recursive: true });
+    if (settingsFile) backupPath = backup(settingsFile.realPath, settingsFile.raw, opts.now);
+    writeAtomic(settingsFile?.realPath ?? settingsPath, `${JSON.stringify(merged.settings, null, 2)}\n`);
+    files.push({
+      path: settingsPath,
+      action: settingsFile ? 'updated' : 'created',
+      detail:
+        'hooks PreToolUse, PostToolUse, SessionStart, SessionEnd (onFailure: block) and permissions.deny',
+    });
+  }
+
+  const stateExisted = fs.existsSync(stateDir);
+  fs.mkdirSync(stateDir, { recursive: true });
+  files.push({
+    path: stateDir,
+    action: stateExisted ? 'unchanged' : 'created',
+    detail: 'ledger and session state',
+  });
+
+  files.push(updateGitignore(gitignorePath, gitignore));
+
+  return {
+    projectDir,
+    files,
+    backupPath,
+    warnings: warnings(opts.claudeVersion, merged.settings),
+    claudeVersion: opts.claudeVersion === undefined ? undefined : parseClaudeVersion(opts.claudeVersion),
+  };
+}
+
+function requireDirectory(dir: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dir);
+  } catch (err) {
+    throw new InitError(`Project directory ${dir} does not exist.`, { cause: err });
+  }
+  if (!st.isDirectory()) throw new InitError(`Project path ${dir} is not a directory.`);
+}
+
+function readOptional(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new InitError(`Cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+interface SettingsFile {
+  /** Where to write: a symlinked settings.json (dotfile managers) is updated at its target. */
+  realPath: string;
+  raw: string;
+  value: unknown;
+}
+
+function readSettings(file: string): SettingsFile | undefined {
+  const raw = readOptional(file);
+  if (raw === undefined) return undefined;
+  const text = raw.replace(/^\uFEFF/, '');
+  // An empty file holds nothing to lose; treat it like a missing one (it is still backed up).
+  if (text.trim() === '') return { realPath: fs.realpathSync(file), raw, value: {} };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    // Claude Code skips a settings file it cannot parse, hooks included, so this must be fixed by hand;
+    // rewriting it would throw away whatever the user meant.
+    throw new InitError(
+      `${file}${locate(text, (err as Error).message)} is not valid JSON (${(err as Error).message}). ` +
+        'agent-sre left it untouched; fix it and run init again. Note that Claude Code ignores every ' +
+        'setting in this file, hooks included, until it parses.',
+      { cause: err },
+    );
+  }
+  return { realPath: fs.realpathSync(file), raw, value };
+}
+
+/** `:line:column` from V8's "at position N" (or "(line L column C)" on newer Node), else ''. */
+function locate(text: string, message: string): string {
+  const lc = /line (\d+) column (\d+)/.exec(message);
+  if (lc) return `:${lc[1]}:${lc[2]}`;
+  const pos = /at position (\d+)/.exec(message);
+  if (!pos) return '';
+  const before = text.slice(0, Number(pos[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `:${line}:${column}`;
+}
+
+function writePolicy(file: string, content: string): FileChange {
+  try {
+    // 'wx' so a policy written between our check and our write is never overwritten.
+    fs.writeFileSync(file, content, { flag: 'wx' });
+    return { path: file, action: 'created', detail: 'default policy' };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return { path: file, action: 'unchanged', detail: 'existing policy kept' };
+  }
+}
+
+function backup(file: string, raw: string, now: Date): string {
+  const stamp = now.toISOString().replace(/:/g, '');
+  for (let n = 0; ; n++) {
+    const candidate = `${file}.bak-${stamp}${n === 0 ? '' : `-${n}`}`;
+    try {
+      fs.writeFileSync(candidate, raw, { flag: 'wx' });
+      return candidate;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+/**
+ * Temp file in the same directory + rename: Claude Code watches settings files, and a half-written
+ * one would fail to parse and silently drop every hook in it.
+ */
+function writeAtomic(file: string, content: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${Date.now()}`);
+  let mode: number | undefined;
+  try {
+    mode = fs.statSync(file).mode & 0o777;
+  } catch {
+    mode = undefined;
+  }
+  try {
+    const fd = fs.openSync(tmp, 'wx', mode ?? 0o644);
+    try {
+      fs.writeFileSync(fd, content);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+const IGNORE_ENTRY = '.agent-sre/';
+
+function updateGitignore(file: string, content: string | undefined): FileChange {
+  if (content !== undefined && isIgnored(content)) {
+    return { path: file, action: 'unchanged', detail: `${IGNORE_ENTRY} already ignored` };
+  }
+  const eol = content?.includes('\r\n') ? '\r\n' : '\n';
+  const prefix = content === undefined || content === '' || content.endsWith('\n') ? '' : eol;
+  fs.appendFileSync(file, `${prefix}${IGNORE_ENTRY}${eol}`);
+  return {
+    path: file,
+    action: content === undefined ? 'created' : 'updated',
+    detail: `${IGNORE_ENTRY} added (ledger and session state stay out of git)`,
+  };
+}
+
+/** Textual check, last match wins as in git; a later `!.agent-sre...` line un-ignores it. */
+function isIgnored(content: string): boolean {
+  const patterns = new Set(['.agent-sre', '.agent-sre/', '/.agent-sre', '/.agent-sre/']);
+  let ignored = false;
+  for (const rawLine of content.split(/\r?\n/)) {
+    const line = rawLine.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    if (line.startsWith('!')) {
+      if (line.slice(1).replace(/^\//, '').startsWith('.agent-sre')) ignored = false;
+    } else if (patterns.has(line)) {
+      ignored = true;
+    }
+  }
+  return ignored;
+}
+
+function warnings(versionText: string | undefined, settings: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const min = formatVersion(MIN_CLAUDE_VERSION);
+  const failOpen =
+    'Claude Code ignores `onFailure: "block"` before ' +
+    `${min}, so if the agent-sre hook crashes, times out or cannot start, the tool call runs anyway ` +
+    '(the hook fails open). The permissions.deny rules still apply.';
+  const version = versionText === undefined ? undefined : parseClaudeVersion(versionText);
+  if (versionText === undefined) {
+    out.push(`Could not find Claude Code (\`claude --version\` gave no answer). ${failOpen} ${UPGRADE_HINT}`);
+  } else if (version === undefined) {
+    out.push(
+      `Could not read a version from \`claude --version\` output ${JSON.stringify(versionText.trim())}. ` +
+        `${failOpen} ${UPGRADE_HINT}`,
+    );
+  } else if (!isVersionAtLeast(version, MIN_CLAUDE_VERSION)) {
+    out.push(`Claude Code ${formatVersion(version)} is older than ${min}. ${failOpen} ${UPGRADE_HINT}`);
+  }
+  if (settings.disableAllHooks === true) {
+    out.push(
+      '.claude/settings.json sets "disableAllHooks": true, so no hook runs, agent-sre included. ' +
+        'Remove it to turn the guard on; only the permissions.deny rules apply meanwhile.',
+    );
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+// Shadow mode: a recorded session runs through the same pipeline as the live hook, against an
+// in-memory ledger. Nothing is written, nothing runs.
+import { createMemoryStore } from '../adapters/store/memory.ts';
+import { parseReplayLines, type ReplayItem } from '../adapters/transcripts/claude.ts';
+import { effectsOf } from '../core/effects/tools.ts';
+import type { SessionState } from '../core/session/types.ts';
+import type { Decision } from '../core/types.ts';
+import { createJudgeContext, type Environment } from './context.ts';
+import type { LoadedPolicy } from './policy.ts';
+import { postToolUseTransition, preToolUseTransition } from './transitions.ts';
+
+export interface ReplayRow {
+  item: ReplayItem;
+  decision: Decision;
+  session: SessionState;
+}
+
+export interface ReplayResult {
+  rows: ReplayRow[];
+  skipped: number;
+  format: string;
+}
+
+/** Guess the recorded user's home from a cwd like /home/dev/x or /Users/dev/x. */
+export function homeFromCwd(cwd: string): string | undefined {
+  return /^(\/home\/[^/]+|\/Users\/[^/]+|\/root)(\/|$)/.exec(cwd)?.[1];
+}
+
+export async function replayLines(
+  lines: Iterable<string>,
+  policy: LoadedPolicy,
+  env: Environment,
+  opts: { projectDir?: string; readScript?: (p: string) => string | undefined } = {},
+): Promise<ReplayResult> {
+  const parsed = parseReplayLines(lines);
+  const store = createMemoryStore();
+  const rows: ReplayRow[] = [];
+  let clock = 0;
+  const now = () => clock;
+  for (const item of parsed.items) {
+    clock = item.timestamp ? Date.parse(item.timestamp) || clock + 1 : clock + 1;
+    const projectDir = opts.projectDir ?? (parsed.items[0]?.cwd || item.cwd || '/');
+    const ctx = createJudgeContext(
+      projectDir,
+      env,
+      policy.compiled.policy.protectedBranches,
+      opts.readScript,
+    );
+    const call = { tool: item.tool, input: item.input, cwd: item.cwd || projectDir };
+    const e = {
+      event: 'PreToolUse',
+      sessionId: item.sessionId || 'replay',
+      cwd: call.cwd,
+      agentId: item.agentId,
+      toolUseId: item.toolUseId,
+      input: item.input,
+    };
+    const effects = effectsOf(call, ctx);
+    const { decision, state } = await store.commit(
+      preToolUseTransition(e, call, effects, policy.compiled, clock, now),
+    );
+    let session = state;
+    // In the recording the call ran unless we would have refused it: count what it would have used.
+    if (decision.verdict !== 'deny')
+      session = await store.commit(
+        postToolUseTransition({ ...e, event: 'PostToolUse' }, call, effects, undefined, clock, now),
+      );
+    rows.push({ item, decision, session });
+  }
+  return { rows, skipped: parsed.skipped, format: parsed.format };
+}

@@ -1,0 +1,89 @@
+import { createJudgeContext, processEnvironment } from '../../app/context.ts';
+import { loadProjectPolicy } from '../../app/policy.ts';
+import { judge } from '../../core/judge.ts';
+import { parse } from '../args.ts';
+import { decisionJson, explain } from '../format.ts';
+import { type Io, UsageError } from '../io.ts';
+
+const HELP = `Usage: agent-sre check [options] ['<shell command>']
+
+Explain one decision: the tier, the rule, the effects and why. Nothing runs and nothing is recorded.
+
+Examples:
+  agent-sre check 'git push -f origin main'
+  agent-sre check --tool Write --path .env --content 'TOKEN=x'
+  agent-sre check --tool Read --path ~/.aws/credentials
+  agent-sre check --tool WebFetch --url 'https://example.com/?token=ghp_...'
+  agent-sre check --tool mcp__github__delete_repository --input '{"repo":"x"}'
+
+Options:
+  --tool NAME      Claude Code tool name (default Bash)
+  --path P         file_path for Write/Edit/Read (relative to --cwd)
+  --content TEXT   content for Write (new_string for Edit)
+  --url URL        url for WebFetch
+  --input JSON     the whole tool_input as JSON (overrides the above)
+  --cwd DIR        working directory of the call (default: current directory)
+  --project DIR    project root (default: --cwd)
+  --json           print the decision as JSON
+`;
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    {
+      tool: { type: 'string' },
+      path: { type: 'string' },
+      content: { type: 'string' },
+      url: { type: 'string' },
+      input: { type: 'string' },
+      cwd: { type: 'string' },
+      project: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    HELP,
+  );
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const env = processEnvironment(io.env);
+  const cwd = values.cwd ? resolveDir(values.cwd, io.cwd) : io.cwd;
+  const projectDir = values.project ? resolveDir(values.project, io.cwd) : cwd;
+  const tool = values.tool ?? 'Bash';
+  let input: unknown;
+  if (values.input !== undefined) {
+    try {
+      input = JSON.parse(values.input);
+    } catch (err) {
+      throw new UsageError(`--input is not JSON: ${(err as Error).message}`);
+    }
+  } else if (tool === 'Bash' || tool === 'PowerShell') {
+    if (positionals.length === 0)
+      throw new UsageError(`give the command to check, e.g. agent-sre check 'rm -rf ~'\n\n${HELP}`);
+    input = { command: positionals.join(' ') };
+  } else {
+    const path = values.path ? expandPath(values.path, cwd, env.home) : undefined;
+    input = {
+      ...(path ? { file_path: path } : {}),
+      ...(tool === 'Write' ? { content: values.content ?? '' } : {}),
+      ...(tool === 'Edit' ? { old_string: '', new_string: values.content ?? '' } : {}),
+      ...(values.url ? { url: values.url, prompt: '' } : {}),
+    };
+  }
+  const policy = await loadProjectPolicy(projectDir, env.home, { cache: false });
+  const ctx = createJudgeContext(projectDir, env, policy.compiled.policy.protectedBranches);
+  const decision = judge({ tool, input, cwd }, ctx, policy.compiled);
+  if (values.json)
+    io.stdout(`${JSON.stringify({ tool, input, ...decisionJson(decision), policy: policy.source })}\n`);
+  else io.stdout(`${explain(decision)}\npolicy:  ${policy.source}\n`);
+  return 0;
+}
+
+function resolveDir(p: string, cwd: string): string {
+  return p.startsWith('/') ? p : `${cwd}/${p}`;
+}
+
+function expandPath(p: string, cwd: string, home: string): string {
+  if (p === '~' || p.startsWith('~/')) return home + p.slice(1);
+  return p.startsWith('/') ? p : `${cwd}/${p}`;
+}

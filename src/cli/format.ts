@@ -1,0 +1,27 @@
+// Human-readable rendering shared by check and replay.
+import { describeEffect } from '../core/policy/evaluate.ts';
+import type { Decision } from '../core/types.ts';
+import { TIER_NAMES } from '../core/types.ts';
+
+const MARK: Record<Decision['verdict'], string> = { allow: 'allow', ask: 'ASK  ', deny: 'DENY ' };
+
+export function verdictCell(d: Decision): string {
+  return `${MARK[d.verdict]} t${d.tier}`;
+}
+
+export function explain(d: Decision): string {
+  const lines = [
+    `verdict: ${d.verdict} (tier ${d.tier}: ${TIER_NAMES[d.tier]})`,
+    `rule:    ${d.rule}`,
+    `reason:  ${d.reason}`,
+    'effects:',
+    ...(d.effects.length === 0
+      ? ['  (none)']
+      : d.effects.map((e) => `  - ${describeEffect(e)}${e.tags.length ? `  [${e.tags.join(', ')}]` : ''}`)),
+  ];
+  return lines.join('\n');
+}
+
+export function decisionJson(d: Decision): Record<string, unknown> {
+  return { tier: d.tier, decision: d.verdict, rule: d.rule, reason: d.reason, effects: d.effects };
+}

@@ -1,0 +1,77 @@
+// The bin. Argument routing only; each command loads lazily so the hook pays for nothing else.
+import type { CommandModule, Io } from './io.ts';
+import { UsageError } from './io.ts';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  init: {
+    summary: 'wire agent-sre into this repository (policy, Claude Code hooks, ledger)',
+    load: () => import('./commands/init.ts'),
+  },
+  hook: {
+    summary: 'the hook Claude Code runs: `agent-sre hook claude` (reads hook JSON on stdin)',
+    load: () => import('./commands/hook.ts'),
+  },
+  check: {
+    summary: "explain one decision: `agent-sre check 'git push -f origin main'`",
+    load: () => import('./commands/check.ts'),
+  },
+  replay: {
+    summary: 'shadow mode: run a recorded session through the policy, no side effects',
+    load: () => import('./commands/replay.ts'),
+  },
+  sessions: {
+    summary: 'list sessions in the ledger with denials and budget use',
+    load: () => import('./commands/sessions.ts'),
+  },
+  session: {
+    summary: 'act on one session: `agent-sre session resume ID`',
+    load: () => import('./commands/session.ts'),
+  },
+  doctor: {
+    summary: 'check the wiring, versions and policy; prove the hook is live with a canary',
+    load: () => import('./commands/doctor.ts'),
+  },
+};
+
+export function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return [
+    'agent-sre: the on-call layer for coding agents.',
+    '',
+    'Usage: agent-sre <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run `agent-sre <command> --help` for a command's options. Data commands take --json.",
+    'Quick look: agent-sre replay examples/runaway-session.jsonl',
+  ].join('\n');
+}
+
+export async function main(io: Io): Promise<number> {
+  const [name, ...rest] = io.argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(`${mainHelp()}\n`);
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    const { VERSION } = await import('../version.ts');
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`agent-sre: unknown command "${name}"\n\n${mainHelp()}\n`);
+    return 2;
+  }
+  const mod = await command.load();
+  try {
+    return await mod.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`agent-sre ${name}: ${err.message}\nRun \`agent-sre ${name} --help\` for usage.\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,196 @@
+// The embedded default policy. Kept as YAML text so `agent-sre policy` can print exactly what runs,
+// and so the same text is what users read in docs/policy.md terms. Rule ids are stable: projects
+// refer to them under `disabled:`.
+export const DEFAULT_POLICY_YAML = `# agent-sre default policy (embedded). Rules match effects, not tool names.
+version: 1
+rules:
+  # ---- destructive file-system work -------------------------------------------------------
+  - id: fs.delete-outside-project
+    tier: 4
+    reason: Recursive or forced delete outside the project and temp dirs. Delete only inside the project, or ask the human to run it.
+    match: { kind: [delete], zone: [home, system, root, outside, device], anyTags: [recursive, force], notTags: [unknown-path] }
+  - id: fs.delete-system
+    tier: 4
+    reason: Deleting system files. Nothing in a coding task needs this; stop and ask the human.
+    match: { kind: [delete], zone: [system, root, device] }
+  - id: fs.delete-unknown-target
+    tier: 3
+    reason: A recursive or forced delete whose target is only known at run time. A human checks it.
+    match: { kind: [delete], tags: [unknown-path], anyTags: [recursive, force] }
+  - id: fs.delete-outside-plain
+    tier: 3
+    reason: Deleting a file outside the project. A human checks it.
+    match: { kind: [delete], zone: [home, outside], notTags: [unknown-path] }
+  - id: fs.write-system
+    tier: 4
+    reason: Writing to system files or devices. Keep changes inside the project.
+    match: { kind: [write], zone: [system, root, device] }
+  - id: fs.write-outside-project
+    tier: 3
+    reason: Writing outside the project. A human checks it.
+    match: { kind: [write], zone: [home, outside], notTags: [unknown-path] }
+  - id: fs.recursive-perm-root
+    tier: 4
+    reason: Recursive permission or owner change on a system root or the home directory.
+    match: { kind: [write], tags: [perm, recursive], zone: [root, system] }
+  - id: fs.recursive-perm-home
+    tier: 4
+    reason: Recursive permission or owner change on the home directory.
+    match: { kind: [write], tags: [perm, recursive], path: ["~", "~/"] }
+
+  # ---- disks and devices ------------------------------------------------------------------
+  - id: device.format
+    tier: 4
+    reason: Formatting or partitioning a disk destroys everything on it.
+    match: { kind: [write], tags: [disk-format] }
+  - id: device.format-tool
+    tier: 3
+    reason: A disk formatting tool. A human checks the target.
+    match: { kind: [exec, opaque], tags: [disk-format] }
+  - id: process.fork-bomb
+    tier: 4
+    reason: A fork bomb exhausts the machine.
+    match: { kind: [opaque], tags: [forkbomb] }
+
+  # ---- the guard itself -------------------------------------------------------------------
+  - id: guard.tamper
+    tier: 4
+    reason: agent-sre's policy, settings and ledger are off limits to the agent. Ask the human to change them.
+    match: { kind: [write, delete, exec], tags: [guard] }
+
+  # ---- git ---------------------------------------------------------------------------------
+  - id: git.discard-work
+    tier: 4
+    reason: This throws away uncommitted work and cannot be undone. Commit or stash (git stash push) first, or ask the human.
+    match: { kind: [exec], tags: [git.discard] }
+  - id: git.rewrite-history
+    tier: 4
+    reason: This rewrites or prunes history that may not exist anywhere else. Ask the human.
+    match: { kind: [exec], tags: [git.rewrite-history] }
+  - id: git.force-push-protected
+    tier: 4
+    reason: Force-pushing a default or protected branch destroys shared history. Push to a feature branch and open a pull request.
+    match: { kind: [exec], tags: [git.force-push, git.protected-branch] }
+  - id: git.delete-protected
+    tier: 4
+    reason: Deleting or resetting a default or protected branch. Ask the human.
+    match: { kind: [exec], anyTags: [git.delete-protected, git.rewrite-protected] }
+  - id: git.push-protected
+    tier: 3
+    reason: Pushing straight to a default or protected branch. A human approves it, or push a feature branch instead.
+    match: { kind: [exec], tags: [git.push, git.protected-branch] }
+  - id: git.force-push
+    tier: 3
+    reason: Force push. Prefer --force-with-lease on your own feature branch; a human approves this one.
+    match: { kind: [exec], tags: [git.force-push] }
+  - id: git.delete-remote-branch
+    tier: 3
+    reason: Deleting a remote branch. A human approves it.
+    match: { kind: [exec], tags: [git.delete-remote-branch] }
+  - id: git.hooks-config
+    tier: 3
+    reason: Changing which git hooks run. A human approves it.
+    match: { kind: [exec], tags: [git.hooks] }
+
+  # ---- production infrastructure and data ---------------------------------------------------
+  - id: infra.destroy
+    tier: 4
+    reason: Destroys infrastructure or data through a cloud, cluster or platform CLI. Ask the human to run it if it is really wanted.
+    match: { kind: [exec], tags: [infra.destroy] }
+  - id: db.destroy-remote
+    tier: 4
+    reason: Destructive statement (DROP, TRUNCATE, unqualified DELETE, FLUSHALL) against a database that is not local.
+    match: { kind: [exec], tags: [db.destroy], notTags: [db.local] }
+  - id: registry.destroy
+    tier: 4
+    reason: Unpublishing or yanking from a package registry breaks everyone who depends on it.
+    match: { kind: [exec], tags: [registry.destroy] }
+  - id: repo.destroy
+    tier: 4
+    reason: Deletes a repository, release or other repo-hosting data.
+    match: { kind: [exec], tags: [repo.destroy] }
+  - id: infra.change
+    tier: 3
+    reason: A production change through an infrastructure CLI. A human approves it.
+    match: { kind: [exec], tags: [infra.change] }
+  - id: registry.publish
+    tier: 3
+    reason: Publishing a package or image. A human approves it.
+    match: { kind: [exec], tags: [registry.publish] }
+  - id: repo.change
+    tier: 3
+    reason: Merging, releasing or changing repository settings. A human approves it.
+    match: { kind: [exec], tags: [repo.write], program: [gh, glab], args: "^(pr (merge|close|ready)|release (create|edit|upload)|repo (edit|rename|archive|transfer)|secret|variable|workflow (run|enable|disable)|api)" }
+
+  # ---- credentials ----------------------------------------------------------------------
+  - id: cred.read
+    tier: 4
+    reason: Reading credentials. Secrets must not enter the agent's context; use the tool that needs them without printing them.
+    match: { kind: [read], tags: [credential] }
+  - id: cred.read-command
+    tier: 4
+    reason: This prints or exports a secret. Secrets must not enter the agent's context.
+    match: { kind: [exec], tags: [cred.read] }
+  - id: cred.write
+    tier: 4
+    reason: Writing credential files. Credential changes are for humans.
+    match: { kind: [write, delete], tags: [credential] }
+  - id: cred.manage
+    tier: 4
+    reason: Credential management (login, tokens, keys, secrets) is for humans.
+    match: { kind: [exec], tags: [cred.manage] }
+
+  # ---- remote code execution and exfiltration ------------------------------------------------
+  - id: exec.remote-code
+    tier: 4
+    reason: Runs code fetched from the network or decoded at run time without anyone seeing it. Download it to a file, read it, then run it.
+    match: { kind: [opaque], tags: [rce] }
+  - id: net.secret-in-url
+    tier: 4
+    reason: The URL carries a secret (token, key or password). That is exfiltration.
+    match: { kind: [net], tags: [secret-in-url] }
+  - id: net.external-write
+    tier: 3
+    reason: A write call to an external API. A human approves it.
+    match: { kind: [net], method: [POST, PUT, PATCH, DELETE], notTags: [local] }
+  - id: net.ssh
+    tier: 3
+    reason: Opens a shell or copies files to another host. A human approves it.
+    match: { kind: [net], tags: [ssh] }
+  - id: net.raw-socket
+    tier: 3
+    reason: A raw network connection to another host. A human approves it.
+    match: { kind: [net], tags: [raw-socket], notTags: [local] }
+
+  # ---- persistence, CI and hooks -------------------------------------------------------------
+  - id: persist.write
+    tier: 4
+    reason: Installs something that runs later on its own (shell rc, crontab, authorized_keys, sudoers, services).
+    match: { kind: [write, delete], tags: [persistence] }
+  - id: persist.service
+    tier: 3
+    reason: Enables or changes a system service. A human approves it.
+    match: { kind: [exec], tags: [persistence] }
+  - id: ci.edit
+    tier: 3
+    reason: Changes CI configuration. A human reviews it.
+    match: { kind: [write, delete], tags: [ci] }
+  - id: git-hook.edit
+    tier: 3
+    reason: Changes git hooks, which run on every commit or push. A human reviews it.
+    match: { kind: [write, delete], tags: [git-hook] }
+
+  # ---- privilege and indirection -------------------------------------------------------------
+  - id: exec.privileged
+    tier: 3
+    reason: Runs with elevated privileges (sudo). A human approves it.
+    match: { anyTags: [privileged] }
+  - id: exec.env-hijack
+    tier: 3
+    reason: Sets a variable that injects code into every program it starts (LD_PRELOAD, BASH_ENV).
+    match: { kind: [exec], tags: [env-hijack] }
+  - id: mcp.write
+    tier: 3
+    reason: An MCP tool that writes or deletes in an external system. A human approves it.
+    match: { kind: [mcp], verb: [write, delete] }
+`;

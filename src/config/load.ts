@@ -1,0 +1,161 @@
+// agent-sre.yaml text -> a validated Policy, or every problem with its file, line and key.
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Policy } from '../core/policy/types.ts';
+import { DEFAULT_POLICY_YAML } from './default-policy.ts';
+import { type PolicyFile, policyFileSchema } from './schema.ts';
+
+export interface PolicyProblem {
+  file: string;
+  line: number;
+  column: number;
+  /** Dotted key path, e.g. `rules.3.tier`. */
+  key: string;
+  message: string;
+}
+
+export type PolicyResult = { ok: true; policy: Policy } | { ok: false; problems: PolicyProblem[] };
+
+export function formatProblems(problems: PolicyProblem[]): string {
+  return problems
+    .map((p) => `${p.file}:${p.line}:${p.column}: ${p.key ? `${p.key}: ` : ''}${p.message}`)
+    .join('\n');
+}
+
+function locate(
+  doc: ReturnType<typeof parseDocument>,
+  lc: LineCounter,
+  path: (string | number)[],
+): { line: number; column: number } {
+  let node: unknown = doc.contents;
+  let best = { line: 1, column: 1 };
+  const at = (n: unknown) => {
+    const range = (n as { range?: [number, number, number] } | null)?.range;
+    if (range) {
+      const pos = lc.linePos(range[0]);
+      best = { line: pos.line, column: pos.col };
+    }
+  };
+  at(node);
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+      if (!pair) break;
+      at(pair.key);
+      node = pair.value;
+      at(node);
+    } else if (isSeq(node) && typeof key === 'number') {
+      node = node.items[key];
+      at(node);
+    } else break;
+  }
+  return best;
+}
+
+/** Parse and validate one policy file's text. `file` is only used in messages. */
+export function parsePolicyFile(
+  text: string,
+  file: string,
+): { ok: true; value: PolicyFile } | { ok: false; problems: PolicyProblem[] } {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => {
+        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+        return {
+          file,
+          line: pos.line,
+          column: pos.col,
+          key: '',
+          message: e.message.split('\n')[0] ?? e.message,
+        };
+      }),
+    };
+  }
+  const raw = doc.toJS() ?? {};
+  const parsed = policyFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => {
+        const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+        const pos = locate(doc, lc, path);
+        return { file, line: pos.line, column: pos.column, key: path.join('.'), message: issue.message };
+      }),
+    };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+let defaultFile: PolicyFile | undefined;
+
+export function defaultPolicyFile(): PolicyFile {
+  if (defaultFile) return defaultFile;
+  const r = parsePolicyFile(DEFAULT_POLICY_YAML, '<embedded default policy>');
+  if (!r.ok) throw new Error(`the embedded default policy is invalid:\n${formatProblems(r.problems)}`);
+  defaultFile = r.value;
+  return defaultFile;
+}
+
+/** The project's file layered on the defaults. `text` undefined means there is no project file. */
+export function loadPolicy(text: string | undefined, file: string): PolicyResult {
+  const base = defaultPolicyFile();
+  if (text === undefined) return { ok: true, policy: toPolicy(base, []) };
+  const r = parsePolicyFile(text, file);
+  if (!r.ok) return r;
+  const own = r.value;
+  const inherited = own.extends === 'default' ? base.rules : [];
+  const problems: PolicyProblem[] = [];
+  const seen = new Set(inherited.map((x) => x.id));
+  own.rules.forEach((rule, i) => {
+    if (seen.has(rule.id)) {
+      problems.push({
+        file,
+        line: 1,
+        column: 1,
+        key: `rules.${i}.id`,
+        message: `rule id "${rule.id}" is already used${inherited.some((x) => x.id === rule.id) ? ' by the default policy; list it under disabled: and give yours a new id' : ''}`,
+      });
+    }
+    seen.add(rule.id);
+  });
+  const known = new Set([...inherited.map((x) => x.id), ...own.rules.map((x) => x.id)]);
+  own.disabled.forEach((id, i) => {
+    if (!known.has(id))
+      problems.push({
+        file,
+        line: 1,
+        column: 1,
+        key: `disabled.${i}`,
+        message: `no rule has the id "${id}"`,
+      });
+  });
+  if (problems.length > 0) {
+    const lcText = text;
+    return { ok: false, problems: problems.map((p) => ({ ...p, ...lineOfKey(lcText, p.key) })) };
+  }
+  return { ok: true, policy: toPolicy(own, inherited) };
+}
+
+function lineOfKey(text: string, key: string): { line: number; column: number } {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  return locate(
+    doc,
+    lc,
+    key.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)),
+  );
+}
+
+function toPolicy(file: PolicyFile, inherited: PolicyFile['rules']): Policy {
+  return {
+    version: 1,
+    rules: [...inherited, ...file.rules],
+    disabled: file.disabled,
+    budgets: file.budgets,
+    denials: file.denials,
+    explicitAllow: file.explicitAllow,
+    protectedBranches: file.protectedBranches,
+  };
+}

@@ -1,0 +1,94 @@
+// The one source of truth for agent-sre.yaml. Types in core/policy/types.ts mirror it; a test checks
+// they agree, and the JSON Schema for editors is generated from it.
+import { z } from 'zod';
+
+const tier = z
+  .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])
+  .describe('1 auto, 2 log, 3 ask a human, 4 deny');
+const strList = z.array(z.string().min(1));
+const zone = z.enum(['project', 'temp', 'home', 'system', 'root', 'device', 'outside']);
+
+const regexString = z.string().refine(
+  (s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+
+export const ruleMatchSchema = z
+  .strictObject({
+    kind: z.array(z.enum(['exec', 'delete', 'write', 'read', 'net', 'mcp', 'opaque'])).optional(),
+    tags: strList.optional().describe('All of these tags must be on the effect.'),
+    anyTags: strList.optional().describe('At least one of these tags must be on the effect.'),
+    notTags: strList.optional().describe('None of these tags may be on the effect.'),
+    zone: z.array(zone).optional(),
+    path: strList.optional().describe('Globs over the resolved absolute path; ~/ is the home directory.'),
+    program: strList.optional().describe('exec: program basenames (globs).'),
+    args: regexString.optional().describe('exec: regular expression over the argv joined by spaces.'),
+    host: strList.optional().describe('net: host globs.'),
+    method: strList.optional(),
+    credentialed: z.boolean().optional(),
+    server: strList.optional().describe('mcp: server globs.'),
+    tool: strList.optional().describe('mcp: tool-name globs.'),
+    verb: z.array(z.enum(['read', 'write', 'delete', 'unknown'])).optional(),
+  })
+  .describe('Every field present must match.');
+
+export const ruleSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'rule ids are lower-case words joined by . _ or -')
+    .describe('Stable id, named in every decision.'),
+  tier,
+  reason: z
+    .string()
+    .min(1)
+    .describe('Shown to the agent (tier 4) or the human (tier 3). Say what to do instead.'),
+  match: ruleMatchSchema,
+});
+
+const positive = z.number().int().positive();
+
+export const policyFileSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1),
+    extends: z
+      .enum(['default', 'none'])
+      .default('default')
+      .describe('Start from the embedded default rules, or from none.'),
+    rules: z.array(ruleSchema).default([]),
+    disabled: strList.default([]).describe('Ids of default rules to switch off.'),
+    budgets: z
+      .strictObject({
+        filesTouched: positive.default(200),
+        linesChanged: positive.default(10_000),
+        externalCalls: positive.default(300),
+        toolCalls: positive.default(3_000),
+        subagents: positive.default(30),
+      })
+      .prefault({}),
+    denials: z
+      .strictObject({
+        escalateAfter: positive
+          .default(3)
+          .describe('Consecutive denials that escalate the session to a human.'),
+        terminateAfter: positive.default(20).describe('Denials in one session that terminate it.'),
+      })
+      .prefault({}),
+    explicitAllow: z
+      .boolean()
+      .default(false)
+      .describe('Answer tier 1 with an explicit allow (skips Claude Code prompts).'),
+    protectedBranches: strList
+      .default([])
+      .describe('Branch globs protected besides main, master, trunk, develop, production, release/*.'),
+  })
+  .describe('agent-sre policy');
+
+export type PolicyFile = z.infer<typeof policyFileSchema>;

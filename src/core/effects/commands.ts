@@ -1,0 +1,721 @@
+// One command, after the shell has done its word expansion: unwrap wrappers, follow nested shells
+// and scripts, and hand known programs to the handler that knows their effects.
+import { resolvePath } from '../paths.ts';
+import type { WordValue } from '../shell/words.ts';
+import type { CodeLang } from './code.ts';
+import { FILE_COMMANDS } from './fs-commands.ts';
+import { gitTags } from './git.ts';
+import { NET_COMMANDS } from './net.ts';
+import { recognizeInfra } from './recognize/index.ts';
+import {
+  childScope,
+  emit,
+  emitOpaque,
+  emitPath,
+  MAX_DEPTH,
+  originOf,
+  type Scope,
+  type Sink,
+} from './sink.ts';
+
+export type Stdin =
+  | { kind: 'text'; text: string }
+  | { kind: 'file'; path: string }
+  | { kind: 'network'; what: string }
+  | { kind: 'decoded'; what: string }
+  | { kind: 'unknown'; what: string };
+
+export interface Command {
+  name: WordValue;
+  args: WordValue[];
+  /** The command's source text, for `origin`. */
+  text: string;
+  /** `FOO=bar cmd` assignments. */
+  env: Map<string, string | null>;
+  stdin: Stdin | undefined;
+}
+
+/** Callbacks into the analyzers, passed in to keep the module graph acyclic. */
+export interface Api {
+  shell(source: string, scope: Scope, sink: Sink): void;
+  code(lang: CodeLang, code: string, scope: Scope, sink: Sink): void;
+  /** Judge a script file by content; false when it cannot be read. */
+  script(path: string, scope: Scope, sink: Sink, lang?: CodeLang): boolean;
+}
+
+export interface Ctx {
+  cmd: Command;
+  program: string;
+  argv: string[];
+  scope: Scope;
+  sink: Sink;
+  api: Api;
+  origin: string;
+}
+
+export type Handler = (c: Ctx) => void;
+
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'busybox']);
+const INTERPRETERS: Record<string, CodeLang> = {
+  python: 'python',
+  python2: 'python',
+  python3: 'python',
+  pypy: 'python',
+  pypy3: 'python',
+  node: 'node',
+  nodejs: 'node',
+  deno: 'node',
+  bun: 'node',
+  tsx: 'node',
+  'ts-node': 'node',
+  perl: 'perl',
+  ruby: 'ruby',
+  php: 'php',
+};
+const CODE_FLAGS: Record<CodeLang, string[]> = {
+  python: ['-c'],
+  node: ['-e', '--eval', '-p', '--print', 'eval'],
+  perl: ['-e', '-E'],
+  ruby: ['-e'],
+  php: ['-r'],
+};
+
+export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api): void {
+  const origin = originOf('bash', cmd.text);
+  if (scope.depth > MAX_DEPTH) {
+    emitOpaque(sink, scope, `commands nested more than ${MAX_DEPTH} levels deep`, ['too-deep'], origin);
+    return;
+  }
+  if (cmd.name.dynamic) {
+    emitOpaque(
+      sink,
+      scope,
+      `the program name \`${cmd.name.value}\` is only known at run time`,
+      ['dynamic-command'],
+      origin,
+    );
+    return;
+  }
+  const raw = cmd.name.value;
+  const program = raw.split('/').pop() ?? raw;
+  const argv = cmd.args.map((a) => a.value);
+  const c: Ctx = { cmd, program, argv, scope, sink, api, origin };
+  const tags = [
+    ...recognizeInfra(program, argv),
+    ...(program === 'git' ? gitTags(argv, sink.ctx.protectedBranches) : []),
+  ];
+  for (const [k] of cmd.env)
+    if (/^(LD_PRELOAD|LD_LIBRARY_PATH|PROMPT_COMMAND|BASH_ENV|ENV)$/.test(k)) tags.push('env-hijack');
+  emit(sink, scope, { kind: 'exec', program, argv, tags, origin });
+  if (raw.includes('/') && !(program in INTERPRETERS) && !SHELLS.has(program)) {
+    // `./deploy.sh`, `scripts/x`: run by path, so read and judge what it holds.
+    const path = resolvePath(raw, scope.cwd, sink.ctx.home);
+    if (!api.script(path, scope, sink))
+      emit(sink, scope, { kind: 'exec', program, argv, tags: ['unread-script'], origin });
+    return;
+  }
+  if (SHELLS.has(program)) return runShell(c);
+  const lang = INTERPRETERS[program];
+  if (lang) return runInterpreter(c, lang);
+  const handler = WRAPPERS[program] ?? FILE_COMMANDS[program] ?? NET_COMMANDS[program] ?? OTHER[program];
+  if (handler) handler(c);
+  else if (/^mkfs(\..*)?$|^mke2fs$|^mkswap$/.test(program)) diskWrite(c);
+}
+
+/** Re-dispatch `argv[from..]` as a command of its own (after a wrapper such as sudo or env). */
+export function rerun(c: Ctx, from: number, extraTags: string[] = []): void {
+  const words = c.cmd.args.slice(from);
+  const head = words[0];
+  if (!head) return;
+  const scope =
+    extraTags.length > 0
+      ? childScope(c.scope, { depth: c.scope.depth, inherited: [...c.scope.inherited, ...extraTags] })
+      : c.scope;
+  handleCommand(
+    { ...c.cmd, name: head, args: words.slice(1) },
+    { ...scope, depth: scope.depth + 1 },
+    c.sink,
+    c.api,
+  );
+}
+
+/** Index of the first argument that is not an option, skipping option values named in `withValue`. */
+export function firstOperand(argv: string[], withValue: Set<string>, from = 0): number {
+  for (let i = from; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return i + 1;
+    if (!a.startsWith('-') || a === '-') return i;
+    if (withValue.has(a)) i++;
+  }
+  return argv.length;
+}
+
+function runShell(c: Ctx): void {
+  const { argv } = c;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-c' || (/^-[a-z]*c[a-z]*$/.test(a) && !a.startsWith('--'))) {
+      const src = c.cmd.args[i + 1];
+      if (!src) return;
+      if (src.dynamic) {
+        emitOpaque(
+          c.sink,
+          c.scope,
+          'a shell runs text that is only known at run time',
+          ['dynamic-command'],
+          c.origin,
+        );
+        return;
+      }
+      c.api.shell(src.value, childScope(c.scope), c.sink);
+      return;
+    }
+    if (a === '-s' || a === '-') break;
+    if (a.startsWith('-') || a.startsWith('+')) continue;
+    // `bash script.sh`: judge the script.
+    const path = resolvePath(a, c.scope.cwd, c.sink.ctx.home);
+    if (c.cmd.args[i]!.substitutions.length > 0) return; // `bash <(curl ..)`: judged through stdinFrom below
+    if (!c.api.script(path, c.scope, c.sink, undefined)) {
+      emit(c.sink, c.scope, {
+        kind: 'exec',
+        program: c.program,
+        argv,
+        tags: ['unread-script'],
+        origin: c.origin,
+      });
+    }
+    return;
+  }
+  runFromStdin(c, 'shell');
+}
+
+/** A shell or interpreter that reads its program from stdin or a process substitution. */
+function runFromStdin(c: Ctx, lang: CodeLang | 'shell'): void {
+  const procSub = c.cmd.args.find((a) => a.substitutions.some((s) => s.type === 'process_substitution'));
+  const stdin = procSub ? describeProcSub(procSub) : c.cmd.stdin;
+  if (!stdin) return; // interactive shell: nothing to judge
+  switch (stdin.kind) {
+    case 'text':
+      if (lang === 'shell') c.api.shell(stdin.text, childScope(c.scope), c.sink);
+      else c.api.code(lang, stdin.text, childScope(c.scope), c.sink);
+      return;
+    case 'file':
+      if (
+        !c.api.script(
+          resolvePath(stdin.path, c.scope.cwd, c.sink.ctx.home),
+          c.scope,
+          c.sink,
+          lang === 'shell' ? undefined : lang,
+        )
+      ) {
+        emitOpaque(
+          c.sink,
+          c.scope,
+          `runs ${stdin.path}, which could not be read`,
+          ['unread-script'],
+          c.origin,
+        );
+      }
+      return;
+    case 'network':
+      emitOpaque(c.sink, c.scope, `runs code downloaded by ${stdin.what}`, ['rce'], c.origin);
+      return;
+    case 'decoded':
+      emitOpaque(c.sink, c.scope, `runs code decoded by ${stdin.what}`, ['rce', 'obfuscated'], c.origin);
+      return;
+    case 'unknown':
+      emitOpaque(c.sink, c.scope, `runs code produced by ${stdin.what}`, ['dynamic-command'], c.origin);
+  }
+}
+
+const NET_IN_SUB = /\b(curl|wget|fetch|nc|ncat|http|xh)\b/;
+const DECODE_IN_SUB = /\b(base64|xxd|openssl|uudecode)\b/;
+
+function describeProcSub(w: WordValue): Stdin {
+  const text = w.substitutions.map((s) => s.text).join(' ');
+  if (NET_IN_SUB.test(text)) return { kind: 'network', what: text };
+  if (DECODE_IN_SUB.test(text)) return { kind: 'decoded', what: text };
+  return { kind: 'unknown', what: text };
+}
+
+function runInterpreter(c: Ctx, lang: CodeLang): void {
+  const flags = CODE_FLAGS[lang];
+  for (let i = 0; i < c.argv.length; i++) {
+    const a = c.argv[i]!;
+    if (flags.includes(a) || (lang === 'python' && /^-[a-zA-Z]*c$/.test(a))) {
+      const code = c.cmd.args[i + 1];
+      if (!code) return;
+      if (code.dynamic)
+        emitOpaque(
+          c.sink,
+          c.scope,
+          `${c.program} runs code only known at run time`,
+          ['dynamic-command'],
+          c.origin,
+        );
+      else c.api.code(lang, code.value, childScope(c.scope), c.sink);
+      return;
+    }
+    if (a === '-m' || a === 'run' || a === '-') return lang === 'node' && a === 'run' ? undefined : undefined;
+    if (a.startsWith('-')) continue;
+    if (c.cmd.args[i]!.substitutions.some((s) => s.type === 'process_substitution'))
+      return runFromStdin(c, lang);
+    const path = resolvePath(a, c.scope.cwd, c.sink.ctx.home);
+    if (!c.api.script(path, c.scope, c.sink, lang)) {
+      emit(c.sink, c.scope, {
+        kind: 'exec',
+        program: c.program,
+        argv: c.argv,
+        tags: ['unread-script'],
+        origin: c.origin,
+      });
+    }
+    return;
+  }
+  runFromStdin(c, lang);
+}
+
+function diskWrite(c: Ctx): void {
+  for (const a of c.argv)
+    if (a.startsWith('/dev/')) emitPath(c.sink, c.scope, 'write', a, ['disk-format'], c.origin);
+  emit(c.sink, c.scope, {
+    kind: 'exec',
+    program: c.program,
+    argv: c.argv,
+    tags: ['disk-format'],
+    origin: c.origin,
+  });
+}
+
+// Wrappers run another command; options that take a value are listed so their value is skipped.
+const opts = (...xs: string[]) => new Set(xs);
+const SUDO_OPTS = opts(
+  '-u',
+  '-g',
+  '-C',
+  '-D',
+  '-h',
+  '-p',
+  '-r',
+  '-t',
+  '-T',
+  '-U',
+  '--user',
+  '--group',
+  '--chdir',
+  '--prompt',
+);
+const TIMEOUT_OPTS = opts('-s', '-k', '--signal', '--kill-after');
+const NICE_OPTS = opts('-n', '--adjustment');
+const XARGS_OPTS = opts(
+  '-I',
+  '-i',
+  '-L',
+  '-l',
+  '-n',
+  '-P',
+  '-s',
+  '-d',
+  '-E',
+  '-e',
+  '-a',
+  '--arg-file',
+  '--delimiter',
+  '--max-args',
+  '--max-procs',
+  '--replace',
+);
+const STDBUF_OPTS = opts('-i', '-o', '-e');
+
+function wrapper(optsWithValue: Set<string>, tags: string[] = [], skipOperands = 0): Handler {
+  return (c) => {
+    let i = firstOperand(c.argv, optsWithValue);
+    i += skipOperands;
+    rerun(c, i, tags);
+  };
+}
+
+const WRAPPERS: Record<string, Handler> = {
+  sudo: wrapper(SUDO_OPTS, ['privileged']),
+  doas: wrapper(opts('-u', '-C'), ['privileged']),
+  nohup: wrapper(opts()),
+  time: wrapper(opts('-f', '-o')),
+  nice: wrapper(NICE_OPTS),
+  ionice: wrapper(opts('-c', '-n', '-p')),
+  chronic: wrapper(opts()),
+  setsid: wrapper(opts()),
+  unbuffer: wrapper(opts()),
+  caffeinate: wrapper(opts('-t', '-w')),
+  stdbuf: wrapper(STDBUF_OPTS),
+  torsocks: wrapper(opts()),
+  proxychains: wrapper(opts('-f')),
+  proxychains4: wrapper(opts('-f')),
+  timeout: wrapper(TIMEOUT_OPTS, [], 1),
+  exec: wrapper(opts('-a')),
+  builtin: wrapper(opts()),
+  npx: wrapper(opts('-p', '--package', '-c')),
+  bunx: wrapper(opts()),
+  'pnpm dlx': wrapper(opts()),
+  flock: (c) => rerun(c, firstOperand(c.argv, opts('-w', '-E', '--timeout')) + 1),
+  command: (c) => {
+    if (c.argv.some((a) => a === '-v' || a === '-V')) return;
+    rerun(c, firstOperand(c.argv, opts()));
+  },
+  env: (c) => {
+    let i = 0;
+    for (; i < c.argv.length; i++) {
+      const a = c.argv[i]!;
+      if (a === '-u' || a === '--unset' || a === '-C' || a === '--chdir' || a === '-S') {
+        if (a === '-S') {
+          const rest = c.cmd.args[i + 1];
+          if (rest && !rest.dynamic) c.api.shell(rest.value, childScope(c.scope), c.sink);
+          return;
+        }
+        i++;
+        continue;
+      }
+      if (a.startsWith('-')) continue;
+      if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) continue;
+      break;
+    }
+    rerun(c, i);
+  },
+  su: (c) => {
+    const i = c.argv.findIndex((a) => a === '-c' || a === '--command');
+    const src = i >= 0 ? c.cmd.args[i + 1] : undefined;
+    if (src && !src.dynamic)
+      c.api.shell(
+        src.value,
+        childScope(c.scope, { inherited: [...c.scope.inherited, 'privileged'] }),
+        c.sink,
+      );
+    else
+      emit(c.sink, c.scope, {
+        kind: 'exec',
+        program: 'su',
+        argv: c.argv,
+        tags: ['privileged'],
+        origin: c.origin,
+      });
+  },
+  eval: (c) => {
+    if (c.cmd.args.some((a) => a.dynamic)) {
+      const text = c.cmd.args.map((a) => a.value).join(' ');
+      const downloads = NET_IN_SUB.test(text);
+      const decodes = DECODE_IN_SUB.test(text);
+      if (downloads || decodes) {
+        emitOpaque(
+          c.sink,
+          c.scope,
+          `eval of ${downloads ? 'downloaded' : 'decoded'} text`,
+          downloads ? ['rce'] : ['rce', 'obfuscated'],
+          c.origin,
+        );
+      } else
+        emitOpaque(c.sink, c.scope, 'eval of text only known at run time', ['dynamic-command'], c.origin);
+      return;
+    }
+    c.api.shell(c.argv.join(' '), childScope(c.scope), c.sink);
+  },
+  source: (c) => sourceScript(c),
+  '.': (c) => sourceScript(c),
+  xargs: (c) => {
+    const i = firstOperand(c.argv, XARGS_OPTS);
+    if (i >= c.argv.length) return;
+    // The items come from stdin: model them as one argument the shell cannot see.
+    const unknown: WordValue = { value: '$XARGS_INPUT', dynamic: true, quoted: false, substitutions: [] };
+    const words = c.cmd.args.slice(i);
+    handleCommand(
+      { ...c.cmd, name: words[0]!, args: [...words.slice(1), unknown], stdin: undefined },
+      { ...c.scope, depth: c.scope.depth + 1 },
+      c.sink,
+      c.api,
+    );
+  },
+  parallel: (c) => {
+    const sep = c.argv.indexOf(':::');
+    const cmdWords = c.argv.slice(
+      firstOperand(c.argv, opts('-j', '--jobs', '-S', '--sshlogin')),
+      sep < 0 ? undefined : sep,
+    );
+    const inputs = sep < 0 ? [] : c.argv.slice(sep + 1);
+    if (cmdWords.length === 0) for (const input of inputs) c.api.shell(input, childScope(c.scope), c.sink);
+    else
+      for (const input of inputs.length > 0 ? inputs : ['$INPUT']) {
+        const line = cmdWords.join(' ');
+        c.api.shell(
+          line.includes('{}') ? line.replaceAll('{}', input) : `${line} ${input}`,
+          childScope(c.scope),
+          c.sink,
+        );
+      }
+  },
+  watch: (c) => {
+    const i = firstOperand(c.argv, opts('-n', '--interval', '-d', '--differences'));
+    const rest = c.argv.slice(i).join(' ');
+    if (rest) c.api.shell(rest, childScope(c.scope), c.sink);
+  },
+};
+
+function sourceScript(c: Ctx): void {
+  const target = c.cmd.args[0];
+  if (!target) return;
+  if (target.substitutions.some((s) => s.type === 'process_substitution')) return runFromStdin(c, 'shell');
+  if (
+    target.dynamic ||
+    !c.api.script(resolvePath(target.value, c.scope.cwd, c.sink.ctx.home), c.scope, c.sink, undefined)
+  ) {
+    emit(c.sink, c.scope, {
+      kind: 'exec',
+      program: c.program,
+      argv: c.argv,
+      tags: ['unread-script'],
+      origin: c.origin,
+    });
+  }
+}
+
+const OTHER: Record<string, Handler> = {
+  cd: (c) => {
+    const target = c.cmd.args[0];
+    if (!target || target.value === '~') c.scope.cwd = c.sink.ctx.home;
+    else if (target.value === '-') return;
+    else if (target.dynamic) {
+      // A cd to an unknown place: later relative paths are anchored nowhere we know.
+      c.scope.cwd = '/$UNKNOWN_DIR';
+    } else c.scope.cwd = resolvePath(target.value, c.scope.cwd, c.sink.ctx.home);
+  },
+  pushd: (c) => OTHER.cd!(c),
+  make: (c) => runMake(c),
+  gmake: (c) => runMake(c),
+  npm: (c) => runPackageScript(c),
+  pnpm: (c) => runPackageScript(c),
+  yarn: (c) => runPackageScript(c),
+  bun: (c) => runPackageScript(c),
+  'agent-sre': (c) => {
+    if (c.argv[0] === 'init' || (c.argv[0] === 'session' && c.argv[1] === 'resume')) {
+      emit(c.sink, c.scope, {
+        kind: 'exec',
+        program: 'agent-sre',
+        argv: c.argv,
+        tags: ['guard'],
+        origin: c.origin,
+      });
+    }
+  },
+  claude: (c) => {
+    if (
+      c.argv.some((a) =>
+        /^--dangerously-skip-permissions|^--permission-mode(=|$)|bypassPermissions|disableAllHooks/.test(a),
+      )
+    ) {
+      emit(c.sink, c.scope, {
+        kind: 'exec',
+        program: 'claude',
+        argv: c.argv,
+        tags: ['guard'],
+        origin: c.origin,
+      });
+    }
+  },
+  crontab: (c) => {
+    if (c.argv.includes('-l')) return;
+    emitPath(c.sink, c.scope, 'write', '/var/spool/cron/crontabs/user', ['crontab'], c.origin);
+  },
+  systemctl: (c) => {
+    if (c.argv.some((a) => /^(enable|link|edit|set-property|mask|disable|stop|kill)$/.test(a))) {
+      emit(c.sink, c.scope, {
+        kind: 'exec',
+        program: 'systemctl',
+        argv: c.argv,
+        tags: ['persistence'],
+        origin: c.origin,
+      });
+    }
+  },
+  launchctl: (c) => {
+    if (c.argv.some((a) => /^(load|bootstrap|enable|submit)$/.test(a))) {
+      emit(c.sink, c.scope, {
+        kind: 'exec',
+        program: 'launchctl',
+        argv: c.argv,
+        tags: ['persistence'],
+        origin: c.origin,
+      });
+    }
+  },
+  'ssh-add': (c) =>
+    emit(c.sink, c.scope, {
+      kind: 'exec',
+      program: 'ssh-add',
+      argv: c.argv,
+      tags: ['cred.manage'],
+      origin: c.origin,
+    }),
+  'ssh-keygen': (c) => {
+    const i = c.argv.indexOf('-f');
+    const target = i >= 0 ? c.argv[i + 1] : undefined;
+    if (c.argv.some((a) => a === '-l' || a === '-y' || a === '-F' || a === '-R')) {
+      if (target) emitPath(c.sink, c.scope, 'read', target, [], c.origin);
+      return;
+    }
+    emitPath(c.sink, c.scope, 'write', target ?? '~/.ssh/id_ed25519', ['keygen'], c.origin);
+  },
+  fdisk: diskWrite,
+  sfdisk: diskWrite,
+  gdisk: diskWrite,
+  sgdisk: diskWrite,
+  parted: diskWrite,
+  wipefs: diskWrite,
+  blkdiscard: diskWrite,
+  cryptsetup: diskWrite,
+};
+
+/** `make target`: judge the recipes of the named targets (or the default one) in the Makefile. */
+function runMake(c: Ctx): void {
+  let dir = c.scope.cwd;
+  let file: string | undefined;
+  const targets: string[] = [];
+  for (let i = 0; i < c.argv.length; i++) {
+    const a = c.argv[i]!;
+    if (a === '-C' || a === '--directory') dir = resolvePath(c.argv[++i] ?? '.', dir, c.sink.ctx.home);
+    else if (a === '-f' || a === '--file' || a === '--makefile') file = c.argv[++i];
+    else if (a.startsWith('-') || a.includes('=')) continue;
+    else targets.push(a);
+  }
+  const candidates = file
+    ? [resolvePath(file, dir, c.sink.ctx.home)]
+    : [`${dir}/GNUmakefile`, `${dir}/makefile`, `${dir}/Makefile`];
+  for (const path of candidates) {
+    const text = c.sink.ctx.readScript?.(path);
+    if (text === undefined) continue;
+    const recipes = makeRecipes(text, targets);
+    const scope = childScope(c.scope, { cwd: dir });
+    for (const line of recipes) c.api.shell(line, scope, c.sink);
+    return;
+  }
+}
+
+/** Recipe lines of the given targets (and the targets they depend on), or of the first target. */
+export function makeRecipes(text: string, targets: string[]): string[] {
+  const rules = new Map<string, { deps: string[]; lines: string[] }>();
+  let current: { deps: string[]; lines: string[] }[] = [];
+  let first: string | undefined;
+  for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
+    if (line.startsWith('\t')) {
+      const cmd = line
+        .slice(1)
+        .replace(/^[@+-]+/, '')
+        .replace(/\$\$/g, '$');
+      for (const r of current) r.lines.push(cmd);
+      continue;
+    }
+    const m = /^([^:=#\s][^:=#]*?)\s*::?\s*([^=].*)?$/.exec(line);
+    if (m && !line.includes(':=')) {
+      const names = m[1]!.split(/\s+/).filter(Boolean);
+      const deps = (m[2] ?? '').split(';')[0]!.split(/\s+/).filter(Boolean);
+      current = names.map((n) => {
+        const r = rules.get(n) ?? { deps: [], lines: [] };
+        r.deps.push(...deps);
+        rules.set(n, r);
+        if (!first && !n.startsWith('.')) first = n;
+        return r;
+      });
+      continue;
+    }
+    if (line.trim() !== '' && !line.startsWith('#')) current = [];
+  }
+  const want = targets.length > 0 ? targets : first ? [first] : [];
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = (t: string, depth: number) => {
+    if (seen.has(t) || depth > 32) return;
+    seen.add(t);
+    const r = rules.get(t);
+    if (!r) return;
+    for (const d of r.deps) walk(d, depth + 1);
+    out.push(...r.lines);
+  };
+  for (const t of want) walk(t, 0);
+  return out;
+}
+
+const PM_BUILTINS = new Set([
+  'install',
+  'i',
+  'ci',
+  'add',
+  'remove',
+  'uninstall',
+  'update',
+  'upgrade',
+  'ls',
+  'list',
+  'view',
+  'info',
+  'outdated',
+  'audit',
+  'init',
+  'pack',
+  'link',
+  'config',
+  'why',
+  'dedupe',
+  'prune',
+  'exec',
+  'dlx',
+  'x',
+  'create',
+  'publish',
+  'unpublish',
+  'login',
+  'logout',
+  'whoami',
+  'token',
+  'version',
+  'help',
+  'cache',
+  'rebuild',
+  'owner',
+  'deprecate',
+  'dist-tag',
+  'search',
+  'fund',
+  'doctor',
+  'set',
+  'get',
+  'import',
+  'patch',
+  'store',
+  'workspace',
+  'workspaces',
+  'up',
+]);
+
+/** `npm test`, `npm run build`, `yarn lint`: judge the package.json script (with its pre/post hooks). */
+function runPackageScript(c: Ctx): void {
+  let i = firstOperand(
+    c.argv,
+    opts('--prefix', '-C', '--dir', '--cwd', '-w', '--workspace', '--filter', '-F'),
+  );
+  let name = c.argv[i];
+  if (!name) return;
+  if (name === 'run' || name === 'run-script' || name === 'rum' || name === 'urn') name = c.argv[++i];
+  else if (PM_BUILTINS.has(name)) return;
+  else if (c.program === 'npm' && !['test', 't', 'start', 'stop', 'restart', 'tst'].includes(name)) return;
+  if (!name) return;
+  const canonical = name === 't' || name === 'tst' ? 'test' : name;
+  const text = c.sink.ctx.readScript?.(`${c.scope.cwd}/package.json`);
+  if (text === undefined) return;
+  let scripts: Record<string, unknown> = {};
+  try {
+    const pkg = JSON.parse(text) as { scripts?: Record<string, unknown> };
+    scripts = pkg.scripts && typeof pkg.scripts === 'object' ? pkg.scripts : {};
+  } catch {
+    return;
+  }
+  for (const key of [`pre${canonical}`, canonical, `post${canonical}`]) {
+    const body = scripts[key];
+    if (typeof body === 'string') c.api.shell(body, childScope(c.scope), c.sink);
+  }
+}

@@ -1,0 +1,241 @@
+// File-system programs: which paths they delete, write or read.
+import type { Ctx, Handler } from './commands.ts';
+import { emitPath } from './sink.ts';
+
+interface Operand {
+  value: string;
+  dynamic: boolean;
+}
+
+/** Split argv into options and operands. `withValue` options consume the next word. */
+function parse(c: Ctx, withValue: Set<string> = new Set()): { flags: string[]; operands: Operand[] } {
+  const flags: string[] = [];
+  const operands: Operand[] = [];
+  let done = false;
+  c.cmd.args.forEach((w, i) => {
+    const a = w.value;
+    if (done || !a.startsWith('-') || a === '-') {
+      operands.push({ value: a, dynamic: w.dynamic });
+      return;
+    }
+    if (a === '--') {
+      done = true;
+      return;
+    }
+    flags.push(a);
+    if (withValue.has(a) && c.cmd.args[i + 1]) c.cmd.args[i + 1] = { ...c.cmd.args[i + 1]!, value: '-' };
+  });
+  return { flags, operands: operands.filter((o) => o.value !== '-') };
+}
+
+/** Short flags may be bundled (`-rf`); long ones are spelled out. */
+function has(flags: string[], short: string, long: string[] = []): boolean {
+  return flags.some((f) =>
+    f.startsWith('--') ? long.includes(f.split('=')[0]!) : f.slice(1).includes(short),
+  );
+}
+
+function paths(c: Ctx, kind: 'delete' | 'write' | 'read', ops: Operand[], tags: string[]): void {
+  for (const o of ops) emitPath(c.sink, c.scope, kind, o.value, tags, c.origin, o.dynamic);
+}
+
+const rm: Handler = (c) => {
+  const { flags, operands } = parse(c);
+  const tags: string[] = [];
+  if (has(flags, 'r', ['--recursive']) || has(flags, 'R')) tags.push('recursive');
+  if (has(flags, 'f', ['--force'])) tags.push('force');
+  paths(c, 'delete', operands, tags);
+};
+
+const copyLike =
+  (moves: boolean): Handler =>
+  (c) => {
+    const { flags, operands } = parse(c, new Set(['-t', '--target-directory', '-S', '--suffix']));
+    const tIndex = c.argv.findIndex((a) => a === '-t' || a === '--target-directory');
+    const tEq = c.argv.find((a) => a.startsWith('--target-directory='));
+    const target = tIndex >= 0 ? c.argv[tIndex + 1] : tEq?.split('=')[1];
+    const recursive = has(flags, 'r', ['--recursive']) || has(flags, 'R') || has(flags, 'a', ['--archive']);
+    const sources = target ? operands : operands.slice(0, -1);
+    const dest = target ? { value: target, dynamic: false } : operands[operands.length - 1];
+    if (!dest || (sources.length === 0 && !target)) return;
+    paths(c, moves ? 'delete' : 'read', sources, moves ? (recursive ? ['recursive', 'move'] : ['move']) : []);
+    if (moves) paths(c, 'read', sources, []);
+    paths(c, 'write', [dest], recursive || moves ? ['overwrite', 'recursive'] : ['overwrite']);
+  };
+
+const writeTargets =
+  (tags: string[], withValue: string[] = [], skip = 0): Handler =>
+  (c) => {
+    const { flags, operands } = parse(c, new Set(withValue));
+    const t = [...tags];
+    if (has(flags, 'R', ['--recursive'])) t.push('recursive');
+    paths(c, 'write', operands.slice(skip), t);
+  };
+
+const readTargets =
+  (skipFirst: (c: Ctx, flags: string[]) => boolean, withValue: string[] = []): Handler =>
+  (c) => {
+    const { flags, operands } = parse(c, new Set(withValue));
+    paths(c, 'read', skipFirst(c, flags) ? operands.slice(1) : operands, []);
+  };
+
+const never = () => false;
+
+const dd: Handler = (c) => {
+  for (const a of c.argv) {
+    if (a.startsWith('of='))
+      emitPath(c.sink, c.scope, 'write', a.slice(3), ['overwrite', 'raw-write'], c.origin);
+    if (a.startsWith('if=')) emitPath(c.sink, c.scope, 'read', a.slice(3), [], c.origin);
+  }
+};
+
+const find: Handler = (c) => {
+  const roots: string[] = [];
+  let i = 0;
+  for (; i < c.argv.length; i++) {
+    const a = c.argv[i]!;
+    if (a.startsWith('-') || a === '!' || a === '(') break;
+    roots.push(a);
+  }
+  if (roots.length === 0) roots.push('.');
+  const rest = c.argv.slice(i);
+  if (rest.includes('-delete')) {
+    for (const r of roots) emitPath(c.sink, c.scope, 'delete', r, ['recursive', 'force'], c.origin);
+  }
+  for (let j = 0; j < rest.length; j++) {
+    if (!/^-(exec|execdir|ok|okdir)$/.test(rest[j]!)) continue;
+    const end = rest.findIndex((x, k) => k > j && (x === ';' || x === '+' || x === '\\;'));
+    const words = rest.slice(j + 1, end < 0 ? undefined : end);
+    // `{}` stands for every file found under the roots.
+    for (const r of roots) {
+      const line = words
+        .map((w) => (w === '{}' ? `${r.replace(/\/$/, '')}/*` : w))
+        .map(quote)
+        .join(' ');
+      c.api.shell(line, { ...c.scope, depth: c.scope.depth + 1 }, c.sink);
+    }
+  }
+  for (const r of roots) emitPath(c.sink, c.scope, 'read', r, [], c.origin);
+};
+
+function quote(w: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./*~-]+$/.test(w)) return w;
+  return `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
+const inPlace: Handler = (c) => {
+  const { flags, operands } = parse(c, new Set(['-e', '-f', '--expression', '--file']));
+  const inplace = flags.some((f) => /^-[a-zA-Z]*i/.test(f) || f.startsWith('--in-place'));
+  const hasScriptFlag = flags.some(
+    (f) => f === '-e' || f === '-f' || f.startsWith('--expression') || f.startsWith('--file'),
+  );
+  const files = hasScriptFlag ? operands : operands.slice(1);
+  paths(c, inplace ? 'write' : 'read', files, inplace ? ['edit'] : []);
+};
+
+const perm: Handler = (c) => {
+  const { flags, operands } = parse(c, new Set(['--reference']));
+  const recursive = has(flags, 'R', ['--recursive']);
+  // The first operand is the mode or owner, except with --reference.
+  const targets = c.argv.some((a) => a.startsWith('--reference')) ? operands : operands.slice(1);
+  paths(c, 'write', targets, recursive ? ['perm', 'recursive'] : ['perm']);
+};
+
+const shred: Handler = (c) => {
+  const { operands } = parse(c, new Set(['-n', '-s', '--iterations', '--size']));
+  paths(c, 'delete', operands, ['force', 'wipe']);
+};
+
+const rsync: Handler = (c) => {
+  const { flags, operands } = parse(c, new Set(['-e', '--rsh', '--exclude', '--include', '--filter', '-f']));
+  if (operands.length < 2) return;
+  const dest = operands[operands.length - 1]!;
+  const sources = operands.slice(0, -1);
+  const local = (o: Operand) => !/^[^/]*:/.test(o.value);
+  paths(c, 'read', sources.filter(local), []);
+  if (!local(dest)) return;
+  const deletes = flags.some((f) => f.startsWith('--delete') || f === '--remove-source-files');
+  if (deletes) paths(c, 'delete', [dest], ['recursive', 'force']);
+  paths(c, 'write', [dest], ['overwrite', 'recursive']);
+};
+
+const grepLike = (c: Ctx, flags: string[]) =>
+  !flags.some((f) => f === '-e' || f === '-f' || f.startsWith('--regexp') || f.startsWith('--file'));
+
+export const FILE_COMMANDS: Record<string, Handler> = {
+  rm,
+  unlink: rm,
+  rmdir: (c) => paths(c, 'delete', parse(c).operands, []),
+  srm: rm,
+  trash: rm,
+  'trash-put': rm,
+  shred,
+  mv: copyLike(true),
+  cp: copyLike(false),
+  install: copyLike(false),
+  ln: (c) => {
+    const { operands } = parse(c, new Set(['-t', '-S']));
+    const link = operands[operands.length - 1];
+    if (operands.length >= 2 && link) paths(c, 'write', [link], ['overwrite', 'link']);
+  },
+  tee: writeTargets(['overwrite']),
+  truncate: writeTargets(['overwrite', 'truncate'], ['-s', '--size', '-r', '--reference']),
+  touch: writeTargets(['create'], ['-d', '-t', '-r', '--date', '--reference']),
+  mkdir: writeTargets(['create'], ['-m', '--mode']),
+  dd,
+  find,
+  sed: inPlace,
+  gsed: inPlace,
+  chmod: perm,
+  chown: perm,
+  chgrp: perm,
+  chattr: perm,
+  setfacl: perm,
+  rsync,
+  cat: readTargets(never),
+  tac: readTargets(never),
+  less: readTargets(never),
+  more: readTargets(never),
+  head: readTargets(never, ['-n', '-c']),
+  tail: readTargets(never, ['-n', '-c']),
+  bat: readTargets(never),
+  nl: readTargets(never),
+  strings: readTargets(never),
+  xxd: readTargets(never),
+  od: readTargets(never),
+  hexdump: readTargets(never),
+  base64: readTargets(never),
+  base32: readTargets(never),
+  wc: readTargets(never),
+  sort: readTargets(never, ['-o', '-k', '-t']),
+  uniq: readTargets(never),
+  diff: readTargets(never),
+  cmp: readTargets(never),
+  md5sum: readTargets(never),
+  sha256sum: readTargets(never),
+  file: readTargets(never),
+  stat: readTargets(never),
+  source: readTargets(never),
+  zip: readTargets(never),
+  tar: (c) => {
+    const create = c.argv.some((a) => /^-?[a-zA-Z]*c/.test(a) && !a.startsWith('--'));
+    const { operands } = parse(c, new Set(['-f', '-C', '--file', '--directory', '-T', '--exclude']));
+    if (create) paths(c, 'read', operands, []);
+  },
+  grep: readTargets(grepLike, ['-e', '-f', '-m', '-A', '-B', '-C', '--include', '--exclude']),
+  egrep: readTargets(grepLike, ['-e', '-f', '-m', '-A', '-B', '-C']),
+  rg: readTargets(grepLike, ['-e', '-f', '-g', '-t', '-T', '-m', '-A', '-B', '-C', '--glob', '--type']),
+  ag: readTargets(grepLike, ['-G', '-m', '-A', '-B', '-C']),
+  awk: readTargets((c, flags) => !flags.includes('-f'), ['-F', '-v', '-f']),
+  jq: readTargets(
+    (c, flags) => !flags.includes('-f') && !flags.includes('--from-file'),
+    ['--arg', '--argjson', '-f', '--from-file', '--slurpfile', '--rawfile'],
+  ),
+  yq: readTargets(() => true, []),
+  openssl: (c) => {
+    const i = c.argv.indexOf('-in');
+    if (i >= 0 && c.argv[i + 1]) emitPath(c.sink, c.scope, 'read', c.argv[i + 1]!, [], c.origin);
+    const o = c.argv.indexOf('-out');
+    if (o >= 0 && c.argv[o + 1]) emitPath(c.sink, c.scope, 'write', c.argv[o + 1]!, ['overwrite'], c.origin);
+  },
+};

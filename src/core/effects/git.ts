@@ -1,0 +1,196 @@
+// Semantic tags for git command lines: what would be lost, rewritten or pushed where.
+
+const GLOBAL_WITH_VALUE = new Set([
+  '-C',
+  '-c',
+  '--git-dir',
+  '--work-tree',
+  '--namespace',
+  '--exec-path',
+  '--super-prefix',
+  '--config-env',
+]);
+export const DEFAULT_PROTECTED = [
+  'main',
+  'master',
+  'trunk',
+  'develop',
+  'development',
+  'production',
+  'prod',
+  'release',
+  'release/*',
+  'stable',
+];
+
+function subcommand(argv: string[]): { sub: string; rest: string[]; configs: string[] } {
+  const configs: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-c') configs.push(argv[i + 1] ?? '');
+    if (GLOBAL_WITH_VALUE.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    return { sub: a, rest: argv.slice(i + 1), configs };
+  }
+  return { sub: '', rest: [], configs };
+}
+
+function globMatch(name: string, pattern: string): boolean {
+  if (!pattern.includes('*')) return name === pattern;
+  const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  return re.test(name);
+}
+
+export function isProtectedBranch(name: string, extra: readonly string[]): boolean {
+  const branch = name.replace(/^refs\/heads\//, '');
+  return [...DEFAULT_PROTECTED, ...extra].some((p) => globMatch(branch, p));
+}
+
+const bundled = (rest: string[], letter: string, long: string) =>
+  rest.some((a) => a === long || (/^-[a-zA-Z]+$/.test(a) && a.includes(letter)));
+
+export function gitTags(argv: string[], protectedBranches: readonly string[]): string[] {
+  const { sub, rest, configs } = subcommand(argv);
+  const tags: string[] = [];
+  if (configs.some((c) => /^core\.(hooksPath|fsmonitor|sshCommand|pager|editor)=/i.test(c)))
+    tags.push('git.hooks');
+  switch (sub) {
+    case 'reset':
+      if (rest.some((a) => a === '--hard' || a === '--merge' || a === '--keep')) tags.push('git.discard');
+      break;
+    case 'clean':
+      if (bundled(rest, 'f', '--force') && !bundled(rest, 'n', '--dry-run')) tags.push('git.discard');
+      break;
+    case 'checkout': {
+      const dd = rest.indexOf('--');
+      const pathspec =
+        dd >= 0 ? rest.slice(dd + 1) : rest.filter((a) => a === '.' || a === ':/' || a.startsWith('./'));
+      if (pathspec.length > 0 || rest.some((a) => a === '-f' || a === '--force')) tags.push('git.discard');
+      break;
+    }
+    case 'restore':
+      if (!rest.includes('--staged') || rest.includes('--worktree') || rest.includes('-W')) {
+        if (rest.some((a) => !a.startsWith('-'))) tags.push('git.discard');
+      }
+      break;
+    case 'switch':
+      if (rest.some((a) => a === '--discard-changes' || a === '-f' || a === '--force'))
+        tags.push('git.discard');
+      break;
+    case 'stash':
+      if (rest[0] === 'drop' || rest[0] === 'clear') tags.push('git.discard');
+      break;
+    case 'filter-branch':
+    case 'filter-repo':
+      tags.push('git.rewrite-history');
+      break;
+    case 'reflog':
+      if (rest[0] === 'expire' || rest[0] === 'delete') tags.push('git.rewrite-history');
+      break;
+    case 'gc':
+      if (rest.some((a) => /^--prune=(now|all)/.test(a))) tags.push('git.rewrite-history');
+      break;
+    case 'prune':
+      if (rest.some((a) => /^--expire/.test(a))) tags.push('git.rewrite-history');
+      break;
+    case 'update-ref':
+      if (rest.includes('-d') || rest.includes('--delete')) tags.push('git.rewrite-history');
+      break;
+    case 'branch':
+      if (bundled(rest, 'D', '--delete') || (rest.includes('-d') && rest.includes('--force'))) {
+        const names = rest.filter((a) => !a.startsWith('-'));
+        tags.push(
+          names.some((n) => isProtectedBranch(n, protectedBranches))
+            ? 'git.delete-protected'
+            : 'git.delete-branch',
+        );
+      }
+      if (rest.some((a) => a === '-f' || a === '--force' || a === '-M' || a === '-C')) {
+        const names = rest.filter((a) => !a.startsWith('-'));
+        if (names.some((n) => isProtectedBranch(n, protectedBranches))) tags.push('git.rewrite-protected');
+      }
+      break;
+    case 'config':
+      if (rest.some((a) => /^core\.hooksPath$/i.test(a))) tags.push('git.hooks');
+      if (rest.some((a) => /^credential\./i.test(a))) tags.push('cred.manage');
+      break;
+    case 'push':
+      tags.push(...pushTags(rest, protectedBranches));
+      break;
+    case 'commit':
+    case 'add':
+    case 'status':
+    case 'log':
+    case 'diff':
+    case 'show':
+    case 'fetch':
+    case 'pull':
+    case 'clone':
+    case 'rebase':
+    case 'merge':
+    case 'tag':
+    case 'blame':
+    case 'grep':
+      break;
+  }
+  return tags;
+}
+
+const PUSH_WITH_VALUE = new Set([
+  '--repo',
+  '-o',
+  '--push-option',
+  '--receive-pack',
+  '--exec',
+  '--recurse-submodules',
+]);
+
+function pushTags(rest: string[], protectedBranches: readonly string[]): string[] {
+  const tags = ['git.push'];
+  let force = false;
+  let lease = false;
+  let del = false;
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (PUSH_WITH_VALUE.has(a)) {
+      i++;
+      continue;
+    }
+    if (a === '--force' || a === '-f' || (/^-[a-zA-Z]+$/.test(a) && a.includes('f'))) force = true;
+    else if (a.startsWith('--force-with-lease') || a === '--force-if-includes') lease = true;
+    else if (a === '--delete' || a === '-d') del = true;
+    else if (a === '--mirror' || a === '--prune') {
+      tags.push('git.rewrite-history');
+      force = true;
+    } else if (a === '--all') positional.push('*all');
+    else if (!a.startsWith('-')) positional.push(a);
+  }
+  const refspecs = positional.slice(1);
+  const targets: { name: string; force: boolean; del: boolean }[] = refspecs.map((r) => {
+    const plus = r.startsWith('+');
+    const spec = plus ? r.slice(1) : r;
+    const colon = spec.indexOf(':');
+    const src = colon >= 0 ? spec.slice(0, colon) : spec;
+    const dst = colon >= 0 ? spec.slice(colon + 1) : spec;
+    return {
+      name: dst === 'HEAD' || dst === '' ? (colon >= 0 && src === '' ? dst : '*current') : dst,
+      force: force || plus,
+      del: del || (colon >= 0 && src === ''),
+    };
+  });
+  if (targets.length === 0) targets.push({ name: '*current', force, del });
+  for (const t of targets) {
+    const unknown = t.name === '*current' || t.name === '*all' || t.name === 'HEAD';
+    const prot = t.name === '*all' || (!unknown && isProtectedBranch(t.name, protectedBranches));
+    if (t.del) tags.push(prot ? 'git.delete-protected' : 'git.delete-remote-branch');
+    if (t.force) tags.push('git.force-push');
+    if (prot) tags.push('git.protected-branch');
+    if (unknown && !prot) tags.push('git.unknown-branch');
+  }
+  if (lease && !force) tags.push('git.force-with-lease');
+  return [...new Set(tags)];
+}

@@ -1,0 +1,325 @@
+// Network programs: which hosts they reach, with what method, carrying what.
+import { SECRET_NAME, urlCarriesSecret } from '../secrets.ts';
+import type { NetEffect } from '../types.ts';
+import type { Ctx, Handler } from './commands.ts';
+import { childScope, emit, emitPath } from './sink.ts';
+
+const LOCAL_HOST =
+  /^(localhost|127(\.\d+){3}|0\.0\.0\.0|\[?::1\]?|[a-z0-9-]+\.localhost|host\.docker\.internal)$/i;
+
+export function hostOf(url: string): string {
+  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^/@\s]*@)?(\[[^\]]+\]|[^/:?#\s]+)/i.exec(url);
+  return (m?.[1] ?? '').toLowerCase();
+}
+
+export function isLocalHost(host: string): boolean {
+  return LOCAL_HOST.test(host) || host === '';
+}
+
+export function netEffect(
+  url: string,
+  method: string,
+  credentialed: boolean,
+  tags: string[],
+  origin: string,
+): NetEffect {
+  const host = hostOf(url);
+  const secretUrl = urlCarriesSecret(url);
+  const t = [...tags];
+  if (isLocalHost(host)) t.push('local');
+  if (secretUrl) t.push('secret-in-url');
+  return { kind: 'net', host, method, credentialed: credentialed || secretUrl, url, tags: t, origin };
+}
+
+const CURL_WITH_VALUE = new Set([
+  '-X',
+  '--request',
+  '-d',
+  '--data',
+  '--data-raw',
+  '--data-binary',
+  '--data-urlencode',
+  '--json',
+  '-F',
+  '--form',
+  '--form-string',
+  '-T',
+  '--upload-file',
+  '-H',
+  '--header',
+  '-u',
+  '--user',
+  '-b',
+  '--cookie',
+  '-c',
+  '--cookie-jar',
+  '-o',
+  '--output',
+  '-A',
+  '--user-agent',
+  '-e',
+  '--referer',
+  '-x',
+  '--proxy',
+  '--oauth2-bearer',
+  '-m',
+  '--max-time',
+  '--connect-timeout',
+  '-w',
+  '--write-out',
+  '--retry',
+  '-r',
+  '--range',
+  '-K',
+  '--config',
+  '--cacert',
+  '--cert',
+  '--key',
+  '-E',
+  '--url',
+  '--resolve',
+  '--limit-rate',
+  '-Y',
+  '-y',
+  '-z',
+  '--aws-sigv4',
+  '--variable',
+  '--expand-url',
+]);
+
+const curl: Handler = (c) => {
+  let method = '';
+  let credentialed = false;
+  let upload = false;
+  const urls: string[] = [];
+  const a = c.argv;
+  for (let i = 0; i < a.length; i++) {
+    const flag = a[i]!;
+    const eq = flag.startsWith('--') ? flag.indexOf('=') : -1;
+    const name = eq > 0 ? flag.slice(0, eq) : flag;
+    const takes = CURL_WITH_VALUE.has(name);
+    const value = eq > 0 ? flag.slice(eq + 1) : takes ? (a[++i] ?? '') : '';
+    if (!flag.startsWith('-') || flag === '-') {
+      urls.push(flag);
+      continue;
+    }
+    switch (name) {
+      case '-X':
+      case '--request':
+        method = value.toUpperCase();
+        break;
+      case '-d':
+      case '--data':
+      case '--data-raw':
+      case '--data-binary':
+      case '--data-urlencode':
+      case '--json':
+      case '-F':
+      case '--form':
+        upload = true;
+        if (/^@|=@|^[^=]*@[^=]*$/.test(value) && name !== '--data-raw') {
+          const file = value.slice(value.indexOf('@') + 1).split(';')[0]!;
+          if (file && file !== '-') emitPath(c.sink, c.scope, 'read', file, ['upload'], c.origin);
+        }
+        if (SECRET_NAME.test(value)) credentialed = true;
+        break;
+      case '-T':
+      case '--upload-file':
+        upload = true;
+        method ||= 'PUT';
+        if (value !== '-') emitPath(c.sink, c.scope, 'read', value, ['upload'], c.origin);
+        break;
+      case '-H':
+      case '--header':
+        if (
+          /^\s*(authorization|cookie|x-[a-z-]*(token|key|auth)[a-z-]*|private-token|api-key)\s*:/i.test(value)
+        )
+          credentialed = true;
+        break;
+      case '-u':
+      case '--user':
+      case '-b':
+      case '--cookie':
+      case '--oauth2-bearer':
+      case '--aws-sigv4':
+      case '-E':
+      case '--cert':
+        credentialed = true;
+        break;
+      case '-o':
+      case '--output':
+        if (value !== '-' && value !== '/dev/null')
+          emitPath(c.sink, c.scope, 'write', value, ['download'], c.origin);
+        break;
+      case '--url':
+        urls.push(value);
+        break;
+      case '-K':
+      case '--config':
+        emitPath(c.sink, c.scope, 'read', value, [], c.origin);
+        break;
+      case '-G':
+      case '--get':
+        method = 'GET';
+        break;
+      case '-I':
+      case '--head':
+        method = 'HEAD';
+        break;
+    }
+  }
+  const m = method || (upload ? 'POST' : 'GET');
+  for (const url of urls)
+    emit(c.sink, c.scope, netEffect(url, m, credentialed, upload ? ['upload'] : [], c.origin));
+};
+
+const WGET_WITH_VALUE = new Set([
+  '-O',
+  '--output-document',
+  '-o',
+  '--output-file',
+  '-P',
+  '--directory-prefix',
+  '--header',
+  '--user',
+  '--password',
+  '--http-user',
+  '--http-password',
+  '--post-data',
+  '--post-file',
+  '--body-data',
+  '--body-file',
+  '--method',
+  '-U',
+  '--user-agent',
+  '-e',
+  '--execute',
+  '-t',
+  '--tries',
+  '-T',
+  '--timeout',
+]);
+
+const wget: Handler = (c) => {
+  let method = 'GET';
+  let credentialed = false;
+  const urls: string[] = [];
+  const a = c.argv;
+  for (let i = 0; i < a.length; i++) {
+    const flag = a[i]!;
+    const eq = flag.startsWith('--') ? flag.indexOf('=') : -1;
+    const name = eq > 0 ? flag.slice(0, eq) : flag;
+    const value = eq > 0 ? flag.slice(eq + 1) : WGET_WITH_VALUE.has(name) ? (a[++i] ?? '') : '';
+    if (!flag.startsWith('-')) {
+      urls.push(flag);
+      continue;
+    }
+    if (name === '--post-data' || name === '--body-data') method = 'POST';
+    if (name === '--post-file' || name === '--body-file') {
+      method = 'POST';
+      emitPath(c.sink, c.scope, 'read', value, ['upload'], c.origin);
+    }
+    if (name === '--method') method = value.toUpperCase();
+    if (name === '--user' || name === '--password' || name === '--http-user' || name === '--http-password')
+      credentialed = true;
+    if (
+      name === '--header' &&
+      /^\s*(authorization|cookie|private-token|x-[a-z-]*(token|key))\s*:/i.test(value)
+    )
+      credentialed = true;
+    if ((name === '-O' || name === '--output-document') && value !== '-' && value !== '/dev/null') {
+      emitPath(c.sink, c.scope, 'write', value, ['download'], c.origin);
+    }
+  }
+  for (const url of urls)
+    emit(c.sink, c.scope, netEffect(url, method, credentialed, method === 'GET' ? [] : ['upload'], c.origin));
+};
+
+/** Raw socket tools: a host and a port, data flowing both ways. */
+const rawSocket: Handler = (c) => {
+  if (c.argv.some((x) => /^-[a-zA-Z]*l/.test(x))) return; // listening locally
+  const host = c.argv.find((x) => !x.startsWith('-') && !/^\d+$/.test(x));
+  if (host) emit(c.sink, c.scope, netEffect(host, 'RAW', false, ['raw-socket'], c.origin));
+};
+
+const SSH_WITH_VALUE = new Set([
+  '-b',
+  '-c',
+  '-D',
+  '-E',
+  '-e',
+  '-F',
+  '-I',
+  '-i',
+  '-J',
+  '-L',
+  '-l',
+  '-m',
+  '-O',
+  '-o',
+  '-p',
+  '-Q',
+  '-R',
+  '-S',
+  '-W',
+  '-w',
+]);
+
+const ssh: Handler = (c) => {
+  let i = 0;
+  for (; i < c.argv.length; i++) {
+    const x = c.argv[i]!;
+    if (SSH_WITH_VALUE.has(x)) {
+      i++;
+      continue;
+    }
+    if (!x.startsWith('-')) break;
+  }
+  const host = c.argv[i];
+  if (!host) return;
+  emit(c.sink, c.scope, netEffect(host, 'SSH', true, ['ssh'], c.origin));
+  const remote = c.argv.slice(i + 1).join(' ');
+  if (remote)
+    c.api.shell(remote, childScope(c.scope, { inherited: [...c.scope.inherited, 'remote'] }), c.sink);
+};
+
+/** scp/sftp: `host:path` operands are remote; local ones are read (sources) or written (destination). */
+const scp: Handler = (c) => {
+  const ops = c.argv.filter((x, i) => !x.startsWith('-') && !SSH_WITH_VALUE.has(c.argv[i - 1] ?? ''));
+  if (ops.length < 2) return;
+  const remote = (x: string) => /^[^/]*:/.test(x);
+  const dest = ops[ops.length - 1]!;
+  for (const src of ops.slice(0, -1)) {
+    if (remote(src)) emit(c.sink, c.scope, netEffect(src.split(':')[0]!, 'GET', true, ['ssh'], c.origin));
+    else emitPath(c.sink, c.scope, 'read', src, remote(dest) ? ['upload'] : [], c.origin);
+  }
+  if (remote(dest))
+    emit(c.sink, c.scope, netEffect(dest.split(':')[0]!, 'PUT', true, ['ssh', 'upload'], c.origin));
+  else emitPath(c.sink, c.scope, 'write', dest, ['overwrite'], c.origin);
+};
+
+export const NET_COMMANDS: Record<string, Handler> = {
+  curl,
+  wget,
+  nc: rawSocket,
+  ncat: rawSocket,
+  netcat: rawSocket,
+  telnet: rawSocket,
+  socat: rawSocket,
+  ssh,
+  scp,
+  sftp: scp,
+};
+
+/** Hosts package managers talk to by default: installs from them are ordinary work. */
+export const DEFAULT_REGISTRIES = [
+  'registry.npmjs.org',
+  'registry.yarnpkg.com',
+  'pypi.org',
+  'files.pythonhosted.org',
+  'crates.io',
+  'proxy.golang.org',
+  'rubygems.org',
+];
+
+export type { Ctx };

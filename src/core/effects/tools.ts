@@ -1,0 +1,292 @@
+// Every tool call becomes effects here, whatever tool produced it: Bash, file tools, web, MCP.
+import { analyzeShell } from '../shell/analyze.ts';
+import type { Effect, JudgeContext, McpEffect, ToolCall } from '../types.ts';
+import { analyzeCode } from './code.ts';
+import { makeRecipes } from './commands.ts';
+import { netEffect } from './net.ts';
+import { createSink, emit, emitOpaque, emitPath, originOf, type Scope, type Sink } from './sink.ts';
+
+/** Tools that only talk to the agent itself: no effect on the world. */
+const INERT_TOOLS = new Set([
+  'TodoWrite',
+  'TaskCreate',
+  'TaskGet',
+  'TaskList',
+  'TaskUpdate',
+  'TaskStop',
+  'TaskOutput',
+  'AskUserQuestion',
+  'EnterPlanMode',
+  'ExitPlanMode',
+  'ToolSearch',
+  'ListMcpResourcesTool',
+  'ReadMcpResourceTool',
+  'ReadMcpResourceDirTool',
+  'Skill',
+  'SendUserMessage',
+  'LSP',
+  'Monitor',
+  'ListAgents',
+  'SetGoal',
+  'ReportFindings',
+  'WaitForMcpServers',
+  'EndConversation',
+  'ReadNotifications',
+  'SubagentHandback',
+  'CronList',
+  'KillShell',
+  'KillBash',
+  'BashOutput',
+]);
+
+export function effectsOf(call: ToolCall, ctx: JudgeContext): Effect[] {
+  const sink = createSink(ctx);
+  const scope: Scope = { cwd: call.cwd || ctx.projectDir, vars: new Map(), depth: 0, inherited: [] };
+  const input = (call.input && typeof call.input === 'object' ? call.input : {}) as Record<string, unknown>;
+  const str = (k: string) => (typeof input[k] === 'string' ? (input[k] as string) : undefined);
+  const tool = call.tool;
+
+  if (tool === 'Bash' || tool === 'PowerShell') {
+    const command = str('command');
+    if (command === undefined)
+      emitOpaque(sink, scope, `${tool} call without a command string`, ['malformed'], tool);
+    else if (tool === 'Bash') analyzeShell(command, scope, sink);
+    else powershell(command, scope, sink);
+    return sink.effects;
+  }
+  if (tool === 'Write' || tool === 'Edit' || tool === 'MultiEdit') {
+    const path = str('file_path');
+    if (!path) {
+      emitOpaque(sink, scope, `${tool} call without a file_path`, ['malformed'], tool);
+      return sink.effects;
+    }
+    const origin = `${tool}: ${path}`;
+    const content =
+      tool === 'Write'
+        ? (str('content') ?? '')
+        : tool === 'Edit'
+          ? (str('new_string') ?? '')
+          : (Array.isArray(input.edits) ? input.edits : [])
+              .map((e) =>
+                e && typeof e === 'object' ? String((e as Record<string, unknown>).new_string ?? '') : '',
+              )
+              .join('\n');
+    const tags = tool === 'Write' ? ['overwrite'] : ['edit'];
+    if (tool === 'Write' && content.length === 0) tags.push('truncate');
+    emitPath(sink, scope, 'write', path, tags, origin);
+    judgeRunnableContent(path, content, tool !== 'Write', scope, sink);
+    return sink.effects;
+  }
+  if (tool === 'NotebookEdit') {
+    const path = str('notebook_path') ?? '';
+    emitPath(sink, scope, 'write', path, ['edit'], `NotebookEdit: ${path}`);
+    const source = str('new_source') ?? '';
+    if (str('cell_type') !== 'markdown') notebookCell(source, scope, sink);
+    return sink.effects;
+  }
+  if (tool === 'Read' || tool === 'Glob' || tool === 'Grep' || tool === 'LS' || tool === 'NotebookRead') {
+    const path = str('file_path') ?? str('path') ?? str('notebook_path') ?? call.cwd ?? ctx.projectDir;
+    const pattern = tool === 'Glob' ? str('pattern') : undefined;
+    const target =
+      pattern?.startsWith('/') || pattern?.startsWith('~') ? pattern : pattern ? `${path}/${pattern}` : path;
+    emitPath(sink, scope, 'read', target, [], `${tool}: ${target}`);
+    return sink.effects;
+  }
+  if (tool === 'WebFetch') {
+    const url = str('url') ?? '';
+    emit(sink, scope, netEffect(url, 'GET', false, ['web'], `WebFetch: ${redactUrl(url)}`));
+    return sink.effects;
+  }
+  if (tool === 'WebSearch') {
+    emit(sink, scope, {
+      kind: 'net',
+      host: 'web-search',
+      method: 'GET',
+      credentialed: false,
+      tags: ['web', 'search'],
+      origin: 'WebSearch',
+    });
+    return sink.effects;
+  }
+  if (tool === 'Agent' || tool === 'Task') {
+    emit(sink, scope, {
+      kind: 'exec',
+      program: 'subagent',
+      argv: [str('subagent_type') ?? 'general-purpose'],
+      tags: ['subagent'],
+      origin: `${tool}: ${str('description') ?? ''}`,
+    });
+    return sink.effects;
+  }
+  if (tool.startsWith('mcp__')) {
+    emit(sink, scope, mcpEffect(tool));
+    return sink.effects;
+  }
+  if (INERT_TOOLS.has(tool)) return sink.effects;
+  emitOpaque(sink, scope, `unknown tool ${tool}`, ['unknown-tool'], tool);
+  return sink.effects;
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\?.*$/, '?…');
+}
+
+const DELETE_VERB =
+  /(^|_|-)(delete|remove|drop|destroy|purge|truncate|wipe|erase|terminate|revoke|archive|uninstall|kill|reset|clear|flush|force_push|unpublish)(?=$|_|-)|^rm($|_)/i;
+const WRITE_VERB =
+  /(^|_|-)(create|update|write|post|put|patch|send|set|add|insert|upsert|upload|edit|modify|comment|reply|push|merge|commit|publish|deploy|apply|execute|exec|run|invoke|trigger|assign|move|rename|close|reopen|approve|transfer|schedule|book|pay|charge|refund|mark|star|fork|invite|share|store|save|import|restart|scale|rollback|start|stop)(?=$|_|-)/i;
+const READ_VERB =
+  /(^|_|-)(get|list|read|search|fetch|query|describe|show|view|find|lookup|inspect|retrieve|download|count|check|status|info|explain|diff|browse|snapshot|screenshot|resolve|select|load|summarize|analyze|compare|preview|validate|export|whoami|ping|health)(?=$|_|-)/i;
+
+export function mcpEffect(tool: string): McpEffect {
+  const rest = tool.slice('mcp__'.length);
+  const sep = rest.lastIndexOf('__');
+  const server = sep >= 0 ? rest.slice(0, sep) : rest;
+  const name = sep >= 0 ? rest.slice(sep + 2) : '';
+  const words = name.replace(/([a-z])([A-Z])/g, '$1_$2');
+  const verb = DELETE_VERB.test(words)
+    ? 'delete'
+    : WRITE_VERB.test(words)
+      ? 'write'
+      : READ_VERB.test(words)
+        ? 'read'
+        : 'unknown';
+  return { kind: 'mcp', server, tool: name, verb, tags: [`mcp.${verb}`], origin: `MCP: ${server}/${name}` };
+}
+
+const SHELL_FILE = /\.(sh|bash|zsh|ksh|command)$/;
+
+/** A file that will be run later is judged by what it would run, with its effects tagged `deferred`. */
+function judgeRunnableContent(
+  path: string,
+  content: string,
+  fragment: boolean,
+  scope: Scope,
+  sink: Sink,
+): void {
+  if (!content) return;
+  const name = path.split('/').pop() ?? '';
+  const deferred: Scope = { ...scope, inherited: [...scope.inherited, 'deferred'] };
+  const shebang = /^#!\s*\S*?(?:\/env\s+)?(\S+)/.exec(content);
+  const interp = shebang?.[1]?.split('/').pop() ?? '';
+  const isHook = /\/\.git\/hooks\/|\/\.husky\//.test(path);
+  if (/^python/.test(interp)) return analyzeCode('python', content, deferred, sink, noApi(sink));
+  if (/^(node|deno|bun)$/.test(interp)) return analyzeCode('node', content, deferred, sink, noApi(sink));
+  if (
+    SHELL_FILE.test(name) ||
+    /^(sh|bash|zsh|dash|ksh)$/.test(interp) ||
+    isHook ||
+    /\.(bashrc|zshrc|profile|bash_profile)$/.test(name)
+  ) {
+    return analyzeShell(content, deferred, sink);
+  }
+  if (/^(GNU)?[Mm]akefile$|\.mk$/.test(name)) {
+    for (const line of makeRecipes(content, [])) analyzeShell(line, deferred, sink);
+    for (const line of content.split('\n'))
+      if (line.startsWith('\t')) analyzeShell(line.slice(1).replace(/^[@+-]+/, ''), deferred, sink);
+    return;
+  }
+  if (name === 'package.json' && !fragment) {
+    try {
+      const pkg = JSON.parse(content) as { scripts?: Record<string, unknown> };
+      for (const body of Object.values(pkg.scripts ?? {}))
+        if (typeof body === 'string') analyzeShell(body, deferred, sink);
+    } catch {
+      // Not valid JSON yet: npm will refuse to run it, so there is nothing to judge.
+    }
+    return;
+  }
+  if (name === 'package.json' && fragment) {
+    for (const m of content.matchAll(/"[^"]+"\s*:\s*"((?:[^"\\]|\\.)*)"/g))
+      analyzeShell(JSON.parse(`"${m[1]}"`) as string, deferred, sink);
+    return;
+  }
+  if (
+    /\/\.github\/workflows\/|\.gitlab-ci\.ya?ml$|\/\.circleci\/|azure-pipelines\.ya?ml$|\/\.buildkite\//.test(
+      path,
+    )
+  ) {
+    for (const line of ciRunLines(content)) analyzeShell(line, deferred, sink);
+  }
+}
+
+/** `run:` steps of a CI file, block scalars included. A YAML parser is overkill for picking out shell. */
+export function ciRunLines(yaml: string): string[] {
+  const out: string[] = [];
+  const lines = yaml.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s*)(?:-\s+)?(?:run|script|command|before_script|after_script)\s*:\s*(.*)$/.exec(lines[i]!);
+    if (!m) continue;
+    const indent = m[1]!.length;
+    const rest = m[2]!.trim();
+    if (rest && !/^[|>][+-]?$/.test(rest)) {
+      out.push(rest.replace(/^["']|["']$/g, ''));
+      continue;
+    }
+    const block: string[] = [];
+    for (let j = i + 1; j < lines.length; j++) {
+      const l = lines[j]!;
+      if (l.trim() !== '' && l.search(/\S/) <= indent) break;
+      block.push(l.trim().replace(/^-\s+/, ''));
+      i = j;
+    }
+    out.push(block.join('\n'));
+  }
+  return out;
+}
+
+function noApi(sink: Sink) {
+  return {
+    shell: (src: string, scope: Scope, s: Sink) => analyzeShell(src, scope, s),
+    code: (lang: Parameters<typeof analyzeCode>[0], code: string, scope: Scope, s: Sink) =>
+      analyzeCode(lang, code, scope, s, noApi(sink)),
+    script: () => false,
+  };
+}
+
+/** Notebook cells: `!cmd` and `%%bash` are shell, the rest is Python that runs when the cell does. */
+function notebookCell(source: string, scope: Scope, sink: Sink): void {
+  const deferred: Scope = { ...scope, inherited: [...scope.inherited, 'deferred'] };
+  if (/^\s*%%(bash|sh|script\s+(ba)?sh|system)\b/.test(source)) {
+    analyzeShell(source.replace(/^\s*%%[^\n]*\n?/, ''), deferred, sink);
+    return;
+  }
+  const python: string[] = [];
+  for (const line of source.split('\n')) {
+    const shell = /^\s*(?:!|%(?:sx|system|sh)\s)(.*)$/.exec(line);
+    if (shell) analyzeShell(shell[1]!, deferred, sink);
+    else python.push(line);
+  }
+  analyzeCode('python', python.join('\n'), deferred, sink, noApi(sink));
+}
+
+/** PowerShell: no parser here, so the destructive cmdlets are matched by name and the rest is opaque. */
+function powershell(command: string, scope: Scope, sink: Sink): void {
+  const origin = originOf('powershell', command);
+  for (const m of command.matchAll(/\b(Remove-Item|rm|rmdir|del|erase|rd|ri)\b([^;|\n]*)/gi)) {
+    const args = m[2]!.trim().split(/\s+/).filter(Boolean);
+    const recursive = args.some((a) => /^-r(ecurse)?$/i.test(a));
+    const force = args.some((a) => /^-f(orce)?$/i.test(a));
+    const targets = args
+      .filter((a) => !a.startsWith('-'))
+      .map((a) => a.replace(/^['"]|['"]$/g, '').replace(/^\$HOME|^\$env:USERPROFILE|^\$env:HOME/i, '~'));
+    for (const t of targets)
+      emitPath(
+        sink,
+        scope,
+        'delete',
+        t,
+        [...(recursive ? ['recursive'] : []), ...(force ? ['force'] : [])],
+        origin,
+      );
+  }
+  if (
+    /\b(Invoke-Expression|iex)\b/i.test(command) &&
+    /\b(Invoke-WebRequest|iwr|Invoke-RestMethod|irm|DownloadString|curl|wget)\b/i.test(command)
+  ) {
+    emitOpaque(sink, scope, 'runs code downloaded from the network', ['rce'], origin);
+  }
+  if (/\bFormat-Volume|Clear-Disk|Initialize-Disk\b/i.test(command))
+    emitOpaque(sink, scope, 'formats a disk', ['disk-format'], origin);
+  emit(sink, scope, { kind: 'exec', program: 'powershell', argv: [command], tags: ['powershell'], origin });
+}

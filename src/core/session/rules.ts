@@ -1,0 +1,191 @@
+// Session-level judgement: scope budgets and the 3/20 denial rule. Pure state transitions.
+import type { Budgets, DenialLimits } from '../policy/types.ts';
+import type { Decision, Effect } from '../types.ts';
+import { verdictForTier } from '../types.ts';
+import type { SessionState, Usage } from './types.ts';
+
+export function newSession(sessionId: string, cwd: string, now: number): SessionState {
+  return {
+    sessionId,
+    startedAt: now,
+    endedAt: null,
+    cwd,
+    status: 'active',
+    consecutiveDenials: 0,
+    totalDenials: 0,
+    usage: { toolCalls: 0, filesTouched: 0, linesAdded: 0, linesRemoved: 0, externalCalls: 0, subagents: 0 },
+  };
+}
+
+export type Signal =
+  | { kind: 'session.escalated'; sessionId: string; consecutiveDenials: number }
+  | { kind: 'session.terminated'; sessionId: string; totalDenials: number }
+  | { kind: 'budget.spent'; sessionId: string; budget: keyof Budgets; used: number; limit: number }
+  | { kind: 'tier4.denied'; sessionId: string; rule: string };
+
+const isWrite = (e: Effect) => e.kind === 'write' || e.kind === 'delete';
+const isExternal = (e: Effect) => (e.kind === 'net' && !e.tags.includes('local')) || e.kind === 'mcp';
+
+/** Which budget a call would draw on that is already spent, if any. */
+function spentBudget(state: SessionState, effects: Effect[], budgets: Budgets, tool: string) {
+  const u = state.usage;
+  const lines = u.linesAdded + u.linesRemoved;
+  const checks: [keyof Budgets, number, number, boolean][] = [
+    ['toolCalls', u.toolCalls, budgets.toolCalls, true],
+    ['filesTouched', u.filesTouched, budgets.filesTouched, effects.some(isWrite)],
+    ['linesChanged', lines, budgets.linesChanged, effects.some(isWrite)],
+    ['externalCalls', u.externalCalls, budgets.externalCalls, effects.some(isExternal)],
+    ['subagents', u.subagents, budgets.subagents, tool === 'Agent' || tool === 'Task'],
+  ];
+  return checks.find(([, used, limit, applies]) => applies && used >= limit);
+}
+
+export function usageLine(u: Usage, b: Budgets): string {
+  return [
+    `tool calls ${u.toolCalls}/${b.toolCalls}`,
+    `files ${u.filesTouched}/${b.filesTouched}`,
+    `lines ${u.linesAdded + u.linesRemoved}/${b.linesChanged}`,
+    `external calls ${u.externalCalls}/${b.externalCalls}`,
+    `subagents ${u.subagents}/${b.subagents}`,
+  ].join(', ');
+}
+
+/** Apply the session's standing (terminated, escalated, budgets) on top of the policy's decision. */
+export function gateBySession(
+  decision: Decision,
+  state: SessionState,
+  budgets: Budgets,
+  tool: string,
+): Decision {
+  if (state.status === 'terminated') {
+    return {
+      ...decision,
+      tier: 4,
+      verdict: 'deny',
+      rule: 'session.terminated',
+      reason: `This session was terminated after ${state.totalDenials} denied actions; every further action is refused. A human must review it (agent-sre sessions) before work continues.`,
+    };
+  }
+  if (decision.tier === 4) return decision;
+  if (state.status === 'escalated' && decision.tier >= 2) {
+    return {
+      ...decision,
+      tier: 3,
+      verdict: 'ask',
+      rule: 'session.escalated',
+      reason: `This session is escalated after ${state.consecutiveDenials} denials in a row, so a human approves each action until someone runs \`agent-sre session resume ${state.sessionId}\`. Wanted: ${decision.reason}`,
+    };
+  }
+  const spent = spentBudget(state, decision.effects, budgets, tool);
+  if (spent && decision.tier < 3) {
+    const [name, used, limit] = spent;
+    return {
+      ...decision,
+      tier: 3,
+      verdict: verdictForTier(3),
+      rule: `budget.${name}`,
+      reason: `The session's ${name} budget is spent (${used}/${limit}). Used so far: ${usageLine(state.usage, budgets)}. A human must approve further work of this kind.`,
+    };
+  }
+  return decision;
+}
+
+/** Count a PreToolUse verdict against the 3/20 rule. */
+export function countVerdict(
+  state: SessionState,
+  decision: Decision,
+  limits: DenialLimits,
+): { state: SessionState; signals: Signal[] } {
+  const signals: Signal[] = [];
+  const next: SessionState = { ...state, usage: { ...state.usage } };
+  if (decision.verdict === 'allow') {
+    next.consecutiveDenials = 0;
+    return { state: next, signals };
+  }
+  if (decision.verdict !== 'deny' || decision.rule === 'session.terminated') return { state: next, signals };
+  next.consecutiveDenials += 1;
+  next.totalDenials += 1;
+  signals.push({ kind: 'tier4.denied', sessionId: state.sessionId, rule: decision.rule });
+  if (next.totalDenials >= limits.terminateAfter && next.status !== 'terminated') {
+    next.status = 'terminated';
+    signals.push({ kind: 'session.terminated', sessionId: state.sessionId, totalDenials: next.totalDenials });
+  } else if (next.consecutiveDenials >= limits.escalateAfter && next.status === 'active') {
+    next.status = 'escalated';
+    signals.push({
+      kind: 'session.escalated',
+      sessionId: state.sessionId,
+      consecutiveDenials: next.consecutiveDenials,
+    });
+  }
+  return { state: next, signals };
+}
+
+export interface UsageDelta {
+  toolCalls: number;
+  linesAdded: number;
+  linesRemoved: number;
+  externalCalls: number;
+  subagents: number;
+}
+
+/** What one executed tool call consumed, from its effects and, where it has numbers, its response. */
+export function usageOf(
+  tool: string,
+  input: unknown,
+  response: unknown,
+  effects: Effect[],
+): { delta: UsageDelta; files: string[] } {
+  const files = [...new Set(effects.filter(isWrite).map((e) => (e as { path: string }).path))];
+  const { added, removed } = lineCounts(tool, input, response);
+  return {
+    delta: {
+      toolCalls: 1,
+      linesAdded: added,
+      linesRemoved: removed,
+      externalCalls: effects.filter(isExternal).length,
+      subagents: tool === 'Agent' || tool === 'Task' ? 1 : 0,
+    },
+    files,
+  };
+}
+
+function lineCounts(tool: string, input: unknown, response: unknown): { added: number; removed: number } {
+  const r = (response && typeof response === 'object' ? response : {}) as Record<string, unknown>;
+  const patch = Array.isArray(r.structuredPatch) ? r.structuredPatch : undefined;
+  if (patch) {
+    let added = 0;
+    let removed = 0;
+    for (const hunk of patch) {
+      const lines =
+        hunk && typeof hunk === 'object' && Array.isArray((hunk as { lines?: unknown }).lines)
+          ? (hunk as { lines: unknown[] }).lines
+          : [];
+      for (const l of lines) {
+        if (typeof l !== 'string') continue;
+        if (l.startsWith('+')) added++;
+        else if (l.startsWith('-')) removed++;
+      }
+    }
+    if (added + removed > 0 || r.type !== 'create') return { added, removed };
+  }
+  const i = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+  const count = (s: unknown) => (typeof s === 'string' && s.length > 0 ? s.split('\n').length : 0);
+  if (tool === 'Write') return { added: count(i.content), removed: 0 };
+  if (tool === 'Edit') return { added: count(i.new_string), removed: count(i.old_string) };
+  return { added: 0, removed: 0 };
+}
+
+export function addUsage(state: SessionState, delta: UsageDelta, newFiles: number): SessionState {
+  const u = state.usage;
+  return {
+    ...state,
+    usage: {
+      toolCalls: u.toolCalls + delta.toolCalls,
+      filesTouched: u.filesTouched + newFiles,
+      linesAdded: u.linesAdded + delta.linesAdded,
+      linesRemoved: u.linesRemoved + delta.linesRemoved,
+      externalCalls: u.externalCalls + delta.externalCalls,
+      subagents: u.subagents + delta.subagents,
+    },
+  };
+}

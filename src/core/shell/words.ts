@@ -1,0 +1,146 @@
+// Turning shell words into the strings the shell would pass, as far as they can be known statically.
+import type { ShellNode } from '../types.ts';
+
+/** What a shell word evaluates to. `dynamic` means part of it is only known at run time. */
+export interface WordValue {
+  value: string;
+  dynamic: boolean;
+  /** The word came from quotes (so `~` and globs were not expanded by the shell). */
+  quoted: boolean;
+  /** Command or process substitutions inside the word: they run too. */
+  substitutions: ShellNode[];
+}
+
+export interface WordEnv {
+  home: string;
+  cwd: string;
+  vars: ReadonlyMap<string, string | null>;
+}
+
+const ANSI_ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  E: '\x1b',
+  f: '\f',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '?': '?',
+};
+
+export function decodeAnsiC(body: string): string {
+  return body.replace(
+    /\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)/g,
+    (_m, esc: string) => {
+      const head = esc[0]!;
+      if (head === 'x' || head === 'u' || head === 'U')
+        return String.fromCodePoint(Number.parseInt(esc.slice(1), 16));
+      if (/[0-7]/.test(head)) return String.fromCharCode(Number.parseInt(esc, 8));
+      if (head === 'c') return String.fromCharCode(esc.charCodeAt(1) & 31);
+      return ANSI_ESCAPES[esc] ?? esc;
+    },
+  );
+}
+
+/** Backslash removal for unquoted words: `\r\m` -> `rm`, `a\ b` -> `a b`, `\<newline>` vanishes. */
+export function unescapeBare(text: string): string {
+  return text.replace(/\\(\n|.)/g, (_m, c: string) => (c === '\n' ? '' : c));
+}
+
+/** Inside double quotes a backslash only escapes $ ` " \ and newline. */
+function unescapeDouble(text: string): string {
+  return text.replace(/\\([$`"\\\n])/g, (_m, c: string) => (c === '\n' ? '' : c));
+}
+
+function lookup(name: string, env: WordEnv): string | null {
+  if (name === 'HOME') return env.home;
+  if (name === 'PWD') return env.cwd;
+  const v = env.vars.get(name);
+  return v === undefined ? null : v;
+}
+
+const EXPANSION_NAME = /^\$\{?#?([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/;
+
+export function evalWord(node: ShellNode, env: WordEnv): WordValue {
+  const out: WordValue = { value: '', dynamic: false, quoted: false, substitutions: [] };
+  append(node, env, out, false);
+  return out;
+}
+
+function append(node: ShellNode, env: WordEnv, out: WordValue, inDouble: boolean): void {
+  switch (node.type) {
+    case 'word':
+    case 'command_name':
+      if (node.children.length > 0) {
+        for (const c of node.children) append(c, env, out, inDouble);
+        return;
+      }
+      if (inDouble) out.value += unescapeDouble(node.text);
+      else if (out.value === '' && /^~(\/|$)/.test(node.text))
+        out.value += env.home + unescapeBare(node.text.slice(1));
+      else out.value += unescapeBare(node.text);
+      return;
+    case 'number':
+    case 'string_content':
+      out.value += inDouble ? unescapeDouble(node.text) : node.text;
+      return;
+    case 'raw_string':
+      out.quoted = true;
+      out.value += node.text.slice(1, -1);
+      return;
+    case 'ansi_c_string':
+      out.quoted = true;
+      out.value += decodeAnsiC(node.text.slice(2, -1));
+      return;
+    case 'translated_string':
+    case 'string':
+      out.quoted = true;
+      for (const c of node.children) {
+        if (c.type === '"' || c.type === '$"' || c.type === '$') continue;
+        append(c, env, out, true);
+      }
+      return;
+    case 'concatenation':
+      for (const c of node.children) append(c, env, out, inDouble);
+      return;
+    case 'simple_expansion':
+    case 'expansion': {
+      const m = EXPANSION_NAME.exec(node.text);
+      const isPlain = node.type === 'simple_expansion' || /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(node.text);
+      const v = m && isPlain ? lookup(m[1]!, env) : null;
+      if (v === null) {
+        out.dynamic = true;
+        out.value += node.text;
+      } else out.value += v;
+      for (const c of node.children) collectSubstitutions(c, out);
+      return;
+    }
+    case 'command_substitution':
+    case 'process_substitution':
+      out.dynamic = true;
+      out.substitutions.push(node);
+      out.value += node.text;
+      return;
+    case 'arithmetic_expansion':
+      out.dynamic = true;
+      out.value += node.text;
+      return;
+    default:
+      // Anything else (brace expressions, globs, odd tokens) passes through as literal text.
+      if (node.children.length === 0) out.value += node.text;
+      else for (const c of node.children) append(c, env, out, inDouble);
+  }
+}
+
+function collectSubstitutions(node: ShellNode, out: WordValue): void {
+  if (node.type === 'command_substitution' || node.type === 'process_substitution') {
+    out.substitutions.push(node);
+    return;
+  }
+  for (const c of node.children) collectSubstitutions(c, out);
+}

@@ -1,0 +1,247 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultDenyRules, findOurHooks } from '../../src/adapters/agents/claude/settings.ts';
+import { type InitOptions, runInit } from '../../src/app/init.ts';
+
+const POLICY = 'version: 1\n';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-sre-init-'));
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const options = (over: Partial<InitOptions> = {}): InitOptions => ({
+  projectDir: dir,
+  hookCommand: 'node',
+  hookArgs: ['/opt/agent-sre/dist/cli.js', 'hook', 'claude'],
+  defaultPolicyYaml: POLICY,
+  claudeVersion: '2.1.332 (Claude Code)',
+  now: new Date('2026-11-26T19:24:05.123Z'),
+  ...over,
+});
+
+const settingsPath = () => path.join(dir, '.claude', 'settings.json');
+const readSettings = () => JSON.parse(fs.readFileSync(settingsPath(), 'utf8')) as Record<string, unknown>;
+const read = (rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8');
+const backups = () =>
+  fs.existsSync(path.join(dir, '.claude'))
+    ? fs.readdirSync(path.join(dir, '.claude')).filter((f) => f.startsWith('settings.json.bak-'))
+    : [];
+const actions = (r: ReturnType<typeof runInit>) =>
+  Object.fromEntries(r.files.map((f) => [path.relative(dir, f.path), f.action]));
+
+describe('runInit', () => {
+  it('sets up a fresh project', () => {
+    const report = runInit(options());
+    expect(actions(report)).toEqual({
+      'agent-sre.yaml': 'created',
+      '.claude/settings.json': 'created',
+      '.agent-sre': 'created',
+      '.gitignore': 'created',
+    });
+    expect(report.backupPath).toBeUndefined();
+    expect(report.warnings).toEqual([]);
+    expect(report.claudeVersion).toEqual([2, 1, 332]);
+
+    expect(read('agent-sre.yaml')).toBe(POLICY);
+    expect(fs.statSync(path.join(dir, '.agent-sre')).isDirectory()).toBe(true);
+    expect(read('.gitignore')).toBe('.agent-sre/\n');
+
+    const raw = fs.readFileSync(settingsPath(), 'utf8');
+    expect(raw.endsWith('}\n')).toBe(true);
+    expect(raw).toContain('\n  "hooks": {\n');
+    const settings = readSettings();
+    expect(findOurHooks(settings).map((h) => h.event)).toEqual([
+      'PreToolUse',
+      'PostToolUse',
+      'SessionStart',
+      'SessionEnd',
+    ]);
+    for (const { entry } of findOurHooks(settings)) {
+      expect(entry).toEqual({
+        type: 'command',
+        command: 'node',
+        args: ['/opt/agent-sre/dist/cli.js', 'hook', 'claude'],
+        timeout: 10,
+        onFailure: 'block',
+      });
+    }
+    expect((settings.permissions as { deny: string[] }).deny).toEqual(defaultDenyRules());
+    expect(fs.readdirSync(path.join(dir, '.claude'))).toEqual(['settings.json']);
+  });
+
+  it('is a no-op on re-run: nothing rewritten, no new backup', () => {
+    runInit(options());
+    const before = fs.readFileSync(settingsPath(), 'utf8');
+    const mtime = fs.statSync(settingsPath()).mtimeMs;
+    const report = runInit(options({ now: new Date('2026-11-27T00:00:00Z') }));
+    expect(Object.values(actions(report))).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    expect(report.backupPath).toBeUndefined();
+    expect(backups()).toEqual([]);
+    expect(fs.readFileSync(settingsPath(), 'utf8')).toBe(before);
+    expect(fs.statSync(settingsPath()).mtimeMs).toBe(mtime);
+    expect(read('.gitignore')).toBe('.agent-sre/\n');
+  });
+
+  it('keeps existing settings and the policy file, and backs the settings up', () => {
+    fs.writeFileSync(path.join(dir, 'agent-sre.yaml'), 'mine: true\n');
+    fs.mkdirSync(path.join(dir, '.claude'));
+    const original = `${JSON.stringify(
+      {
+        model: 'opus',
+        hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: './check.sh' }] }] },
+        permissions: { deny: ['Bash(curl *)'] },
+      },
+      null,
+      4,
+    )}`;
+    fs.writeFileSync(settingsPath(), original);
+
+    const report = runInit(options());
+    expect(actions(report)['agent-sre.yaml']).toBe('unchanged');
+    expect(read('agent-sre.yaml')).toBe('mine: true\n');
+    expect(actions(report)['.claude/settings.json']).toBe('updated');
+
+    expect(report.backupPath).toBe(path.join(dir, '.claude', 'settings.json.bak-2026-11-26T192405.123Z'));
+    expect(fs.readFileSync(report.backupPath!, 'utf8')).toBe(original);
+
+    const settings = readSettings();
+    expect(settings.model).toBe('opus');
+    const pre = (settings.hooks as Record<string, unknown[]>).PreToolUse;
+    expect(pre?.[0]).toEqual({ matcher: 'Bash', hooks: [{ type: 'command', command: './check.sh' }] });
+    expect(pre).toHaveLength(2);
+    const deny = (settings.permissions as { deny: string[] }).deny;
+    expect(deny[0]).toBe('Bash(curl *)');
+    expect(deny).toHaveLength(1 + defaultDenyRules().length);
+  });
+
+  it('replaces an install from an older path and backs up once per change', () => {
+    runInit(options({ hookArgs: ['/old/agent-sre/cli.js', 'hook', 'claude'] }));
+    const report = runInit(options());
+    expect(report.backupPath).toBeDefined();
+    expect(findOurHooks(readSettings())).toHaveLength(4);
+    expect(
+      findOurHooks(readSettings()).every(
+        (h) => (h.entry.args as string[])[0] === '/opt/agent-sre/dist/cli.js',
+      ),
+    ).toBe(true);
+    expect(backups()).toHaveLength(1);
+  });
+
+  it('does not overwrite an earlier backup with the same timestamp', () => {
+    fs.mkdirSync(path.join(dir, '.claude'));
+    fs.writeFileSync(settingsPath(), '{}');
+    fs.writeFileSync(`${settingsPath()}.bak-2026-11-26T192405.123Z`, 'older');
+    const report = runInit(options());
+    expect(report.backupPath).toBe(`${settingsPath()}.bak-2026-11-26T192405.123Z-1`);
+    expect(fs.readFileSync(`${settingsPath()}.bak-2026-11-26T192405.123Z`, 'utf8')).toBe('older');
+  });
+
+  it('leaves an unparsable settings.json untouched and names file and line', () => {
+    fs.mkdirSync(path.join(dir, '.claude'));
+    const broken = '{\n  "model": "opus",\n  "hooks": {,\n}\n';
+    fs.writeFileSync(settingsPath(), broken);
+    expect(() => runInit(options())).toThrow(/settings\.json:3:\d+ is not valid JSON/);
+    expect(fs.readFileSync(settingsPath(), 'utf8')).toBe(broken);
+    expect(backups()).toEqual([]);
+    // Refused before anything else was written.
+    expect(fs.existsSync(path.join(dir, 'agent-sre.yaml'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, '.gitignore'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, '.agent-sre'))).toBe(false);
+  });
+
+  it('refuses settings whose shape it cannot merge into, naming the file', () => {
+    fs.mkdirSync(path.join(dir, '.claude'));
+    fs.writeFileSync(settingsPath(), '{"hooks": []}\n');
+    expect(() => runInit(options())).toThrow(/settings\.json: .*"hooks" is an array/);
+    expect(fs.readFileSync(settingsPath(), 'utf8')).toBe('{"hooks": []}\n');
+  });
+
+  it('treats an empty settings.json as {} and still backs it up', () => {
+    fs.mkdirSync(path.join(dir, '.claude'));
+    fs.writeFileSync(settingsPath(), '\n');
+    const report = runInit(options());
+    expect(actions(report)['.claude/settings.json']).toBe('updated');
+    expect(report.backupPath).toBeDefined();
+    expect(findOurHooks(readSettings())).toHaveLength(4);
+  });
+
+  it('writes through a symlinked settings.json to its target', () => {
+    const target = path.join(dir, 'real-settings.json');
+    fs.writeFileSync(target, '{"model":"opus"}');
+    fs.mkdirSync(path.join(dir, '.claude'));
+    fs.symlinkSync(target, settingsPath());
+    runInit(options());
+    expect(fs.lstatSync(settingsPath()).isSymbolicLink()).toBe(true);
+    expect(findOurHooks(JSON.parse(fs.readFileSync(target, 'utf8')))).toHaveLength(4);
+  });
+
+  describe('.gitignore', () => {
+    it.each([
+      [
+        'appends with a newline when the file lacks one',
+        'node_modules',
+        'node_modules\n.agent-sre/\n',
+        'updated',
+      ],
+      ['appends after a trailing newline', 'dist/\n', 'dist/\n.agent-sre/\n', 'updated'],
+      ['keeps CRLF line endings', 'dist/\r\n', 'dist/\r\n.agent-sre/\r\n', 'updated'],
+      ['recognises .agent-sre/', 'dist/\n.agent-sre/\n', 'dist/\n.agent-sre/\n', 'unchanged'],
+      ['recognises /.agent-sre', '/.agent-sre\n', '/.agent-sre\n', 'unchanged'],
+      ['ignores a commented-out entry', '# .agent-sre/\n', '# .agent-sre/\n.agent-sre/\n', 'updated'],
+      [
+        're-adds after a later negation',
+        '.agent-sre/\n!.agent-sre/\n',
+        '.agent-sre/\n!.agent-sre/\n.agent-sre/\n',
+        'updated',
+      ],
+      ['appends to an empty file', '', '.agent-sre/\n', 'updated'],
+    ])('%s', (_name, before, after, action) => {
+      fs.writeFileSync(path.join(dir, '.gitignore'), before);
+      const report = runInit(options());
+      expect(read('.gitignore')).toBe(after);
+      expect(actions(report)['.gitignore']).toBe(action);
+    });
+  });
+
+  describe('warnings', () => {
+    it.each([
+      [undefined, /Could not find Claude Code/],
+      ['command not found', /Could not read a version/],
+      ['2.1.294 (Claude Code)', /Claude Code 2\.1\.294 is older than 2\.1\.295/],
+    ])('claude --version %j', (version, message) => {
+      const report = runInit(options({ claudeVersion: version }));
+      expect(report.warnings).toHaveLength(1);
+      const [w] = report.warnings;
+      expect(w).toMatch(message);
+      expect(w).toContain('onFailure');
+      expect(w).toContain('fails open');
+      expect(w).toContain('claude update');
+    });
+
+    it('is quiet on exactly 2.1.295', () => {
+      expect(runInit(options({ claudeVersion: '2.1.295 (Claude Code)' })).warnings).toEqual([]);
+    });
+
+    it('warns when hooks are disabled in the project settings', () => {
+      fs.mkdirSync(path.join(dir, '.claude'));
+      fs.writeFileSync(settingsPath(), '{"disableAllHooks": true}');
+      expect(runInit(options()).warnings.join('\n')).toMatch(/disableAllHooks/);
+    });
+  });
+
+  it('fails clearly when the project directory does not exist', () => {
+    expect(() => runInit(options({ projectDir: path.join(dir, 'nope') }))).toThrow(/does not exist/);
+  });
+
+  it('fails clearly when .agent-sre is a file, before writing anything', () => {
+    fs.writeFileSync(path.join(dir, '.agent-sre'), 'x');
+    expect(() => runInit(options())).toThrow(/not a directory/);
+    expect(fs.existsSync(settingsPath())).toBe(false);
+  });
+});
