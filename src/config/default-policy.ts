@@ -57,6 +57,10 @@ rules:
     tier: 4
     reason: agent-sre's policy, settings and ledger are off limits to the agent. Ask the human to change them.
     match: { kind: [write, delete, exec], tags: [guard] }
+  - id: guard.tamper-parent
+    tier: 4
+    reason: Deleting or moving this would take agent-sre's policy, settings or ledger with it. Delete something narrower.
+    match: { kind: [delete], tags: [guard-ancestor] }
 
   # ---- git ---------------------------------------------------------------------------------
   - id: git.discard-work
@@ -133,8 +137,12 @@ rules:
     match: { kind: [exec], tags: [cred.read] }
   - id: cred.write
     tier: 4
-    reason: Writing credential files. Credential changes are for humans.
-    match: { kind: [write, delete], tags: [credential] }
+    reason: Writing credential files outside the project. Credential changes are for humans.
+    match: { kind: [write, delete], tags: [credential], zone: [home, system, root, outside] }
+  - id: cred.write-env
+    tier: 4
+    reason: Writing a .env file that may hold secrets. Write .env.example instead and let a human fill in .env.
+    match: { kind: [write, delete], tags: [credential], path: ["**/.env", "**/.env.*"] }
   - id: cred.manage
     tier: 4
     reason: Credential management (login, tokens, keys, secrets) is for humans.
@@ -185,6 +193,10 @@ rules:
     tier: 3
     reason: Runs with elevated privileges (sudo). A human approves it.
     match: { anyTags: [privileged] }
+  - id: registry.custom-source
+    tier: 3
+    reason: Installs packages from a registry other than the default one. A human checks the source.
+    match: { kind: [exec], tags: [registry.custom] }
   - id: exec.env-hijack
     tier: 3
     reason: Sets a variable that injects code into every program it starts (LD_PRELOAD, BASH_ENV).

@@ -1,4 +1,5 @@
 // Path resolution and classification. POSIX semantics; Windows separators are folded first.
+import { globToRegExp, hasGlob } from './glob.ts';
 import type { JudgeContext, Zone } from './types.ts';
 
 export function normalize(p: string): string {
@@ -92,7 +93,7 @@ export function zoneOf(path: string, ctx: Pick<JudgeContext, 'projectDir' | 'hom
 const ENV_FILE = /(^|\/)\.env(\.[^/]*)?$/;
 const ENV_TEMPLATE = /(^|\/)\.env\.(example|sample|template|dist|defaults)$/;
 const CREDENTIAL = [
-  /\/\.ssh\/(?!.*\.pub$)(?!known_hosts)(?!config$)[^/]+$/,
+  /\/\.ssh\/(?!.*\.pub$)(?!known_hosts)(?!config$)(?!authorized_keys)[^/]+$/,
   /\/\.ssh\/?$/,
   /\/\.aws\/(credentials|config)$/,
   /\/\.aws\/(sso|cli)\/cache(\/|$)/,
@@ -165,14 +166,18 @@ export function pathTags(path: string, ctx: Pick<JudgeContext, 'projectDir' | 'h
   if (PERSISTENCE.some((r) => r.test(p))) tags.push('persistence');
   if (CI.some((r) => r.test(p))) tags.push('ci');
   if (GIT_HOOK.some((r) => r.test(p))) tags.push('git-hook');
-  if (isGuardPath(p, ctx)) tags.push('guard');
+  const guard = guardRelation(p, ctx);
+  if (guard) tags.push(guard === 'inside' ? 'guard' : 'guard-ancestor');
   if (isUnder(p, ctx.projectDir) && BUILD_OUTPUT.test(p.slice(ctx.projectDir.length)))
     tags.push('build-output');
   return tags;
 }
 
-export function isGuardPath(p: string, ctx: Pick<JudgeContext, 'projectDir' | 'home'>): boolean {
-  const base = globBase(p);
+/** `inside`: the path is (or is in) a guard file; `ancestor`: it holds one, so deleting it removes the guard. */
+export function guardRelation(
+  p: string,
+  ctx: Pick<JudgeContext, 'projectDir' | 'home'>,
+): 'inside' | 'ancestor' | undefined {
   const guardFiles = [
     `${ctx.projectDir}/agent-sre.yaml`,
     `${ctx.projectDir}/agent-sre.yml`,
@@ -182,7 +187,17 @@ export function isGuardPath(p: string, ctx: Pick<JudgeContext, 'projectDir' | 'h
     `${ctx.home}/.claude/settings.json`,
     `${ctx.home}/.claude/settings.local.json`,
   ];
-  if (guardFiles.some((g) => isUnder(p, g))) return true;
-  // Replacing a directory that holds the guard (`rm -rf .claude`, `mv . ../x`) takes the guard with it.
-  return guardFiles.some((g) => isUnder(g, base));
+  if (!hasGlob(p)) {
+    if (guardFiles.some((g) => isUnder(p, g))) return 'inside';
+    return guardFiles.some((g) => isUnder(g, p)) ? 'ancestor' : undefined;
+  }
+  // A glob reaches the guard when it matches a guard file, something inside one, or a directory holding one.
+  const re = globToRegExp(p, ctx.home);
+  if (guardFiles.some((g) => re.test(g) || re.test(`${g}/x`))) return 'inside';
+  const holds = guardFiles.some((g) => {
+    const parts = g.split('/');
+    for (let i = 2; i < parts.length; i++) if (re.test(parts.slice(0, i).join('/'))) return true;
+    return false;
+  });
+  return holds ? 'ancestor' : undefined;
 }

@@ -152,14 +152,11 @@ const PATTERNS: Record<CodeLang, CallPattern[]> = {
 };
 
 const HOME_EXPR =
-  /os\.path\.expanduser\(\s*['"]~['"]\s*\)|Path\.home\(\)|os\.homedir\(\)|process\.env\.HOME|os\.environ\[['"]HOME['"]\]|os\.getenv\(['"]HOME['"]\)|os\.environ\.get\(['"]HOME['"]\)|ENV\[['"]HOME['"]\]|Dir\.home|\$ENV\{HOME\}|getenv\(['"]HOME['"]\)/;
+  /os\.path\.expanduser\(\s*['"]~['"]\s*\)|Path\.home\(\)|\.homedir\(\)|process\.env\.HOME|os\.environ\[['"]HOME['"]\]|os\.getenv\(['"]HOME['"]\)|os\.environ\.get\(['"]HOME['"]\)|ENV\[['"]HOME['"]\]|Dir\.home|\$ENV\{HOME\}|getenv\(['"]HOME['"]\)/;
 
 /** Best-effort value of a path expression: literals, `~`, home lookups and simple joins. */
 export function literalPath(expr: string, code: string): { value: string; dynamic: boolean } {
-  let e = expr
-    .trim()
-    .replace(/^\(|\)$/g, '')
-    .trim();
+  let e = expr.trim();
   // Only the first argument matters for these calls.
   const firstArg = splitTopLevel(e)[0] ?? e;
   e = firstArg.trim();

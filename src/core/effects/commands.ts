@@ -5,6 +5,7 @@ import type { WordValue } from '../shell/words.ts';
 import type { CodeLang } from './code.ts';
 import { FILE_COMMANDS } from './fs-commands.ts';
 import { gitTags } from './git.ts';
+import { makeRecipes } from './make.ts';
 import { NET_COMMANDS } from './net.ts';
 import { recognizeInfra } from './recognize/index.ts';
 import {
@@ -55,7 +56,9 @@ export interface Ctx {
 
 export type Handler = (c: Ctx) => void;
 
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'busybox']);
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish']);
+/** Directories whose programs are the ordinary ones: `/bin/rm` is rm, not a script to read. */
+const SYSTEM_BIN = /^\/(usr\/(local\/)?)?s?bin\/|^\/opt\/homebrew\/bin\/|^\/bin\//;
 const INTERPRETERS: Record<string, CodeLang> = {
   python: 'python',
   python2: 'python',
@@ -104,10 +107,11 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
     ...recognizeInfra(program, argv),
     ...(program === 'git' ? gitTags(argv, sink.ctx.protectedBranches) : []),
   ];
+  tags.push(...registryTags(program, argv));
   for (const [k] of cmd.env)
     if (/^(LD_PRELOAD|LD_LIBRARY_PATH|PROMPT_COMMAND|BASH_ENV|ENV)$/.test(k)) tags.push('env-hijack');
   emit(sink, scope, { kind: 'exec', program, argv, tags, origin });
-  if (raw.includes('/') && !(program in INTERPRETERS) && !SHELLS.has(program)) {
+  if (raw.includes('/') && !SYSTEM_BIN.test(raw) && !(program in INTERPRETERS) && !SHELLS.has(program)) {
     // `./deploy.sh`, `scripts/x`: run by path, so read and judge what it holds.
     const path = resolvePath(raw, scope.cwd, sink.ctx.home);
     if (!api.script(path, scope, sink))
@@ -158,13 +162,7 @@ function runShell(c: Ctx): void {
       const src = c.cmd.args[i + 1];
       if (!src) return;
       if (src.dynamic) {
-        emitOpaque(
-          c.sink,
-          c.scope,
-          'a shell runs text that is only known at run time',
-          ['dynamic-command'],
-          c.origin,
-        );
+        dynamicCode(c, src, 'a shell');
         return;
       }
       c.api.shell(src.value, childScope(c.scope), c.sink);
@@ -174,7 +172,8 @@ function runShell(c: Ctx): void {
     if (a.startsWith('-') || a.startsWith('+')) continue;
     // `bash script.sh`: judge the script.
     const path = resolvePath(a, c.scope.cwd, c.sink.ctx.home);
-    if (c.cmd.args[i]!.substitutions.length > 0) return; // `bash <(curl ..)`: judged through stdinFrom below
+    if (c.cmd.args[i]!.substitutions.some((x) => x.type === 'process_substitution'))
+      return runFromStdin(c, 'shell');
     if (!c.api.script(path, c.scope, c.sink, undefined)) {
       emit(c.sink, c.scope, {
         kind: 'exec',
@@ -238,6 +237,22 @@ function describeProcSub(w: WordValue): Stdin {
   return { kind: 'unknown', what: text };
 }
 
+/** Code built at run time: downloaded or decoded text is remote code execution, anything else is opaque. */
+function dynamicCode(c: Ctx, w: WordValue, who: string): void {
+  const source = w.substitutions.length > 0 ? describeProcSub(w) : undefined;
+  if (source?.kind === 'network')
+    emitOpaque(c.sink, c.scope, `${who} runs code downloaded by ${source.what}`, ['rce'], c.origin);
+  else if (source?.kind === 'decoded')
+    emitOpaque(
+      c.sink,
+      c.scope,
+      `${who} runs code decoded by ${source.what}`,
+      ['rce', 'obfuscated'],
+      c.origin,
+    );
+  else emitOpaque(c.sink, c.scope, `${who} runs code only known at run time`, ['dynamic-command'], c.origin);
+}
+
 function runInterpreter(c: Ctx, lang: CodeLang): void {
   const flags = CODE_FLAGS[lang];
   for (let i = 0; i < c.argv.length; i++) {
@@ -245,18 +260,12 @@ function runInterpreter(c: Ctx, lang: CodeLang): void {
     if (flags.includes(a) || (lang === 'python' && /^-[a-zA-Z]*c$/.test(a))) {
       const code = c.cmd.args[i + 1];
       if (!code) return;
-      if (code.dynamic)
-        emitOpaque(
-          c.sink,
-          c.scope,
-          `${c.program} runs code only known at run time`,
-          ['dynamic-command'],
-          c.origin,
-        );
+      if (code.dynamic) dynamicCode(c, code, c.program);
       else c.api.code(lang, code.value, childScope(c.scope), c.sink);
       return;
     }
-    if (a === '-m' || a === 'run' || a === '-') return lang === 'node' && a === 'run' ? undefined : undefined;
+    if (a === '-') return runFromStdin(c, lang);
+    if (a === '-m' || a === 'run') return;
     if (a.startsWith('-')) continue;
     if (c.cmd.args[i]!.substitutions.some((s) => s.type === 'process_substitution'))
       return runFromStdin(c, lang);
@@ -355,6 +364,7 @@ const WRAPPERS: Record<string, Handler> = {
   builtin: wrapper(opts()),
   npx: wrapper(opts('-p', '--package', '-c')),
   bunx: wrapper(opts()),
+  busybox: (c) => rerun(c, 0),
   'pnpm dlx': wrapper(opts()),
   flock: (c) => rerun(c, firstOperand(c.argv, opts('-w', '-E', '--timeout')) + 1),
   command: (c) => {
@@ -422,11 +432,18 @@ const WRAPPERS: Record<string, Handler> = {
   xargs: (c) => {
     const i = firstOperand(c.argv, XARGS_OPTS);
     if (i >= c.argv.length) return;
-    // The items come from stdin: model them as one argument the shell cannot see.
-    const unknown: WordValue = { value: '$XARGS_INPUT', dynamic: true, quoted: false, substitutions: [] };
+    // The items come from stdin: literal text when the pipe shows it, else an argument nobody can see.
+    const stdin = c.cmd.stdin;
+    const items: WordValue[] =
+      stdin?.kind === 'text'
+        ? stdin.text
+            .split(/\s+|\\n/)
+            .filter(Boolean)
+            .map((value) => ({ value, dynamic: false, quoted: true, substitutions: [] }))
+        : [{ value: '$XARGS_INPUT', dynamic: true, quoted: false, substitutions: [] }];
     const words = c.cmd.args.slice(i);
     handleCommand(
-      { ...c.cmd, name: words[0]!, args: [...words.slice(1), unknown], stdin: undefined },
+      { ...c.cmd, name: words[0]!, args: [...words.slice(1), ...items], stdin: undefined },
       { ...c.scope, depth: c.scope.depth + 1 },
       c.sink,
       c.api,
@@ -475,7 +492,40 @@ function sourceScript(c: Ctx): void {
   }
 }
 
+const REGISTRY_FLAG = /^(--registry|--index-url|-i|--extra-index-url|--index|--source|--trusted-host)(=|$)/;
+const INSTALLERS = /^(npm|pnpm|yarn|bun|pip|pip3|uv|poetry|pipx|gem|cargo)$/;
+const DEFAULT_INDEX =
+  /registry\.npmjs\.org|registry\.yarnpkg\.com|pypi\.org|files\.pythonhosted\.org|rubygems\.org|crates\.io/;
+
+/** Installing from a registry other than the default one: code from an unvetted source. */
+function registryTags(program: string, argv: string[]): string[] {
+  if (!INSTALLERS.test(program)) return [];
+  for (let i = 0; i < argv.length; i++) {
+    const m = REGISTRY_FLAG.exec(argv[i]!);
+    if (!m) continue;
+    const value = m[2] === '=' ? argv[i]!.slice(argv[i]!.indexOf('=') + 1) : (argv[i + 1] ?? '');
+    if (!DEFAULT_INDEX.test(value)) return ['registry.custom'];
+  }
+  return [];
+}
+
 const OTHER: Record<string, Handler> = {
+  sqlite3: (c) => {
+    const file = c.argv.find((a) => !a.startsWith('-'));
+    if (!file || file === ':memory:') return;
+    const sql = c.argv.slice(c.argv.indexOf(file) + 1).join(' ');
+    const readOnly =
+      sql !== '' &&
+      /^\s*(select|pragma\s+\w+\s*;?\s*$|explain|\.(tables|schema|indexes|dump|mode|headers))/i.test(sql);
+    emitPath(
+      c.sink,
+      c.scope,
+      readOnly || c.argv.includes('-readonly') ? 'read' : 'write',
+      file,
+      ['database'],
+      c.origin,
+    );
+  },
   cd: (c) => {
     const target = c.cmd.args[0];
     if (!target || target.value === '~') c.scope.cwd = c.sink.ctx.home;
@@ -553,9 +603,10 @@ const OTHER: Record<string, Handler> = {
       origin: c.origin,
     }),
   'ssh-keygen': (c) => {
-    const i = c.argv.indexOf('-f');
-    const target = i >= 0 ? c.argv[i + 1] : undefined;
-    if (c.argv.some((a) => a === '-l' || a === '-y' || a === '-F' || a === '-R')) {
+    // Short flags bundle (`-lf key`): the file follows the bundle holding `f`.
+    const fi = c.argv.findIndex((a) => /^-[a-zA-Z]*f$/.test(a));
+    const target = fi >= 0 ? c.argv[fi + 1] : undefined;
+    if (c.argv.some((a) => /^-[a-zA-Z]*[lyFRB][a-zA-Z]*$/.test(a))) {
       if (target) emitPath(c.sink, c.scope, 'read', target, [], c.origin);
       return;
     }
@@ -594,50 +645,6 @@ function runMake(c: Ctx): void {
     for (const line of recipes) c.api.shell(line, scope, c.sink);
     return;
   }
-}
-
-/** Recipe lines of the given targets (and the targets they depend on), or of the first target. */
-export function makeRecipes(text: string, targets: string[]): string[] {
-  const rules = new Map<string, { deps: string[]; lines: string[] }>();
-  let current: { deps: string[]; lines: string[] }[] = [];
-  let first: string | undefined;
-  for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
-    if (line.startsWith('\t')) {
-      const cmd = line
-        .slice(1)
-        .replace(/^[@+-]+/, '')
-        .replace(/\$\$/g, '$');
-      for (const r of current) r.lines.push(cmd);
-      continue;
-    }
-    const m = /^([^:=#\s][^:=#]*?)\s*::?\s*([^=].*)?$/.exec(line);
-    if (m && !line.includes(':=')) {
-      const names = m[1]!.split(/\s+/).filter(Boolean);
-      const deps = (m[2] ?? '').split(';')[0]!.split(/\s+/).filter(Boolean);
-      current = names.map((n) => {
-        const r = rules.get(n) ?? { deps: [], lines: [] };
-        r.deps.push(...deps);
-        rules.set(n, r);
-        if (!first && !n.startsWith('.')) first = n;
-        return r;
-      });
-      continue;
-    }
-    if (line.trim() !== '' && !line.startsWith('#')) current = [];
-  }
-  const want = targets.length > 0 ? targets : first ? [first] : [];
-  const out: string[] = [];
-  const seen = new Set<string>();
-  const walk = (t: string, depth: number) => {
-    if (seen.has(t) || depth > 32) return;
-    seen.add(t);
-    const r = rules.get(t);
-    if (!r) return;
-    for (const d of r.deps) walk(d, depth + 1);
-    out.push(...r.lines);
-  };
-  for (const t of want) walk(t, 0);
-  return out;
 }
 
 const PM_BUILTINS = new Set([

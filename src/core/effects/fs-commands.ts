@@ -89,27 +89,38 @@ const dd: Handler = (c) => {
   }
 };
 
-const find: Handler = (c) => {
+// What `find ROOTS EXPR` selects, as globs: root + any depth + the -name pattern, else the roots.
+export function findTargets(argv: string[]): { roots: string[]; targets: string[]; rest: string[] } {
   const roots: string[] = [];
   let i = 0;
-  for (; i < c.argv.length; i++) {
-    const a = c.argv[i]!;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
     if (a.startsWith('-') || a === '!' || a === '(') break;
     roots.push(a);
   }
   if (roots.length === 0) roots.push('.');
-  const rest = c.argv.slice(i);
+  const rest = argv.slice(i);
+  const names: string[] = [];
+  for (let j = 0; j < rest.length; j++)
+    if (/^-i?name$/.test(rest[j]!) && rest[j + 1]) names.push(rest[j + 1]!);
+  const base = (r: string) => r.replace(/\/+$/, '') || '/';
+  const targets = roots.flatMap((r) => (names.length > 0 ? names.map((n) => `${base(r)}/**/${n}`) : [r]));
+  return { roots, targets, rest };
+}
+
+const find: Handler = (c) => {
+  const { roots, targets, rest } = findTargets(c.argv);
   if (rest.includes('-delete')) {
-    for (const r of roots) emitPath(c.sink, c.scope, 'delete', r, ['recursive', 'force'], c.origin);
+    for (const t of targets) emitPath(c.sink, c.scope, 'delete', t, ['recursive', 'force'], c.origin);
   }
   for (let j = 0; j < rest.length; j++) {
     if (!/^-(exec|execdir|ok|okdir)$/.test(rest[j]!)) continue;
     const end = rest.findIndex((x, k) => k > j && (x === ';' || x === '+' || x === '\\;'));
     const words = rest.slice(j + 1, end < 0 ? undefined : end);
-    // `{}` stands for every file found under the roots.
-    for (const r of roots) {
+    // `{}` stands for every file found.
+    for (const t of targets) {
       const line = words
-        .map((w) => (w === '{}' ? `${r.replace(/\/$/, '')}/*` : w))
+        .map((w) => (w === '{}' ? (t === roots.find((r) => r === t) ? `${t.replace(/\/$/, '')}/*` : t) : w))
         .map(quote)
         .join(' ');
       c.api.shell(line, { ...c.scope, depth: c.scope.depth + 1 }, c.sink);

@@ -191,6 +191,10 @@ function pushTags(rest: string[], protectedBranches: readonly string[]): string[
     if (prot) tags.push('git.protected-branch');
     if (unknown && !prot) tags.push('git.unknown-branch');
   }
-  if (lease && !force) tags.push('git.force-with-lease');
+  if (lease && !force) {
+    tags.push('git.force-with-lease');
+    // A lease still rewrites the branch: on a protected one that is a force push all the same.
+    if (tags.includes('git.protected-branch')) tags.push('git.force-push');
+  }
   return [...new Set(tags)];
 }

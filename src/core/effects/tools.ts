@@ -2,8 +2,8 @@
 import { analyzeShell } from '../shell/analyze.ts';
 import type { Effect, JudgeContext, McpEffect, ToolCall } from '../types.ts';
 import { analyzeCode } from './code.ts';
-import { makeRecipes } from './commands.ts';
 import { netEffect } from './net.ts';
+import { judgeRunnable } from './runnable.ts';
 import { createSink, emit, emitOpaque, emitPath, originOf, type Scope, type Sink } from './sink.ts';
 
 /** Tools that only talk to the agent itself: no effect on the world. */
@@ -74,7 +74,7 @@ export function effectsOf(call: ToolCall, ctx: JudgeContext): Effect[] {
     const tags = tool === 'Write' ? ['overwrite'] : ['edit'];
     if (tool === 'Write' && content.length === 0) tags.push('truncate');
     emitPath(sink, scope, 'write', path, tags, origin);
-    judgeRunnableContent(path, content, tool !== 'Write', scope, sink);
+    judgeRunnable(path, content, tool !== 'Write', scope, sink, analyzeShell);
     return sink.effects;
   }
   if (tool === 'NotebookEdit') {
@@ -154,96 +154,6 @@ export function mcpEffect(tool: string): McpEffect {
   return { kind: 'mcp', server, tool: name, verb, tags: [`mcp.${verb}`], origin: `MCP: ${server}/${name}` };
 }
 
-const SHELL_FILE = /\.(sh|bash|zsh|ksh|command)$/;
-
-/** A file that will be run later is judged by what it would run, with its effects tagged `deferred`. */
-function judgeRunnableContent(
-  path: string,
-  content: string,
-  fragment: boolean,
-  scope: Scope,
-  sink: Sink,
-): void {
-  if (!content) return;
-  const name = path.split('/').pop() ?? '';
-  const deferred: Scope = { ...scope, inherited: [...scope.inherited, 'deferred'] };
-  const shebang = /^#!\s*\S*?(?:\/env\s+)?(\S+)/.exec(content);
-  const interp = shebang?.[1]?.split('/').pop() ?? '';
-  const isHook = /\/\.git\/hooks\/|\/\.husky\//.test(path);
-  if (/^python/.test(interp)) return analyzeCode('python', content, deferred, sink, noApi(sink));
-  if (/^(node|deno|bun)$/.test(interp)) return analyzeCode('node', content, deferred, sink, noApi(sink));
-  if (
-    SHELL_FILE.test(name) ||
-    /^(sh|bash|zsh|dash|ksh)$/.test(interp) ||
-    isHook ||
-    /\.(bashrc|zshrc|profile|bash_profile)$/.test(name)
-  ) {
-    return analyzeShell(content, deferred, sink);
-  }
-  if (/^(GNU)?[Mm]akefile$|\.mk$/.test(name)) {
-    for (const line of makeRecipes(content, [])) analyzeShell(line, deferred, sink);
-    for (const line of content.split('\n'))
-      if (line.startsWith('\t')) analyzeShell(line.slice(1).replace(/^[@+-]+/, ''), deferred, sink);
-    return;
-  }
-  if (name === 'package.json' && !fragment) {
-    try {
-      const pkg = JSON.parse(content) as { scripts?: Record<string, unknown> };
-      for (const body of Object.values(pkg.scripts ?? {}))
-        if (typeof body === 'string') analyzeShell(body, deferred, sink);
-    } catch {
-      // Not valid JSON yet: npm will refuse to run it, so there is nothing to judge.
-    }
-    return;
-  }
-  if (name === 'package.json' && fragment) {
-    for (const m of content.matchAll(/"[^"]+"\s*:\s*"((?:[^"\\]|\\.)*)"/g))
-      analyzeShell(JSON.parse(`"${m[1]}"`) as string, deferred, sink);
-    return;
-  }
-  if (
-    /\/\.github\/workflows\/|\.gitlab-ci\.ya?ml$|\/\.circleci\/|azure-pipelines\.ya?ml$|\/\.buildkite\//.test(
-      path,
-    )
-  ) {
-    for (const line of ciRunLines(content)) analyzeShell(line, deferred, sink);
-  }
-}
-
-/** `run:` steps of a CI file, block scalars included. A YAML parser is overkill for picking out shell. */
-export function ciRunLines(yaml: string): string[] {
-  const out: string[] = [];
-  const lines = yaml.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^(\s*)(?:-\s+)?(?:run|script|command|before_script|after_script)\s*:\s*(.*)$/.exec(lines[i]!);
-    if (!m) continue;
-    const indent = m[1]!.length;
-    const rest = m[2]!.trim();
-    if (rest && !/^[|>][+-]?$/.test(rest)) {
-      out.push(rest.replace(/^["']|["']$/g, ''));
-      continue;
-    }
-    const block: string[] = [];
-    for (let j = i + 1; j < lines.length; j++) {
-      const l = lines[j]!;
-      if (l.trim() !== '' && l.search(/\S/) <= indent) break;
-      block.push(l.trim().replace(/^-\s+/, ''));
-      i = j;
-    }
-    out.push(block.join('\n'));
-  }
-  return out;
-}
-
-function noApi(sink: Sink) {
-  return {
-    shell: (src: string, scope: Scope, s: Sink) => analyzeShell(src, scope, s),
-    code: (lang: Parameters<typeof analyzeCode>[0], code: string, scope: Scope, s: Sink) =>
-      analyzeCode(lang, code, scope, s, noApi(sink)),
-    script: () => false,
-  };
-}
-
 /** Notebook cells: `!cmd` and `%%bash` are shell, the rest is Python that runs when the cell does. */
 function notebookCell(source: string, scope: Scope, sink: Sink): void {
   const deferred: Scope = { ...scope, inherited: [...scope.inherited, 'deferred'] };
@@ -257,7 +167,13 @@ function notebookCell(source: string, scope: Scope, sink: Sink): void {
     if (shell) analyzeShell(shell[1]!, deferred, sink);
     else python.push(line);
   }
-  analyzeCode('python', python.join('\n'), deferred, sink, noApi(sink));
+  const api = {
+    shell: analyzeShell,
+    code: (l: Parameters<typeof analyzeCode>[0], c: string, sc: Scope, sk: Sink) =>
+      analyzeCode(l, c, sc, sk, api),
+    script: () => false,
+  };
+  analyzeCode('python', python.join('\n'), deferred, sink, api);
 }
 
 /** PowerShell: no parser here, so the destructive cmdlets are matched by name and the rest is opaque. */

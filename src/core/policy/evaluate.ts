@@ -1,5 +1,6 @@
 // Effects + policy -> decision. The highest tier any rule gives any effect wins; ties go to the first
 // rule in policy order. Rules only raise tiers, so adding one can never weaken the policy.
+import { globToRegExp } from '../glob.ts';
 import type { Decision, Effect, Tier } from '../types.ts';
 import { verdictForTier } from '../types.ts';
 import type { Policy, Rule, RuleMatch } from './types.ts';
@@ -56,23 +57,6 @@ export interface CompiledRule {
 export interface CompiledPolicy {
   policy: Policy;
   rules: CompiledRule[];
-}
-
-export function globToRegExp(glob: string, home: string): RegExp {
-  const g = glob.startsWith('~/') ? home + glob.slice(1) : glob;
-  let re = '';
-  for (let i = 0; i < g.length; i++) {
-    const ch = g[i]!;
-    if (ch === '*') {
-      if (g[i + 1] === '*') {
-        re += '.*';
-        i++;
-        if (g[i + 1] === '/') i++;
-      } else re += '[^/]*';
-    } else if (ch === '?') re += '[^/]';
-    else re += /[.+^${}()|[\]\\]/.test(ch) ? `\\${ch}` : ch;
-  }
-  return new RegExp(`^${re}$`);
 }
 
 function anyGlob(globs: string[] | undefined, home: string): ((s: string) => boolean) | undefined {

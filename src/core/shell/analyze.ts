@@ -2,6 +2,8 @@
 // this file only knows shell structure: lists, pipelines, redirections, heredocs, substitutions.
 import { analyzeCode, type CodeLang } from '../effects/code.ts';
 import { type Api, type Command, handleCommand, type Stdin } from '../effects/commands.ts';
+import { findTargets } from '../effects/fs-commands.ts';
+import { judgeRunnable, languageOf } from '../effects/runnable.ts';
 import {
   childScope,
   emitOpaque,
@@ -12,6 +14,7 @@ import {
   type Scope,
   type Sink,
 } from '../effects/sink.ts';
+import { resolvePath } from '../paths.ts';
 import type { ShellNode } from '../types.ts';
 import { evalWord, type WordValue } from './words.ts';
 
@@ -49,7 +52,6 @@ export function analyzeShell(source: string, scope: Scope, sink: Sink): void {
     );
     return;
   }
-  detectForkBomb(source, scope, sink);
   visit(tree, scope, sink, undefined);
 }
 
@@ -64,27 +66,27 @@ function analyzeScript(path: string, scope: Scope, sink: Sink, lang?: CodeLang):
   const text = sink.ctx.readScript?.(path);
   if (text === undefined) return false;
   const child = childScope(scope);
-  const kind = lang ?? languageOf(path, text);
+  const kind = lang ?? languageOf(path, text) ?? 'shell';
   if (kind === 'shell') analyzeShell(text, child, sink);
   else api.code(kind, text, child, sink);
   return true;
 }
 
-function languageOf(path: string, text: string): CodeLang | 'shell' {
-  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
-  const interp = shebang ? (shebang[1]!.endsWith('/env') ? (shebang[2] ?? '') : shebang[1]!) : '';
-  const name = interp.split('/').pop() ?? '';
-  if (/^python/.test(name) || path.endsWith('.py')) return 'python';
-  if (/^(node|deno|bun)$/.test(name) || /\.(m|c)?[jt]s$/.test(path)) return 'node';
-  if (name === 'perl' || path.endsWith('.pl')) return 'perl';
-  if (name === 'ruby' || path.endsWith('.rb')) return 'ruby';
-  return 'shell';
-}
-
-function detectForkBomb(source: string, scope: Scope, sink: Sink): void {
-  // A function that pipes into itself in the background: `:(){ :|:& };:` and renamed copies.
-  const m = /([\w:.-]+)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&/.exec(source);
-  if (m) emitOpaque(sink, scope, 'fork bomb', ['forkbomb'], originOf('bash', source));
+/** A function that starts itself more than once (`:(){ :|:& };:`, `f(){ f & f; }`): a fork bomb. */
+function detectForkBomb(fn: ShellNode, scope: Scope, sink: Sink): void {
+  const name = fn.children.find((c) => c.field === 'name')?.text;
+  const body = fn.children.find((c) => c.field === 'body');
+  if (!name || !body) return;
+  let selfCalls = 0;
+  const walk = (n: ShellNode) => {
+    if (n.type === 'command') {
+      const cmdName = n.children.find((c) => c.field === 'name');
+      if (cmdName?.text === name) selfCalls++;
+    }
+    for (const c of n.children) walk(c);
+  };
+  walk(body);
+  if (selfCalls >= 2) emitOpaque(sink, scope, 'fork bomb', ['forkbomb'], originOf('bash', fn.text));
 }
 
 const STATEMENT_CONTAINERS = new Set([
@@ -132,6 +134,10 @@ function visit(node: ShellNode, scope: Scope, sink: Sink, stdin: Stdin | undefin
       return;
     case 'heredoc_body':
     case 'comment':
+      return;
+    case 'function_definition':
+      detectForkBomb(node, scope, sink);
+      for (const c of node.children) visit(c, scope, sink, undefined);
       return;
     default:
       if (STATEMENT_CONTAINERS.has(node.type) || node.children.length > 0) {
@@ -194,7 +200,7 @@ function visitCommand(
     }
     if (c.field === 'name') name = evalWord(c, env);
     else if (c.field === 'argument') args.push(evalWord(c, env));
-    else if (c.type === 'file_redirect' || c.type === 'herestring_redirect') redirect(c, scope, sink);
+    else if (c.type === 'file_redirect') redirect(c, scope, sink);
   }
   if (!name) {
     // `FOO=bar` alone: a plain assignment.
@@ -242,30 +248,68 @@ function heredocText(body: ShellNode): string {
 function visitRedirected(node: ShellNode, scope: Scope, sink: Sink, stdin: Stdin | undefined): void {
   const body = node.children.find((c) => c.field === 'body');
   const redirects = node.children.filter((c) => c.field === 'redirect' || /redirect$/.test(c.type));
-  for (const r of redirects) if (r.type === 'file_redirect') redirect(r, scope, sink);
+  // tree-sitter nests `> file` inside the heredoc redirect when it follows `<<EOF` on the line.
+  const fileRedirects = redirects.flatMap((r) =>
+    r.type === 'file_redirect' ? [r] : r.children.filter((c) => c.type === 'file_redirect'),
+  );
+  const written = fileRedirects
+    .map((r) => redirect(r, scope, sink))
+    .filter((p): p is string => p !== undefined);
   if (!body) return;
-  if (body.type === 'command') visitCommand(body, scope, sink, stdin, redirects);
-  else visit(body, scope, sink, stdin);
+  if (body.type === 'command') {
+    visitCommand(body, scope, sink, stdin, redirects);
+    heredocToFile(body, redirects, written, scope, sink);
+  } else visit(body, scope, sink, stdin);
 }
 
-function redirect(node: ShellNode, scope: Scope, sink: Sink): void {
-  if (node.type !== 'file_redirect') return;
+/** `cat > deploy.sh <<EOF` writes a file that may run later: judge the text by what it would run. */
+function heredocToFile(
+  cmd: ShellNode,
+  redirects: ShellNode[],
+  written: string[],
+  scope: Scope,
+  sink: Sink,
+): void {
+  const name = cmd.children.find((c) => c.field === 'name')?.text ?? '';
+  if (name !== 'cat' && name !== 'tee') return;
+  const heredoc = redirects.find((r) => r.type === 'heredoc_redirect');
+  const body = heredoc?.children.find((c) => c.type === 'heredoc_body');
+  if (!body) return;
+  const targets = [...written];
+  if (name === 'tee')
+    for (const a of cmd.children.filter((c) => c.field === 'argument'))
+      if (!a.text.startsWith('-')) targets.push(evalWord(a, wordEnv(scope, sink)).value);
+  for (const t of targets)
+    judgeRunnable(
+      resolvePath(t, scope.cwd, sink.ctx.home),
+      heredocText(body),
+      false,
+      scope,
+      sink,
+      analyzeShell,
+    );
+}
+
+/** Record a file redirection's effect; returns the path written, if it is one. */
+function redirect(node: ShellNode, scope: Scope, sink: Sink): string | undefined {
+  if (node.type !== 'file_redirect') return undefined;
   const ops = node.children
     .filter((c) => c.children.length === 0 && /^[<>&|]+$/.test(c.type))
     .map((c) => c.type);
   const dest = node.children.find((c) => c.field === 'destination');
-  if (!dest) return;
+  if (!dest) return undefined;
   const v = evalWord(dest, wordEnv(scope, sink));
   for (const s of v.substitutions) visit(s, scope, sink, undefined);
-  if (/^\d+$/.test(v.value) || v.value === '-') return; // 2>&1, >&-
+  if (/^\d+$/.test(v.value) || v.value === '-') return undefined; // 2>&1, >&-
   const op = ops.join('');
   const origin = originOf('bash', node.text);
   if (op === '<' || op === '<&') {
     emitPath(sink, scope, 'read', v.value, ['redirect'], origin, v.dynamic);
-    return;
+    return undefined;
   }
   const append = op.includes('>>');
   emitPath(sink, scope, 'write', v.value, ['redirect', append ? 'append' : 'overwrite'], origin, v.dynamic);
+  return v.dynamic ? undefined : v.value;
 }
 
 const DOWNLOADERS = new Set([
@@ -310,6 +354,8 @@ function describeOutput(stage: ShellNode, scope: Scope, sink: Sink, upstream: St
     const words = args.map((a) => a.value).filter((a, i) => !(i === 0 && /^-[neE]+$/.test(a)));
     return { kind: 'text', text: words.join(' ') };
   }
+  if (name === 'find' && args.every((a) => !a.dynamic))
+    return { kind: 'text', text: findTargets(args.map((a) => a.value)).targets.join(' ') };
   if (name === 'cat' && args.length === 1 && !args[0]!.dynamic) return { kind: 'file', path: args[0]!.value };
   if (upstream && (name === 'cat' || name === 'tee') && args.length === 0) return upstream;
   return { kind: 'unknown', what: originOf(name || 'a command', cmd.text) };

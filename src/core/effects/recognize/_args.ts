@@ -21,6 +21,32 @@ function isOption(a: string): boolean {
   return a.length > 1 && a.charCodeAt(0) === 45;
 }
 
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/**
+ * getopt clusters: in `-tAc SQL` the value option `-c` ends the cluster and takes the next argument;
+ * in `-Upostgres` or `-h127.0.0.1` the value is attached. Returns the index of the first letter that
+ * is a value option (in `values` or `names`), or -1.
+ */
+function clusterValueAt(a: string, values: ValueFlags, names?: readonly string[]): number {
+  if (a.length < 3 || a.charCodeAt(1) === 45) return -1;
+  for (let k = 1; k < a.length; k++) {
+    if (!isAlnum(a.charCodeAt(k))) return -1;
+    const f = `-${a[k]}`;
+    if (values.has(f) || names?.includes(f)) return k;
+  }
+  return -1;
+}
+
+/** The option at `argv[i]` also consumes `argv[i + 1]`. */
+function takesNext(a: string, values: ValueFlags): boolean {
+  if (values.has(a)) return true;
+  const k = clusterValueAt(a, values);
+  return k > 0 && k === a.length - 1;
+}
+
 /**
  * Index of the first positional at or after `from`, or -1. `--opt=value` and `-xVALUE` are one token;
  * options listed in `values` also consume the next one. After `--` the next argument is positional.
@@ -30,7 +56,7 @@ export function nextPositional(argv: readonly string[], from: number, values: Va
     const a = argv[i]!;
     if (a === '--') return i + 1 < argv.length ? i + 1 : -1;
     if (!isOption(a)) return i;
-    if (values.has(a)) i++;
+    if (takesNext(a, values)) i++;
   }
   return -1;
 }
@@ -97,8 +123,9 @@ export function hasShort(argv: readonly string[], letter: string, from = 0): boo
 }
 
 /**
- * Every value given to one of `names`: `--name v`, `--name=v`, and for two-letter short names `-nv`.
- * Values of the other options in `values` are skipped so they are not mistaken for these.
+ * Every value given to one of `names`: `--name v`, `--name=v`, and for short names `-nv`, `-n=v` and
+ * clusters (`-tAc v`). Values of the other options in `values` are skipped so they are not mistaken
+ * for these.
  */
 export function flagValues(
   argv: readonly string[],
@@ -111,29 +138,29 @@ export function flagValues(
     const a = argv[i]!;
     if (a === '--') break;
     if (!isOption(a)) continue;
-    let matched = false;
-    for (const n of names) {
-      if (a === n) {
-        const v = argv[i + 1];
-        if (v !== undefined) out.push(v);
-        i++;
-        matched = true;
-        break;
-      }
-      if (a.length > n.length && a.startsWith(n)) {
-        if (a.charCodeAt(n.length) === 61) {
-          out.push(a.slice(n.length + 1));
-          matched = true;
-          break;
-        }
-        if (n.length === 2 && n.charCodeAt(1) !== 45) {
-          out.push(a.charCodeAt(2) === 61 ? a.slice(3) : a.slice(2));
-          matched = true;
-          break;
-        }
-      }
+    if (names.includes(a)) {
+      const v = argv[i + 1];
+      if (v !== undefined) out.push(v);
+      i++;
+      continue;
     }
-    if (!matched && values.has(a)) i++;
+    const eq = a.indexOf('=');
+    if (eq > 0 && names.includes(a.slice(0, eq))) {
+      out.push(a.slice(eq + 1));
+      continue;
+    }
+    if (values.has(a)) {
+      i++;
+      continue;
+    }
+    const k = clusterValueAt(a, values, names);
+    if (k < 0) continue;
+    const rest = a.slice(k + 1);
+    const hit = names.includes(`-${a[k]}`);
+    if (rest === '') {
+      if (hit && argv[i + 1] !== undefined) out.push(argv[i + 1]!);
+      i++;
+    } else if (hit) out.push(rest);
   }
   return out;
 }

@@ -1,0 +1,30 @@
+// Judge tool calls in-process against the embedded default policy, in the corpus's fixed world:
+// project /work/proj, home /home/dev, temp /tmp and /var/tmp.
+import { parseBash } from '../../src/adapters/shell/tree-sitter.ts';
+import { defaultPolicyFile, loadPolicy } from '../../src/config/load.ts';
+import { judge } from '../../src/core/judge.ts';
+import { compilePolicy } from '../../src/core/policy/evaluate.ts';
+import type { Decision, JudgeContext } from '../../src/core/types.ts';
+
+export const WORLD = { projectDir: '/work/proj', home: '/home/dev', tempDirs: ['/tmp', '/var/tmp'] };
+
+const base = loadPolicy(undefined, '<default>');
+if (!base.ok) throw new Error('default policy invalid');
+defaultPolicyFile();
+export const COMPILED = compilePolicy(base.policy, WORLD.home);
+
+export function context(files: Record<string, string> = {}): JudgeContext {
+  return { ...WORLD, readScript: (p) => files[p], parseShell: parseBash, protectedBranches: [] };
+}
+
+export function decide(
+  tool: string,
+  input: unknown,
+  opts: { cwd?: string; files?: Record<string, string> } = {},
+): Decision {
+  return judge({ tool, input, cwd: opts.cwd ?? WORLD.projectDir }, context(opts.files), COMPILED);
+}
+
+export function bash(command: string, opts: { cwd?: string; files?: Record<string, string> } = {}): Decision {
+  return decide('Bash', { command }, opts);
+}
