@@ -37,15 +37,14 @@ export async function replayLines(
   const rows: ReplayRow[] = [];
   let clock = 0;
   const now = () => clock;
+  // Files the recording wrote are read back from the recording itself: the disk here is not the
+  // disk that session ran on.
+  const written = new Map<string, string>();
+  const readScript = (p: string) => written.get(p) ?? opts.readScript?.(p);
   for (const item of parsed.items) {
     clock = item.timestamp ? Date.parse(item.timestamp) || clock + 1 : clock + 1;
     const projectDir = opts.projectDir ?? (parsed.items[0]?.cwd || item.cwd || '/');
-    const ctx = createJudgeContext(
-      projectDir,
-      env,
-      policy.compiled.policy.protectedBranches,
-      opts.readScript,
-    );
+    const ctx = createJudgeContext(projectDir, env, policy.compiled.policy.protectedBranches, readScript);
     const call = { tool: item.tool, input: item.input, cwd: item.cwd || projectDir };
     const e = {
       event: 'PreToolUse',
@@ -66,6 +65,9 @@ export async function replayLines(
         postToolUseTransition({ ...e, event: 'PostToolUse' }, call, effects, undefined, clock, now),
       );
     rows.push({ item, decision, session });
+    const input = (item.input ?? {}) as { file_path?: unknown; content?: unknown };
+    if (item.tool === 'Write' && typeof input.file_path === 'string' && typeof input.content === 'string')
+      written.set(input.file_path, input.content);
   }
   return { rows, skipped: parsed.skipped, format: parsed.format };
 }

@@ -1,5 +1,5 @@
 import { readJsonlLines } from '../../adapters/transcripts/read-lines.ts';
-import { processEnvironment } from '../../app/context.ts';
+import { processEnvironment, readScriptFromDisk } from '../../app/context.ts';
 import { loadProjectPolicy } from '../../app/policy.ts';
 import { homeFromCwd, replayLines } from '../../app/replay.ts';
 import { parse } from '../args.ts';
@@ -56,7 +56,10 @@ export async function run(args: string[], io: Io): Promise<number> {
   const env = { ...base, home: values.home ?? homeFromCwd(values.project ?? firstCwd) ?? base.home };
   const policyDir = values.policy ?? io.cwd;
   const policy = await loadProjectPolicy(policyDir, env.home, { cache: false });
-  const result = await replayLines(lines, policy, env, values.project ? { projectDir: values.project } : {});
+  const result = await replayLines(lines, policy, env, {
+    readScript: readScriptFromDisk,
+    ...(values.project ? { projectDir: values.project } : {}),
+  });
   if (result.format === 'unknown' && result.rows.length === 0)
     throw new UsageError(`${file} is neither a Claude Code transcript nor hook-input JSONL`);
   if (values.json) {

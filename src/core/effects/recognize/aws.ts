@@ -171,7 +171,6 @@ const CRED_READ_OPS = new Set([
   'kms generate-data-key-pair',
   'ec2 get-password-data',
   'lightsail get-instance-access-details',
-  'iam get-credential-report',
   'cognito-idp admin-initiate-auth',
   'cognito-idp initiate-auth',
 ]);
@@ -205,7 +204,7 @@ export function apiOpAct(op: string): Act | undefined {
 export function aws(argv: readonly string[]): InfraTag[] {
   const out: InfraTag[] = [];
   const si = nextPositional(argv, 0, AWS_VALUES);
-  if (si < 0) return hasFlag(argv, ['--version', 'help']) ? add(out, 'infra.read') : out;
+  if (si < 0) return hasFlag(argv, ['--version']) ? add(out, 'infra.read') : out;
   const service = argv[si]!;
   if (service === 'help') return add(out, 'infra.read');
   if (service === 's3') return s3(argv, si, out);
