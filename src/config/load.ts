@@ -80,6 +80,8 @@ export function parsePolicyFile(
       ok: false,
       problems: parsed.error.issues.map((issue) => {
         const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+        // Point at the offending key itself, not at the map that holds it.
+        if (issue.code === 'unrecognized_keys' && issue.keys[0]) path.push(issue.keys[0]);
         const pos = locate(doc, lc, path);
         return { file, line: pos.line, column: pos.column, key: path.join('.'), message: issue.message };
       }),

@@ -10,7 +10,7 @@ import {
 } from '../../adapters/agents/claude/settings.ts';
 import { processEnvironment } from '../../app/context.ts';
 import { hookCommand } from '../../app/paths.ts';
-import { loadProjectPolicy, POLICY_FILE } from '../../app/policy.ts';
+import { loadProjectPolicy } from '../../app/policy.ts';
 import { openLedger } from '../../app/store.ts';
 import { parse } from '../args.ts';
 import type { Io } from '../io.ts';

@@ -95,7 +95,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-function summarize(tool: string, input: unknown): string {
+function summarize(_tool: string, input: unknown): string {
   const i = (input ?? {}) as Record<string, unknown>;
   const text =
     typeof i.command === 'string'

@@ -197,7 +197,7 @@ export function literalPath(expr: string, code: string): { value: string; dynami
     ).exec(code);
     if (assigned) return literalPath(assigned[1]!, '');
   }
-  return { value: '$' + e.replace(/\s+/g, ''), dynamic: true };
+  return { value: `$${e.replace(/\s+/g, '')}`, dynamic: true };
 }
 
 function splitTopLevel(s: string): string[] {

@@ -170,7 +170,7 @@ const rsync: Handler = (c) => {
   paths(c, 'write', [dest], ['overwrite', 'recursive']);
 };
 
-const grepLike = (c: Ctx, flags: string[]) =>
+const grepLike = (_c: Ctx, flags: string[]) =>
   !flags.some((f) => f === '-e' || f === '-f' || f.startsWith('--regexp') || f.startsWith('--file'));
 
 export const FILE_COMMANDS: Record<string, Handler> = {
@@ -237,9 +237,9 @@ export const FILE_COMMANDS: Record<string, Handler> = {
   egrep: readTargets(grepLike, ['-e', '-f', '-m', '-A', '-B', '-C']),
   rg: readTargets(grepLike, ['-e', '-f', '-g', '-t', '-T', '-m', '-A', '-B', '-C', '--glob', '--type']),
   ag: readTargets(grepLike, ['-G', '-m', '-A', '-B', '-C']),
-  awk: readTargets((c, flags) => !flags.includes('-f'), ['-F', '-v', '-f']),
+  awk: readTargets((_c, flags) => !flags.includes('-f'), ['-F', '-v', '-f']),
   jq: readTargets(
-    (c, flags) => !flags.includes('-f') && !flags.includes('--from-file'),
+    (_c, flags) => !flags.includes('-f') && !flags.includes('--from-file'),
     ['--arg', '--argjson', '-f', '--from-file', '--slurpfile', '--rawfile'],
   ),
   yq: readTargets(() => true, []),

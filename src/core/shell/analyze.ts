@@ -340,7 +340,7 @@ function visitPipeline(node: ShellNode, scope: Scope, sink: Sink): void {
 /** What a pipeline stage writes to its stdout, as far as it matters to the next stage. */
 function describeOutput(stage: ShellNode, scope: Scope, sink: Sink, upstream: Stdin | undefined): Stdin {
   const cmd = stage.type === 'redirected_statement' ? stage.children.find((c) => c.field === 'body') : stage;
-  if (!cmd || cmd.type !== 'command') return { kind: 'unknown', what: 'the output of a compound command' };
+  if (cmd?.type !== 'command') return { kind: 'unknown', what: 'the output of a compound command' };
   const env = wordEnv(scope, sink);
   const nameNode = cmd.children.find((c) => c.field === 'name');
   const name = nameNode ? (evalWord(nameNode, env).value.split('/').pop() ?? '') : '';

@@ -78,6 +78,46 @@ export function findVerb(
   return -1;
 }
 
+/** A command spelled as groups then a verb (`compute instances delete`). */
+export interface PathVerb<T> {
+  /** Positionals before the verb. */
+  path: string[];
+  verb: string;
+  value: T;
+  index: number;
+}
+
+/** `verbs` by exact word, then by its first dash-separated word (`add-iam-policy-binding` -> add). */
+export function verbLookup<T>(verbs: ReadonlyMap<string, T>, word: string): T | undefined {
+  const exact = verbs.get(word);
+  if (exact !== undefined) return exact;
+  const dash = word.indexOf('-');
+  return dash > 0 ? verbs.get(word.slice(0, dash)) : undefined;
+}
+
+/**
+ * The first positional from `from` on that `verbs` knows, with the group words before it. The first
+ * `groups` positionals are never taken as the verb: in `gcloud deploy releases delete`, `deploy` is
+ * the Cloud Deploy group. Gives up after a few words, since a verb comes early in every such CLI.
+ */
+export function findPathVerb<T>(
+  argv: readonly string[],
+  from: number,
+  values: ValueFlags,
+  verbs: ReadonlyMap<string, T>,
+  groups = 1,
+): PathVerb<T> | undefined {
+  const path: string[] = [];
+  for (let i = nextPositional(argv, from, values); i >= 0; i = nextPositional(argv, i + 1, values)) {
+    const w = argv[i]!;
+    const value = path.length >= groups ? verbLookup(verbs, w) : undefined;
+    if (value !== undefined) return { path, verb: w, value, index: i };
+    path.push(w);
+    if (path.length > 6) return undefined;
+  }
+  return undefined;
+}
+
 /** Up to `max` positionals from `from` on. */
 export function positionals(argv: readonly string[], from: number, values: ValueFlags, max = 64): string[] {
   const out: string[] = [];

@@ -1,50 +1,15 @@
 // Cloud CLIs whose commands are a path of groups ending in a verb: gcloud, az, doctl, eksctl.
 import {
+  findPathVerb,
   flagValue,
   isDryRun,
   nextPositional,
+  type PathVerb,
   positionalAfter,
   type ValueFlags,
   valueFlags,
 } from './_args.ts';
 import { type Act, add, addAct, type InfraTag } from './_tags.ts';
-
-/** `exact` first, then the verb's first dash-separated word (`add-iam-policy-binding` -> add). */
-function verbAct(verbs: ReadonlyMap<string, Act>, word: string): Act | undefined {
-  const exact = verbs.get(word);
-  if (exact) return exact;
-  const dash = word.indexOf('-');
-  return dash > 0 ? verbs.get(word.slice(0, dash)) : undefined;
-}
-
-interface Command {
-  /** Group words before the verb (`compute instances`). */
-  path: string[];
-  verb: string;
-  act: Act;
-  index: number;
-}
-
-/**
- * The first positional after the top-level group that is a known verb, and the groups before it.
- * The top-level group itself is never taken as the verb: `gcloud deploy ...` is Cloud Deploy.
- */
-function command(
-  argv: readonly string[],
-  from: number,
-  values: ValueFlags,
-  verbs: ReadonlyMap<string, Act>,
-): Command | undefined {
-  const path: string[] = [];
-  for (let i = nextPositional(argv, from, values); i >= 0; i = nextPositional(argv, i + 1, values)) {
-    const w = argv[i]!;
-    const act = path.length > 0 ? verbAct(verbs, w) : undefined;
-    if (act) return { path, verb: w, act, index: i };
-    path.push(w);
-    if (path.length > 6) return undefined;
-  }
-  return undefined;
-}
 
 const CRED_WORD_RE = /keys?$|credentials?|connection-strings?|secrets?|password|publishing|token|access-key/;
 
@@ -165,12 +130,12 @@ export function gcloud(argv: readonly string[]): InfraTag[] {
       return add(out, 'cred.manage');
     }
   }
-  const cmd = command(argv, gi, GCLOUD_VALUES, GCLOUD_VERBS);
+  const cmd = findPathVerb(argv, gi, GCLOUD_VALUES, GCLOUD_VERBS);
   if (!cmd) return out;
   if (GCLOUD_CRED_READ.has(cmd.verb) || (group === 'secrets' && cmd.verb === 'access')) {
     return add(add(out, 'infra.read'), 'cred.read');
   }
-  let act = cmd.act;
+  let act: Act = cmd.value;
   if (cmd.verb === 'rsync' && argv.includes('--delete-unmatched-destination-objects')) act = 'destroy';
   else if (cmd.verb === 'cp' || cmd.verb === 'rsync') {
     const dest = lastPositional(argv, cmd.index, GCLOUD_VALUES);
@@ -181,7 +146,7 @@ export function gcloud(argv: readonly string[]): InfraTag[] {
   return out;
 }
 
-function credManaged(group: string, cmd: Command): boolean {
+function credManaged(group: string, cmd: PathVerb<Act>): boolean {
   if (cmd.verb.includes('iam-policy') || group === 'iam' || group === 'secrets') return true;
   if (CRED_WORD_RE.test(cmd.verb)) return true;
   return cmd.path.some((p) => p === 'keys' || p === 'credentials' || p === 'hmac');
@@ -299,12 +264,12 @@ export function az(argv: readonly string[]): InfraTag[] {
       break;
   }
   if (group === 'acr' && sub === 'login') return add(out, 'cred.manage');
-  const cmd = command(argv, gi, AZ_VALUES, AZ_VERBS);
+  const cmd = findPathVerb(argv, gi, AZ_VALUES, AZ_VERBS);
   if (!cmd) return out;
-  addAct(out, cmd.act);
+  addAct(out, cmd.value);
   const keyPath = cmd.path.some((p) => p === 'keys' || p === 'credential' || p === 'credentials');
   const secretPath = cmd.path.includes('secret');
-  if (cmd.act === 'read') {
+  if (cmd.value === 'read') {
     // `keyvault secret list` shows names only; `keys list`, `secret show`, `list-keys` show values.
     // aks get-credentials writes a kubeconfig like gcloud's and is left a read.
     const shows = CRED_WORD_RE.test(cmd.verb) || keyPath || (secretPath && cmd.verb !== 'list');
@@ -379,16 +344,16 @@ export function doctl(argv: readonly string[]): InfraTag[] {
   if (group === 'version') return add(out, 'infra.read');
   if (group === 'registry' && (sub === 'login' || sub === 'logout')) return add(out, 'cred.manage');
   if (group === 'compute' && sub === 'ssh') return add(out, 'infra.change');
-  const cmd = command(argv, gi, DOCTL_VALUES, DOCTL_VERBS);
+  const cmd = findPathVerb(argv, gi, DOCTL_VALUES, DOCTL_VERBS);
   if (!cmd) {
     // `doctl databases connection <id>` prints the connection string with its password.
     if (group === 'databases' && sub === 'connection') add(add(out, 'infra.read'), 'cred.read');
     return out;
   }
-  addAct(out, cmd.act);
-  if (cmd.act === 'read' && (cmd.path.includes('connection') || cmd.path.includes('user')))
+  addAct(out, cmd.value);
+  if (cmd.value === 'read' && (cmd.path.includes('connection') || cmd.path.includes('user')))
     add(out, 'cred.read');
-  if (cmd.act !== 'read' && (cmd.path.includes('ssh-key') || cmd.path.includes('token')))
+  if (cmd.value !== 'read' && (cmd.path.includes('ssh-key') || cmd.path.includes('token')))
     add(out, 'cred.manage');
   return out;
 }

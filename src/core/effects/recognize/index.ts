@@ -1,6 +1,125 @@
-// PLACEHOLDER written by the lead so the rest of the engine can be smoke-tested. The recognizer
-// helper owns this file: overwrite it freely.
-export const INFRA_TAGS = [] as const;
-export function recognizeInfra(_program: string, _argv: string[]): string[] {
-  return [];
+// Semantic tags for infrastructure and data CLIs. One table keyed by program basename; each family
+// lives in its own file. Called for every exec effect, so an unknown program costs one Map lookup.
+import type { Recognizer } from './_tags.ts';
+import { aws } from './aws.ts';
+import { az, doctl, eksctl, gcloud } from './cloud.ts';
+import { compose, docker } from './containers.ts';
+import { ansible, ansiblePlaybook, cdk, pulumi, serverless, terraform, terragrunt } from './iac.ts';
+import { helm, kubectl } from './kubernetes.ts';
+import { mongodump, mongorestore, mongoShell, redisCli } from './kv-stores.ts';
+import { consul, nomad } from './orchestrators.ts';
+import { firebase, fly, heroku, netlify, railway, supabase, vercel, wrangler } from './paas.ts';
+import { cargo, dotnet, gem, npm, pythonPublisher, twine, yarn } from './registries.ts';
+import { gh, glab } from './repo-hosting.ts';
+import { ansibleVault, doppler, op, pass, security, sshAdd, vault } from './secrets.ts';
+import { dropdb, mysql, mysqladmin, mysqldump, pgCreate, pgDump, pgRestore, psql, sqlite3 } from './sql.ts';
+import { gsutil, rclone, s3cmd } from './storage.ts';
+
+export { INFRA_TAGS, type InfraTag } from './_tags.ts';
+
+const RECOGNIZERS: ReadonlyMap<string, Recognizer> = new Map<string, Recognizer>([
+  // Kubernetes and orchestrators
+  ['kubectl', kubectl],
+  ['oc', kubectl],
+  ['helm', helm],
+  ['nomad', nomad],
+  ['consul', consul],
+  // Infrastructure as code
+  ['terraform', terraform],
+  ['tofu', terraform],
+  ['terragrunt', terragrunt],
+  ['pulumi', pulumi],
+  ['cdk', cdk],
+  ['serverless', serverless],
+  ['sls', serverless],
+  ['ansible', ansible],
+  ['ansible-playbook', ansiblePlaybook],
+  // Clouds and object storage
+  ['aws', aws],
+  ['gcloud', gcloud],
+  ['az', az],
+  ['eksctl', eksctl],
+  ['doctl', doctl],
+  ['gsutil', gsutil],
+  ['s3cmd', s3cmd],
+  ['rclone', rclone],
+  // SQL
+  ['psql', psql],
+  ['pg_dump', pgDump],
+  ['pg_dumpall', pgDump],
+  ['pg_restore', pgRestore],
+  ['dropdb', dropdb],
+  ['dropuser', dropdb],
+  ['createdb', pgCreate],
+  ['createuser', pgCreate],
+  ['mysql', mysql],
+  ['mariadb', mysql],
+  ['mysqldump', mysqldump],
+  ['mariadb-dump', mysqldump],
+  ['mysqladmin', mysqladmin],
+  ['mariadb-admin', mysqladmin],
+  ['sqlite3', sqlite3],
+  ['sqlite', sqlite3],
+  // Key-value and document stores
+  ['redis-cli', redisCli],
+  ['valkey-cli', redisCli],
+  ['keydb-cli', redisCli],
+  ['mongosh', mongoShell],
+  ['mongo', mongoShell],
+  ['mongorestore', mongorestore],
+  ['mongodump', mongodump],
+  // Containers
+  ['docker', docker],
+  ['podman', docker],
+  ['nerdctl', docker],
+  ['docker-compose', compose],
+  ['podman-compose', compose],
+  // Hosting platforms
+  ['heroku', heroku],
+  ['fly', fly],
+  ['flyctl', fly],
+  ['vercel', vercel],
+  ['netlify', netlify],
+  ['railway', railway],
+  ['firebase', firebase],
+  ['supabase', supabase],
+  ['wrangler', wrangler],
+  // Package registries
+  ['npm', npm],
+  ['pnpm', npm],
+  ['bun', npm],
+  ['yarn', yarn],
+  ['cargo', cargo],
+  ['twine', twine],
+  ['gem', gem],
+  ['poetry', pythonPublisher],
+  ['uv', pythonPublisher],
+  ['hatch', pythonPublisher],
+  ['flit', pythonPublisher],
+  ['dotnet', dotnet],
+  // Repository hosting
+  ['gh', gh],
+  ['glab', glab],
+  // Secrets and credentials
+  ['vault', vault],
+  ['doppler', doppler],
+  ['op', op],
+  ['pass', pass],
+  ['gopass', pass],
+  ['security', security],
+  ['ssh-add', sshAdd],
+  ['ansible-vault', ansibleVault],
+]);
+
+/** Programs with an infra recognizer, for coverage reports and docs. */
+export const RECOGNIZED_PROGRAMS: readonly string[] = [...RECOGNIZERS.keys()];
+
+/**
+ * Tags (from INFRA_TAGS) for one exec: `program` is the basename, `argv` excludes it. Unknown
+ * programs and unknown subcommands give no tag. Nothing is caught here: a recognizer that threw
+ * would otherwise hide a destructive command, and the engine fails closed on errors.
+ */
+export function recognizeInfra(program: string, argv: readonly string[]): string[] {
+  const recognize = RECOGNIZERS.get(program);
+  return recognize === undefined ? [] : recognize(argv);
 }

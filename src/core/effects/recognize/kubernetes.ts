@@ -104,6 +104,7 @@ export function kubectl(argv: readonly string[]): InfraTag[] {
   switch (verb) {
     case 'read':
     case 'change':
+    case 'destroy':
       return addAct(out, verb, dry);
     case 'none':
       if (argv[i] === 'view-secret') add(out, 'cred.read');
