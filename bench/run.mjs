@@ -57,7 +57,7 @@ const cache = join(ROOT, 'node_modules', '.cache', 'agent-sre-bench');
 mkdirSync(cache, { recursive: true });
 const work = mkdtempSync(join(cache, 'run-'));
 const started = performance.now();
-const summary = { machine: machine(), targets: TARGETS };
+const summary = { machine: machine(), source: source(), targets: TARGETS };
 let disagreements = [];
 try {
   if (!opts['skip-hook']) {
@@ -649,6 +649,17 @@ function table(head, rows) {
 function oneLine(s) {
   const t = s.replace(/\n/g, '\\n');
   return t.length > 110 ? `${t.slice(0, 107)}...` : t;
+}
+
+// Which code was measured: others may be editing src/ while the bench runs. Read-only git only.
+function source() {
+  const git = (...args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head.status !== 0) return { commit: 'unknown' };
+  const dirty = git('status', '--porcelain', '--', 'src', 'test/helpers')
+    .stdout.split('\n')
+    .filter(Boolean).length;
+  return { commit: head.stdout.trim(), uncommittedSrcFiles: dirty, at: new Date().toISOString() };
 }
 
 function machine() {

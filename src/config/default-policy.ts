@@ -105,6 +105,10 @@ rules:
     tier: 4
     reason: Destructive statement (DROP, TRUNCATE, unqualified DELETE, FLUSHALL) against a database that is not local.
     match: { kind: [exec], tags: [db.destroy], notTags: [db.local] }
+  - id: db.destroy-local
+    tier: 2
+    reason: A destructive statement against a local database. Logged; local databases are for development.
+    match: { kind: [exec], tags: [db.destroy, db.local] }
   - id: registry.destroy
     tier: 4
     reason: Unpublishing or yanking from a package registry breaks everyone who depends on it.

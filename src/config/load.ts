@@ -62,7 +62,7 @@ export function parsePolicyFile(
     return {
       ok: false,
       problems: doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+        const pos = e.linePos?.[0] ?? lc.linePos(e.pos[0]);
         return {
           file,
           line: pos.line,

@@ -79,7 +79,7 @@ function expectRefused(r: BinResult): void {
 
 const ruleIn = (reason: string) => /^agent-sre \(tier (\d), ([\w.-]+)\): /.exec(reason);
 
-describe('hook claude: PreToolUse decisions', () => {
+describe.concurrent('hook claude: PreToolUse decisions', () => {
   const dir = project();
 
   it('stays silent on a tier-1 Bash call', async () => {
@@ -119,7 +119,7 @@ describe('hook claude: PreToolUse decisions', () => {
   });
 });
 
-describe('hook claude: malformed input is refused, never exit 1', () => {
+describe.concurrent('hook claude: malformed input is refused, never exit 1', () => {
   const dir = project();
   const cases: [string, string][] = [
     ['not JSON', 'this is not json'],
@@ -161,7 +161,7 @@ describe('hook claude: malformed input is refused, never exit 1', () => {
   });
 });
 
-describe('hook claude: a broken project fails closed', () => {
+describe.concurrent('hook claude: a broken project fails closed', () => {
   it('denies every PreToolUse when agent-sre.yaml is invalid, naming the file and line', async () => {
     const dir = project();
     const file = join(dir, 'agent-sre.yaml');
@@ -174,11 +174,12 @@ describe('hook claude: a broken project fails closed', () => {
       preToolUse(dir, 'sess-bad-policy', 'Write', { file_path: join(dir, 'a.txt'), content: 'x' }),
       preToolUse(dir, 'sess-bad-policy', 'TodoWrite', { todos: [] }),
     ];
-    for (const call of calls) {
-      const d = decisionOf(await runHook(call, dir));
-      expect(d.permissionDecision, JSON.stringify(call.tool_input)).toBe('deny');
+    const answers = await Promise.all(calls.map((call) => runHook(call, dir)));
+    answers.forEach((r, i) => {
+      const d = decisionOf(r);
+      expect(d.permissionDecision, JSON.stringify(calls[i]!.tool_input)).toBe('deny');
       expect(d.permissionDecisionReason).toContain(`${file}:3:`);
-    }
+    });
   });
 
   // BUG (src/config/load.ts parsePolicyFile): YAML syntax errors are parsed with `prettyErrors: false`,
@@ -226,7 +227,7 @@ describe('hook claude: a broken project fails closed', () => {
   });
 });
 
-describe('hook claude: the ledger', () => {
+describe.concurrent('hook claude: the ledger', () => {
   it('records a Write: PreToolUse then PostToolUse update the session', async () => {
     const dir = project();
     const file = join(dir, 'src', 'checkout.ts');
@@ -293,7 +294,7 @@ describe('hook claude: the ledger', () => {
   });
 });
 
-describe('hook claude: the 3/20 rule end to end', () => {
+describe.concurrent('hook claude: the 3/20 rule end to end', () => {
   it('escalates after three denials, resumes, and terminates after twenty', async () => {
     const dir = project();
     const id = 'sess-3-20';
@@ -344,7 +345,7 @@ describe('hook claude: the 3/20 rule end to end', () => {
   }, 120_000);
 });
 
-describe('CLI', () => {
+describe.concurrent('CLI', () => {
   it('check --json explains a force push to main as tier 4', async () => {
     const dir = project();
     const r = await runBin(['check', '--json', 'git push -f origin main'], { cwd: dir });

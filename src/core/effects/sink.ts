@@ -1,7 +1,8 @@
 // Where effects are collected while a tool call is taken apart, with the bounds that keep analysis
 // finite whatever the input: nesting depth and a budget of effects, never wall-clock time.
 import { globBase, pathTags, resolvePath, zoneOf } from '../paths.ts';
-import type { Effect, JudgeContext, PathEffect } from '../types.ts';
+import type { WordValue } from '../shell/words.ts';
+import type { Effect, JudgeContext, PathEffect, ShellNode } from '../types.ts';
 
 export const MAX_DEPTH = 8;
 export const MAX_EFFECTS = 2000;
@@ -13,6 +14,10 @@ export interface Scope {
   depth: number;
   /** Tags every effect in this scope inherits (`privileged` under sudo, `remote` under ssh). */
   inherited: string[];
+  /** Shell functions defined so far in this command line; they run when called. */
+  functions?: Map<string, ShellNode>;
+  /** `$@` inside a function body: the words it was called with. */
+  positional?: WordValue[];
 }
 
 export interface Sink {

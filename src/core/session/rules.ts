@@ -169,7 +169,9 @@ function lineCounts(tool: string, input: unknown, response: unknown): { added: n
     if (added + removed > 0 || r.type !== 'create') return { added, removed };
   }
   const i = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
-  const count = (s: unknown) => (typeof s === 'string' && s.length > 0 ? s.split('\n').length : 0);
+  // Lines as git counts them: a trailing newline ends the last line rather than starting another.
+  const count = (s: unknown) =>
+    typeof s === 'string' && s.length > 0 ? s.split('\n').length - (s.endsWith('\n') ? 1 : 0) : 0;
   if (tool === 'Write') return { added: count(i.content), removed: 0 };
   if (tool === 'Edit') return { added: count(i.new_string), removed: count(i.old_string) };
   return { added: 0, removed: 0 };

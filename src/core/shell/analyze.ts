@@ -135,10 +135,17 @@ function visit(node: ShellNode, scope: Scope, sink: Sink, stdin: Stdin | undefin
     case 'heredoc_body':
     case 'comment':
       return;
-    case 'function_definition':
+    case 'function_definition': {
+      // A definition runs nothing; its body is judged where it is called, with the call's arguments.
       detectForkBomb(node, scope, sink);
-      for (const c of node.children) visit(c, scope, sink, undefined);
+      const name = node.children.find((c) => c.field === 'name')?.text;
+      const body = node.children.find((c) => c.field === 'body');
+      if (name && body) {
+        scope.functions ??= new Map();
+        scope.functions.set(name, body);
+      }
       return;
+    }
     default:
       if (STATEMENT_CONTAINERS.has(node.type) || node.children.length > 0) {
         for (const c of node.children) {
@@ -208,6 +215,18 @@ function visitCommand(
     return;
   }
   for (const w of [name, ...args]) for (const s of w.substitutions) visit(s, scope, sink, undefined);
+  if (/^"?\$[@*]"?$/.test(name.value) && scope.positional) {
+    // `"$@"` as a command inside a function: the caller's words are the command.
+    const [head, ...tail] = scope.positional;
+    if (!head) return;
+    name = head;
+    args.unshift(...tail);
+  }
+  const body = !name.dynamic ? scope.functions?.get(name.value) : undefined;
+  if (body) {
+    if (scope.depth < MAX_DEPTH) visit(body, childScope(scope, { positional: args }), sink, undefined);
+    return;
+  }
   const cmd: Command = {
     name,
     args,

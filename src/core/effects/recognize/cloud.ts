@@ -34,7 +34,7 @@ const GCLOUD_VERBS: ReadonlyMap<string, Act> = new Map<string, Act>([
     'search',
     'wait',
   ].map((v) => [v, 'read'] as const),
-  ...['print', 'explain', 'check', 'versions', 'diff', 'lint', 'validate', 'test', 'access'].map(
+  ...['print', 'explain', 'check', 'diff', 'lint', 'validate', 'test', 'access'].map(
     (v) => [v, 'read'] as const,
   ),
   ...[
