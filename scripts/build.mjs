@@ -27,6 +27,37 @@ await build({
   logLevel: 'warning',
 });
 
+// The hook: one CommonJS file, no chunks to resolve at start-up. Policy validation (yaml, zod) is a
+// file of its own, loaded only when the policy changed and must be validated again.
+await build({
+  entryPoints: [join(root, 'src/config/load.ts')],
+  outfile: join(root, 'dist/config-load.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+const configLoadExternal = {
+  name: 'config-load-external',
+  setup(b) {
+    b.onResolve({ filter: /config\/load\.ts$/ }, () => ({ path: './config-load.cjs', external: true }));
+  },
+};
+await build({
+  plugins: [configLoadExternal],
+  entryPoints: [join(root, 'src/cli/hook-main.ts')],
+  outfile: join(root, 'dist/hook.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external,
+  define: { 'import.meta.url': '__agentSreMetaUrl' },
+  banner: { js: "const __agentSreMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+});
+
 // The JSON Schema for editors comes from the same zod schema that validates the file.
 const tmp = join(root, 'node_modules', '.cache', 'agent-sre-build');
 mkdirSync(tmp, { recursive: true });

@@ -1,7 +1,7 @@
 // Running the built bin the way Claude Code does: `node <repo>/bin/agent-sre.js hook claude`, hook JSON on
 // stdin, CLAUDE_PROJECT_DIR in the environment. Shared by the e2e tests; not a test file itself.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,9 @@ export const BIN = join(ROOT, 'bin', 'agent-sre.js');
 
 /** `npm test` builds first; a bare `vitest run` on a fresh checkout builds here. */
 export function ensureBuilt(): void {
-  if (existsSync(join(ROOT, 'dist', 'cli.js'))) return;
+  // Whatever the bin loads from dist/ (the CLI, and any pre-bundled hook entry) must be there.
+  const wanted = [...readFileSync(BIN, 'utf8').matchAll(/\.\.\/dist\/[\w./-]+/g)].map((m) => join(ROOT, 'bin', m[0]));
+  if (wanted.length > 0 && wanted.every((f) => existsSync(f))) return;
   const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`npm run build failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }

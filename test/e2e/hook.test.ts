@@ -182,9 +182,7 @@ describe.concurrent('hook claude: a broken project fails closed', () => {
     });
   });
 
-  // BUG (src/config/load.ts parsePolicyFile): YAML syntax errors are parsed with `prettyErrors: false`,
-  // so `e.linePos` is never set and every syntax error is reported at 1:1. The position is in `e.pos`
-  // (use `lc.linePos(e.pos[0])`). Here the duplicate key is on line 4 and the message says `:1:1:`.
+  // Regression: YAML syntax errors (parsed with `prettyErrors: false`) were all reported at 1:1.
   it('names the line of a YAML syntax error in an invalid agent-sre.yaml', async () => {
     const dir = project();
     const file = join(dir, 'agent-sre.yaml');
@@ -253,9 +251,8 @@ describe.concurrent('hook claude: the ledger', () => {
     expect(again.events).toBe(s.events + 1);
   });
 
-  // BUG (src/core/session/rules.ts lineCounts): a Write's lines are counted as `content.split('\n').length`,
-  // so content ending in a newline counts one line too many ('a\nb\n' is 2 lines, counted as 3). The
-  // linesChanged budget is spent early. `wc -l` and git's diffstat both say 2.
+  // Regression: content ending in a newline counted one line too many ('a\nb\n' is 2 lines, not 3), which
+  // spent the linesChanged budget early.
   it('counts the lines of a written file like git does', async () => {
     const dir = project();
     const file = join(dir, 'two-lines.txt');

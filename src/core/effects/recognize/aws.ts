@@ -22,7 +22,6 @@ const DESTROY_VERBS = new Set([
   'deprovision',
   'destroy',
   'drop',
-  'remove-all',
 ]);
 const READ_VERBS = new Set([
   'get',

@@ -49,7 +49,8 @@ function mongoTargetRemote(t: string): boolean {
   return hostsRemote(hostPart.split(',').map(stripPort));
 }
 
-function mongoRemote(argv: readonly string[]): boolean {
+/** `shell`: the first positional is the shell's target; for the tools it is a dump directory unless a URI. */
+function mongoRemote(argv: readonly string[], shell: boolean): boolean {
   for (const h of flagValues(argv, ['--host'], MONGO_VALUES)) {
     // A replica-set host list is `set/h1,h2`.
     const slash = h.indexOf('/');
@@ -58,7 +59,8 @@ function mongoRemote(argv: readonly string[]): boolean {
   }
   for (const u of flagValues(argv, ['--uri'], MONGO_VALUES)) if (mongoTargetRemote(u)) return true;
   const first = positionals(argv, 0, MONGO_VALUES, 1)[0];
-  return first !== undefined && mongoTargetRemote(first);
+  if (first === undefined || (!shell && !first.includes('://'))) return false;
+  return mongoTargetRemote(first);
 }
 
 const JS_MASK_RE = /'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`|\/\/[^\n]*|\/\*[\s\S]*?\*\//g;
@@ -76,7 +78,7 @@ export function mongoWipes(js: string): boolean {
 }
 
 export function mongoShell(argv: readonly string[]): InfraTag[] {
-  const out = addLocality([], mongoRemote(argv));
+  const out = addLocality([], mongoRemote(argv, true));
   for (const js of flagValues(argv, ['--eval'], MONGO_VALUES)) {
     if (mongoWipes(js)) return add(out, 'db.destroy');
   }
@@ -85,7 +87,7 @@ export function mongoShell(argv: readonly string[]): InfraTag[] {
 
 /** mongorestore --drop drops each collection before restoring it. */
 export function mongorestore(argv: readonly string[]): InfraTag[] {
-  const remote = mongoRemote(argv);
+  const remote = mongoRemote(argv, false);
   const out = addLocality([], remote);
   if (hasFlag(argv, ['--drop'])) add(out, 'db.destroy');
   else if (remote) add(out, 'infra.change');
@@ -93,5 +95,5 @@ export function mongorestore(argv: readonly string[]): InfraTag[] {
 }
 
 export function mongodump(argv: readonly string[]): InfraTag[] {
-  return add(addLocality([], mongoRemote(argv)), 'infra.read');
+  return add(addLocality([], mongoRemote(argv, false)), 'infra.read');
 }

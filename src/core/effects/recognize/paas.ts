@@ -158,13 +158,10 @@ const HEROKU_READ_TOPICS = new Set([
   'sessions',
   'maintenance',
   'dyno',
-  'local',
   'open',
-  'git',
-  'plugins',
-  'update',
-  'autocomplete',
 ]);
+
+const HEROKU_LOCAL = new Set(['local', 'git', 'plugins', 'update', 'autocomplete']);
 
 const DB_WIPE: InfraTag[] = ['infra.destroy', 'db.destroy', 'db.remote'];
 
@@ -181,11 +178,10 @@ export function heroku(argv: readonly string[]): InfraTag[] {
   switch (topic) {
     case 'login':
     case 'logout':
+      return add(out, 'cred.manage');
     case 'keys':
     case 'access':
-      if (rest.length === 0 || rest[0] === '')
-        return topic === 'keys' || topic === 'access' ? add(out, 'infra.read') : add(out, 'cred.manage');
-      return add(out, 'cred.manage');
+      return add(out, rest.length === 0 || rest[0] === '' ? 'infra.read' : 'cred.manage');
     case 'config':
       // Config vars are the app's secrets: printing them is a credential read.
       if (rest.length === 0 || rest[0] === '' || rest[0] === 'get') return add(out, 'cred.read');
@@ -204,6 +200,8 @@ export function heroku(argv: readonly string[]): InfraTag[] {
       if (rest[0] === 'cli') return add(out, 'db.remote');
       break;
   }
+  // Local tooling: `heroku local` runs the Procfile here, `heroku git:remote` edits .git/config.
+  if (HEROKU_LOCAL.has(topic)) return out;
   const verb = rest.length > 0 ? rest[rest.length - 1]! : topic;
   const a = act(verb);
   if (a) return addAct(out, a);

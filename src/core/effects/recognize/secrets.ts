@@ -31,7 +31,7 @@ function lookup(table: Readonly<Record<string, SecretAct>>, key: string): Secret
 
 // Vault's Go flags are single-dash long names; none of them has a one-letter form worth listing.
 const VAULT_VALUES = valueFlags(
-  '-address -namespace -ns -format -field -mount -ca-cert -ca-path -client-cert -client-key -tls-server-name -wrap-ttl -policy -ttl -role -method -path -version -versions -cas -header -mfa -display-name -explicit-max-ttl -period -use-limit -type -description -plugin-name -accessor -id -output-policy -token-type -entity-alias -metadata -prefix -key-shares -key-threshold -pgp-keys -root-token-pgp-key',
+  '-address -namespace -ns -format -field -mount -ca-cert -ca-path -client-cert -client-key -tls-server-name -wrap-ttl -policy -ttl -role -method -path -version -versions -cas -header -mfa -display-name -explicit-max-ttl -period -use-limit -type -description -plugin-name -accessor -id -output-policy -token-type -entity-alias -key-shares -key-threshold -pgp-keys -root-token-pgp-key',
 );
 
 const VAULT: Readonly<Record<string, Readonly<Record<string, SecretAct>>>> = {
@@ -128,6 +128,7 @@ const DOPPLER: Readonly<Record<string, Readonly<Record<string, SecretAct>>>> = {
   },
   configs: {
     '': 'read',
+    list: 'read',
     get: 'read',
     create: 'change',
     update: 'change',
@@ -136,8 +137,8 @@ const DOPPLER: Readonly<Record<string, Readonly<Record<string, SecretAct>>>> = {
     unlock: 'change',
     delete: 'destroy',
   },
-  projects: { '': 'read', get: 'read', create: 'change', update: 'change', delete: 'destroy' },
-  environments: { '': 'read', get: 'read', create: 'change', rename: 'change', delete: 'destroy' },
+  projects: { '': 'read', list: 'read', get: 'read', create: 'change', update: 'change', delete: 'destroy' },
+  environments: { '': 'read', list: 'read', get: 'read', create: 'change', rename: 'change', delete: 'destroy' },
   me: { '': 'read' },
   activity: { '': 'read' },
   login: { '': 'manage' },
