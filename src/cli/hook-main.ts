@@ -1,24 +1,7 @@
 // The hook's own entry, bundled as one CommonJS file (dist/hook.cjs): every tool call the agent
 // makes waits for this process, and one file loads faster than a tree of ESM chunks.
 import { run } from './commands/hook.ts';
-
-function readStdin(limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    process.stdin.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new Error(`input larger than ${limit} bytes`));
-        process.stdin.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    process.stdin.on('error', reject);
-  });
-}
+import { readStdin } from './stdin.ts';
 
 // Whatever happens, answer in Claude Code's protocol: exit 2 with the reason blocks; never exit 1.
 function failClosed(err: unknown): never {

@@ -2,24 +2,7 @@
 // answers in Claude Code's protocol and never exits 1.
 import { main } from './index.ts';
 import type { Io } from './io.ts';
-
-function readStdin(limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    process.stdin.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new Error(`input larger than ${limit} bytes`));
-        process.stdin.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    process.stdin.on('error', reject);
-  });
-}
+import { readStdin } from './stdin.ts';
 
 const isHook = process.argv[2] === 'hook';
 
