@@ -509,9 +509,17 @@ function printTables(s, list, show) {
   const lines = [];
   const p = (...a) => lines.push(a.join(''));
   const m = s.machine;
+  const src = s.source;
+  p(
+    `source ${src.commit}${src.uncommittedSrcFiles ? ` + ${src.uncommittedSrcFiles} uncommitted files in src/` : ''}`,
+  );
   p(
     `agent-sre bench  node ${m.node}  ${m.cpus} cpu (${m.cpuModel})  load ${m.loadavg.join(' ')} -> ${m.loadavgEnd.join(' ')}  ${s.seconds}s`,
   );
+  if (Math.max(m.loadavg[0], m.loadavgEnd[0]) > m.cpus * 0.75)
+    p(
+      `WARNING: load average above ${m.cpus * 0.75} on ${m.cpus} cpus: other work shared the machine, timings are inflated`,
+    );
   p('');
   if (s.hook) {
     const h = s.hook;

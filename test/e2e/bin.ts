@@ -12,7 +12,9 @@ export const BIN = join(ROOT, 'bin', 'agent-sre.js');
 /** `npm test` builds first; a bare `vitest run` on a fresh checkout builds here. */
 export function ensureBuilt(): void {
   // Whatever the bin loads from dist/ (the CLI, and any pre-bundled hook entry) must be there.
-  const wanted = [...readFileSync(BIN, 'utf8').matchAll(/\.\.\/dist\/[\w./-]+/g)].map((m) => join(ROOT, 'bin', m[0]));
+  const wanted = [...readFileSync(BIN, 'utf8').matchAll(/\.\.\/dist\/[\w./-]+/g)].map((m) =>
+    join(ROOT, 'bin', m[0]),
+  );
   if (wanted.length > 0 && wanted.every((f) => existsSync(f))) return;
   const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`npm run build failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
@@ -68,7 +70,11 @@ export function runBin(args: string[], opts: BinOptions = {}): Promise<BinResult
   });
 }
 
-export function runHook(input: unknown, projectDir: string, opts: Omit<BinOptions, 'stdin' | 'projectDir'> = {}) {
+export function runHook(
+  input: unknown,
+  projectDir: string,
+  opts: Omit<BinOptions, 'stdin' | 'projectDir'> = {},
+) {
   return runBin(['hook', 'claude'], {
     ...opts,
     projectDir,

@@ -134,7 +134,9 @@ function checkAnswers(sent: Sent[], answers: BinResult[]): void {
     const what = `${s.kind} ${s.session} ${s.kind === 'pre' ? s.command : s.file}`;
     expect(r.code, `${what}: exit ${r.code}, stderr ${r.stderr}`).toBe(0);
     if (s.kind === 'pre' && s.denied) {
-      const out = JSON.parse(r.stdout) as { hookSpecificOutput: { permissionDecision: string; permissionDecisionReason: string } };
+      const out = JSON.parse(r.stdout) as {
+        hookSpecificOutput: { permissionDecision: string; permissionDecisionReason: string };
+      };
       expect(out.hookSpecificOutput.permissionDecision, what).toBe('deny');
       expect(out.hookSpecificOutput.permissionDecisionReason, what).not.toMatch(/ledger|could not judge/);
     } else {
@@ -202,7 +204,9 @@ async function checkLedger(sent: Sent[]): Promise<void> {
       { event: 'PostToolUse', n: sent.filter((s) => s.kind === 'post').length },
       { event: 'PreToolUse', n: sent.filter((s) => s.kind === 'pre').length },
     ]);
-    const denied = db.prepare("SELECT COUNT(*) AS n FROM events WHERE verdict = 'deny'").get() as { n: number };
+    const denied = db.prepare("SELECT COUNT(*) AS n FROM events WHERE verdict = 'deny'").get() as {
+      n: number;
+    };
     expect(denied.n).toBe(sent.filter((s) => s.kind === 'pre' && s.denied).length);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   } finally {

@@ -155,7 +155,10 @@ describe.concurrent('hook claude: malformed input is refused, never exit 1', () 
   });
 
   it('rejects an unsupported agent with exit 2', async () => {
-    const r = await runBin(['hook', 'codex'], { stdin: JSON.stringify(bashPre(dir, 's', 'ls')), projectDir: dir });
+    const r = await runBin(['hook', 'codex'], {
+      stdin: JSON.stringify(bashPre(dir, 's', 'ls')),
+      projectDir: dir,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unsupported agent/);
   });
@@ -232,7 +235,9 @@ describe.concurrent('hook claude: the ledger', () => {
     const content = 'export const total = 1;\nexport const tax = 2;\n';
     const input = { file_path: file, content };
     expectSilent(await runHook(preToolUse(dir, 'sess-write', 'Write', input), dir));
-    expectSilent(await runHook(postToolUse(dir, 'sess-write', 'Write', input, writeCreated(file, content)), dir));
+    expectSilent(
+      await runHook(postToolUse(dir, 'sess-write', 'Write', input, writeCreated(file, content)), dir),
+    );
     const rows = await sessions(dir);
     expect(rows.map((r) => r.session_id)).toEqual(['sess-write']);
     const s = rows[0]!;
@@ -244,7 +249,9 @@ describe.concurrent('hook claude: the ledger', () => {
     expect(s.usage.linesAdded).toBeGreaterThan(0);
 
     // The same file written again is not a new file.
-    expectSilent(await runHook(postToolUse(dir, 'sess-write', 'Write', input, writeCreated(file, content)), dir));
+    expectSilent(
+      await runHook(postToolUse(dir, 'sess-write', 'Write', input, writeCreated(file, content)), dir),
+    );
     const again = (await sessions(dir))[0]!;
     expect(again.usage.filesTouched).toBe(1);
     expect(again.usage.toolCalls).toBe(2);
@@ -258,7 +265,9 @@ describe.concurrent('hook claude: the ledger', () => {
     const file = join(dir, 'two-lines.txt');
     const content = 'first\nsecond\n';
     const input = { file_path: file, content };
-    expectSilent(await runHook(postToolUse(dir, 'sess-lines', 'Write', input, writeCreated(file, content)), dir));
+    expectSilent(
+      await runHook(postToolUse(dir, 'sess-lines', 'Write', input, writeCreated(file, content)), dir),
+    );
     const s = (await sessions(dir))[0]!;
     expect(s.usage.linesAdded).toBe(2);
   });
@@ -419,7 +428,10 @@ describe.concurrent('CLI', () => {
 
     expect(readFileSync(join(dir, 'agent-sre.yaml'), 'utf8')).toMatch(/version:/);
     const settings = JSON.parse(readFileSync(join(dir, '.claude', 'settings.json'), 'utf8')) as {
-      hooks: Record<string, { matcher?: string; hooks: { command: string; args?: string[]; onFailure?: string }[] }[]>;
+      hooks: Record<
+        string,
+        { matcher?: string; hooks: { command: string; args?: string[]; onFailure?: string }[] }[]
+      >;
     };
     const pre = settings.hooks.PreToolUse?.flatMap((g) => g.hooks) ?? [];
     const ours = pre.filter((h) => h.args?.join(' ').endsWith('bin/agent-sre.js hook claude'));
@@ -430,7 +442,10 @@ describe.concurrent('CLI', () => {
     const doctor = await runBin(['doctor', '--json', '--dir', dir]);
     // Claude Code is usually not installed where the tests run, so the overall result may be a failure.
     expect([0, 1], doctor.stderr).toContain(doctor.code);
-    const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: { name: string; ok: boolean; detail: string }[] };
+    const report = JSON.parse(doctor.stdout) as {
+      ok: boolean;
+      checks: { name: string; ok: boolean; detail: string }[];
+    };
     const check = (name: string) => report.checks.find((c) => c.name === name);
     expect(check('canary'), JSON.stringify(report.checks)).toMatchObject({ ok: true });
     expect(check('policy')).toMatchObject({ ok: true });

@@ -365,6 +365,86 @@ const WRAPPERS: Record<string, Handler> = {
   npx: wrapper(opts('-p', '--package', '-c')),
   bunx: wrapper(opts()),
   busybox: (c) => rerun(c, 0),
+  pkexec: wrapper(opts('--user'), ['privileged']),
+  runuser: wrapper(opts('-u', '-g', '-G', '--user', '--group', '-s', '--shell'), ['privileged']),
+  sg: wrapper(opts(), [], 1),
+  chroot: wrapper(opts('--userspec', '--groups'), ['privileged'], 1),
+  'systemd-run': wrapper(
+    opts(
+      '-p',
+      '--property',
+      '-u',
+      '--unit',
+      '-E',
+      '--setenv',
+      '--uid',
+      '--gid',
+      '-M',
+      '--machine',
+      '--slice',
+      '--description',
+    ),
+    ['persistence'],
+  ),
+  strace: wrapper(opts('-o', '-e', '-p', '-s', '-u', '-E', '-a', '-b', '-I', '-O', '-P', '-S', '-X')),
+  ltrace: wrapper(opts('-o', '-e', '-p', '-s', '-u', '-n', '-a')),
+  valgrind: wrapper(opts()),
+  taskset: (c) =>
+    rerun(
+      c,
+      firstOperand(c.argv, opts('-p', '--pid')) +
+        (c.argv.some((a) => a === '-c' || a === '--cpu-list') ? 0 : 1),
+    ),
+  numactl: wrapper(
+    opts(
+      '-C',
+      '-N',
+      '-m',
+      '-p',
+      '-i',
+      '--physcpubind',
+      '--cpunodebind',
+      '--membind',
+      '--preferred',
+      '--interleave',
+    ),
+  ),
+  unshare: wrapper(
+    opts(
+      '--propagation',
+      '--setgroups',
+      '-S',
+      '-G',
+      '--map-user',
+      '--map-group',
+      '-R',
+      '-w',
+      '--root',
+      '--wd',
+    ),
+  ),
+  nsenter: wrapper(opts('-t', '--target', '-S', '-G', '--setuid', '--setgid', '-r', '-w', '--root', '--wd'), [
+    'privileged',
+  ]),
+  fakeroot: wrapper(opts('-l', '--lib', '--faked', '-s', '-i')),
+  firejail: wrapper(opts()),
+  faketime: wrapper(opts('-m', '-p', '-f'), [], 1),
+  // tree-sitter reads `coproc [NAME] { cmds; }` as a plain command whose words are the braces and body.
+  coproc: (c) => {
+    const from = /^[A-Za-z_][A-Za-z0-9_]*$/.test(c.argv[0] ?? '') && c.argv[1] === '{' ? 1 : 0;
+    const body = c.argv
+      .slice(from)
+      .join(' ')
+      .replace(/^\{\s*/, '')
+      .replace(/\}\s*$/, '');
+    c.api.shell(body, childScope(c.scope), c.sink);
+  },
+  script: (c) => {
+    const i = c.argv.findIndex((a) => a === '-c' || a === '--command' || /^-[a-zA-Z]*c$/.test(a));
+    const src = i >= 0 ? c.cmd.args[i + 1] : undefined;
+    if (src && !src.dynamic) c.api.shell(src.value, childScope(c.scope), c.sink);
+    else if (src) dynamicCode(c, src, 'script');
+  },
   'pnpm dlx': wrapper(opts()),
   flock: (c) => rerun(c, firstOperand(c.argv, opts('-w', '-E', '--timeout')) + 1),
   command: (c) => {

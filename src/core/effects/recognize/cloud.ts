@@ -270,9 +270,11 @@ export function az(argv: readonly string[]): InfraTag[] {
   const keyPath = cmd.path.some((p) => p === 'keys' || p === 'credential' || p === 'credentials');
   const secretPath = cmd.path.includes('secret');
   if (cmd.value === 'read') {
-    // `keyvault secret list` shows names only; `keys list`, `secret show`, `list-keys` show values.
-    // aks get-credentials writes a kubeconfig like gcloud's and is left a read.
-    const shows = CRED_WORD_RE.test(cmd.verb) || keyPath || (secretPath && cmd.verb !== 'list');
+    // `keyvault secret list` shows names only; `keys list`, `secret show`, `list-keys` show values, and
+    // so do app settings and connection strings. aks get-credentials writes a kubeconfig like
+    // gcloud's and is left a read.
+    const settings = cmd.path.includes('appsettings') || cmd.path.includes('connection-string');
+    const shows = CRED_WORD_RE.test(cmd.verb) || keyPath || settings || (secretPath && cmd.verb !== 'list');
     if (shows && cmd.verb !== 'get-credentials') add(out, 'cred.read');
   } else if (
     CRED_WORD_RE.test(cmd.verb) ||

@@ -63,18 +63,41 @@ function mongoRemote(argv: readonly string[], shell: boolean): boolean {
   return mongoTargetRemote(first);
 }
 
-const JS_MASK_RE = /'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`|\/\/[^\n]*|\/\*[\s\S]*?\*\//g;
 const MONGO_WIPE_RE =
   /\.\s*(?:dropDatabase|dropAllUsers|dropAllRoles)\s*\(|\.\s*drop\s*\(|\.\s*(?:deleteMany|remove)\s*\(\s*(?:\{\s*\})?\s*[,)]|\.\s*updateMany\s*\(\s*\{\s*\}\s*,|\bdeleteMany\s*:\s*\{\s*filter\s*:\s*\{\s*\}/;
 // Command documents are matched on the raw text: their keys are often quoted.
 const MONGO_COMMAND_WIPE_RE =
   /\b(?:runCommand|adminCommand)\s*\(\s*\{\s*["']?(?:drop|dropDatabase|delete)["']?\s*:/;
 
+/** Empties string literals and drops comments, in one linear pass (a regex backtracks on `'\\'\\...`). */
+function maskJs(js: string): string {
+  let out = '';
+  let start = 0;
+  const n = js.length;
+  let i = 0;
+  while (i < n) {
+    const c = js.charCodeAt(i);
+    if (c === 39 || c === 34 || c === 96) {
+      let j = i + 1;
+      while (j < n && js.charCodeAt(j) !== c) j += js.charCodeAt(j) === 92 ? 2 : 1;
+      out += js.slice(start, i + 1) + js[i];
+      i = j + 1;
+      start = i;
+    } else if (c === 47 && (js.charCodeAt(i + 1) === 47 || js.charCodeAt(i + 1) === 42)) {
+      const line = js.charCodeAt(i + 1) === 47;
+      const end = line ? js.indexOf('\n', i) : js.indexOf('*/', i + 2);
+      out += `${js.slice(start, i)} `;
+      i = end < 0 ? n : line ? end : end + 2;
+      start = i;
+    } else i++;
+  }
+  return start < n ? out + js.slice(start) : out;
+}
+
 /** Whether a mongo shell script drops databases or collections, or deletes/updates with an empty filter. */
 export function mongoWipes(js: string): boolean {
   if (MONGO_COMMAND_WIPE_RE.test(js)) return true;
-  const masked = js.replace(JS_MASK_RE, (m) => (m.charCodeAt(0) === 47 ? ' ' : `${m[0]}${m[0]}`));
-  return MONGO_WIPE_RE.test(masked);
+  return MONGO_WIPE_RE.test(maskJs(js));
 }
 
 export function mongoShell(argv: readonly string[]): InfraTag[] {

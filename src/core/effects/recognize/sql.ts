@@ -21,8 +21,10 @@ export const SQL_DESTROY = 4;
 // Object kinds after DROP. DROP DEFAULT / DROP NOT NULL are absent on purpose: they lose no data.
 const DROP_RE =
   /\bDROP\s+(?:(?:TEMPORARY|TEMP|MATERIALIZED|FOREIGN|UNLOGGED|GLOBAL|EXTERNAL)\s+)?(?:TABLES?|DATABASES?|SCHEMAS?|VIEWS?|INDEX|SEQUENCE|FUNCTION|PROCEDURE|ROUTINE|TRIGGER|TYPE|DOMAIN|EXTENSION|ROLE|USER|OWNED|COLUMN|CONSTRAINT|PARTITION|KEYSPACE|EVENT|SERVER|TABLESPACE|PUBLICATION|SUBSCRIPTION|POLICY|RULE|AGGREGATE|OPERATOR|COLLATION|LANGUAGE|STATISTICS|GROUP|COLLECTION|CATALOG|STAGE|STREAM|WAREHOUSE|MACRO|SECRET|CAST|IF\s+EXISTS)\b/;
-// MySQL allows `ALTER TABLE t DROP c` without COLUMN.
-const ALTER_DROP_RE = /\bALTER\s+TABLE\b[\s\S]*?\bDROP\s+(?!DEFAULT\b|NOT\s+NULL\b|IDENTITY\b|EXPRESSION\b)/;
+// MySQL allows `ALTER TABLE t DROP c` without COLUMN. Two linear searches rather than one regex with
+// a lazy gap, which goes quadratic on long statements.
+const ALTER_TABLE_RE = /\bALTER\s+TABLE\b/;
+const ALTER_DROP_RE = /\bDROP\s+(?!DEFAULT\b|NOT\s+NULL\b|IDENTITY\b|EXPRESSION\b)/;
 const DML_RE = /\b(DELETE|UPDATE|TRUNCATE)\b/g;
 const PRECEDING_WORD_RE = /([\w$]+|,)\s*$/;
 // DELETE/UPDATE/TRUNCATE after these words is a trigger event, a privilege or an upsert, not a statement.
@@ -169,10 +171,21 @@ function clauseWords(s: string, pos: number): { from: boolean; set: boolean; whe
   return { from, set, where: -1 };
 }
 
+function alterDrops(s: string): boolean {
+  const m = ALTER_TABLE_RE.exec(s);
+  return m !== null && ALTER_DROP_RE.test(s.slice(m.index));
+}
+
+// Each DML keyword scans to the end of its statement; past this many in one statement the input is
+// not a real command line, and it is judged destructive rather than scanned quadratically.
+const MAX_DML_PER_STATEMENT = 16;
+
 /** TRUNCATE, or DELETE / UPDATE with no WHERE (or a WHERE that is always true). */
 function unqualifiedDml(s: string): boolean {
   DML_RE.lastIndex = 0;
+  let seen = 0;
   for (let m = DML_RE.exec(s); m !== null; m = DML_RE.exec(s)) {
+    if (++seen > MAX_DML_PER_STATEMENT) return true;
     const kw = m[1]!;
     const prev = PRECEDING_WORD_RE.exec(s.slice(Math.max(0, m.index - 24), m.index))?.[1];
     if (prev !== undefined && NOT_A_STATEMENT.has(prev)) continue;
@@ -207,7 +220,7 @@ function classifyStatement(s: string): number {
   // Plain EXPLAIN only plans the statement; EXPLAIN ANALYZE runs it.
   if (first === 'EXPLAIN' && !ANALYZE_RE.test(s)) return SQL_READ;
   let flags = 0;
-  if (DROP_RE.test(s) || ALTER_DROP_RE.test(s) || unqualifiedDml(s)) flags |= SQL_DESTROY;
+  if (DROP_RE.test(s) || alterDrops(s) || unqualifiedDml(s)) flags |= SQL_DESTROY;
   if (first === 'COPY') flags |= COPY_FROM_RE.test(s) ? SQL_WRITE : SQL_READ;
   else if (WRITE_WORDS.has(first)) flags |= SQL_WRITE;
   else if (first === 'WITH' || first === 'EXPLAIN') flags |= WRITE_INSIDE_RE.test(s) ? SQL_WRITE : SQL_READ;

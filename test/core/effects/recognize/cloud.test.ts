@@ -152,6 +152,8 @@ const AZURE_DO_EKS: Case[] = [
   ['az keyvault secret purge --vault-name kv -n db', ['cred.manage', 'infra.destroy']],
   ['az storage account keys list -n acct', ['cred.read', 'infra.read']],
   ['az storage account show-connection-string -n acct', ['cred.read', 'infra.read']],
+  ['az webapp config appsettings list -g rg -n app', ['cred.read', 'infra.read']],
+  ['az webapp config appsettings set -g rg -n app --settings K=V', ['infra.change']],
   ['az ad sp create-for-rbac -n ci', ['cred.manage', 'infra.change']],
   ['az role assignment create --assignee x --role Owner', ['cred.manage', 'infra.change']],
   ['az account get-access-token', ['cred.read']],

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INFRA_TAGS, RECOGNIZED_PROGRAMS, recognizeInfra } from '../../../../src/core/effects/recognize/index.ts';
+import {
+  INFRA_TAGS,
+  RECOGNIZED_PROGRAMS,
+  recognizeInfra,
+} from '../../../../src/core/effects/recognize/index.ts';
 import { words } from './_cases.ts';
 
 const KNOWN = new Set<string>(INFRA_TAGS);

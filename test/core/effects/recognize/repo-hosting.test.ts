@@ -51,7 +51,7 @@ const GH: Case[] = [
   ['gh api -X DELETE /repos/owner/repo', ['repo.destroy']],
   ['gh api --method=DELETE repos/o/r/git/refs/heads/main', ['repo.destroy']],
   ['gh api -XDELETE repos/o/r/releases/1', ['repo.destroy']],
-  ['gh api graphql -f query=\'query { viewer { login } }\'', ['repo.read']],
+  ["gh api graphql -f query='query { viewer { login } }'", ['repo.read']],
   ["gh api graphql -f query='mutation { deleteRepository(input: {}) { clientMutationId } }'", ['repo.write']],
   ['gh api -X POST user/keys -f key=ssh-ed25519', ['cred.manage', 'repo.write']],
   // credentials
