@@ -1,6 +1,6 @@
 // Bundle the CLI into dist/ (one entry, lazily loaded chunks: the hook path never loads yaml or zod
 // unless the policy changed) and regenerate the policy JSON Schema.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -8,10 +8,13 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const external = ['better-sqlite3', 'tree-sitter', 'tree-sitter-bash'];
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+// Build beside dist/ and swap it in at the end, so an installed hook never sees a half-built dist/
+// (a missing file would be exit 1: "go ahead" on Claude Code without onFailure "block").
+const out = join(root, `dist.next-${process.pid}`);
+rmSync(out, { recursive: true, force: true });
 await build({
   entryPoints: { cli: join(root, 'src/cli/run.ts') },
-  outdir: join(root, 'dist'),
+  outdir: out,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -31,7 +34,7 @@ await build({
 // file of its own, loaded only when the policy changed and must be validated again.
 await build({
   entryPoints: [join(root, 'src/config/load.ts')],
-  outfile: join(root, 'dist/config-load.cjs'),
+  outfile: join(out, 'config-load.cjs'),
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -47,7 +50,7 @@ const configLoadExternal = {
 await build({
   plugins: [configLoadExternal],
   entryPoints: [join(root, 'src/cli/hook-main.ts')],
-  outfile: join(root, 'dist/hook.cjs'),
+  outfile: join(out, 'hook.cjs'),
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -57,6 +60,15 @@ await build({
   banner: { js: "const __agentSreMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
+
+const old = join(root, `dist.old-${process.pid}`);
+try {
+  renameSync(join(root, 'dist'), old);
+} catch {
+  // First build: there is no dist/ yet.
+}
+renameSync(out, join(root, 'dist'));
+rmSync(old, { recursive: true, force: true });
 
 // The JSON Schema for editors comes from the same zod schema that validates the file.
 const tmp = join(root, 'node_modules', '.cache', 'agent-sre-build');

@@ -30,6 +30,18 @@ export const SECRET_NAME =
 const SECRET_QUERY_KEY =
   /^(.*[_.-])?(pass(word|wd)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|key|auth|credentials?|client[_-]?secret|sig|signature|session(id)?)$/i;
 
+const SECRET_KEY_ANYWHERE =
+  /(pass(word|wd|phrase)|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential)/i;
+const SECRET_KEY_SUFFIX =
+  /(^|[_.-])(auth|authorization|pwd|pass|sig|signature|session|session[_-]?id|cookie|key|bearer)$/i;
+const NOT_A_SECRET = /^(\d{1,9}|true|false|null|undefined|none|\[REDACTED\])$/i;
+
+/** Is `key` the name of a secret, and `value` plausibly one (not a count, flag or placeholder)? */
+export function isSecretAssignment(key: string, value: string): boolean {
+  const k = key.replace(/^-+/, '');
+  return (SECRET_KEY_ANYWHERE.test(k) || SECRET_KEY_SUFFIX.test(k)) && !NOT_A_SECRET.test(value);
+}
+
 export function looksLikeSecretValue(text: string): boolean {
   return SECRET_VALUE_PATTERNS.some((re) => {
     re.lastIndex = 0;
