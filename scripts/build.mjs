@@ -1,6 +1,6 @@
 // Bundle the CLI into dist/ (one entry, lazily loaded chunks: the hook path never loads yaml or zod
 // unless the policy changed) and regenerate the policy JSON Schema.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -60,6 +60,14 @@ await build({
   banner: { js: "const __agentSreMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
+
+// The hook runs under a code-cache loader (bin/agent-sre-hook.cjs) that has no ESM import callback:
+// load the policy validator with require instead.
+const hookFile = join(out, 'hook.cjs');
+const hookText = readFileSync(hookFile, 'utf8');
+const lazy = 'import("./config-load.cjs")';
+if (!hookText.includes(lazy)) throw new Error('build: expected the hook to load ./config-load.cjs lazily');
+writeFileSync(hookFile, hookText.replace(lazy, 'Promise.resolve().then(() => require("./config-load.cjs"))'));
 
 const old = join(root, `dist.old-${process.pid}`);
 try {

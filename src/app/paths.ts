@@ -14,7 +14,10 @@ export function packageRoot(from: string = fileURLToPath(import.meta.url)): stri
   throw new Error(`cannot find the agent-sre package root above ${from}`);
 }
 
-/** Exec form for Claude Code: node + the bin, no shell and no npx start-up in between. */
+/** Exec form for Claude Code: node + the hook launcher, no shell and no npx start-up in between. */
 export function hookCommand(): { command: string; args: string[] } {
-  return { command: process.execPath, args: [join(packageRoot(), 'bin', 'agent-sre.js'), 'hook', 'claude'] };
+  return {
+    command: process.execPath,
+    args: [join(packageRoot(), 'bin', 'agent-sre-hook.cjs'), 'hook', 'claude'],
+  };
 }

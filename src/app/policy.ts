@@ -1,6 +1,5 @@
 // Finding, validating and caching the project's policy. The hook runs on every tool call, so a
-// validated policy is cached as JSON keyed by the file's hash: yaml and zod load only on a change.
-import { createHash } from 'node:crypto';
+// validated policy is cached as JSON with the text it came from: yaml and zod load only on a change.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CompiledPolicy, compilePolicy } from '../core/policy/evaluate.ts';
@@ -18,7 +17,6 @@ export interface LoadedPolicy {
   compiled: CompiledPolicy;
   /** The policy file, or `<embedded default>` when the project has none. */
   source: string;
-  hash: string;
 }
 
 function readIfExists(path: string): string | undefined {
@@ -36,38 +34,42 @@ export async function loadProjectPolicy(
   opts: { cache?: boolean } = {},
 ): Promise<LoadedPolicy> {
   const file = join(projectDir, POLICY_FILE);
-  const text = readIfExists(file);
-  const hash = createHash('sha256')
-    .update(VERSION)
-    .update('\0')
-    .update(text ?? '<none>')
-    .digest('hex')
-    .slice(0, 32);
-  const source = text === undefined ? '<embedded default>' : file;
-  const cacheFile = join(projectDir, STATE_DIR, 'cache', `policy-${hash}.json`);
+  const text = readIfExists(file) ?? null;
+  const source = text === null ? '<embedded default>' : file;
+  const cacheFile = join(projectDir, STATE_DIR, 'cache', 'policy.json');
   if (opts.cache !== false) {
     const cached = readIfExists(cacheFile);
     if (cached !== undefined) {
       try {
-        return { compiled: compilePolicy(JSON.parse(cached) as Policy, home), source, hash };
+        // The cache holds the exact text it was validated from: comparing it is cheaper than hashing
+        // (node:crypto alone costs the hook about 7 ms to load).
+        const c = JSON.parse(cached) as CacheEntry;
+        if (c.version === VERSION && c.text === text)
+          return { compiled: compilePolicy(c.policy, home), source };
       } catch {
         // A damaged cache is rebuilt from the policy file below.
       }
     }
   }
   const { loadPolicy, formatProblems } = await import('../config/load.ts');
-  const result = loadPolicy(text, file);
+  const result = loadPolicy(text ?? undefined, file);
   if (!result.ok) throw new PolicyError(`invalid policy:\n${formatProblems(result.problems)}`);
   const compiled = compilePolicy(result.policy, home);
-  if (opts.cache !== false) writeCache(cacheFile, result.policy);
-  return { compiled, source, hash };
+  if (opts.cache !== false) writeCache(cacheFile, { version: VERSION, text, policy: result.policy });
+  return { compiled, source };
 }
 
-function writeCache(path: string, policy: Policy): void {
+interface CacheEntry {
+  version: string;
+  text: string | null;
+  policy: Policy;
+}
+
+function writeCache(path: string, entry: CacheEntry): void {
   try {
     mkdirSync(join(path, '..'), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(policy));
+    writeFileSync(tmp, JSON.stringify(entry));
     renameSync(tmp, path);
   } catch {
     // The cache only saves time; without it every call validates the file again.

@@ -434,7 +434,9 @@ describe.concurrent('CLI', () => {
       >;
     };
     const pre = settings.hooks.PreToolUse?.flatMap((g) => g.hooks) ?? [];
-    const ours = pre.filter((h) => h.args?.join(' ').endsWith('bin/agent-sre.js hook claude'));
+    const ours = pre.filter((h) =>
+      /bin\/agent-sre(-hook\.cjs|\.js) hook claude$/.test(h.args?.join(' ') ?? ''),
+    );
     expect(ours).toHaveLength(1);
     expect(ours[0]!.onFailure).toBe('block');
     expect(readFileSync(join(dir, '.gitignore'), 'utf8').split('\n')).toContain('.agent-sre/');

@@ -3,7 +3,9 @@
 import { createRequire } from 'node:module';
 import type { ShellNode, ShellParser } from '../../core/types.ts';
 
-const requireNative = createRequire(import.meta.url);
+// In the hook's CommonJS bundle `require` is the launcher's, which remembers where packages resolved.
+const requireNative: NodeJS.Require =
+  typeof require === 'function' ? require : createRequire(import.meta.url);
 
 /** Deeper trees than this are refused: the core turns the error into an opaque effect. */
 export const MAX_TREE_DEPTH = 256;
@@ -29,8 +31,13 @@ let parser: TsParser | undefined;
 
 function getParser(): TsParser {
   if (parser) return parser;
-  const Parser = requireNative('tree-sitter') as new () => TsParser;
-  const bash = requireNative('tree-sitter-bash') as unknown;
+  const Parser = requireNative('tree-sitter') as (new () => TsParser) & { SyntaxNode: unknown };
+  const bash = requireNative('tree-sitter-bash') as { nodeSubclasses?: unknown };
+  // tree-sitter builds a typed node class per grammar node type on first use (about 6 ms). We only
+  // walk with a cursor, so the plain SyntaxNode serves for every type.
+  bash.nodeSubclasses ??= new Proxy([], {
+    get: (target, key) => (key === 'length' ? target.length : Parser.SyntaxNode),
+  });
   const p = new Parser();
   p.setLanguage(bash);
   parser = p;
