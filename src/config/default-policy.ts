@@ -128,7 +128,7 @@ rules:
   - id: repo.change
     tier: 3
     reason: Merging, releasing or changing repository settings. A human approves it.
-    match: { kind: [exec], tags: [repo.write], program: [gh, glab], args: "^(pr (merge|close|ready)|release (create|edit|upload)|repo (edit|rename|archive|transfer)|secret|variable|workflow (run|enable|disable)|api)" }
+    match: { kind: [exec], tags: [repo.write], program: [gh, glab], args: "^((-R|--repo|--hostname)[ =][^ ]+ )*(pr (merge|close|ready)|release (create|edit|upload)|repo (edit|rename|archive|transfer)|secret|variable|workflow (run|enable|disable)|api)" }
 
   # ---- credentials ----------------------------------------------------------------------
   - id: cred.read
