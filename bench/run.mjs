@@ -80,6 +80,8 @@ try {
     disagreements = list;
   } else {
     summary.peers = { skipped: `no peer corpora at ${PEER_DIR}` };
+    // A list from an earlier run would look like this run's.
+    rmSync(join(OUT, 'peer-disagreements.jsonl'), { force: true });
   }
   summary.seconds = round((performance.now() - started) / 1000);
   // Other processes on the machine skew the timings: compare these with machine.cpus.
@@ -151,7 +153,6 @@ function hookBench(rounds, rssRuns) {
         ],
         input: () => '',
         expect: 'allow',
-        context: true,
       },
       'node + tree-sitter-bash parse': {
         args: [
@@ -161,7 +162,6 @@ function hookBench(rounds, rssRuns) {
         ],
         input: () => '',
         expect: 'allow',
-        context: true,
       },
     };
     const names = Object.keys(kinds);
@@ -511,7 +511,7 @@ function printTables(s, list, show) {
   const m = s.machine;
   const src = s.source;
   p(
-    `source ${src.commit}${src.uncommittedSrcFiles ? ` + ${src.uncommittedSrcFiles} uncommitted files in src/` : ''}`,
+    `source ${src.commit}${src.uncommittedSrcFiles ? ` + ${src.uncommittedSrcFiles} uncommitted files in src/ or test/helpers/` : ''}`,
   );
   p(
     `agent-sre bench  node ${m.node}  ${m.cpus} cpu (${m.cpuModel})  load ${m.loadavg.join(' ')} -> ${m.loadavgEnd.join(' ')}  ${s.seconds}s`,
