@@ -91,6 +91,10 @@ rules:
     tier: 3
     reason: Deleting a remote branch. A human approves it.
     match: { kind: [exec], tags: [git.delete-remote-branch] }
+  - id: git.shell-alias
+    tier: 3
+    reason: A git alias that runs a shell command. A human checks what it runs.
+    match: { kind: [exec], tags: [git.shell-alias] }
   - id: git.hooks-config
     tier: 3
     reason: Changing which git hooks run. A human approves it.

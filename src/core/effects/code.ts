@@ -160,6 +160,8 @@ export function literalPath(expr: string, code: string): { value: string; dynami
   // Only the first argument matters for these calls.
   const firstArg = splitTopLevel(e)[0] ?? e;
   e = firstArg.trim();
+  const globbed = /^glob\(\s*(['"])(.*?)\1\s*\)$/.exec(e);
+  if (globbed) return { value: globbed[2]!, dynamic: false };
   const expanded = /os\.path\.expanduser\(\s*(['"])(.*?)\1\s*\)/.exec(e);
   if (expanded) return { value: expanded[2]!, dynamic: false };
   const join =

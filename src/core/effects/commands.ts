@@ -100,8 +100,26 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
     return;
   }
   const raw = cmd.name.value;
-  const program = raw.split('/').pop() ?? raw;
+  const fn = scope.functions?.get(raw);
+  if (fn) {
+    // A shell function defined earlier on the line: its body runs, with these words as "$@".
+    api.shell(fn.text, childScope(scope, { positional: cmd.args }), sink);
+    return;
+  }
+  // Lower-cased: `RM -rf /` runs rm on a case-insensitive file system (macOS by default).
+  const program = (raw.split('/').pop() ?? raw).toLowerCase();
   const argv = cmd.args.map((a) => a.value);
+  for (const [k, v] of cmd.env) {
+    // Variables whose value git, ssh or a pager runs as a command.
+    if (
+      v &&
+      /^(GIT_SSH_COMMAND|GIT_SSH|GIT_EDITOR|GIT_SEQUENCE_EDITOR|GIT_PAGER|GIT_EXTERNAL_DIFF|EDITOR|VISUAL|PAGER|SSH_ASKPASS|GIT_ASKPASS)$/.test(
+        k,
+      )
+    ) {
+      api.shell(v, childScope(scope), sink);
+    }
+  }
   const c: Ctx = { cmd, program, argv, scope, sink, api, origin };
   const tags = [
     ...recognizeInfra(program, argv),
@@ -165,7 +183,8 @@ function runShell(c: Ctx): void {
         dynamicCode(c, src, 'a shell');
         return;
       }
-      c.api.shell(src.value, childScope(c.scope), c.sink);
+      // A new shell process: functions defined on this line are not visible in it.
+      c.api.shell(src.value, childScope(c.scope, { functions: new Map() }), c.sink);
       return;
     }
     if (a === '-s' || a === '-') break;
@@ -257,7 +276,10 @@ function runInterpreter(c: Ctx, lang: CodeLang): void {
   const flags = CODE_FLAGS[lang];
   for (let i = 0; i < c.argv.length; i++) {
     const a = c.argv[i]!;
-    if (flags.includes(a) || (lang === 'python' && /^-[a-zA-Z]*c$/.test(a))) {
+    // Short flags bundle: `-pe`, `-we`, `-ne` end in the flag that takes the code.
+    const bundled =
+      lang === 'python' ? /^-[a-zA-Z]*c$/.test(a) : lang !== 'php' && /^-[a-zA-Z]*[eEp]$/.test(a);
+    if (flags.includes(a) || bundled) {
       const code = c.cmd.args[i + 1];
       if (!code) return;
       if (code.dynamic) dynamicCode(c, code, c.program);
@@ -317,6 +339,7 @@ const SUDO_OPTS = opts(
 const TIMEOUT_OPTS = opts('-s', '-k', '--signal', '--kill-after');
 const NICE_OPTS = opts('-n', '--adjustment');
 const XARGS_OPTS = opts(
+  '-J',
   '-I',
   '-i',
   '-L',
@@ -455,7 +478,7 @@ const WRAPPERS: Record<string, Handler> = {
     let i = 0;
     for (; i < c.argv.length; i++) {
       const a = c.argv[i]!;
-      if (a === '-u' || a === '--unset' || a === '-C' || a === '--chdir' || a === '-S') {
+      if (a === '-u' || a === '--unset' || a === '-C' || a === '--chdir' || a === '-P' || a === '-S') {
         if (a === '-S') {
           const rest = c.cmd.args[i + 1];
           if (rest && !rest.dynamic) c.api.shell(rest.value, childScope(c.scope), c.sink);
@@ -521,9 +544,30 @@ const WRAPPERS: Record<string, Handler> = {
             .filter(Boolean)
             .map((value) => ({ value, dynamic: false, quoted: true, substitutions: [] }))
         : [{ value: '$XARGS_INPUT', dynamic: true, quoted: false, substitutions: [] }];
-    const words = c.cmd.args.slice(i);
+    let words = c.cmd.args.slice(i);
+    // -I/-J/--replace: the items stand where the placeholder is, not at the end.
+    const ri = c.argv.findIndex((a) => a === '-I' || a === '-J' || a === '-i' || a.startsWith('--replace'));
+    const flag = ri < 0 ? undefined : c.argv[ri]!;
+    const placeholder =
+      flag === undefined
+        ? undefined
+        : flag.includes('=')
+          ? flag.split('=')[1]
+          : flag === '-i' || flag === '--replace'
+            ? '{}'
+            : c.argv[ri + 1];
+    let tail = items;
+    if (placeholder) {
+      const item = items[0]!;
+      words = words.map((w) =>
+        w.value.includes(placeholder)
+          ? { ...w, value: w.value.replaceAll(placeholder, item.value), dynamic: w.dynamic || item.dynamic }
+          : w,
+      );
+      tail = [];
+    }
     handleCommand(
-      { ...c.cmd, name: words[0]!, args: [...words.slice(1), ...items], stdin: undefined },
+      { ...c.cmd, name: words[0]!, args: [...words.slice(1), ...tail], stdin: undefined },
       { ...c.scope, depth: c.scope.depth + 1 },
       c.sink,
       c.api,
@@ -536,10 +580,12 @@ const WRAPPERS: Record<string, Handler> = {
       sep < 0 ? undefined : sep,
     );
     const inputs = sep < 0 ? [] : c.argv.slice(sep + 1);
+    const quoted = (w: string) =>
+      /^[A-Za-z0-9_@%+=:,./{}~-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
     if (cmdWords.length === 0) for (const input of inputs) c.api.shell(input, childScope(c.scope), c.sink);
     else
       for (const input of inputs.length > 0 ? inputs : ['$INPUT']) {
-        const line = cmdWords.join(' ');
+        const line = cmdWords.map(quoted).join(' ');
         c.api.shell(
           line.includes('{}') ? line.replaceAll('{}', input) : `${line} ${input}`,
           childScope(c.scope),
@@ -548,9 +594,11 @@ const WRAPPERS: Record<string, Handler> = {
       }
   },
   watch: (c) => {
+    // watch hands its words to `sh -c` joined by spaces; judge that, and the words as a command too.
     const i = firstOperand(c.argv, opts('-n', '--interval', '-d', '--differences'));
     const rest = c.argv.slice(i).join(' ');
     if (rest) c.api.shell(rest, childScope(c.scope), c.sink);
+    if (c.argv.length - i > 1) rerun(c, i);
   },
 };
 

@@ -90,7 +90,46 @@ const dd: Handler = (c) => {
 };
 
 // What `find ROOTS EXPR` selects, as globs: root + any depth + the -name pattern, else the roots.
-export function findTargets(argv: string[]): { roots: string[]; targets: string[]; rest: string[] } {
+const FIND_WITH_VALUE = new Set([
+  '-name',
+  '-iname',
+  '-path',
+  '-ipath',
+  '-wholename',
+  '-regex',
+  '-iregex',
+  '-type',
+  '-user',
+  '-group',
+  '-uid',
+  '-gid',
+  '-perm',
+  '-size',
+  '-mtime',
+  '-mmin',
+  '-atime',
+  '-amin',
+  '-ctime',
+  '-cmin',
+  '-newer',
+  '-maxdepth',
+  '-mindepth',
+  '-inum',
+  '-links',
+  '-fstype',
+  '-samefile',
+  '-printf',
+  '-fprintf',
+  '-fprint',
+  '-context',
+]);
+
+export function findTargets(argv: string[]): {
+  roots: string[];
+  targets: string[];
+  rest: string[];
+  deletes: boolean;
+} {
   const roots: string[] = [];
   let i = 0;
   for (; i < argv.length; i++) {
@@ -99,18 +138,33 @@ export function findTargets(argv: string[]): { roots: string[]; targets: string[
     roots.push(a);
   }
   if (roots.length === 0) roots.push('.');
-  const rest = argv.slice(i);
+  const all = argv.slice(i);
+  // Drop option values and -exec bodies, so `-gid -delete` or `-exec echo -delete ;` are not deletes.
+  const rest: string[] = [];
+  let deletes = false;
+  for (let j = 0; j < all.length; j++) {
+    const a = all[j]!;
+    if (/^-(exec|execdir|ok|okdir)$/.test(a)) {
+      const end = all.findIndex((x, k) => k > j && (x === ';' || x === '+' || x === '\\;'));
+      rest.push(...all.slice(j, end < 0 ? undefined : end + 1));
+      j = end < 0 ? all.length : end;
+      continue;
+    }
+    rest.push(a);
+    if (a === '-delete') deletes = true;
+    if (FIND_WITH_VALUE.has(a)) rest.push(`=${all[++j] ?? ''}`);
+  }
   const names: string[] = [];
   for (let j = 0; j < rest.length; j++)
     if (/^-i?name$/.test(rest[j]!) && rest[j + 1]) names.push(rest[j + 1]!);
   const base = (r: string) => r.replace(/\/+$/, '') || '/';
   const targets = roots.flatMap((r) => (names.length > 0 ? names.map((n) => `${base(r)}/**/${n}`) : [r]));
-  return { roots, targets, rest };
+  return { roots, targets, rest, deletes };
 }
 
 const find: Handler = (c) => {
-  const { roots, targets, rest } = findTargets(c.argv);
-  if (rest.includes('-delete')) {
+  const { roots, targets, rest, deletes } = findTargets(c.argv);
+  if (deletes) {
     for (const t of targets) emitPath(c.sink, c.scope, 'delete', t, ['recursive', 'force'], c.origin);
   }
   for (let j = 0; j < rest.length; j++) {
@@ -165,7 +219,7 @@ const rsync: Handler = (c) => {
   const local = (o: Operand) => !/^[^/]*:/.test(o.value);
   paths(c, 'read', sources.filter(local), []);
   if (!local(dest)) return;
-  const deletes = flags.some((f) => f.startsWith('--delete') || f === '--remove-source-files');
+  const deletes = flags.some((f) => f.startsWith('--del') || f === '--remove-source-files');
   if (deletes) paths(c, 'delete', [dest], ['recursive', 'force']);
   paths(c, 'write', [dest], ['overwrite', 'recursive']);
 };
@@ -237,7 +291,24 @@ export const FILE_COMMANDS: Record<string, Handler> = {
   egrep: readTargets(grepLike, ['-e', '-f', '-m', '-A', '-B', '-C']),
   rg: readTargets(grepLike, ['-e', '-f', '-g', '-t', '-T', '-m', '-A', '-B', '-C', '--glob', '--type']),
   ag: readTargets(grepLike, ['-G', '-m', '-A', '-B', '-C']),
-  awk: readTargets((_c, flags) => !flags.includes('-f'), ['-F', '-v', '-f']),
+  awk: (c) => {
+    readTargets((_c, flags) => !flags.includes('-f'), ['-F', '-v', '-f'])(c);
+    // system("cmd"), print | "cmd" and "cmd" | getline run shell commands.
+    const program =
+      c.argv.find((a, i) => !a.startsWith('-') && !['-F', '-v', '-f'].includes(c.argv[i - 1] ?? '')) ?? '';
+    for (const m of program.matchAll(
+      /system\s*\(\s*"((?:[^"\\]|\\.)*)"|\|\s*"((?:[^"\\]|\\.)*)"|"((?:[^"\\]|\\.)*)"\s*\|\s*getline/g,
+    )) {
+      c.api.shell(
+        (m[1] ?? m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1'),
+        { ...c.scope, depth: c.scope.depth + 1 },
+        c.sink,
+      );
+    }
+  },
+  gawk: (c) => FILE_COMMANDS.awk!(c),
+  mawk: (c) => FILE_COMMANDS.awk!(c),
+  nawk: (c) => FILE_COMMANDS.awk!(c),
   jq: readTargets(
     (_c, flags) => !flags.includes('-f') && !flags.includes('--from-file'),
     ['--arg', '--argjson', '-f', '--from-file', '--slurpfile', '--rawfile'],

@@ -52,14 +52,28 @@ export function isProtectedBranch(name: string, extra: readonly string[]): boole
 const bundled = (rest: string[], letter: string, long: string) =>
   rest.some((a) => a === long || (/^-[a-zA-Z]+$/.test(a) && a.includes(letter)));
 
+/** Does `arg` spell `long` or an abbreviation git would accept for it (`--har` for `--hard`)? */
+const isLong = (arg: string, long: string, min = 4) =>
+  arg.length >= min && long.startsWith(arg) && arg.startsWith('--');
+
 export function gitTags(argv: string[], protectedBranches: readonly string[]): string[] {
-  const { sub, rest, configs } = subcommand(argv);
+  let { sub, rest, configs } = subcommand(argv);
+  // `git -c alias.nuke=reset nuke --hard` runs `git reset --hard`.
+  const alias = configs.map((c) => /^alias\.([^=]+)=(.*)$/i.exec(c)).find((m) => m && m[1] === sub);
+  if (alias) {
+    const words = alias[2]!.trim().split(/\s+/);
+    if (words[0]?.startsWith('!')) return ['git.shell-alias'];
+    sub = words[0] ?? '';
+    rest = [...words.slice(1), ...rest];
+  }
   const tags: string[] = [];
+  if (rest.includes('--help') || rest.includes('-h')) return tags;
   if (configs.some((c) => /^core\.(hooksPath|fsmonitor|sshCommand|pager|editor)=/i.test(c)))
     tags.push('git.hooks');
   switch (sub) {
     case 'reset':
-      if (rest.some((a) => a === '--hard' || a === '--merge' || a === '--keep')) tags.push('git.discard');
+      if (rest.some((a) => isLong(a, '--hard') || isLong(a, '--merge') || isLong(a, '--keep', 5)))
+        tags.push('git.discard');
       break;
     case 'clean':
       if (bundled(rest, 'f', '--force') && !bundled(rest, 'n', '--dry-run')) tags.push('git.discard');
@@ -68,11 +82,24 @@ export function gitTags(argv: string[], protectedBranches: readonly string[]): s
       const dd = rest.indexOf('--');
       const pathspec =
         dd >= 0 ? rest.slice(dd + 1) : rest.filter((a) => a === '.' || a === ':/' || a.startsWith('./'));
-      if (pathspec.length > 0 || rest.some((a) => a === '-f' || a === '--force')) tags.push('git.discard');
+      const creates = rest.some((a) => /^-[bB]$|^--orphan$/.test(a));
+      // `git checkout HEAD file.txt`: a tree-ish then paths overwrites those files.
+      const positional = rest.filter((a) => !a.startsWith('-'));
+      if (
+        pathspec.length > 0 ||
+        (!creates && positional.length >= 2) ||
+        rest.some((a) => a === '-f' || a === '--force')
+      ) {
+        tags.push('git.discard');
+      }
       break;
     }
     case 'restore':
-      if (!rest.includes('--staged') || rest.includes('--worktree') || rest.includes('-W')) {
+      if (
+        !(rest.includes('--staged') || rest.includes('-S')) ||
+        rest.includes('--worktree') ||
+        rest.includes('-W')
+      ) {
         if (rest.some((a) => !a.startsWith('-'))) tags.push('git.discard');
       }
       break;
@@ -160,7 +187,7 @@ function pushTags(rest: string[], protectedBranches: readonly string[]): string[
       i++;
       continue;
     }
-    if (a === '--force' || a === '-f' || (/^-[a-zA-Z]+$/.test(a) && a.includes('f'))) force = true;
+    if (isLong(a, '--force', 5) || a === '-f' || (/^-[a-zA-Z]+$/.test(a) && a.includes('f'))) force = true;
     else if (a.startsWith('--force-with-lease') || a === '--force-if-includes') lease = true;
     else if (a === '--delete' || a === '-d') del = true;
     else if (a === '--mirror' || a === '--prune') {

@@ -191,8 +191,10 @@ function visitCommand(
   sink: Sink,
   stdin: Stdin | undefined,
   redirectsStdin: ShellNode[],
+  extraArgs: ShellNode[] = [],
 ): void {
   const env = wordEnv(scope, sink);
+  const stdinRedirects = [...redirectsStdin];
   const prefixVars = new Map<string, string | null>();
   let name: WordValue | undefined;
   const args: WordValue[] = [];
@@ -207,14 +209,27 @@ function visitCommand(
     }
     if (c.field === 'name') name = evalWord(c, env);
     else if (c.field === 'argument') args.push(evalWord(c, env));
-    else if (c.type === 'file_redirect') redirect(c, scope, sink);
+    else if (c.type === 'file_redirect') {
+      redirect(c, scope, sink);
+      args.push(...extraDestinations(c).map((d) => evalWord(d, env)));
+    } else if (c.type === 'herestring_redirect' || c.type === 'heredoc_redirect') stdinRedirects.push(c);
   }
+  args.push(...extraArgs.map((d) => evalWord(d, env)));
   if (!name) {
     // `FOO=bar` alone: a plain assignment.
     for (const [k, v] of prefixVars) scope.vars.set(k, v);
     return;
   }
   for (const w of [name, ...args]) for (const s of w.substitutions) visit(s, scope, sink, undefined);
+  if (!name.quoted && !name.dynamic && /\s/.test(name.value.trim()) && /\$/.test(nameText(node))) {
+    // `W='rm -rf ~'; $W`: an unquoted expansion is split into words, the first being the program.
+    analyzeShell(
+      [name.value, ...args.map((a) => quoteWord(a.value))].join(' '),
+      { ...scope, depth: scope.depth + 1 },
+      sink,
+    );
+    return;
+  }
   if (/^"?\$[@*]"?$/.test(name.value) && scope.positional) {
     // `"$@"` as a command inside a function: the caller's words are the command.
     const [head, ...tail] = scope.positional;
@@ -222,19 +237,27 @@ function visitCommand(
     name = head;
     args.unshift(...tail);
   }
-  const body = !name.dynamic ? scope.functions?.get(name.value) : undefined;
-  if (body) {
-    if (scope.depth < MAX_DEPTH) visit(body, childScope(scope, { positional: args }), sink, undefined);
-    return;
-  }
   const cmd: Command = {
     name,
     args,
     text: node.text,
     env: prefixVars,
-    stdin: stdin ?? stdinFromRedirects(redirectsStdin, scope, sink),
+    stdin: stdin ?? stdinFromRedirects(stdinRedirects, scope, sink),
   };
   handleCommand(cmd, scope, sink, api);
+}
+
+/** tree-sitter folds words after `2>/dev/null` into the redirect; bash passes them to the command. */
+function extraDestinations(r: ShellNode): ShellNode[] {
+  return r.children.filter((c) => c.field === 'destination').slice(1);
+}
+
+function nameText(cmd: ShellNode): string {
+  return cmd.children.find((c) => c.field === 'name')?.text ?? '';
+}
+
+function quoteWord(w: string): string {
+  return /^[A-Za-z0-9_@%+=:,./~-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
 function stdinFromRedirects(redirects: ShellNode[], scope: Scope, sink: Sink): Stdin | undefined {
@@ -276,7 +299,7 @@ function visitRedirected(node: ShellNode, scope: Scope, sink: Sink, stdin: Stdin
     .filter((p): p is string => p !== undefined);
   if (!body) return;
   if (body.type === 'command') {
-    visitCommand(body, scope, sink, stdin, redirects);
+    visitCommand(body, scope, sink, stdin, redirects, fileRedirects.flatMap(extraDestinations));
     heredocToFile(body, redirects, written, scope, sink);
   } else visit(body, scope, sink, stdin);
 }

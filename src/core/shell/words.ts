@@ -60,6 +60,8 @@ function unescapeDouble(text: string): string {
 function lookup(name: string, env: WordEnv): string | null {
   if (name === 'HOME') return env.home;
   if (name === 'PWD') return env.cwd;
+  // Unless the command line set it, $TMPDIR names a temp directory.
+  if (name === 'TMPDIR' && !env.vars.has('TMPDIR')) return '/tmp';
   const v = env.vars.get(name);
   return v === undefined ? null : v;
 }
@@ -112,7 +114,9 @@ function append(node: ShellNode, env: WordEnv, out: WordValue, inDouble: boolean
     case 'expansion': {
       const m = EXPANSION_NAME.exec(node.text);
       const isPlain = node.type === 'simple_expansion' || /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(node.text);
-      const v = m && isPlain ? lookup(m[1]!, env) : null;
+      // `${TMPDIR:-/tmp}`: known when the variable is, or when both sides are temp dirs.
+      const withDefault = /^\$\{TMPDIR:?-(\/tmp|\/var\/tmp)\/?\}$/.test(node.text);
+      const v = m && (isPlain || withDefault) ? lookup(m[1]!, env) : null;
       if (v === null) {
         out.dynamic = true;
         out.value += node.text;
@@ -129,6 +133,7 @@ function append(node: ShellNode, env: WordEnv, out: WordValue, inDouble: boolean
     case 'arithmetic_expansion':
       out.dynamic = true;
       out.value += node.text;
+      for (const c of node.children) collectSubstitutions(c, out);
       return;
     default:
       // Anything else (brace expressions, globs, odd tokens) passes through as literal text.
