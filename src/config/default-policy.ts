@@ -4,6 +4,30 @@
 export const DEFAULT_POLICY_YAML = `# agent-sre default policy (embedded). Rules match effects, not tool names.
 version: 1
 rules:
+  # ---- disks and devices ------------------------------------------------------------------
+  - id: device.format
+    tier: 4
+    reason: Formatting or partitioning a disk destroys everything on it.
+    match: { kind: [write], tags: [disk-format], zone: [device, system, root] }
+  - id: device.format-unknown
+    tier: 3
+    reason: A disk formatting tool whose target is only known at run time. A human checks it.
+    match: { kind: [write, opaque], tags: [disk-format] }
+  - id: process.fork-bomb
+    tier: 4
+    reason: A fork bomb exhausts the machine.
+    match: { kind: [opaque], tags: [forkbomb] }
+
+  # ---- the guard itself -------------------------------------------------------------------
+  - id: guard.tamper
+    tier: 4
+    reason: agent-sre's policy, settings and ledger are off limits to the agent. Ask the human to change them.
+    match: { kind: [write, delete, exec], tags: [guard] }
+  - id: guard.tamper-parent
+    tier: 4
+    reason: Deleting or moving this would take agent-sre's policy, settings or ledger with it. Delete something narrower.
+    match: { kind: [delete], tags: [guard-ancestor] }
+
   # ---- destructive file-system work -------------------------------------------------------
   - id: fs.delete-outside-project
     tier: 4
@@ -37,30 +61,6 @@ rules:
     tier: 4
     reason: Recursive permission or owner change on the home directory.
     match: { kind: [write], tags: [perm, recursive], path: ["~", "~/"] }
-
-  # ---- disks and devices ------------------------------------------------------------------
-  - id: device.format
-    tier: 4
-    reason: Formatting or partitioning a disk destroys everything on it.
-    match: { kind: [write], tags: [disk-format] }
-  - id: device.format-tool
-    tier: 3
-    reason: A disk formatting tool. A human checks the target.
-    match: { kind: [exec, opaque], tags: [disk-format] }
-  - id: process.fork-bomb
-    tier: 4
-    reason: A fork bomb exhausts the machine.
-    match: { kind: [opaque], tags: [forkbomb] }
-
-  # ---- the guard itself -------------------------------------------------------------------
-  - id: guard.tamper
-    tier: 4
-    reason: agent-sre's policy, settings and ledger are off limits to the agent. Ask the human to change them.
-    match: { kind: [write, delete, exec], tags: [guard] }
-  - id: guard.tamper-parent
-    tier: 4
-    reason: Deleting or moving this would take agent-sre's policy, settings or ledger with it. Delete something narrower.
-    match: { kind: [delete], tags: [guard-ancestor] }
 
   # ---- git ---------------------------------------------------------------------------------
   - id: git.discard-work

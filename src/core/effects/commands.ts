@@ -307,15 +307,13 @@ function runInterpreter(c: Ctx, lang: CodeLang): void {
 }
 
 function diskWrite(c: Ctx): void {
-  for (const a of c.argv)
-    if (a.startsWith('/dev/')) emitPath(c.sink, c.scope, 'write', a, ['disk-format'], c.origin);
-  emit(c.sink, c.scope, {
-    kind: 'exec',
-    program: c.program,
-    argv: c.argv,
-    tags: ['disk-format'],
-    origin: c.origin,
-  });
+  // A device is destroyed; an image file is ordinary work; a target known only at run time is asked about.
+  for (const w of c.cmd.args) {
+    if (w.value.startsWith('-')) continue;
+    if (w.dynamic) emitPath(c.sink, c.scope, 'write', w.value, ['disk-format'], c.origin, true);
+    else if (w.value.startsWith('/dev/'))
+      emitPath(c.sink, c.scope, 'write', w.value, ['disk-format'], c.origin);
+  }
 }
 
 // Wrappers run another command; options that take a value are listed so their value is skipped.

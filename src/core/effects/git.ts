@@ -85,9 +85,11 @@ export function gitTags(argv: string[], protectedBranches: readonly string[]): s
       const creates = rest.some((a) => /^-[bB]$|^--orphan$/.test(a));
       // `git checkout HEAD file.txt`: a tree-ish then paths overwrites those files.
       const positional = rest.filter((a) => !a.startsWith('-'));
+      // Only when a later word looks like a path: options such as --track or --conflict take values too.
+      const treeishThenPath = positional.length >= 2 && positional.slice(1).some((p) => /[./]/.test(p));
       if (
         pathspec.length > 0 ||
-        (!creates && positional.length >= 2) ||
+        (!creates && treeishThenPath) ||
         rest.some((a) => a === '-f' || a === '--force')
       ) {
         tags.push('git.discard');
@@ -95,10 +97,10 @@ export function gitTags(argv: string[], protectedBranches: readonly string[]): s
       break;
     }
     case 'restore':
+      if (rest.includes('--version')) break;
       if (
-        !(rest.includes('--staged') || rest.includes('-S')) ||
-        rest.includes('--worktree') ||
-        rest.includes('-W')
+        !rest.some((a) => a === '--staged' || /^-[a-zA-Z]*S/.test(a)) ||
+        rest.some((a) => a === '--worktree' || /^-[a-zA-Z]*W/.test(a))
       ) {
         if (rest.some((a) => !a.startsWith('-'))) tags.push('git.discard');
       }
