@@ -18,50 +18,6 @@ rules:
     reason: A fork bomb exhausts the machine.
     match: { kind: [opaque], tags: [forkbomb] }
 
-  # ---- the guard itself -------------------------------------------------------------------
-  - id: guard.tamper
-    tier: 4
-    reason: agent-sre's policy, settings and ledger are off limits to the agent. Ask the human to change them.
-    match: { kind: [write, delete, exec], tags: [guard] }
-  - id: guard.tamper-parent
-    tier: 4
-    reason: Deleting or moving this would take agent-sre's policy, settings or ledger with it. Delete something narrower.
-    match: { kind: [delete], tags: [guard-ancestor] }
-
-  # ---- destructive file-system work -------------------------------------------------------
-  - id: fs.delete-outside-project
-    tier: 4
-    reason: Recursive or forced delete outside the project and temp dirs. Delete only inside the project, or ask the human to run it.
-    match: { kind: [delete], zone: [home, system, root, outside, device], anyTags: [recursive, force], notTags: [unknown-path] }
-  - id: fs.delete-system
-    tier: 4
-    reason: Deleting system files. Nothing in a coding task needs this; stop and ask the human.
-    match: { kind: [delete], zone: [system, root, device] }
-  - id: fs.delete-unknown-target
-    tier: 3
-    reason: A recursive or forced delete whose target is only known at run time. A human checks it.
-    match: { kind: [delete], tags: [unknown-path], anyTags: [recursive, force] }
-  - id: fs.delete-outside-plain
-    tier: 3
-    reason: Deleting a file outside the project. A human checks it.
-    match: { kind: [delete], zone: [home, outside], notTags: [unknown-path] }
-  - id: fs.write-system
-    tier: 4
-    reason: Writing to system files or devices. Keep changes inside the project.
-    match: { kind: [write], zone: [system, root, device] }
-  - id: fs.write-outside-project
-    tier: 3
-    reason: Writing outside the project. A human checks it.
-    match: { kind: [write], zone: [home, outside], notTags: [unknown-path] }
-  - id: fs.recursive-perm-root
-    tier: 4
-    reason: Recursive permission or owner change on a system root or the home directory.
-    match: { kind: [write], tags: [perm, recursive], zone: [root, system] }
-  - id: fs.recursive-perm-home
-    tier: 4
-    reason: Recursive permission or owner change on the home directory.
-    match: { kind: [write], tags: [perm, recursive], path: ["~", "~/"] }
-
   # ---- git ---------------------------------------------------------------------------------
   - id: git.discard-work
     tier: 4
@@ -99,6 +55,50 @@ rules:
     tier: 3
     reason: Changing which git hooks run. A human approves it.
     match: { kind: [exec], tags: [git.hooks] }
+
+  # ---- destructive file-system work -------------------------------------------------------
+  - id: fs.delete-outside-project
+    tier: 4
+    reason: Recursive or forced delete outside the project and temp dirs. Delete only inside the project, or ask the human to run it.
+    match: { kind: [delete], zone: [home, system, root, outside, device], anyTags: [recursive, force], notTags: [unknown-path] }
+  - id: fs.delete-system
+    tier: 4
+    reason: Deleting system files. Nothing in a coding task needs this; stop and ask the human.
+    match: { kind: [delete], zone: [system, root, device] }
+  - id: fs.delete-unknown-target
+    tier: 3
+    reason: A recursive or forced delete whose target is only known at run time. A human checks it.
+    match: { kind: [delete], tags: [unknown-path], anyTags: [recursive, force] }
+  - id: fs.delete-outside-plain
+    tier: 3
+    reason: Deleting a file outside the project. A human checks it.
+    match: { kind: [delete], zone: [home, outside], notTags: [unknown-path] }
+  - id: fs.write-system
+    tier: 4
+    reason: Writing to system files or devices. Keep changes inside the project.
+    match: { kind: [write], zone: [system, root, device] }
+  - id: fs.write-outside-project
+    tier: 3
+    reason: Writing outside the project. A human checks it.
+    match: { kind: [write], zone: [home, outside], notTags: [unknown-path] }
+  - id: fs.recursive-perm-root
+    tier: 4
+    reason: Recursive permission or owner change on a system root or the home directory.
+    match: { kind: [write], tags: [perm, recursive], zone: [root, system] }
+  - id: fs.recursive-perm-home
+    tier: 4
+    reason: Recursive permission or owner change on the home directory.
+    match: { kind: [write], tags: [perm, recursive], path: ["~", "~/"] }
+
+  # ---- the guard itself -------------------------------------------------------------------
+  - id: guard.tamper
+    tier: 4
+    reason: agent-sre's policy, settings and ledger are off limits to the agent. Ask the human to change them.
+    match: { kind: [write, delete, exec], tags: [guard] }
+  - id: guard.tamper-parent
+    tier: 4
+    reason: Deleting or moving this would take agent-sre's policy, settings or ledger with it. Delete something narrower.
+    match: { kind: [delete], tags: [guard-ancestor] }
 
   # ---- production infrastructure and data ---------------------------------------------------
   - id: infra.destroy

@@ -83,6 +83,17 @@ const CODE_FLAGS: Record<CodeLang, string[]> = {
   php: ['-r'],
 };
 
+/** Config git takes from the environment (GIT_CONFIG_KEY_n/VALUE_n, GIT_CONFIG_PARAMETERS), as `-c` args. */
+function gitEnvConfig(env: Map<string, string | null>): string[] {
+  const out: string[] = [];
+  for (const [k, v] of env) {
+    const key = /^GIT_CONFIG_KEY_(\d+)$/.exec(k);
+    if (key && v) out.push('-c', `${v}=${env.get(`GIT_CONFIG_VALUE_${key[1]}`) ?? ''}`);
+    if (k === 'GIT_CONFIG_PARAMETERS' && v) for (const m of v.matchAll(/'([^']*)'/g)) out.push('-c', m[1]!);
+  }
+  return out;
+}
+
 export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api): void {
   const origin = originOf('bash', cmd.text);
   if (scope.depth > MAX_DEPTH) {
@@ -107,7 +118,8 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
     return;
   }
   // Lower-cased: `RM -rf /` runs rm on a case-insensitive file system (macOS by default).
-  const program = (raw.split('/').pop() ?? raw).toLowerCase();
+  // Windows spellings too: `C:\\Program Files\\Git\\bin\\git.exe`, `GIT.EXE`.
+  const program = (raw.split(/[/\\]/).pop() ?? raw).toLowerCase().replace(/\.exe$/, '');
   const argv = cmd.args.map((a) => a.value);
   for (const [k, v] of cmd.env) {
     // Variables whose value git, ssh or a pager runs as a command.
@@ -123,7 +135,7 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
   const c: Ctx = { cmd, program, argv, scope, sink, api, origin };
   const tags = [
     ...recognizeInfra(program, argv),
-    ...(program === 'git' ? gitTags(argv, sink.ctx.protectedBranches) : []),
+    ...(program === 'git' ? gitTags([...gitEnvConfig(cmd.env), ...argv], sink.ctx.protectedBranches) : []),
   ];
   tags.push(...registryTags(program, argv));
   for (const [k] of cmd.env)
@@ -177,7 +189,7 @@ function runShell(c: Ctx): void {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '-c' || (/^-[a-z]*c[a-z]*$/.test(a) && !a.startsWith('--'))) {
-      const src = c.cmd.args[i + 1];
+      const src = c.cmd.args[i + 1]?.value === '--' ? c.cmd.args[i + 2] : c.cmd.args[i + 1];
       if (!src) return;
       if (src.dynamic) {
         dynamicCode(c, src, 'a shell');
@@ -478,8 +490,10 @@ const WRAPPERS: Record<string, Handler> = {
       const a = c.argv[i]!;
       if (a === '-u' || a === '--unset' || a === '-C' || a === '--chdir' || a === '-P' || a === '-S') {
         if (a === '-S') {
-          const rest = c.cmd.args[i + 1];
-          if (rest && !rest.dynamic) c.api.shell(rest.value, childScope(c.scope), c.sink);
+          // -S splits its string into words, and the remaining words follow them.
+          const words = c.cmd.args.slice(i + 1);
+          if (words.some((w) => w.dynamic)) dynamicCode(c, words.find((w) => w.dynamic)!, 'env -S');
+          else c.api.shell(words.map((w) => w.value).join(' '), childScope(c.scope), c.sink);
           return;
         }
         i++;
@@ -534,26 +548,22 @@ const WRAPPERS: Record<string, Handler> = {
     const i = firstOperand(c.argv, XARGS_OPTS);
     if (i >= c.argv.length) return;
     // The items come from stdin: literal text when the pipe shows it, else an argument nobody can see.
-    const stdin = c.cmd.stdin;
-    const items: WordValue[] =
-      stdin?.kind === 'text'
-        ? stdin.text
-            .split(/\s+|\\n/)
-            .filter(Boolean)
-            .map((value) => ({ value, dynamic: false, quoted: true, substitutions: [] }))
-        : [{ value: '$XARGS_INPUT', dynamic: true, quoted: false, substitutions: [] }];
     let words = c.cmd.args.slice(i);
-    // -I/-J/--replace: the items stand where the placeholder is, not at the end.
-    const ri = c.argv.findIndex((a) => a === '-I' || a === '-J' || a === '-i' || a.startsWith('--replace'));
+    // -I/-J/--replace: each input line stands where the placeholder is, not at the end.
+    const ri = c.argv.findIndex((a) => /^-[IJi]/.test(a) || a.startsWith('--replace'));
     const flag = ri < 0 ? undefined : c.argv[ri]!;
+    const attached = flag && /^-[IJ]./.test(flag) ? flag.slice(2) : undefined;
     const placeholder =
       flag === undefined
         ? undefined
-        : flag.includes('=')
-          ? flag.split('=')[1]
-          : flag === '-i' || flag === '--replace'
-            ? '{}'
-            : c.argv[ri + 1];
+        : (attached ??
+          (flag.includes('=')
+            ? flag.split('=')[1] || '{}'
+            : flag === '-i' || flag === '--replace'
+              ? '{}'
+              : c.argv[ri + 1]));
+    // The items come from stdin: literal text when the pipe shows it, else an argument nobody can see.
+    const items = stdinItems(c.cmd.stdin, placeholder ? 'lines' : 'words');
     let tail = items;
     if (placeholder) {
       const item = items[0]!;
@@ -572,24 +582,34 @@ const WRAPPERS: Record<string, Handler> = {
     );
   },
   parallel: (c) => {
+    // GNU parallel quotes each input as one argument; without `:::` the inputs are stdin lines.
     const sep = c.argv.indexOf(':::');
     const cmdWords = c.argv.slice(
       firstOperand(c.argv, opts('-j', '--jobs', '-S', '--sshlogin')),
       sep < 0 ? undefined : sep,
     );
-    const inputs = sep < 0 ? [] : c.argv.slice(sep + 1);
+    if (sep < 0 && !c.cmd.stdin && cmdWords.length === 0) return;
+    const inputs: WordValue[] = sep >= 0 ? c.cmd.args.slice(sep + 1) : stdinItems(c.cmd.stdin, 'lines');
     const quoted = (w: string) =>
       /^[A-Za-z0-9_@%+=:,./{}~-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
-    if (cmdWords.length === 0) for (const input of inputs) c.api.shell(input, childScope(c.scope), c.sink);
-    else
-      for (const input of inputs.length > 0 ? inputs : ['$INPUT']) {
-        const line = cmdWords.map(quoted).join(' ');
-        c.api.shell(
-          line.includes('{}') ? line.replaceAll('{}', input) : `${line} ${input}`,
-          childScope(c.scope),
-          c.sink,
-        );
+    for (const input of inputs) {
+      if (input.dynamic && cmdWords.length === 0) {
+        dynamicCode(c, input, 'parallel');
+        continue;
       }
+      if (cmdWords.length === 0) {
+        c.api.shell(input.value, childScope(c.scope), c.sink);
+        continue;
+      }
+      const line = cmdWords.map(quoted).join(' ');
+      // An input nobody can see stays a run-time value: the command is still judged, its target is unknown.
+      const arg = input.dynamic ? '"$STDIN_ITEM"' : quoted(input.value);
+      c.api.shell(
+        line.includes('{}') ? line.replaceAll('{}', arg) : `${line} ${arg}`,
+        childScope(c.scope),
+        c.sink,
+      );
+    }
   },
   watch: (c) => {
     // watch hands its words to `sh -c` joined by spaces; judge that, and the words as a command too.
@@ -599,6 +619,16 @@ const WRAPPERS: Record<string, Handler> = {
     if (c.argv.length - i > 1) rerun(c, i);
   },
 };
+
+/** What xargs or parallel read from stdin: words or lines of literal text, else one unseen argument. */
+function stdinItems(stdin: Stdin | undefined, split: 'words' | 'lines'): WordValue[] {
+  if (stdin?.kind !== 'text')
+    return [{ value: '$STDIN_ITEM', dynamic: true, quoted: false, substitutions: [] }];
+  const parts = stdin.text
+    .split(split === 'words' ? /\s+|\\n/ : /\n|\\n/)
+    .map((p) => (split === 'lines' ? p.trim() : p));
+  return parts.filter(Boolean).map((value) => ({ value, dynamic: false, quoted: true, substitutions: [] }));
+}
 
 function sourceScript(c: Ctx): void {
   const target = c.cmd.args[0];

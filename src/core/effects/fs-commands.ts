@@ -1,6 +1,8 @@
 // File-system programs: which paths they delete, write or read.
+
+import { decodeAnsiC } from '../shell/words.ts';
 import type { Ctx, Handler } from './commands.ts';
-import { emitPath } from './sink.ts';
+import { emitOpaque, emitPath } from './sink.ts';
 
 interface Operand {
   value: string;
@@ -165,7 +167,8 @@ export function findTargets(argv: string[]): {
 const find: Handler = (c) => {
   const { roots, targets, rest, deletes } = findTargets(c.argv);
   if (deletes) {
-    for (const t of targets) emitPath(c.sink, c.scope, 'delete', t, ['recursive', 'force'], c.origin);
+    for (const t of targets)
+      emitPath(c.sink, c.scope, 'delete', t, ['recursive', 'force'], c.origin, /[$`]/.test(t));
   }
   for (let j = 0; j < rest.length; j++) {
     if (!/^-(exec|execdir|ok|okdir)$/.test(rest[j]!)) continue;
@@ -293,17 +296,16 @@ export const FILE_COMMANDS: Record<string, Handler> = {
   ag: readTargets(grepLike, ['-G', '-m', '-A', '-B', '-C']),
   awk: (c) => {
     readTargets((_c, flags) => !flags.includes('-f'), ['-F', '-v', '-f'])(c);
-    // system("cmd"), print | "cmd" and "cmd" | getline run shell commands.
+    // system("cmd"), print | "cmd" and "cmd" | getline run shell commands; awk strings take \x and octal escapes.
     const program =
       c.argv.find((a, i) => !a.startsWith('-') && !['-F', '-v', '-f'].includes(c.argv[i - 1] ?? '')) ?? '';
-    for (const m of program.matchAll(
-      /system\s*\(\s*"((?:[^"\\]|\\.)*)"|\|\s*"((?:[^"\\]|\\.)*)"|"((?:[^"\\]|\\.)*)"\s*\|\s*getline/g,
-    )) {
-      c.api.shell(
-        (m[1] ?? m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1'),
-        { ...c.scope, depth: c.scope.depth + 1 },
-        c.sink,
-      );
+    const literal =
+      /system\s*\(\s*"((?:[^"\\]|\\.)*)"|\|\s*"((?:[^"\\]|\\.)*)"|"((?:[^"\\]|\\.)*)"\s*\|\s*getline/g;
+    for (const m of program.matchAll(literal)) {
+      c.api.shell(decodeAnsiC(m[1] ?? m[2] ?? m[3] ?? ''), { ...c.scope, depth: c.scope.depth + 1 }, c.sink);
+    }
+    if (/system\s*\(\s*[^"\s)]/.test(program)) {
+      emitOpaque(c.sink, c.scope, 'awk runs a command built at run time', ['dynamic-command'], c.origin);
     }
   },
   gawk: (c) => FILE_COMMANDS.awk!(c),

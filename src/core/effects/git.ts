@@ -28,6 +28,7 @@ function subcommand(argv: string[]): { sub: string; rest: string[]; configs: str
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '-c') configs.push(argv[i + 1] ?? '');
+    if (a.startsWith('-c') && a.length > 2 && !a.startsWith('--')) configs.push(a.slice(2));
     if (GLOBAL_WITH_VALUE.has(a)) {
       i++;
       continue;
@@ -48,6 +49,10 @@ export function isProtectedBranch(name: string, extra: readonly string[]): boole
   const branch = name.replace(/^refs\/heads\//, '');
   return [...DEFAULT_PROTECTED, ...extra].some((p) => globMatch(branch, p));
 }
+
+/** `-f`, a bundle holding f (`-qf`), `--force` or an abbreviation of it. */
+const forced = (rest: string[]) =>
+  rest.some((a) => isLong(a, '--force', 5) || /^-[a-zA-Z]*f[a-zA-Z]*$/.test(a));
 
 const bundled = (rest: string[], letter: string, long: string) =>
   rest.some((a) => a === long || (/^-[a-zA-Z]+$/.test(a) && a.includes(letter)));
@@ -87,11 +92,7 @@ export function gitTags(argv: string[], protectedBranches: readonly string[]): s
       const positional = rest.filter((a) => !a.startsWith('-'));
       // Only when a later word looks like a path: options such as --track or --conflict take values too.
       const treeishThenPath = positional.length >= 2 && positional.slice(1).some((p) => /[./]/.test(p));
-      if (
-        pathspec.length > 0 ||
-        (!creates && treeishThenPath) ||
-        rest.some((a) => a === '-f' || a === '--force')
-      ) {
+      if (pathspec.length > 0 || (!creates && treeishThenPath) || forced(rest)) {
         tags.push('git.discard');
       }
       break;
@@ -102,12 +103,18 @@ export function gitTags(argv: string[], protectedBranches: readonly string[]): s
         !rest.some((a) => a === '--staged' || /^-[a-zA-Z]*S/.test(a)) ||
         rest.some((a) => a === '--worktree' || /^-[a-zA-Z]*W/.test(a))
       ) {
-        if (rest.some((a) => !a.startsWith('-'))) tags.push('git.discard');
+        const patch = rest.some(
+          (a) => a === '-p' || isLong(a, '--patch') || a.startsWith('--pathspec-from-f'),
+        );
+        if (patch || rest.some((a) => !a.startsWith('-'))) tags.push('git.discard');
       }
       break;
     case 'switch':
-      if (rest.some((a) => a === '--discard-changes' || a === '-f' || a === '--force'))
-        tags.push('git.discard');
+      if (forced(rest) || rest.some((a) => isLong(a, '--discard-changes', 6))) tags.push('git.discard');
+      break;
+    case 'worktree':
+      // Removing a worktree by force throws away its uncommitted changes.
+      if (rest[0] === 'remove' && forced(rest.slice(1))) tags.push('git.discard');
       break;
     case 'stash':
       if (rest[0] === 'drop' || rest[0] === 'clear') tags.push('git.discard');
@@ -192,7 +199,7 @@ function pushTags(rest: string[], protectedBranches: readonly string[]): string[
     if (isLong(a, '--force', 5) || a === '-f' || (/^-[a-zA-Z]+$/.test(a) && a.includes('f'))) force = true;
     else if (a.startsWith('--force-with-lease') || a === '--force-if-includes') lease = true;
     else if (a === '--delete' || a === '-d') del = true;
-    else if (a === '--mirror' || a === '--prune') {
+    else if (isLong(a, '--mirror', 5) || a === '--prune') {
       tags.push('git.rewrite-history');
       force = true;
     } else if (a === '--all') positional.push('*all');

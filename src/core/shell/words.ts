@@ -60,6 +60,8 @@ function unescapeDouble(text: string): string {
 function lookup(name: string, env: WordEnv): string | null {
   if (name === 'HOME') return env.home;
   if (name === 'PWD') return env.cwd;
+  // $SHELL is always some shell: judging it as sh sees through `$SHELL -c '...'`.
+  if (name === 'SHELL' && !env.vars.has('SHELL')) return '/bin/sh';
   // Unless the command line set it, $TMPDIR names a temp directory.
   if (name === 'TMPDIR' && !env.vars.has('TMPDIR')) return '/tmp';
   const v = env.vars.get(name);
