@@ -145,6 +145,20 @@ function hookBench(rounds, rssRuns) {
           event('Write', { file_path: join(project, 'src', 'util.ts'), content: 'export const y = 2;\n' }),
         expect: 'allow',
       },
+      // The same calls judged in the hook's own process (no warm daemon): the cold path, and the
+      // path a project takes when AGENT_SRE_HOOKD=0.
+      'hook allow, in-process (ls -la src)': {
+        args: [BIN, 'hook', 'claude'],
+        input: () => event('Bash', { command: 'ls -la src' }),
+        expect: 'allow',
+        env: { AGENT_SRE_HOOKD: '0' },
+      },
+      'hook deny, in-process (rm -rf ~)': {
+        args: [BIN, 'hook', 'claude'],
+        input: () => event('Bash', { command: 'rm -rf ~' }),
+        expect: 'deny',
+        env: { AGENT_SRE_HOOKD: '0' },
+      },
       // Context, not targets: what the hook's two native modules cost on their own.
       'node + better-sqlite3 open': {
         args: [
@@ -170,7 +184,12 @@ function hookBench(rounds, rssRuns) {
       const k = kinds[name];
       const input = k.input();
       const t0 = performance.now();
-      const r = spawnSync(process.execPath, k.args, { input, env, encoding: 'utf8', cwd: project });
+      const r = spawnSync(process.execPath, k.args, {
+        input,
+        env: { ...env, ...k.env },
+        encoding: 'utf8',
+        cwd: project,
+      });
       const ms = performance.now() - t0;
       return {
         ms,
@@ -184,6 +203,12 @@ function hookBench(rounds, rssRuns) {
     const cold = run(hooks[0]);
     if (!cold.ok) throw new Error(`hook gave an unexpected answer: ${cold.stdout}${cold.stderr}`);
     for (const name of names) run(name); // one warm-up of each (page cache, policy cache)
+    // The warm-up started the project's hook daemon; time the calls once it answers.
+    const stateDir = join(project, '.agent-sre');
+    const until = Date.now() + 10_000;
+    while (!readdirSync(stateDir).some((f) => /^hookd-.*\.sock$/.test(f)) && Date.now() < until)
+      spawnSync('sleep', ['0.1']);
+    for (const name of hooks) run(name);
 
     const samples = Object.fromEntries(names.map((n) => [n, []]));
     const failures = [];
@@ -267,7 +292,7 @@ function peakRss(kinds, names, hooks, runs, env, project) {
         : [process.execPath, ['--import', pathToFileURL(probe).href, ...k.args]];
       spawnSync(cmd, args, {
         input: k.input(),
-        env: { ...env, AGENT_SRE_BENCH_RSS: file },
+        env: { ...env, ...k.env, AGENT_SRE_BENCH_RSS: file },
         encoding: 'utf8',
         cwd: project,
       });

@@ -61,13 +61,30 @@ await build({
   logLevel: 'warning',
 });
 
+// The warm daemon the launcher starts: same natives, its own CommonJS file.
+await build({
+  plugins: [configLoadExternal],
+  entryPoints: [join(root, 'src/cli/hookd-main.ts')],
+  outfile: join(out, 'hookd.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external,
+  define: { 'import.meta.url': '__agentSreMetaUrl' },
+  banner: { js: "const __agentSreMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+});
+
 // The hook runs under a code-cache loader (bin/agent-sre-hook.cjs) that has no ESM import callback:
 // load the policy validator with require instead.
-const hookFile = join(out, 'hook.cjs');
-const hookText = readFileSync(hookFile, 'utf8');
-const lazy = 'import("./config-load.cjs")';
-if (!hookText.includes(lazy)) throw new Error('build: expected the hook to load ./config-load.cjs lazily');
-writeFileSync(hookFile, hookText.replace(lazy, 'Promise.resolve().then(() => require("./config-load.cjs"))'));
+for (const name of ['hook.cjs', 'hookd.cjs']) {
+  const file = join(out, name);
+  const text = readFileSync(file, 'utf8');
+  const lazy = 'import("./config-load.cjs")';
+  if (!text.includes(lazy)) throw new Error(`build: expected ${name} to load ./config-load.cjs lazily`);
+  writeFileSync(file, text.replace(lazy, 'Promise.resolve().then(() => require("./config-load.cjs"))'));
+}
 
 const old = join(root, `dist.old-${process.pid}`);
 try {

@@ -1,5 +1,5 @@
-// The hook's own entry, bundled as one CommonJS file (dist/hook.cjs): every tool call the agent
-// makes waits for this process, and one file loads faster than a tree of ESM chunks.
+// The hook's in-process path, bundled as one CommonJS file (dist/hook.cjs). The launcher
+// (bin/agent-sre-hook.cjs) calls `main` when no warm daemon answered, handing over stdin it read.
 import { run } from './commands/hook.ts';
 import { readStdin } from './stdin.ts';
 
@@ -10,16 +10,18 @@ function failClosed(err: unknown): never {
   );
   process.exit(2);
 }
-process.on('uncaughtException', failClosed);
-process.on('unhandledRejection', failClosed);
 
-run(process.argv.slice(3), {
-  argv: process.argv.slice(2),
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  readStdin,
-  env: process.env,
-  cwd: process.cwd(),
-}).then((code) => {
-  process.exitCode = code;
-}, failClosed);
+export function main(preread?: string): void {
+  process.on('uncaughtException', failClosed);
+  process.on('unhandledRejection', failClosed);
+  run(process.argv.slice(3), {
+    argv: process.argv.slice(2),
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    readStdin: (limit) => (preread === undefined ? readStdin(limit) : Promise.resolve(preread)),
+    env: process.env,
+    cwd: process.cwd(),
+  }).then((code) => {
+    process.exitCode = code;
+  }, failClosed);
+}

@@ -43,7 +43,8 @@ export interface BinOptions {
 }
 
 export function runBin(args: string[], opts: BinOptions = {}): Promise<BinResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  // Daemons the hook starts for test projects go away soon after the test is done.
+  const env: NodeJS.ProcessEnv = { AGENT_SRE_HOOKD_IDLE_MS: '4000', ...process.env, ...opts.env };
   delete env.CLAUDE_PROJECT_DIR;
   if (opts.projectDir !== undefined) env.CLAUDE_PROJECT_DIR = opts.projectDir;
   const child = spawn(process.execPath, [BIN, ...args], {

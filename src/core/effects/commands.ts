@@ -699,7 +699,8 @@ const OTHER: Record<string, Handler> = {
   yarn: (c) => runPackageScript(c),
   bun: (c) => runPackageScript(c),
   'agent-sre': (c) => {
-    if (c.argv[0] === 'init' || (c.argv[0] === 'session' && c.argv[1] === 'resume')) {
+    // The agent may inspect (check, replay, sessions) but not act as the guard or reconfigure it.
+    if (c.argv[0] === 'init' || c.argv[0] === 'hook' || (c.argv[0] === 'session' && c.argv[1] === 'resume')) {
       emit(c.sink, c.scope, {
         kind: 'exec',
         program: 'agent-sre',

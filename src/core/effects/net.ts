@@ -238,6 +238,11 @@ const wget: Handler = (c) => {
 /** Raw socket tools: a host and a port, data flowing both ways. */
 const rawSocket: Handler = (c) => {
   if (c.argv.some((x) => /^-[a-zA-Z]*l/.test(x))) return; // listening locally
+  // A unix socket (`nc -U path`, `socat - UNIX-CONNECT:path`) is written to like a file.
+  for (const x of c.argv) {
+    const unix = /^(?:UNIX(?:-CONNECT|-CLIENT)?:|ABSTRACT-CONNECT:)?(.*\.sock)$/i.exec(x);
+    if (unix) emitPath(c.sink, c.scope, 'write', unix[1]!, ['socket'], c.origin);
+  }
   const host = c.argv.find((x) => !x.startsWith('-') && !/^\d+$/.test(x));
   if (host) emit(c.sink, c.scope, netEffect(host, 'RAW', false, ['raw-socket'], c.origin));
 };

@@ -1,0 +1,123 @@
+// The warm hook daemon. A fresh Node process per tool call spends most of its time loading SQLite
+// and tree-sitter; this process keeps them loaded and answers over a unix socket inside the
+// project's .agent-sre/ (which the policy forbids the agent to write). It is an optimisation only:
+// when it is absent, stale or wrong, the launcher judges in its own process.
+
+import { chmodSync, unlinkSync } from 'node:fs';
+import { connect, createServer, type Server } from 'node:net';
+import type { HookAnswer } from '../adapters/agents/claude/hook.ts';
+import type { LedgerStore } from '../ports.ts';
+import { processEnvironment } from './context.ts';
+import { runClaudeHook } from './hook.ts';
+import { openLedger } from './store.ts';
+
+export interface HookdRequest {
+  v: 1;
+  stdin: string;
+  /** CLAUDE_PROJECT_DIR as the hook process saw it. */
+  claudeProjectDir?: string;
+}
+
+export const MAX_REQUEST_BYTES = 9 * 1024 * 1024;
+
+/** One long-lived ledger connection per project directory; `close` is a no-op until shutdown. */
+function storeCache() {
+  const open = new Map<string, LedgerStore>();
+  return {
+    get(dir: string): LedgerStore {
+      let s = open.get(dir);
+      if (!s) {
+        s = openLedger(dir);
+        open.set(dir, s);
+      }
+      const store = s;
+      return {
+        name: store.name,
+        commit: (t) =>
+          store.commit(t).catch((err) => {
+            // A failing connection is reopened on the next call rather than kept.
+            open.delete(dir);
+            void store.close().catch(() => undefined);
+            throw err;
+          }),
+        getSession: (id) => store.getSession(id),
+        listSessions: () => store.listSessions(),
+        events: (q) => store.events(q),
+        close: async () => undefined,
+      };
+    },
+    async closeAll(): Promise<void> {
+      for (const s of open.values()) await s.close().catch(() => undefined);
+      open.clear();
+    },
+  };
+}
+
+export async function answerRequest(raw: string, stores: ReturnType<typeof storeCache>): Promise<HookAnswer> {
+  const req = JSON.parse(raw) as HookdRequest;
+  if (req.v !== 1 || typeof req.stdin !== 'string') throw new Error('bad hookd request');
+  return runClaudeHook(req.stdin, {
+    env: processEnvironment(process.env),
+    projectDir: req.claudeProjectDir || undefined,
+    now: Date.now,
+    openStore: (dir) => stores.get(dir),
+  });
+}
+
+/** Is something already answering on this socket? */
+function alive(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = connect(path);
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.once('error', () => resolve(false));
+  });
+}
+
+export async function serveHookd(socketPath: string, idleMs: number): Promise<Server | undefined> {
+  if (await alive(socketPath)) return undefined;
+  try {
+    unlinkSync(socketPath);
+  } catch {
+    // No stale socket to remove.
+  }
+  const stores = storeCache();
+  let idle: NodeJS.Timeout;
+  // allowHalfOpen: the client ends its side after the request; ours stays open for the answer.
+  const server = createServer({ allowHalfOpen: true }, (sock) => {
+    resetIdle();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    sock.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_REQUEST_BYTES) sock.destroy();
+      else chunks.push(c);
+    });
+    sock.on('end', () => {
+      answerRequest(Buffer.concat(chunks).toString('utf8'), stores).then(
+        (answer) => sock.end(`${JSON.stringify(answer)}\n`),
+        // No answer at all: the launcher then judges the call itself.
+        () => sock.destroy(),
+      );
+    });
+    sock.on('error', () => undefined);
+  });
+  const shutdown = () => {
+    server.close();
+    void stores.closeAll().finally(() => process.exit(0));
+  };
+  const resetIdle = () => {
+    clearTimeout(idle);
+    idle = setTimeout(shutdown, idleMs);
+  };
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => resolve());
+  });
+  chmodSync(socketPath, 0o600);
+  resetIdle();
+  process.on('SIGTERM', shutdown);
+  return server;
+}
