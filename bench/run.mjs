@@ -109,6 +109,13 @@ function hookBench(rounds, rssRuns) {
       encoding: 'utf8',
     });
     if (init.status !== 0) throw new Error(`agent-sre init failed: ${init.stderr || init.stdout}`);
+    // Time exactly the command init wrote for Claude Code to run (exec form: command + args).
+    const settings = JSON.parse(readFileSync(join(project, '.claude', 'settings.json'), 'utf8'));
+    const pre = settings.hooks.PreToolUse.flatMap((g) => g.hooks).find((h) =>
+      (h.args ?? []).join(' ').endsWith('hook claude'),
+    );
+    if (!pre) throw new Error('agent-sre init wrote no PreToolUse hook');
+    const HOOK = [...pre.args];
     mkdirSync(join(project, 'src'), { recursive: true });
     writeFileSync(join(project, 'src', 'index.ts'), 'export const x = 1;\n');
 
@@ -130,17 +137,17 @@ function hookBench(rounds, rssRuns) {
     const kinds = {
       baseline: { args: ['-e', '0'], input: () => '', expect: 'allow' },
       'hook allow (ls -la src)': {
-        args: [BIN, 'hook', 'claude'],
+        args: HOOK,
         input: () => event('Bash', { command: 'ls -la src' }),
         expect: 'allow',
       },
       'hook deny (rm -rf ~)': {
-        args: [BIN, 'hook', 'claude'],
+        args: HOOK,
         input: () => event('Bash', { command: 'rm -rf ~' }),
         expect: 'deny',
       },
       'hook Write (src/)': {
-        args: [BIN, 'hook', 'claude'],
+        args: HOOK,
         input: () =>
           event('Write', { file_path: join(project, 'src', 'util.ts'), content: 'export const y = 2;\n' }),
         expect: 'allow',
@@ -148,13 +155,13 @@ function hookBench(rounds, rssRuns) {
       // The same calls judged in the hook's own process (no warm daemon): the cold path, and the
       // path a project takes when AGENT_SRE_HOOKD=0.
       'hook allow, in-process (ls -la src)': {
-        args: [BIN, 'hook', 'claude'],
+        args: HOOK,
         input: () => event('Bash', { command: 'ls -la src' }),
         expect: 'allow',
         env: { AGENT_SRE_HOOKD: '0' },
       },
       'hook deny, in-process (rm -rf ~)': {
-        args: [BIN, 'hook', 'claude'],
+        args: HOOK,
         input: () => event('Bash', { command: 'rm -rf ~' }),
         expect: 'deny',
         env: { AGENT_SRE_HOOKD: '0' },
