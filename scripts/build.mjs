@@ -47,34 +47,26 @@ const configLoadExternal = {
     b.onResolve({ filter: /config\/load\.ts$/ }, () => ({ path: './config-load.cjs', external: true }));
   },
 };
-await build({
-  plugins: [configLoadExternal],
-  entryPoints: [join(root, 'src/cli/hook-main.ts')],
-  outfile: join(out, 'hook.cjs'),
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  external,
-  define: { 'import.meta.url': '__agentSreMetaUrl' },
-  banner: { js: "const __agentSreMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  logLevel: 'warning',
-});
-
-// The warm daemon the launcher starts: same natives, its own CommonJS file.
-await build({
-  plugins: [configLoadExternal],
-  entryPoints: [join(root, 'src/cli/hookd-main.ts')],
-  outfile: join(out, 'hookd.cjs'),
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  external,
-  define: { 'import.meta.url': '__agentSreMetaUrl' },
-  banner: { js: "const __agentSreMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  logLevel: 'warning',
-});
+// The hook's in-process path and the warm daemon the launcher starts: one CommonJS file each, the
+// natives external, the policy validator loaded from its own file.
+for (const [entry, outName] of [
+  ['src/cli/hook-main.ts', 'hook.cjs'],
+  ['src/cli/hookd-main.ts', 'hookd.cjs'],
+]) {
+  await build({
+    plugins: [configLoadExternal],
+    entryPoints: [join(root, entry)],
+    outfile: join(out, outName),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external,
+    define: { 'import.meta.url': '__agentSreMetaUrl' },
+    banner: { js: "const __agentSreMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    logLevel: 'warning',
+  });
+}
 
 // The hook runs under a code-cache loader (bin/agent-sre-hook.cjs) that has no ESM import callback:
 // load the policy validator with require instead.

@@ -205,15 +205,7 @@ function runShell(c: Ctx): void {
     const path = resolvePath(a, c.scope.cwd, c.sink.ctx.home);
     if (c.cmd.args[i]!.substitutions.some((x) => x.type === 'process_substitution'))
       return runFromStdin(c, 'shell');
-    if (!c.api.script(path, c.scope, c.sink, undefined)) {
-      emit(c.sink, c.scope, {
-        kind: 'exec',
-        program: c.program,
-        argv,
-        tags: ['unread-script'],
-        origin: c.origin,
-      });
-    }
+    if (!c.api.script(path, c.scope, c.sink, undefined)) unreadScript(c);
     return;
   }
   runFromStdin(c, 'shell');
@@ -304,15 +296,7 @@ function runInterpreter(c: Ctx, lang: CodeLang): void {
     if (c.cmd.args[i]!.substitutions.some((s) => s.type === 'process_substitution'))
       return runFromStdin(c, lang);
     const path = resolvePath(a, c.scope.cwd, c.sink.ctx.home);
-    if (!c.api.script(path, c.scope, c.sink, lang)) {
-      emit(c.sink, c.scope, {
-        kind: 'exec',
-        program: c.program,
-        argv: c.argv,
-        tags: ['unread-script'],
-        origin: c.origin,
-      });
-    }
+    if (!c.api.script(path, c.scope, c.sink, lang)) unreadScript(c);
     return;
   }
   runFromStdin(c, lang);
@@ -630,6 +614,17 @@ function stdinItems(stdin: Stdin | undefined, split: 'words' | 'lines'): WordVal
   return parts.filter(Boolean).map((value) => ({ value, dynamic: false, quoted: true, substitutions: [] }));
 }
 
+/** A script we could not read: the call is judged without its content. */
+function unreadScript(c: Ctx): void {
+  emit(c.sink, c.scope, {
+    kind: 'exec',
+    program: c.program,
+    argv: c.argv,
+    tags: ['unread-script'],
+    origin: c.origin,
+  });
+}
+
 function sourceScript(c: Ctx): void {
   const target = c.cmd.args[0];
   if (!target) return;
@@ -637,15 +632,8 @@ function sourceScript(c: Ctx): void {
   if (
     target.dynamic ||
     !c.api.script(resolvePath(target.value, c.scope.cwd, c.sink.ctx.home), c.scope, c.sink, undefined)
-  ) {
-    emit(c.sink, c.scope, {
-      kind: 'exec',
-      program: c.program,
-      argv: c.argv,
-      tags: ['unread-script'],
-      origin: c.origin,
-    });
-  }
+  )
+    unreadScript(c);
 }
 
 const REGISTRY_FLAG = /^(--registry|--index-url|-i|--extra-index-url|--index|--source|--trusted-host)(=|$)/;
