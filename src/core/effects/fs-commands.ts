@@ -222,7 +222,7 @@ const rsync: Handler = (c) => {
   const local = (o: Operand) => !/^[^/]*:/.test(o.value);
   paths(c, 'read', sources.filter(local), []);
   if (!local(dest)) return;
-  const deletes = flags.some((f) => f.startsWith('--del') || f === '--remove-source-files');
+  const deletes = flags.some((f) => /^--del(ete(-[a-z]+)?)?$/.test(f) || f === '--remove-source-files');
   if (deletes) paths(c, 'delete', [dest], ['recursive', 'force']);
   paths(c, 'write', [dest], ['overwrite', 'recursive']);
 };

@@ -2,18 +2,30 @@
 // lives in its own file. Called for every exec effect, so an unknown program costs one Map lookup.
 import type { Recognizer } from './_tags.ts';
 import { aws } from './aws.ts';
+import { borg, restic, velero } from './backup.ts';
+import { circleci, gitlabRunner, java } from './cicd.ts';
 import { az, doctl, eksctl, gcloud } from './cloud.ts';
 import { compose, docker } from './containers.ts';
 import { ansible, ansiblePlaybook, cdk, pulumi, serverless, terraform, terragrunt } from './iac.ts';
 import { helm, kubectl } from './kubernetes.ts';
 import { mongodump, mongorestore, mongoShell, redisCli } from './kv-stores.ts';
+import {
+  kafkaAcls,
+  kafkaConfigs,
+  kafkaConsumerGroups,
+  kafkaDeleteRecords,
+  kafkaTopics,
+  nats,
+  rabbitmqadmin,
+  rabbitmqctl,
+} from './messaging.ts';
 import { consul, nomad } from './orchestrators.ts';
 import { firebase, fly, heroku, netlify, railway, supabase, vercel, wrangler } from './paas.ts';
 import { cargo, dotnet, gem, npm, pythonPublisher, twine, yarn } from './registries.ts';
 import { gh, glab } from './repo-hosting.ts';
 import { ansibleVault, doppler, op, pass, security, sshAdd, vault } from './secrets.ts';
 import { dropdb, mysql, mysqladmin, mysqldump, pgCreate, pgDump, pgRestore, psql, sqlite3 } from './sql.ts';
-import { gsutil, rclone, s3cmd } from './storage.ts';
+import { gsutil, rclone, rsync, s3cmd } from './storage.ts';
 
 export { INFRA_TAGS, type InfraTag } from './_tags.ts';
 
@@ -43,6 +55,7 @@ const RECOGNIZERS: ReadonlyMap<string, Recognizer> = new Map<string, Recognizer>
   ['gsutil', gsutil],
   ['s3cmd', s3cmd],
   ['rclone', rclone],
+  ['rsync', rsync],
   // SQL
   ['psql', psql],
   ['pg_dump', pgDump],
@@ -109,6 +122,29 @@ const RECOGNIZERS: ReadonlyMap<string, Recognizer> = new Map<string, Recognizer>
   ['security', security],
   ['ssh-add', sshAdd],
   ['ansible-vault', ansibleVault],
+  // Backups
+  ['restic', restic],
+  ['borg', borg],
+  ['velero', velero],
+  // Message brokers
+  ['kafka-topics', kafkaTopics],
+  ['kafka-topics.sh', kafkaTopics],
+  ['kafka-consumer-groups', kafkaConsumerGroups],
+  ['kafka-consumer-groups.sh', kafkaConsumerGroups],
+  ['kafka-delete-records', kafkaDeleteRecords],
+  ['kafka-delete-records.sh', kafkaDeleteRecords],
+  ['kafka-configs', kafkaConfigs],
+  ['kafka-configs.sh', kafkaConfigs],
+  ['kafka-acls', kafkaAcls],
+  ['kafka-acls.sh', kafkaAcls],
+  ['rabbitmqctl', rabbitmqctl],
+  ['rabbitmqadmin', rabbitmqadmin],
+  ['nats', nats],
+  // CI/CD
+  ['circleci', circleci],
+  ['gitlab-runner', gitlabRunner],
+  // Only `java -jar jenkins-cli*.jar ...` gets a tag.
+  ['java', java],
 ]);
 
 /** Programs with an infra recognizer, for coverage reports and docs. */

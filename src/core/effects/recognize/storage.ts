@@ -1,4 +1,4 @@
-// Object-storage CLIs: gsutil, s3cmd, rclone.
+// Object-storage and sync CLIs: gsutil, s3cmd, rclone, rsync.
 import { findVerb, hasFlag, hasShort, positionalAfter, positionals, valueFlags } from './_args.ts';
 import { type Act, add, addAct, type InfraTag } from './_tags.ts';
 
@@ -245,4 +245,42 @@ export function rclone(argv: readonly string[]): InfraTag[] {
     case 'none':
       return out;
   }
+}
+
+const RSYNC_VALUES = valueFlags(
+  '-e --rsh --rsync-path -f --filter --exclude --include --exclude-from --include-from --files-from -T --temp-dir --partial-dir --compare-dest --copy-dest --link-dest --backup-dir --suffix --chmod --chown --usermap --groupmap --max-size --min-size --max-delete --max-alloc --bwlimit --timeout --contimeout --port --password-file --out-format --log-file --log-file-format --info --debug --iconv --sockopts --address -B --block-size --checksum-choice --cc --compress-choice --zc --compress-level --zl --skip-compress --modify-window -@ --outbuf -M --remote-option --stop-after --stop-at --write-batch --read-batch --only-write-batch --protocol --checksum-seed',
+);
+
+// `host:path`, `user@host:path`, `host::module` and `rsync://host/module` name another machine.
+const RSYNC_REMOTE_RE = /^(?:rsync:\/\/|[^/]*:)/;
+
+const RSYNC_DELETES = [
+  '--del',
+  '--delete',
+  '--delete-before',
+  '--delete-during',
+  '--delete-delay',
+  '--delete-after',
+  '--delete-excluded',
+  '--delete-missing-args',
+];
+
+/**
+ * Only transfers that touch another machine get a tag here: local sources and destinations are
+ * judged as file reads, writes and deletes by the file rules.
+ */
+export function rsync(argv: readonly string[]): InfraTag[] {
+  const out: InfraTag[] = [];
+  const args = positionals(argv, 0, RSYNC_VALUES);
+  if (args.length < 2) return out;
+  const dest = args[args.length - 1]!;
+  const remoteDest = RSYNC_REMOTE_RE.test(dest);
+  const remoteSource = args.slice(0, -1).some((a) => RSYNC_REMOTE_RE.test(a));
+  const dry = hasFlag(argv, ['--dry-run', '--list-only']) || hasShort(argv, 'n');
+  // The --delete family removes whatever the source lacks from the destination.
+  if (remoteDest && hasFlag(argv, RSYNC_DELETES)) return addAct(out, 'destroy', dry);
+  // The copy survives at the destination, so this is a move rather than a loss.
+  if ((remoteDest || remoteSource) && hasFlag(argv, ['--remove-source-files']))
+    return addAct(out, 'change', dry);
+  return out;
 }

@@ -226,6 +226,24 @@ const STORAGE: Case[] = [
   ['rclone mount remote:b /mnt/b', []],
 ];
 
+// Only transfers that touch another machine: local ones are judged by the file rules.
+const RSYNC: Case[] = [
+  ['rsync -a --delete /src/ user@host:/dest/', ['infra.destroy']],
+  ['rsync -avz --delete ./dist/ deploy@web1:/var/www/app/', ['infra.destroy']],
+  ['rsync -a --delete-after src/ rsync://mirror/module/', ['infra.destroy']],
+  ["rsync -e 'ssh -p 2222' -a --del ./d/ host:/d/", ['infra.destroy']],
+  ['rsync -avze ssh --delete ./d/ host:/d/', ['infra.destroy']],
+  ['rsync -a --delete -n ./dist/ web1:/var/www/', ['infra.read']],
+  ['rsync -a --delete ./dist/ web1:/var/www/ --dry-run', ['infra.read']],
+  ['rsync -a --remove-source-files ./logs/ archive@host:/logs/', ['infra.change']],
+  ['rsync -a --remove-source-files host:/var/log/app/ ./logs/', ['infra.change']],
+  ['rsync -a ./dist/ web1:/var/www/', []],
+  ['rsync -a --delay-updates ./dist/ web1:/var/www/', []],
+  ['rsync -a --delete web1:/var/www/ ./mirror/', []],
+  ['rsync -a --delete /src/ /dest/', []],
+  ['rsync -a --list-only user@host:/dest/', []],
+];
+
 describe('aws', () => {
   it.each(AWS)('%s', (line, expected) => expect(tagsOf(line)).toEqual(sorted(expected)));
 });
@@ -240,4 +258,8 @@ describe('az, doctl, eksctl', () => {
 
 describe('gsutil, s3cmd, rclone', () => {
   it.each(STORAGE)('%s', (line, expected) => expect(tagsOf(line)).toEqual(sorted(expected)));
+});
+
+describe('rsync', () => {
+  it.each(RSYNC)('%s', (line, expected) => expect(tagsOf(line)).toEqual(sorted(expected)));
 });
