@@ -315,16 +315,3 @@ export const NET_COMMANDS: Record<string, Handler> = {
   scp,
   sftp: scp,
 };
-
-/** Hosts package managers talk to by default: installs from them are ordinary work. */
-export const DEFAULT_REGISTRIES = [
-  'registry.npmjs.org',
-  'registry.yarnpkg.com',
-  'pypi.org',
-  'files.pythonhosted.org',
-  'crates.io',
-  'proxy.golang.org',
-  'rubygems.org',
-];
-
-export type { Ctx };
