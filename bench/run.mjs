@@ -69,6 +69,7 @@ try {
   const engine = await loadEngine();
   log('in-process engine throughput');
   summary.throughput = throughputBench(engine, Number(opts.seconds));
+  summary.longInputs = longInputBench(engine);
   if (!opts['skip-ledger']) {
     log('ledger, 8 writers');
     summary.ledger = ledgerBench();
@@ -345,6 +346,22 @@ function readJsonl(file) {
 
 // ---------------------------------------------------------------------------------------------
 // 2. Decisions per second over the project's corpus and the peer corpora.
+
+// One long unbroken word through the two places a hook spends time on input text: redaction for the
+// ledger and judging a Write. Both must stay linear: a quadratic regex here once cost 20 s at 80k chars.
+function longInputBench(engine) {
+  const out = {};
+  for (const size of [40_000, 200_000]) {
+    const word = 'a1'.repeat(size / 2);
+    let t0 = performance.now();
+    engine.redactedJson({ content: `${word}=value ${word}` });
+    const redactMs = performance.now() - t0;
+    t0 = performance.now();
+    engine.decide('Write', { file_path: '/work/proj/fixture.txt', content: word });
+    out[`${size} chars`] = { redactMs: round(redactMs), decideWriteMs: round(performance.now() - t0) };
+  }
+  return out;
+}
 
 function throughputBench(engine, seconds) {
   const corpusDir = join(ROOT, 'test', 'corpus');

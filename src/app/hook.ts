@@ -94,13 +94,17 @@ async function preToolUse(
   projectDir: string,
 ): Promise<HookAnswer> {
   const compiled = policy.compiled;
-  // Judged once without session state first, so that a broken ledger can never let a tier-4 call through.
-  const standalone = judgeEffects(call, effects, compiled, undefined);
+  // Without the ledger there is no session state: judge the call on its own, so a tier-4 call keeps its
+  // own rule and reason, and refuse it whatever its tier.
+  const refuse = (err: unknown) =>
+    answerPreToolUse(ledgerDown(judgeEffects(call, effects, compiled, undefined), err), {
+      explicitAllow: false,
+    });
   let store: LedgerStore;
   try {
     store = deps.openStore(projectDir);
   } catch (err) {
-    return answerPreToolUse(ledgerDown(standalone, err), { explicitAllow: false });
+    return refuse(err);
   }
   try {
     const { decision, state } = await store.commit(
@@ -115,7 +119,7 @@ async function preToolUse(
       ...(stopReason ? { stopReason } : {}),
     });
   } catch (err) {
-    return answerPreToolUse(ledgerDown(standalone, err), { explicitAllow: false });
+    return refuse(err);
   } finally {
     await store.close().catch(() => undefined);
   }

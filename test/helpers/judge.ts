@@ -28,3 +28,6 @@ export function decide(
 export function bash(command: string, opts: { cwd?: string; files?: Record<string, string> } = {}): Decision {
   return decide('Bash', { command }, opts);
 }
+
+// The bench times redaction of long inputs through this module too.
+export { redactedJson } from '../../src/core/redact.ts';
