@@ -152,6 +152,20 @@ function viaDaemon(input) {
   const c = net.connect(sock);
   let reply = '';
   let done = false;
+  let held = false;
+  const deniedWhileHeld = () => {
+    done = true;
+    process.stdout.write(
+      JSON.stringify({
+        hookSpecificOutput: {
+          hookEventName: 'PreToolUse',
+          permissionDecision: 'deny',
+          permissionDecisionReason:
+            'agent-sre lost its daemon while waiting for a human approval; the call is refused.',
+        },
+      }),
+    );
+  };
   let timer;
   const fallback = (start) => {
     if (done) return;
@@ -168,17 +182,23 @@ function viaDaemon(input) {
   );
   c.on('data', (d) => {
     reply += d;
+    // The daemon is waiting for a human (tier-3 gate in wait mode): the call must not be judged a
+    // second time here, so the fallback timer stops; Claude Code's own hook timeout still applies.
+    if (!held && reply.startsWith('{"hold":true}\n')) {
+      held = true;
+      clearTimeout(timer);
+    }
   });
   c.on('end', () => {
     if (done) return;
     let answer;
     try {
-      answer = JSON.parse(reply);
+      answer = JSON.parse(reply.slice(reply.lastIndexOf('\n', reply.length - 2) + 1));
     } catch {
       answer = undefined;
     }
     if (!answer || typeof answer.stdout !== 'string' || (answer.exitCode !== 0 && answer.exitCode !== 2))
-      return fallback(false);
+      return held ? deniedWhileHeld() : fallback(false);
     done = true;
     clearTimeout(timer);
     if (answer.stdout) process.stdout.write(answer.stdout);
@@ -187,6 +207,10 @@ function viaDaemon(input) {
   });
   c.on('error', (err) => {
     clearTimeout(timer);
+    if (held) {
+      if (!done) deniedWhileHeld();
+      return;
+    }
     fallback(err.code === 'ENOENT' || err.code === 'ECONNREFUSED');
   });
 }

@@ -1,8 +1,12 @@
 // Interfaces the app layer needs from the outside world. Types only.
+
+import type { ChannelRef, DeliveryResult, Incident, Page, TimelineEntry } from './core/incidents/types.ts';
 import type { LedgerEvent, SessionState } from './core/session/types.ts';
 
 export interface Transition<R = unknown> {
   sessionId: string;
+  /** The caller's clock, handed to `apply`'s LedgerTx. Needed when `apply` raises incidents. */
+  now?: number;
   /** Files this event touched. The store de-duplicates them per session. */
   files?: string[];
   /**
@@ -13,6 +17,7 @@ export interface Transition<R = unknown> {
   apply(
     state: SessionState | undefined,
     newFiles: number,
+    tx: LedgerTx,
   ): { state: SessionState; event: LedgerEvent; result: R };
 }
 
@@ -38,5 +43,110 @@ export interface LedgerStore {
   getSession(sessionId: string): Promise<SessionState | undefined>;
   listSessions(): Promise<SessionSummary[]>;
   events(q?: EventQuery): Promise<LedgerEvent[]>;
+  /**
+   * Run `fn` in one transaction: a write transaction (taken before the first read) unless `readonly`.
+   * `now` is the time the caller's clock gives; the store itself never reads a clock.
+   */
+  transact<R>(now: number, fn: (tx: LedgerTx) => R, opts?: { readonly?: boolean }): Promise<R>;
   close(): Promise<void>;
+}
+
+/**
+ * A paging channel (PagerDuty, Slack, GitHub issues, a webhook, a JSONL file). `send` never throws:
+ * every outcome, network errors included, is a DeliveryResult, so the delivery worker alone decides
+ * about retries. Credentials are the adapter's business; the page carries none.
+ */
+export interface Channel {
+  /** The name given in agent-sre.yaml. */
+  readonly name: string;
+  readonly type: ChannelType;
+  /** The least time between two sends to this channel (its documented rate limit). */
+  readonly minIntervalMs: number;
+  send(page: Page, ref: ChannelRef | undefined): Promise<DeliveryResult>;
+}
+
+export type ChannelType = 'pagerduty' | 'slack' | 'github' | 'webhook' | 'file';
+
+/** A durable record kept by id: approvals, schedule overrides. */
+export interface StoredRecord<T = unknown> {
+  kind: string;
+  id: string;
+  createdAt: number;
+  data: T;
+}
+
+export type OutboxStatus = 'pending' | 'delivered' | 'failed';
+
+/** One page in the outbox, with its delivery state. */
+export interface OutboxRow {
+  id: number;
+  page: Page;
+  status: OutboxStatus;
+  attempts: number;
+  /** Not before this time (quiet hours). */
+  notBefore: number;
+  /** The next try, after backoff. */
+  nextAttemptAt: number;
+  lastError: string | null;
+  detail: string | null;
+  createdAt: number;
+  deliveredAt: number | null;
+}
+
+export interface OutboxQuery {
+  incidentId?: string;
+  status?: OutboxStatus;
+}
+
+export interface IncidentQuery {
+  open?: boolean;
+  sessionId?: string;
+}
+
+/**
+ * Incident bookkeeping inside one transaction. Synchronous so that a hook's event, its session state,
+ * the incidents it raises and their outbox rows all commit together or not at all.
+ */
+export interface LedgerTx {
+  readonly now: number;
+  incident(id: string): Incident | undefined;
+  /** The newest incident with this dedup key, whatever its state. */
+  incidentByDedup(dedupKey: string): Incident | undefined;
+  incidents(q?: IncidentQuery): Incident[];
+  /** Next value of a named sequence, starting at 1 (INC-1, APR-1). */
+  nextSeq(name: string): number;
+  saveIncident(incident: Incident): void;
+  addTimeline(incidentId: string, entries: TimelineEntry[]): void;
+  timeline(incidentId: string): TimelineEntry[];
+  /** Queue pages; a page whose key is already queued is skipped. Returns how many were new. */
+  enqueue(pages: Array<{ page: Page; notBefore: number }>): number;
+  outbox(q?: OutboxQuery): OutboxRow[];
+  /**
+   * Claim up to `limit` due pages for `worker` until `now + leaseMs`. Only the oldest unfinished page of
+   * each (incident, channel) is due, so a channel sees one incident's pages in order.
+   */
+  claimDue(worker: string, leaseMs: number, limit: number): OutboxRow[];
+  /** Settle a claimed page. False when the claim was lost (the lease ran out and another took it). */
+  settle(
+    id: number,
+    worker: string,
+    outcome:
+      | { status: 'delivered'; detail: string | null }
+      | { status: 'failed'; error: string }
+      | { status: 'retry'; error: string; nextAttemptAt: number },
+  ): boolean;
+  /**
+   * Earliest time a pending page nobody holds becomes due, or null. Pages claimed by another worker
+   * are its business; should it die, the page is due again when its lease lapses.
+   */
+  nextDueAt(): number | null;
+  channelRef(incidentId: string, channel: string): ChannelRef | undefined;
+  setChannelRef(incidentId: string, channel: string, ref: ChannelRef): void;
+  /** Reserve the next send slot of a rate-limited channel: 0 when reserved now, else ms to wait. */
+  reserveSend(channel: string, minIntervalMs: number): number;
+  record<T>(kind: string, id: string): StoredRecord<T> | undefined;
+  records<T>(kind: string): StoredRecord<T>[];
+  putRecord<T>(rec: StoredRecord<T>): void;
+  meta(key: string): string | undefined;
+  setMeta(key: string, value: string): void;
 }

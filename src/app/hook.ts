@@ -10,11 +10,13 @@ import {
   sniffEvent,
 } from '../adapters/agents/claude/hook.ts';
 import { effectsOf } from '../core/effects/tools.ts';
+import type { PagingSettings } from '../core/incidents/config.ts';
 import { judgeEffects } from '../core/judge.ts';
 import { newSession } from '../core/session/rules.ts';
 import type { SessionState } from '../core/session/types.ts';
 import type { Decision, Effect, ToolCall } from '../core/types.ts';
 import type { LedgerStore } from '../ports.ts';
+import { type Approval, answerApproval, waitForAnswer } from './approvals.ts';
 import { createJudgeContext, type Environment } from './context.ts';
 import { type LoadedPolicy, loadProjectPolicy } from './policy.ts';
 import { emptyEvent, postToolUseTransition, preToolUseTransition } from './transitions.ts';
@@ -25,6 +27,13 @@ export interface HookDeps {
   projectDir: string | undefined;
   now: () => number;
   openStore: (projectDir: string) => LedgerStore;
+  /** Start delivering queued pages without waiting for them (a detached flusher). */
+  startDelivery?: (projectDir: string) => void;
+  sleep?: (ms: number) => Promise<void>;
+  /** How often a waiting gate looks for an answer. */
+  gatePollMs?: number;
+  /** Called when the call starts waiting for a human (the daemon tells its client not to give up). */
+  onWait?: () => void;
 }
 
 export async function runClaudeHook(stdin: string, deps: HookDeps): Promise<HookAnswer> {
@@ -67,6 +76,7 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
     }
     await store.commit({
       sessionId: e.sessionId,
+      now: started,
       apply: (state) => {
         let next: SessionState = state ?? newSession(e.sessionId, e.cwd, started);
         if (e.event === 'SessionEnd') next = { ...next, endedAt: started };
@@ -107,15 +117,34 @@ async function preToolUse(
     return refuse(err);
   }
   try {
-    const { decision, state } = await store.commit(
-      preToolUseTransition(e, call, effects, compiled, started, deps.now),
+    const pre = await store.commit(
+      preToolUseTransition(e, call, effects, compiled, started, deps.now, {
+        project: projectDir,
+        gateWait: true,
+      }),
     );
+    if (pre.queued > 0) deps.startDelivery?.(projectDir);
+    const { state } = pre;
+    let decision = pre.decision;
+    if (pre.approval) {
+      deps.onWait?.();
+      decision = await awaitApproval(
+        pre.approval,
+        pre.decision,
+        store,
+        deps,
+        compiled.policy.paging,
+        projectDir,
+      );
+      await recordGateAnswer(store, e, call, decision, deps.now());
+    }
     const stopReason =
       state.status === 'terminated'
         ? `agent-sre terminated this session after ${state.totalDenials} denied actions. Review it with \`agent-sre sessions\`.`
         : undefined;
     return answerPreToolUse(decision, {
       explicitAllow: compiled.policy.explicitAllow,
+      sayAllow: decision.rule === 'gate.approved',
       ...(stopReason ? { stopReason } : {}),
     });
   } catch (err) {
@@ -135,4 +164,76 @@ function ledgerDown(decision: Decision, err: unknown): Decision {
     rule: 'ledger.unavailable',
     reason: `agent-sre refused because ${why} Fix the state directory (.agent-sre/) or run \`agent-sre doctor\`.`,
   };
+}
+
+/** `wait` mode: hold the call until a human answers in the ledger, or deny it when time runs out. */
+async function awaitApproval(
+  approval: Approval,
+  decision: Decision,
+  store: LedgerStore,
+  deps: HookDeps,
+  paging: PagingSettings,
+  projectDir: string,
+): Promise<Decision> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let answer = await waitForAnswer(store, approval.id, approval.expiresAt, {
+    now: deps.now,
+    sleep,
+    pollMs: deps.gatePollMs ?? 250,
+  });
+  if (!answer || answer.status === 'pending') {
+    try {
+      const expired = await store.transact(deps.now(), (tx) =>
+        answerApproval(tx, approval.id, 'expired', { kind: 'system', id: 'gate' }, paging),
+      );
+      answer = expired.approval;
+      if (expired.queued > 0) deps.startDelivery?.(projectDir);
+    } catch {
+      // Answered in the last instant: read what the human said.
+      answer = (await waitForAnswer(store, approval.id, 0, { now: deps.now, sleep, pollMs: 0 })) ?? answer;
+    }
+  }
+  const by = answer?.answeredBy ?? 'nobody';
+  if (answer?.status === 'approved')
+    return {
+      ...decision,
+      verdict: 'allow',
+      rule: 'gate.approved',
+      reason: `${approval.id} approved by ${by}${answer.answerReason ? `: ${answer.answerReason}` : ''}. (${decision.rule}: ${decision.reason})`,
+    };
+  if (answer?.status === 'denied')
+    return {
+      ...decision,
+      tier: 4,
+      verdict: 'deny',
+      rule: 'gate.denied',
+      reason: `${approval.id} denied by ${by}${answer.answerReason ? `: ${answer.answerReason}` : ''}. Do not retry this action; find another way or stop and report.`,
+    };
+  const paged = approval.paged.length > 0 ? approval.paged.join(', ') : 'no one (no channel is routed)';
+  return {
+    ...decision,
+    tier: 4,
+    verdict: 'deny',
+    rule: 'gate.timeout',
+    reason: `no human approved within ${Math.round((approval.expiresAt - approval.createdAt) / 1000)} s; paged ${paged}. ${approval.id} needed approval because: ${decision.reason}`,
+  };
+}
+
+/** The gate's final word goes into the ledger next to the call it answered. */
+async function recordGateAnswer(store: LedgerStore, e: HookEvent, call: ToolCall, d: Decision, at: number) {
+  await store.commit({
+    sessionId: e.sessionId,
+    now: at,
+    apply: (state) => ({
+      state: state ?? newSession(e.sessionId, e.cwd, at),
+      event: {
+        ...emptyEvent({ ...e, event: 'gate.answer', tool: call.tool }, at),
+        tier: d.tier,
+        verdict: d.verdict,
+        rule: d.rule,
+        reason: d.reason,
+      },
+      result: undefined,
+    }),
+  });
 }

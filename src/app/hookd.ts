@@ -5,9 +5,10 @@
 
 import { chmodSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
-import type { HookAnswer } from '../adapters/agents/claude/hook.ts';
+import { answerFailure, type HookAnswer } from '../adapters/agents/claude/hook.ts';
 import type { LedgerStore } from '../ports.ts';
 import { processEnvironment } from './context.ts';
+import { startFlusher } from './flusher.ts';
 import { runClaudeHook } from './hook.ts';
 import { openLedger } from './store.ts';
 
@@ -43,6 +44,7 @@ function storeCache() {
         getSession: (id) => store.getSession(id),
         listSessions: () => store.listSessions(),
         events: (q) => store.events(q),
+        transact: (now, fn, opts) => store.transact(now, fn, opts),
         close: async () => undefined,
       };
     },
@@ -53,7 +55,14 @@ function storeCache() {
   };
 }
 
-export async function answerRequest(raw: string, stores: ReturnType<typeof storeCache>): Promise<HookAnswer> {
+/** First line of a reply that will take a while: the launcher stops its fallback timer. */
+export const HOLD_LINE = '{"hold":true}\n';
+
+export async function answerRequest(
+  raw: string,
+  stores: ReturnType<typeof storeCache>,
+  onWait?: () => void,
+): Promise<HookAnswer> {
   const req = JSON.parse(raw) as HookdRequest;
   if (req.v !== 1 || typeof req.stdin !== 'string') throw new Error('bad hookd request');
   return runClaudeHook(req.stdin, {
@@ -61,7 +70,13 @@ export async function answerRequest(raw: string, stores: ReturnType<typeof store
     projectDir: req.claudeProjectDir || undefined,
     now: Date.now,
     openStore: (dir) => stores.get(dir),
+    ...(process.env.AGENT_SRE_DELIVERY === 'off' ? {} : { startDelivery: startFlusher }),
+    ...(onWait ? { onWait } : {}),
   });
+}
+
+function failedWhileHeld(): HookAnswer {
+  return answerFailure('PreToolUse', 'the gate failed while waiting for a human');
 }
 
 /** Is something already answering on this socket? */
@@ -96,11 +111,23 @@ export async function serveHookd(socketPath: string, idleMs: number): Promise<Se
       else chunks.push(c);
     });
     sock.on('end', () => {
-      answerRequest(Buffer.concat(chunks).toString('utf8'), stores).then(
-        (answer) => sock.end(`${JSON.stringify(answer)}\n`),
-        // No answer at all: the launcher then judges the call itself.
-        () => sock.destroy(),
-      );
+      inflight++;
+      let held = false;
+      const onWait = () => {
+        held = true;
+        sock.write(HOLD_LINE);
+      };
+      answerRequest(Buffer.concat(chunks).toString('utf8'), stores, onWait)
+        .then(
+          (answer) => sock.end(`${JSON.stringify(answer)}\n`),
+          // No answer at all: the launcher then judges the call itself, unless it was told to hold, in
+          // which case it refuses (judging again would open a second approval request).
+          () => (held ? sock.end(`${JSON.stringify(failedWhileHeld())}\n`) : sock.destroy()),
+        )
+        .finally(() => {
+          inflight--;
+          resetIdle();
+        });
     });
     sock.on('error', () => undefined);
   });
@@ -108,9 +135,11 @@ export async function serveHookd(socketPath: string, idleMs: number): Promise<Se
     server.close();
     void stores.closeAll().finally(() => process.exit(0));
   };
+  let inflight = 0;
   const resetIdle = () => {
     clearTimeout(idle);
-    idle = setTimeout(shutdown, idleMs);
+    // A call waiting for a human keeps the daemon up; the idle clock restarts when it is answered.
+    idle = setTimeout(() => (inflight > 0 ? resetIdle() : shutdown()), idleMs);
   };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -56,7 +56,10 @@ export async function replayLines(
     };
     const effects = effectsOf(call, ctx);
     const { decision, state } = await store.commit(
-      preToolUseTransition(e, call, effects, policy.compiled, clock, now),
+      preToolUseTransition(e, call, effects, policy.compiled, clock, now, {
+        project: projectDir,
+        gateWait: false,
+      }),
     );
     let session = state;
     // In the recording the call ran unless we would have refused it: count what it would have used.

@@ -6,6 +6,9 @@ import { addUsage, countVerdict, newSession, usageOf } from '../core/session/rul
 import type { LedgerEvent, SessionState } from '../core/session/types.ts';
 import type { Decision, Effect, ToolCall } from '../core/types.ts';
 import type { Transition } from '../ports.ts';
+import { type Approval, requestApproval } from './approvals.ts';
+import { raiseSignals } from './incidents.ts';
+import { signalsOf } from './signals.ts';
 
 export interface CallEvent {
   event: string;
@@ -35,7 +38,30 @@ export function emptyEvent(e: Omit<CallEvent, 'input'> & { tool: string | null }
   };
 }
 
-/** Judge a call against the session as it stands inside the write transaction, and count the verdict. */
+export interface PreToolUseResult {
+  decision: Decision;
+  state: SessionState;
+  /** The approval request a tier-3 call opened in `wait` mode. */
+  approval: Approval | null;
+  /** Pages queued for delivery by this call. */
+  queued: number;
+}
+
+/** `deny` mode: a tier-3 call that would need a human is refused instead (and counts as a denial). */
+export function applyGateMode(decision: Decision, compiled: CompiledPolicy): Decision {
+  if (compiled.policy.paging.gate.mode !== 'deny' || decision.verdict !== 'ask') return decision;
+  return {
+    ...decision,
+    verdict: 'deny',
+    reason: `${decision.reason} (gate.mode is deny: tier-3 actions are refused rather than put to a human.)`,
+  };
+}
+
+/**
+ * Judge a call against the session as it stands inside the write transaction, count the verdict, and
+ * raise what it signals. `project` is where incidents are filed; `gateWait` opens approval requests for
+ * tier-3 calls when the policy's gate mode is `wait` (replay never waits).
+ */
 export function preToolUseTransition(
   e: CallEvent,
   call: ToolCall,
@@ -43,13 +69,25 @@ export function preToolUseTransition(
   compiled: CompiledPolicy,
   started: number,
   now: () => number,
-): Transition<{ decision: Decision; state: SessionState }> {
+  opts: { project: string; gateWait: boolean },
+): Transition<PreToolUseResult> {
+  const paging = compiled.policy.paging;
   return {
     sessionId: e.sessionId,
-    apply: (prev) => {
+    now: started,
+    apply: (prev, _newFiles, tx) => {
       const before = prev ?? newSession(e.sessionId, e.cwd, started);
-      const decision = judgeEffects(call, effects, compiled, before);
-      const { state } = countVerdict(before, decision, compiled.policy.denials);
+      const decision = applyGateMode(judgeEffects(call, effects, compiled, before), compiled);
+      const counted = countVerdict(before, decision, compiled.policy.denials);
+      const { state } = counted;
+      const ctx = { project: opts.project, sessionId: e.sessionId, call, decision, at: started };
+      let queued = raiseSignals(tx, signalsOf(ctx, counted.signals), paging).queued;
+      let approval: Approval | null = null;
+      if (opts.gateWait && paging.gate.mode === 'wait' && decision.verdict === 'ask') {
+        const r = requestApproval(tx, ctx, paging);
+        approval = r.approval;
+        queued += r.queued;
+      }
       const event: LedgerEvent = {
         ...emptyEvent({ ...e, tool: call.tool }, started),
         tier: decision.tier,
@@ -60,7 +98,7 @@ export function preToolUseTransition(
         input: redactedJson(e.input),
         durationMs: now() - started,
       };
-      return { state, event, result: { decision, state } };
+      return { state, event, result: { decision, state, approval, queued } };
     },
   };
 }
@@ -77,6 +115,7 @@ export function postToolUseTransition(
   const { delta, files } = usageOf(call.tool, call.input, response, effects);
   return {
     sessionId: e.sessionId,
+    now: started,
     files,
     apply: (state, newFiles) => {
       const next = addUsage(state ?? newSession(e.sessionId, e.cwd, started), delta, newFiles);

@@ -27,6 +27,50 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'act on one session: `agent-sre session resume ID`',
     load: () => import('./commands/session.ts'),
   },
+  incidents: {
+    summary: 'list incidents (one per problem) with their state and delivery: --open, --json',
+    load: () => import('./commands/incidents.ts'),
+  },
+  incident: {
+    summary: 'show one incident: `agent-sre incident show INC-3` (milestones, timeline, pages)',
+    load: () => import('./commands/incident.ts'),
+  },
+  ack: {
+    summary: 'acknowledge an incident (humans only); escalation stops, channels hear it',
+    load: () => import('./commands/answer.ts'),
+  },
+  mitigate: {
+    summary: 'mark an incident mitigated (humans only)',
+    load: () => import('./commands/answer.ts'),
+  },
+  resolve: {
+    summary: 'resolve an incident (humans only); every paged channel gets the resolve',
+    load: () => import('./commands/answer.ts'),
+  },
+  approve: {
+    summary: 'let a tier-3 call waiting in gate mode `wait` go ahead: `agent-sre approve APR-2`',
+    load: () => import('./commands/approve.ts'),
+  },
+  deny: {
+    summary: 'refuse a waiting tier-3 call: `agent-sre deny APR-2 --reason "..."`',
+    load: () => import('./commands/approve.ts'),
+  },
+  page: {
+    summary: 'send a real test page through a channel: `agent-sre page test --channel NAME`',
+    load: () => import('./commands/page.ts'),
+  },
+  tick: {
+    summary: 'run what is due once (escalation, handoff notices, delivery); cron it every minute',
+    load: () => import('./commands/tick.ts'),
+  },
+  serve: {
+    summary: 'stay up and tick every few seconds (where cron is not an option)',
+    load: () => import('./commands/serve.ts'),
+  },
+  oncall: {
+    summary: 'who is on call now and next; schedule, override, ics calendar',
+    load: () => import('./commands/oncall.ts'),
+  },
   doctor: {
     summary: 'check the wiring, versions and policy; prove the hook is live with a canary',
     load: () => import('./commands/doctor.ts'),

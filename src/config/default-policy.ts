@@ -99,6 +99,13 @@ rules:
     tier: 4
     reason: Deleting or moving this would take agent-sre's policy, settings or ledger with it. Delete something narrower.
     match: { kind: [delete], tags: [guard-ancestor] }
+  - id: guard.self-answer
+    tier: 4
+    reason: Acknowledging, resolving, approving or denying pages, and changing who is on call, is for humans. Tell the human what you need and wait.
+    match:
+      kind: [exec]
+      program: [agent-sre, node, nodejs, npx, bunx, pnpm, yarn, bun]
+      args: '(^|agent-sre([.]c?js)? +)(ack|mitigate|resolve|approve|deny|oncall +override)( |$)'
 
   # ---- production infrastructure and data ---------------------------------------------------
   - id: infra.destroy

@@ -2,6 +2,7 @@
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Policy } from '../core/policy/types.ts';
 import { DEFAULT_POLICY_YAML } from './default-policy.ts';
+import { checkOncallReferences } from './oncall-schema.ts';
 import { type PolicyFile, policyFileSchema } from './schema.ts';
 
 export interface PolicyProblem {
@@ -133,11 +134,29 @@ export function loadPolicy(text: string | undefined, file: string): PolicyResult
         message: `no rule has the id "${id}"`,
       });
   });
+  problems.push(...pagingReferences(own, file));
   if (problems.length > 0) {
     const lcText = text;
     return { ok: false, problems: problems.map((p) => ({ ...p, ...lineOfKey(lcText, p.key) })) };
   }
   return { ok: true, policy: toPolicy(own, inherited) };
+}
+
+/** Names one paging section uses and another must define: channels, schedules, people, policies. */
+function pagingReferences(own: PolicyFile, file: string): PolicyProblem[] {
+  const channels = Object.keys(own.channels);
+  const found = checkOncallReferences(own.oncall, own.escalation, channels);
+  own.routing.forEach((r, i) => {
+    r.channels.forEach((c, j) => {
+      if (!channels.includes(c)) found.push(`routing.${i}.channels.${j}: no channel named '${c}'`);
+    });
+    if (r.escalation !== undefined && !Object.hasOwn(own.escalation.policies, r.escalation))
+      found.push(`routing.${i}.escalation: no escalation policy named '${r.escalation}'`);
+  });
+  return found.map((text) => {
+    const at = text.indexOf(': ');
+    return { file, line: 1, column: 1, key: text.slice(0, at), message: text.slice(at + 2) };
+  });
 }
 
 function lineOfKey(text: string, key: string): { line: number; column: number } {
@@ -159,5 +178,13 @@ function toPolicy(file: PolicyFile, inherited: PolicyFile['rules']): Policy {
     denials: file.denials,
     explicitAllow: file.explicitAllow,
     protectedBranches: file.protectedBranches,
+    paging: {
+      severity: file.severity,
+      channels: file.channels,
+      routing: file.routing.length > 0 ? file.routing : [{ match: {}, channels: Object.keys(file.channels) }],
+      escalation: file.escalation,
+      oncall: file.oncall,
+      gate: file.gate,
+    },
   };
 }

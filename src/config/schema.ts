@@ -1,6 +1,10 @@
 // The one source of truth for agent-sre.yaml. Types in core/policy/types.ts mirror it; a test checks
 // they agree, and the JSON Schema for editors is generated from it.
 import { z } from 'zod';
+import type { Severity, SignalKind } from '../core/incidents/types.ts';
+import { SEVERITIES } from '../core/incidents/types.ts';
+import { channelsSchema, routeSchema } from './channels-schema.ts';
+import { escalationSchema, oncallSchema } from './oncall-schema.ts';
 
 const tier = z
   .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])
@@ -88,6 +92,45 @@ export const policyFileSchema = z
     protectedBranches: strList
       .default([])
       .describe('Branch globs protected besides main, master, trunk, develop, production, release/*.'),
+    severity: z
+      .partialRecord(
+        z.enum([
+          'tier4.denied',
+          'session.escalated',
+          'session.terminated',
+          'budget.spent',
+          'approval.requested',
+          'acceptance.failed',
+          'gate.exhausted',
+          'drift.detected',
+          'page.test',
+        ] satisfies SignalKind[]),
+        z.enum(SEVERITIES as [Severity, ...Severity[]]),
+      )
+      .default({})
+      .describe('Severity per signal kind, over the defaults (see docs/escalation.md).'),
+    channels: channelsSchema.default({ file: { type: 'file', path: '.agent-sre/pages.jsonl' } }),
+    routing: z
+      .array(routeSchema)
+      .default([])
+      .describe('First matching route wins. None: every incident goes to every channel.'),
+    escalation: escalationSchema.prefault({}),
+    oncall: oncallSchema.prefault({}),
+    gate: z
+      .strictObject({
+        mode: z
+          .enum(['ask', 'wait', 'deny'])
+          .default('ask')
+          .describe("Tier 3: ask = Claude Code's prompt; wait = page the on-call and wait; deny = refuse."),
+        timeoutSeconds: z
+          .number()
+          .int()
+          .min(5)
+          .max(3000)
+          .default(120)
+          .describe('How long wait mode waits for agent-sre approve|deny before denying.'),
+      })
+      .prefault({}),
   })
   .describe('agent-sre policy');
 

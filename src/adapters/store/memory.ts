@@ -2,7 +2,8 @@
 // test/contracts/ledger-store.ts), and the test double for the app layer. State is copied on the way in
 // and out so neither `apply` nor a caller can reach into what the store holds.
 import type { LedgerEvent, SessionState } from '../../core/session/types.ts';
-import type { EventQuery, LedgerStore, SessionSummary, Transition } from '../../ports.ts';
+import type { EventQuery, LedgerStore, LedgerTx, SessionSummary, Transition } from '../../ports.ts';
+import { emptyIncidentData, type IncidentData, memoryTx } from './memory-tx.ts';
 
 const PREFIX = '[agent-sre] [ledger]';
 
@@ -34,7 +35,19 @@ interface Entry {
 export function createMemoryStore(): LedgerStore {
   const sessions = new Map<string, Entry>();
   const log: LedgerEvent[] = [];
+  let data = emptyIncidentData();
   let closed = false;
+
+  // All or nothing: the incident tables are restored when the transaction's body throws.
+  const atomically = <R>(fn: (d: IncidentData) => R): R => {
+    const before = structuredClone(data);
+    try {
+      return fn(data);
+    } catch (err) {
+      data = before;
+      throw err;
+    }
+  };
 
   const assertOpen = () => {
     if (closed) throw new Error(`${PREFIX} memory store is closed`);
@@ -48,11 +61,13 @@ export function createMemoryStore(): LedgerStore {
       const entry = sessions.get(t.sessionId);
       const fresh = new Set<string>();
       for (const path of t.files ?? []) if (!entry?.files.has(path)) fresh.add(path);
-      const out = t.apply(entry === undefined ? undefined : structuredClone(entry.state), fresh.size);
-      checkApplied(t, out);
-      // Copy before touching anything, so a state that cannot be cloned leaves the store as it was.
-      const state = structuredClone(out.state);
-      const event = structuredClone(out.event);
+      const { out, state, event } = atomically((d) => {
+        const tx: LedgerTx = memoryTx(d, t.now ?? 0);
+        const out = t.apply(entry === undefined ? undefined : structuredClone(entry.state), fresh.size, tx);
+        checkApplied(t, out);
+        // Copy before touching anything, so a state that cannot be cloned leaves the store as it was.
+        return { out, state: structuredClone(out.state), event: structuredClone(out.event) };
+      });
       if (entry === undefined) {
         sessions.set(t.sessionId, { state, files: fresh, events: 1 });
       } else {
@@ -85,6 +100,11 @@ export function createMemoryStore(): LedgerStore {
       let out = q.sessionId === undefined ? log : log.filter((e) => e.sessionId === q.sessionId);
       if (q.limit !== undefined) out = out.slice(Math.max(0, out.length - q.limit)).reverse();
       return out.map((e) => structuredClone(e));
+    },
+
+    async transact<R>(now: number, fn: (tx: LedgerTx) => R): Promise<R> {
+      assertOpen();
+      return atomically((d) => fn(memoryTx(d, now)));
     },
 
     async close(): Promise<void> {

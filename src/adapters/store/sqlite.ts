@@ -5,8 +5,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { LedgerEvent, SessionState } from '../../core/session/types.ts';
-import type { EventQuery, LedgerStore, SessionSummary, Transition } from '../../ports.ts';
+import type { EventQuery, LedgerStore, LedgerTx, SessionSummary, Transition } from '../../ports.ts';
 import { checkApplied, checkLimit } from './memory.ts';
+import { INCIDENT_TABLES, sqliteTx } from './sqlite-tx.ts';
 
 export interface SqliteStoreOptions {
   readonly?: boolean;
@@ -15,7 +16,7 @@ export interface SqliteStoreOptions {
 }
 
 /** Stored in `PRAGMA user_version`; bump it and add a migration when the tables change. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
@@ -165,6 +166,7 @@ const MIGRATIONS: readonly string[] = [
      path TEXT NOT NULL,
      PRIMARY KEY (session_id, path)
    ) WITHOUT ROWID;`,
+  INCIDENT_TABLES,
 ];
 
 if (MIGRATIONS.length !== SCHEMA_VERSION)
@@ -249,6 +251,7 @@ class SqliteStore implements LedgerStore {
   // Prepared on first use: a hook process typically runs one commit and exits.
   #write?: (t: Transition<unknown>, ctx: CommitContext) => unknown;
   #statements = new Map<string, Statement>();
+  #tx?: (now: number) => LedgerTx;
 
   private readonly db: Database.Database;
   private readonly file: string;
@@ -301,8 +304,27 @@ class SqliteStore implements LedgerStore {
     return (stmt.all(params) as EventRow[]).map(rowToEvent);
   }
 
+  async transact<R>(now: number, fn: (tx: LedgerTx) => R, opts: { readonly?: boolean } = {}): Promise<R> {
+    this.#assertOpen();
+    const readonly = opts.readonly || this.db.readonly;
+    const tx = this.db.transaction(() => fn(this.#ledgerTx()(now)));
+    try {
+      return readonly ? tx.deferred() : tx.immediate();
+    } catch (err) {
+      // Errors from `fn` itself pass through untouched; the database's own get the file named.
+      if (err instanceof Database.SqliteError)
+        throw new Error(`${PREFIX} cannot use ${this.file}: ${causeText(err)}`, { cause: err });
+      throw err;
+    }
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  #ledgerTx(): (now: number) => LedgerTx {
+    this.#tx ??= sqliteTx(this.db);
+    return this.#tx;
   }
 
   #assertOpen(): void {
@@ -340,7 +362,11 @@ class SqliteStore implements LedgerStore {
       for (const path of t.files ?? []) newFiles += addFile.run(t.sessionId, path).changes;
       let out: ReturnType<Transition<unknown>['apply']>;
       try {
-        out = t.apply(row === undefined ? undefined : rowToSession(row), newFiles);
+        out = t.apply(
+          row === undefined ? undefined : rowToSession(row),
+          newFiles,
+          this.#ledgerTx()(t.now ?? 0),
+        );
         checkApplied(t, out);
       } catch (err) {
         ctx.applyFailed = true;

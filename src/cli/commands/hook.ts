@@ -1,5 +1,6 @@
 import { answerFailure, MAX_HOOK_INPUT } from '../../adapters/agents/claude/hook.ts';
 import { processEnvironment } from '../../app/context.ts';
+import { startFlusher } from '../../app/flusher.ts';
 import { runClaudeHook } from '../../app/hook.ts';
 import { openLedger } from '../../app/store.ts';
 import type { Io } from '../io.ts';
@@ -38,6 +39,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     projectDir: io.env.CLAUDE_PROJECT_DIR || undefined,
     now: Date.now,
     openStore: (dir) => openLedger(dir),
+    ...(io.env.AGENT_SRE_DELIVERY === 'off' ? {} : { startDelivery: startFlusher }),
   });
   if (answer.stdout) io.stdout(answer.stdout);
   if (answer.stderr) io.stderr(`${answer.stderr}\n`);

@@ -27,6 +27,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     const now = Date.now();
     const state = await store.commit({
       sessionId: id,
+      now,
       apply: (s) => {
         const next = { ...(s ?? current), status: 'active' as const, consecutiveDenials: 0 };
         const event = {

@@ -1,7 +1,7 @@
 // Network programs: which hosts they reach, with what method, carrying what.
 import { SECRET_NAME, urlCarriesSecret } from '../secrets.ts';
 import type { NetEffect } from '../types.ts';
-import type { Ctx, Handler } from './commands.ts';
+import type { Handler } from './commands.ts';
 import { childScope, emit, emitPath } from './sink.ts';
 
 const LOCAL_HOST =

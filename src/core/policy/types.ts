@@ -1,3 +1,4 @@
+import type { PagingSettings } from '../incidents/config.ts';
 import type { EffectKind, Tier, Zone } from '../types.ts';
 
 /**
@@ -66,4 +67,6 @@ export interface Policy {
   explicitAllow: boolean;
   /** Branches treated as protected, besides the default branch names. */
   protectedBranches: string[];
+  /** Who hears about what, and how tier-3 gates are answered. */
+  paging: PagingSettings;
 }

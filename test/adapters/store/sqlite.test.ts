@@ -13,12 +13,21 @@ import {
 } from '../../../src/adapters/store/sqlite.ts';
 import type { LedgerStore } from '../../../src/ports.ts';
 import { bareEvent, fullEvent, step, testLedgerStore } from '../../contracts/ledger-store.ts';
+import { testLedgerTx } from '../../contracts/ledger-tx.ts';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'agent-sre-ledger-'));
 }
 
 testLedgerStore('sqlite', async () => {
+  const dir = await tempDir();
+  return {
+    store: openSqliteStore(join(dir, 'ledger.db')),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+});
+
+testLedgerTx('sqlite', async () => {
   const dir = await tempDir();
   return {
     store: openSqliteStore(join(dir, 'ledger.db')),

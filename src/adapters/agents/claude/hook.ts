@@ -79,10 +79,11 @@ const SILENT: HookAnswer = { stdout: '', stderr: '', exitCode: 0 };
 
 export function answerPreToolUse(
   decision: Decision,
-  opts: { explicitAllow: boolean; stopReason?: string },
+  opts: { explicitAllow: boolean; stopReason?: string; sayAllow?: boolean },
 ): HookAnswer {
   const out: Record<string, unknown> = {};
-  if (decision.verdict !== 'allow' || (opts.explicitAllow && decision.tier === 1)) {
+  // `sayAllow`: a human approved this call at the gate; staying silent would let Claude Code ask again.
+  if (decision.verdict !== 'allow' || (opts.explicitAllow && decision.tier === 1) || opts.sayAllow) {
     out.hookSpecificOutput = {
       hookEventName: 'PreToolUse',
       permissionDecision: decision.verdict,

@@ -1,0 +1,60 @@
+// approve and deny: a human answers a tier-3 gate that is waiting in `wait` mode.
+import { answerApproval } from '../../app/approvals.ts';
+import { parse } from '../args.ts';
+import { type Io, UsageError } from '../io.ts';
+import { answerAndDeliver, humanActor, openProject } from '../project.ts';
+
+const help = (
+  name: string,
+) => `Usage: agent-sre ${name} ID ${name === 'deny' ? '--reason TEXT' : '[--reason TEXT]'} [--by NAME] [--json] [--dir DIR]
+
+${
+  name === 'approve'
+    ? 'Let a waiting tier-3 call go ahead. The agent hears who approved it.'
+    : 'Refuse a waiting tier-3 call. The agent is told your reason and not to retry.'
+}
+ID is the approval id from the page (APR-3). The first answer wins: once the gate timed out (and
+denied), a late answer is refused. The incident the request opened is resolved, and every channel
+that was paged hears it.
+
+Only a human may do this; the command refuses to run inside a coding agent (CLAUDECODE=1).
+
+Options:
+  --reason TEXT  why (required for deny; the agent reads it)
+  --by NAME      who you are (default: $AGENT_SRE_USER, else your login name)
+  --json         print the approval afterwards as JSON
+  --dir DIR      the repository (default: the current directory)
+`;
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const name = io.argv[0] === 'deny' ? 'deny' : 'approve';
+  const { values, positionals } = parse(
+    args,
+    {
+      reason: { type: 'string' },
+      by: { type: 'string' },
+      json: { type: 'boolean' },
+      dir: { type: 'string' },
+    },
+    help(name),
+  );
+  if (values.help) {
+    io.stdout(help(name));
+    return 0;
+  }
+  const id = positionals[0];
+  if (!id) throw new UsageError(`expected: agent-sre ${name} ID`);
+  if (name === 'deny' && !values.reason) throw new UsageError('deny needs --reason: the agent is told why');
+  const actor = humanActor(io, values.by);
+  const p = await openProject(values.dir, io);
+  try {
+    const r = await answerAndDeliver(p, io, (tx) =>
+      answerApproval(tx, id, name === 'approve' ? 'approved' : 'denied', actor, p.settings, values.reason),
+    );
+    if (values.json) io.stdout(`${JSON.stringify(r.approval)}\n`);
+    else io.stdout(`${r.approval.id} ${r.approval.status} by ${actor.id}: ${r.approval.action}\n`);
+    return 0;
+  } finally {
+    await p.store.close();
+  }
+}

@@ -1,0 +1,79 @@
+import type { Incident } from '../../core/incidents/types.ts';
+import type { OutboxRow } from '../../ports.ts';
+import { parse } from '../args.ts';
+import type { Io } from '../io.ts';
+import { ago, openProject } from '../project.ts';
+
+const HELP = `Usage: agent-sre incidents [--open] [--json] [--dir DIR]
+
+List incidents raised by the hook: denials, escalated or terminated sessions, spent budgets and
+approval requests. One incident per problem: repeats raise its count, they do not page again.
+Delivery problems show here too (a channel that refused a page is not retried).
+
+Options:
+  --open      only incidents not yet resolved or cancelled
+  --json      one JSON object per incident, with its deliveries
+  --dir DIR   the repository (default: the current directory)
+
+See one in full: agent-sre incident show INC-3
+`;
+
+export function deliverySummary(rows: OutboxRow[]): { delivered: number; pending: number; failed: string[] } {
+  return {
+    delivered: rows.filter((r) => r.status === 'delivered').length,
+    pending: rows.filter((r) => r.status === 'pending').length,
+    failed: rows
+      .filter((r) => r.status === 'failed')
+      .map((r) => `${r.page.channel} ${r.page.action}: ${r.lastError}`),
+  };
+}
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values } = parse(
+    args,
+    { open: { type: 'boolean' }, json: { type: 'boolean' }, dir: { type: 'string' } },
+    HELP,
+  );
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const p = await openProject(values.dir, io);
+  try {
+    const now = Date.now();
+    const list = await p.store.transact(
+      now,
+      (tx) =>
+        tx
+          .incidents(values.open ? { open: true } : {})
+          .map((i) => ({ i, d: deliverySummary(tx.outbox({ incidentId: i.id })) })),
+      { readonly: true },
+    );
+    if (values.json) {
+      for (const { i, d } of list) io.stdout(`${JSON.stringify({ ...i, deliveries: d })}\n`);
+      return 0;
+    }
+    if (list.length === 0) {
+      io.stdout(values.open ? 'No open incidents.\n' : 'No incidents recorded.\n');
+      return 0;
+    }
+    io.stdout(
+      `${'id'.padEnd(8)} ${'sev'.padEnd(4)} ${'state'.padEnd(12)} ${'age'.padStart(8)} ${'seen'.padStart(4)}  title\n`,
+    );
+    for (const { i, d } of list) io.stdout(`${row(i, now)}${deliveryNote(d)}\n`);
+    return 0;
+  } finally {
+    await p.store.close();
+  }
+}
+
+function row(i: Incident, now: number): string {
+  return `${i.id.padEnd(8)} ${i.severity.padEnd(4)} ${i.state.padEnd(12)} ${ago(now - i.milestones.detectedAt).padStart(8)} ${String(i.alertCount).padStart(4)}  ${i.title}`;
+}
+
+function deliveryNote(d: ReturnType<typeof deliverySummary>): string {
+  const parts: string[] = [];
+  if (d.pending > 0) parts.push(`${d.pending} page(s) waiting`);
+  for (const f of d.failed) parts.push(`DELIVERY FAILED ${f}`);
+  return parts.length ? `\n${' '.repeat(9)}↳ ${parts.join('; ')}` : '';
+}

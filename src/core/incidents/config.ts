@@ -1,0 +1,51 @@
+// The escalation settings of agent-sre.yaml as the core sees them. The zod schemas in src/config/
+// are the source of truth for parsing; these types mirror them.
+import type { EscalationPolicy } from '../escalation/types.ts';
+import type { OncallConfig } from '../oncall/types.ts';
+import type { Severity, SignalKind } from './types.ts';
+
+interface ChannelBase {
+  /** Override the documented rate limit (milliseconds between two sends). */
+  minIntervalMs?: number;
+  /** Hold SEV3/SEV4 pages outside working hours (default true; false for the file channel). */
+  quietHours?: boolean;
+}
+
+export type ChannelConfig = ChannelBase &
+  (
+    | { type: 'file'; path: string }
+    | { type: 'pagerduty'; routingKeyEnv: string; baseUrl: string; source?: string }
+    | { type: 'slack'; webhookUrlEnv: string }
+    | { type: 'github'; repo: string; tokenEnv: string; baseUrl: string; labels: string[] }
+    | { type: 'webhook'; url: string; secretEnv: string }
+  );
+
+export interface RouteRule {
+  /** Every field present must match; an empty match catches everything. */
+  match: { severity?: Severity[]; source?: SignalKind[] };
+  channels: string[];
+  /** Escalation policy to follow; the default one when absent. */
+  escalation?: string;
+}
+
+export type GateMode = 'ask' | 'wait' | 'deny';
+
+export interface GateSettings {
+  /**
+   * What a tier-3 decision does: `ask` shows Claude Code's own prompt (someone at the keyboard);
+   * `wait` pages the on-call and waits for `agent-sre approve|deny`; `deny` refuses outright.
+   */
+  mode: GateMode;
+  /** How long `wait` waits before denying. Kept below the hook's own timeout by `init`. */
+  timeoutSeconds: number;
+}
+
+/** Everything about paging people, as parsed from agent-sre.yaml. */
+export interface PagingSettings {
+  severity: Partial<Record<SignalKind, Severity>>;
+  channels: Record<string, ChannelConfig>;
+  routing: RouteRule[];
+  escalation: { default?: string; policies: Record<string, EscalationPolicy> };
+  oncall: OncallConfig;
+  gate: GateSettings;
+}

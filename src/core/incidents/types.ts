@@ -1,0 +1,149 @@
+// Incidents, signals and pages: the vocabulary the escalation primitive shares between the core, the
+// store, the delivery worker and the channels. Times are epoch milliseconds; the core never reads a clock.
+
+export type Severity = 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
+export const SEVERITIES: readonly Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
+
+export type IncidentState = 'triggered' | 'acknowledged' | 'mitigated' | 'resolved' | 'cancelled';
+
+/**
+ * Something the hook stack noticed that a human may need to hear about. `kind` names the detector;
+ * new detectors (acceptance gates, drift) add kinds without touching the incident machinery.
+ */
+export interface Signal {
+  kind: SignalKind;
+  /** The project the signal concerns (its directory). */
+  project: string;
+  sessionId: string | null;
+  /** The policy rule or check behind the signal, when there is one. */
+  rule: string | null;
+  /** One line for a pager: what happened. Already redacted. */
+  summary: string;
+  /** Extra facts for the page body (tool, command, reason, usage). Values already redacted. */
+  details: Record<string, string | number | boolean | null>;
+  /**
+   * What makes two signals "the same problem". The dedup key is built from kind, project, session
+   * and this. Leave it empty to make every session's signals of this kind one incident.
+   */
+  key: string;
+  /** When the harm or anomaly began, if earlier than `at` (MTTD = detected - started). */
+  startedAt?: number;
+  /** When the signal was detected. */
+  at: number;
+}
+
+export type SignalKind =
+  | 'tier4.denied'
+  | 'session.escalated'
+  | 'session.terminated'
+  | 'budget.spent'
+  | 'approval.requested'
+  | 'acceptance.failed'
+  | 'gate.exhausted'
+  | 'drift.detected'
+  | 'page.test';
+
+export type ActorKind = 'system' | 'human' | 'agent';
+export interface Actor {
+  kind: ActorKind;
+  id: string;
+}
+
+export interface TimelineEntry {
+  at: number;
+  kind:
+    | 'triggered'
+    | 'repeated'
+    | 'paged'
+    | 'delivery_failed'
+    | 'escalated'
+    | 'escalation_exhausted'
+    | 'acknowledged'
+    | 'mitigated'
+    | 'resolved'
+    | 'cancelled'
+    | 'note';
+  actor: Actor;
+  text: string;
+}
+
+export interface Milestones {
+  startedAt: number;
+  detectedAt: number;
+  pagedAt: number | null;
+  acknowledgedAt: number | null;
+  mitigatedAt: number | null;
+  resolvedAt: number | null;
+  cancelledAt: number | null;
+}
+
+/** Where the escalation policy stands for an incident (GoAlert's "active step"). */
+export interface EscalationCursor {
+  policy: string;
+  /** Index of the rule whose targets were paged last; -1 before the first. */
+  step: number;
+  /** How many times the policy has wrapped around. */
+  loop: number;
+  /** When the current step was paged. */
+  steppedAt: number;
+  exhausted: boolean;
+}
+
+export interface Incident {
+  /** `INC-<n>`. */
+  id: string;
+  /** Deterministic, at most 255 characters (PagerDuty's limit). */
+  dedupKey: string;
+  title: string;
+  severity: Severity;
+  state: IncidentState;
+  source: { kind: SignalKind; rule: string | null };
+  project: string;
+  sessionId: string | null;
+  milestones: Milestones;
+  acknowledgedBy: string | null;
+  resolvedBy: string | null;
+  /** Signals folded into this incident, the first included. */
+  alertCount: number;
+  details: Record<string, string | number | boolean | null>;
+  escalation: EscalationCursor;
+  /** Channels that have been sent a trigger (so resolve reaches every one of them). */
+  pagedChannels: string[];
+}
+
+export type PageAction = 'trigger' | 'repeat' | 'escalate' | 'acknowledge' | 'resolve' | 'handoff' | 'test';
+
+/**
+ * One message for one channel, as queued in the outbox. Everything a channel adapter needs to build
+ * its request is here; nothing in it is secret (channel credentials come from the environment).
+ */
+export interface Page {
+  /** Unique per (incident, channel, action[, step]): the exactly-once key. */
+  key: string;
+  channel: string;
+  action: PageAction;
+  incidentId: string | null;
+  dedupKey: string;
+  severity: Severity;
+  title: string;
+  /** Longer text: what was blocked and why, and how to answer. */
+  body: string;
+  /** Ordered facts shown as fields (Slack), custom_details (PagerDuty), a table (GitHub). */
+  fields: Array<{ label: string; value: string }>;
+  /** Commands a human can run to answer (`agent-sre ack INC-3`). */
+  instructions: string[];
+  /** Who this page is for, when escalation targeted a person. */
+  recipient: string | null;
+  project: string;
+  sessionId: string | null;
+  createdAt: number;
+}
+
+/** What a channel answered. `ref` is kept per (incident, channel) and handed to later sends. */
+export type DeliveryResult =
+  | { status: 'delivered'; ref?: ChannelRef; detail?: string }
+  | { status: 'retry'; error: string; retryAfterMs?: number }
+  | { status: 'failed'; error: string };
+
+/** What a channel remembers about an incident it was sent (a GitHub issue number, a Slack ts). */
+export type ChannelRef = Record<string, string | number>;

@@ -1,0 +1,130 @@
+// The real-time gate, end to end: a hook process in `wait` mode holds a tier-3 call until a human runs
+// `agent-sre approve` or `deny` in another process, and denies it when nobody answers in time.
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bashPre, ensureBuilt, runBin, runHook, tempProject } from './bin.ts';
+
+const made: string[] = [];
+beforeAll(() => ensureBuilt(), 180_000);
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+function makeProject(timeoutSeconds: number): string {
+  const dir = tempProject('agent-sre-gate-');
+  made.push(dir);
+  writeFileSync(
+    join(dir, 'agent-sre.yaml'),
+    ['version: 1', 'gate:', '  mode: wait', `  timeoutSeconds: ${timeoutSeconds}`, ''].join('\n'),
+  );
+  return dir;
+}
+
+const env = { CLAUDECODE: '', AGENT_SRE_USER: 'alice' };
+
+/** Harmless calls until the project's daemon listens (the first creates .agent-sre/, the next starts it). */
+async function warmDaemon(dir: string): Promise<void> {
+  const end = Date.now() + 15_000;
+  for (;;) {
+    await runHook(bashPre(dir, 'warm-up', 'ls'), dir, { env });
+    if (readdirSync(join(dir, '.agent-sre')).some((f) => /^hookd-.*\.sock$/.test(f))) return;
+    if (Date.now() > end) throw new Error('the hook daemon did not start');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Wait for the approval request the hook opened, by polling the pages it queued. */
+async function approvalId(dir: string): Promise<string> {
+  const end = Date.now() + 15_000;
+  for (;;) {
+    try {
+      const text = readFileSync(join(dir, '.agent-sre', 'pages.jsonl'), 'utf8');
+      const m = /agent-sre approve (APR-\d+)/.exec(text);
+      if (m) return m[1]!;
+    } catch {
+      // Not written yet.
+    }
+    if (Date.now() > end) throw new Error('no approval request was paged');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const decision = (stdout: string) =>
+  (
+    JSON.parse(stdout) as {
+      hookSpecificOutput: { permissionDecision: string; permissionDecisionReason: string };
+    }
+  ).hookSpecificOutput;
+
+describe.each([
+  ['in-process', { AGENT_SRE_HOOKD: '0' }, false],
+  ['through the daemon', {}, true],
+])('gate mode wait (%s)', (_label, hookEnv, daemon) => {
+  const project = (timeoutSeconds: number) => {
+    const dir = makeProject(timeoutSeconds);
+    return daemon ? warmDaemon(dir).then(() => dir) : Promise.resolve(dir);
+  };
+
+  it('holds the call until `agent-sre approve` runs in another process', async () => {
+    const dir = await project(60);
+    const started = Date.now();
+    const hook = runHook(bashPre(dir, 'sess-gate', 'git push origin main'), dir, {
+      env: { ...env, ...hookEnv },
+    });
+    const id = await approvalId(dir);
+    const approve = await runBin(['approve', id, '--dir', dir, '--reason', 'release day'], { env });
+    expect(approve.code, approve.stderr).toBe(0);
+    const answer = await hook;
+    expect(answer.code).toBe(0);
+    expect(decision(answer.stdout)).toMatchObject({
+      permissionDecision: 'allow',
+      permissionDecisionReason: expect.stringContaining(`${id} approved by alice: release day`),
+    });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const list = await runBin(['incidents', '--json', '--dir', dir], { env });
+    expect(JSON.parse(list.stdout.trim())).toMatchObject({ state: 'resolved', resolvedBy: 'alice' });
+  }, 60_000);
+
+  it('a human deny reaches the agent with its reason', async () => {
+    const dir = await project(60);
+    const hook = runHook(bashPre(dir, 'sess-gate', 'git push origin main'), dir, {
+      env: { ...env, ...hookEnv },
+    });
+    const id = await approvalId(dir);
+    const deny = await runBin(['deny', id, '--dir', dir, '--reason', 'freeze until Monday'], { env });
+    expect(deny.code, deny.stderr).toBe(0);
+    expect(decision((await hook).stdout)).toMatchObject({
+      permissionDecision: 'deny',
+      permissionDecisionReason: expect.stringContaining(`${id} denied by alice: freeze until Monday`),
+    });
+  }, 60_000);
+
+  it('denies when nobody answers in time, naming who was paged', async () => {
+    const dir = await project(5);
+    const started = Date.now();
+    const answer = await runHook(bashPre(dir, 'sess-gate', 'git push origin main'), dir, {
+      env: { ...env, ...hookEnv },
+    });
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(5_000);
+    expect(decision(answer.stdout)).toMatchObject({
+      permissionDecision: 'deny',
+      permissionDecisionReason: expect.stringMatching(
+        /^agent-sre \(tier 4, gate\.timeout\): no human approved within 5 s; paged file\./,
+      ),
+    });
+    // One request, cancelled when it expired: the launcher did not judge the call a second time.
+    const list = await runBin(['incidents', '--json', '--dir', dir], { env });
+    expect(
+      list.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).state),
+    ).toEqual(['cancelled']);
+    // A late answer is refused: the record keeps what the agent was told.
+    const late = await runBin(['approve', 'APR-1', '--dir', dir], { env });
+    expect(late.code).toBe(2);
+    expect(late.stderr).toMatch(/already expired/);
+  }, 60_000);
+});

@@ -1,0 +1,152 @@
+// End to end through the built CLI: a tier-4 denial in the hook pages PagerDuty (a loopback fake) and the
+// file channel without the hook waiting on either; `ack` and `resolve` follow with the same dedup_key.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeServer, startFakePagerDuty } from '../helpers/fake-apis.ts';
+import { bashPre, ensureBuilt, runBin, runHook, tempProject } from './bin.ts';
+
+const KEY = '0123456789abcdef0123456789abcdef';
+const made: string[] = [];
+let pd: FakeServer;
+
+beforeAll(async () => {
+  ensureBuilt();
+  pd = await startFakePagerDuty();
+}, 180_000);
+afterAll(async () => {
+  await pd.close();
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+function project(): string {
+  const dir = tempProject('agent-sre-paging-');
+  made.push(dir);
+  writeFileSync(
+    join(dir, 'agent-sre.yaml'),
+    [
+      'version: 1',
+      'channels:',
+      '  log: { type: file, path: .agent-sre/pages.jsonl }',
+      // Quiet hours would hold this SEV3 page until working hours; this channel pages at any hour.
+      `  pd: { type: pagerduty, routingKeyEnv: PD_ROUTING_KEY, baseUrl: "${pd.url}", quietHours: false }`,
+      'routing:',
+      '  - channels: [log, pd]',
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+const env = { PD_ROUTING_KEY: KEY, CLAUDECODE: '', AGENT_SRE_USER: 'alice' };
+
+async function until<T>(what: string, probe: () => T | undefined, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const pdEvents = (dedup: string) =>
+  pd.requests
+    .map(
+      (r) =>
+        r.body as {
+          event_action: string;
+          dedup_key: string;
+          routing_key: string;
+          payload?: Record<string, unknown>;
+        },
+    )
+    .filter((b) => b.dedup_key === dedup);
+
+describe.each([
+  ['in-process', { AGENT_SRE_HOOKD: '0' }],
+  ['through the daemon', {}],
+])('paging end to end (%s)', (_label, hookEnv) => {
+  it('denial → trigger; ack → acknowledge; resolve → resolve, same dedup_key; the file channel logs each', async () => {
+    const dir = project();
+    const denied = await runHook(bashPre(dir, 'sess-e2e', 'rm -rf ~/'), dir, { env: { ...env, ...hookEnv } });
+    expect(denied.code).toBe(0);
+    expect(JSON.parse(denied.stdout).hookSpecificOutput.permissionDecision).toBe('deny');
+
+    const list = await runBin(['incidents', '--json', '--dir', dir], { env });
+    expect(list.code).toBe(0);
+    const incident = JSON.parse(list.stdout.trim().split('\n')[0]!) as {
+      id: string;
+      dedupKey: string;
+      severity: string;
+    };
+    expect(incident).toMatchObject({ id: 'INC-1', severity: 'SEV3' });
+
+    // The hook answered at once; its detached flusher delivers the trigger.
+    const trigger = await until('the trigger', () =>
+      pdEvents(incident.dedupKey).find((e) => e.event_action === 'trigger'),
+    );
+    expect(trigger.routing_key).toBe(KEY);
+    expect(trigger.payload).toMatchObject({ severity: 'warning', summary: expect.stringContaining('INC-1') });
+
+    const ack = await runBin(['ack', 'INC-1', '--dir', dir], { env });
+    expect(ack.code, ack.stderr).toBe(0);
+    expect(ack.stdout).toContain('INC-1 is acknowledged (by alice)');
+    await until('the acknowledge', () =>
+      pdEvents(incident.dedupKey).find((e) => e.event_action === 'acknowledge'),
+    );
+
+    const resolved = await runBin(['resolve', 'INC-1', '--dir', dir, '--note', 'reverted'], { env });
+    expect(resolved.code, resolved.stderr).toBe(0);
+    await until('the resolve', () => pdEvents(incident.dedupKey).find((e) => e.event_action === 'resolve'));
+    expect(pdEvents(incident.dedupKey).map((e) => e.event_action)).toEqual([
+      'trigger',
+      'acknowledge',
+      'resolve',
+    ]);
+
+    const lines = await until('three log lines', () => {
+      const text = readFileSync(join(dir, '.agent-sre', 'pages.jsonl'), 'utf8')
+        .trim()
+        .split('\n');
+      return text.length >= 3 ? text : undefined;
+    });
+    expect(lines.map((l) => JSON.parse(l).action)).toEqual(['trigger', 'acknowledge', 'resolve']);
+
+    const show = await runBin(['incident', 'show', 'INC-1', '--json', '--dir', dir], { env });
+    const full = JSON.parse(show.stdout) as {
+      state: string;
+      acknowledgedBy: string;
+      resolvedBy: string;
+      timeline: { kind: string }[];
+    };
+    expect(full).toMatchObject({ state: 'resolved', acknowledgedBy: 'alice', resolvedBy: 'alice' });
+    expect(full.timeline.map((t) => t.kind)).toEqual(
+      expect.arrayContaining(['triggered', 'paged', 'acknowledged', 'resolved']),
+    );
+  }, 60_000);
+});
+
+describe('only humans answer pages', () => {
+  it('ack refuses to run inside a coding agent, and the policy denies it to the agent', async () => {
+    const dir = project();
+    await runHook(bashPre(dir, 'sess-x', 'rm -rf ~/'), dir, { env: { ...env, AGENT_SRE_DELIVERY: 'off' } });
+    const ack = await runBin(['ack', 'INC-1', '--dir', dir], { env: { ...env, CLAUDECODE: '1' } });
+    expect(ack.code).toBe(2);
+    expect(ack.stderr).toMatch(/inside a coding agent/);
+    const byAgent = await runHook(bashPre(dir, 'sess-x', `agent-sre resolve INC-1 --dir ${dir}`), dir, {
+      env: { ...env, AGENT_SRE_DELIVERY: 'off' },
+    });
+    expect(JSON.parse(byAgent.stdout).hookSpecificOutput).toMatchObject({
+      permissionDecision: 'deny',
+      permissionDecisionReason: expect.stringContaining('guard.self-answer'),
+    });
+    const list = await runBin(['incidents', '--json', '--dir', dir], { env });
+    expect(
+      list.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).state),
+    ).toEqual(['triggered', 'triggered']);
+  }, 60_000);
+});
