@@ -124,9 +124,9 @@ function hookBench(rounds, rssRuns) {
     // and every later call would meet session.terminated instead of its own rule.
     let seq = 0;
     let session = 'bench-warmup';
-    const event = (tool, input) =>
+    const event = (tool, input, sessionId = session) =>
       JSON.stringify({
-        session_id: session,
+        session_id: sessionId,
         transcript_path: join(project, 'transcript.jsonl'),
         cwd: project,
         hook_event_name: 'PreToolUse',
@@ -145,6 +145,18 @@ function hookBench(rounds, rssRuns) {
       'hook deny (rm -rf ~)': {
         args: HOOK,
         input: () => event('Bash', { command: 'rm -rf ~' }),
+        expect: 'deny',
+      },
+      // Paging cost, side by side: a first denial opens an incident and queues a page (file channel,
+      // the default) and starts a detached flusher; a repeat only counts (the session is primed below).
+      'hook deny, new incident (queues a page)': {
+        args: HOOK,
+        input: () => event('Bash', { command: 'rm -rf ~' }, `bench-page-${seq}`),
+        expect: 'deny',
+      },
+      'hook deny, repeat (no page)': {
+        args: HOOK,
+        input: () => event('Bash', { command: 'rm -rf ~' }, `${session}-repeat`),
         expect: 'deny',
       },
       'hook Write (src/)': {
@@ -222,6 +234,8 @@ function hookBench(rounds, rssRuns) {
     const failures = [];
     for (let i = 0; i < rounds; i++) {
       session = `bench-round-${i}`;
+      // Prime the repeat session: its timed denial then folds into an open incident.
+      run('hook deny, repeat (no page)');
       // Rotate the order each round so no kind always follows the same neighbour.
       for (let j = 0; j < names.length; j++) {
         const name = names[(i + j) % names.length];

@@ -3,6 +3,7 @@
 import { createMemoryStore } from '../adapters/store/memory.ts';
 import { parseReplayLines, type ReplayItem } from '../adapters/transcripts/claude.ts';
 import { effectsOf } from '../core/effects/tools.ts';
+import type { Incident } from '../core/incidents/types.ts';
 import type { SessionState } from '../core/session/types.ts';
 import type { Decision } from '../core/types.ts';
 import { createJudgeContext, type Environment } from './context.ts';
@@ -19,6 +20,8 @@ export interface ReplayResult {
   rows: ReplayRow[];
   skipped: number;
   format: string;
+  /** The incidents the session would have raised (and paged), in order. */
+  incidents: Incident[];
 }
 
 /** Guess the recorded user's home from a cwd like /home/dev/x or /Users/dev/x. */
@@ -72,5 +75,6 @@ export async function replayLines(
     if (item.tool === 'Write' && typeof input.file_path === 'string' && typeof input.content === 'string')
       written.set(input.file_path, input.content);
   }
-  return { rows, skipped: parsed.skipped, format: parsed.format };
+  const incidents = await store.transact(clock, (tx) => tx.incidents());
+  return { rows, skipped: parsed.skipped, format: parsed.format, incidents };
 }

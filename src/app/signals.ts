@@ -6,6 +6,12 @@ import type { Decision, ToolCall } from '../core/types.ts';
 
 const MAX_ACTION = 300;
 
+/**
+ * The session `agent-sre doctor` runs its canary under. Its denials are recorded but page nobody: the
+ * canary proves the hook denies, it is not an incident. (Claude Code picks session ids; an agent cannot.)
+ */
+export const CANARY_SESSION = 'agent-sre-doctor-canary';
+
 /** One line naming what the agent tried: the command, the file, the URL or the MCP tool. Redacted. */
 export function describeCall(call: ToolCall): string {
   const i = (call.input && typeof call.input === 'object' ? call.input : {}) as Record<string, unknown>;
@@ -25,6 +31,7 @@ export interface SignalContext {
 }
 
 export function signalsOf(ctx: SignalContext, session: SessionSignal[]): Signal[] {
+  if (ctx.sessionId === CANARY_SESSION) return [];
   const action = describeCall(ctx.call);
   const base = {
     project: ctx.project,

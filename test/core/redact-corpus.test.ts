@@ -48,10 +48,14 @@ describe('secret corpus', () => {
         expect(Object.keys(c).sort(), where).toEqual(['clean', 'format', 'text']);
         expect(c.clean, where).toBe(true);
       } else {
-        expect(Object.keys(c).every((k) => ['format', 'rule', 'text', 'secret'].includes(k)), where).toBe(true);
+        expect(
+          Object.keys(c).every((k) => ['format', 'rule', 'text', 'secret'].includes(k)),
+          where,
+        ).toBe(true);
         expect(typeof c.secret === 'string' && c.secret.length >= 6, where).toBe(true);
         expect((c.text as string).includes(c.secret as string), `${where}: secret not in text`).toBe(true);
-        if (c.rule !== undefined) expect(known.has(c.rule as string), `${where}: unknown rule ${c.rule}`).toBe(true);
+        if (c.rule !== undefined)
+          expect(known.has(c.rule as string), `${where}: unknown rule ${c.rule}`).toBe(true);
       }
     });
   });

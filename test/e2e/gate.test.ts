@@ -128,3 +128,25 @@ describe.each([
     expect(late.stderr).toMatch(/already expired/);
   }, 60_000);
 });
+
+describe('wiring wait mode', () => {
+  it('init gives the hook a timeout that outlasts the gate, and doctor checks it', async () => {
+    const dir = makeProject(120);
+    const init = await runBin(['init', '--yes', '--dir', dir], { env });
+    expect(init.code, init.stderr).toBe(0);
+    const settings = JSON.parse(readFileSync(join(dir, '.claude', 'settings.json'), 'utf8'));
+    const pre = settings.hooks.PreToolUse[0].hooks[0] as { timeout: number; onFailure: string };
+    expect(pre).toMatchObject({ timeout: 150, onFailure: 'block' });
+    const doctor = await runBin(['doctor', '--json', '--dir', dir], { env });
+    const checks = (JSON.parse(doctor.stdout) as { checks: { name: string; ok: boolean; detail: string }[] })
+      .checks;
+    expect(checks.find((c) => c.name === 'gate')).toMatchObject({ ok: true });
+    expect(checks.find((c) => c.name === 'paging')).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('gate mode wait'),
+    });
+    // The canary's denial is not an incident: nobody is paged by doctor.
+    const list = await runBin(['incidents', '--json', '--dir', dir], { env });
+    expect(list.stdout.trim()).toBe('');
+  }, 60_000);
+});

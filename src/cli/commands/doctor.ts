@@ -11,7 +11,9 @@ import {
 import { processEnvironment } from '../../app/context.ts';
 import { hookCommand } from '../../app/paths.ts';
 import { loadProjectPolicy } from '../../app/policy.ts';
+import { CANARY_SESSION } from '../../app/signals.ts';
 import { openLedger } from '../../app/store.ts';
+import type { PagingSettings } from '../../core/incidents/config.ts';
 import { parse } from '../args.ts';
 import type { Io } from '../io.ts';
 
@@ -20,6 +22,8 @@ const HELP = `Usage: agent-sre doctor [--dir DIR] [--json]
 Check that agent-sre really protects this repository:
   node      Node.js is 20 or newer
   policy    agent-sre.yaml is valid (or the embedded default is used)
+  paging    every channel's credential variable is set (try one with agent-sre page test)
+  gate      in gate mode wait, the hook's timeout outlasts the gate's
   hooks     .claude/settings.json runs agent-sre on PreToolUse with onFailure "block"
   claude    Claude Code is 2.1.295 or newer (older versions ignore onFailure and fail open)
   ledger    .agent-sre/ledger.db can be written
@@ -46,9 +50,12 @@ export async function run(args: string[], io: Io): Promise<number> {
   const major = Number(process.versions.node.split('.')[0]);
   checks.push({ name: 'node', ok: major >= 20, detail: `Node.js ${process.versions.node}` });
 
+  let paging: PagingSettings | undefined;
   try {
     const p = await loadProjectPolicy(dir, env.home, { cache: false });
     checks.push({ name: 'policy', ok: true, detail: `${p.source}: ${p.compiled.rules.length} rules` });
+    paging = p.compiled.policy.paging;
+    checks.push(pagingCheck(paging, io.env));
   } catch (err) {
     checks.push({ name: 'policy', ok: false, detail: (err as Error).message });
   }
@@ -61,7 +68,9 @@ export async function run(args: string[], io: Io): Promise<number> {
     try {
       const ours = findOurHooks(JSON.parse(readFileSync(settingsPath, 'utf8')), hookCommand());
       const pre = ours.find((h) => h.event === 'PreToolUse');
-      const entry = pre?.entry as { command?: string; args?: string[]; onFailure?: string } | undefined;
+      const entry = pre?.entry as
+        | { command?: string; args?: string[]; onFailure?: string; timeout?: number }
+        | undefined;
       if (!entry)
         checks.push({ name: 'hooks', ok: false, detail: 'no agent-sre PreToolUse hook: run agent-sre init' });
       else {
@@ -72,6 +81,7 @@ export async function run(args: string[], io: Io): Promise<number> {
           ok: failClosed,
           detail: `${ours.map((h) => h.event).join(', ')}${failClosed ? ', onFailure block' : '; onFailure is not "block": a crashing hook would let calls through'}`,
         });
+        if (paging?.gate.mode === 'wait') checks.push(gateCheck(paging, entry.timeout));
       }
     } catch (err) {
       checks.push({ name: 'hooks', ok: false, detail: `${settingsPath}: ${(err as Error).message}` });
@@ -110,6 +120,38 @@ export async function run(args: string[], io: Io): Promise<number> {
   return checks.every((c) => c.ok) ? 0 : 1;
 }
 
+/** Every channel's credential variable is set (values are never shown). */
+function pagingCheck(paging: PagingSettings, env: NodeJS.ProcessEnv): Check {
+  const missing: string[] = [];
+  for (const [name, c] of Object.entries(paging.channels)) {
+    const vars = Object.entries(c)
+      .filter(([k, v]) => k.endsWith('Env') && typeof v === 'string')
+      .map(([, v]) => v as string);
+    for (const v of vars) if (!env[v]) missing.push(`${name} needs $${v}`);
+  }
+  const names = Object.entries(paging.channels).map(([n, c]) => `${n} (${c.type})`);
+  return missing.length === 0
+    ? { name: 'paging', ok: true, detail: `channels: ${names.join(', ')}; gate mode ${paging.gate.mode}` }
+    : {
+        name: 'paging',
+        ok: false,
+        detail: `${missing.join('; ')} in this environment (and in the one the hook, tick and serve run in). Try: agent-sre page test --channel NAME`,
+      };
+}
+
+/** In wait mode the hook must outlive the gate, or Claude Code kills it first (and blocks the call). */
+function gateCheck(paging: PagingSettings, hookTimeout: number | undefined): Check {
+  const needed = paging.gate.timeoutSeconds + 5;
+  const ok = hookTimeout === undefined ? false : hookTimeout >= needed;
+  return {
+    name: 'gate',
+    ok,
+    detail: ok
+      ? `wait mode: the gate waits ${paging.gate.timeoutSeconds} s, the hook may run ${hookTimeout} s`
+      : `wait mode: the gate waits ${paging.gate.timeoutSeconds} s but the PreToolUse hook times out after ${hookTimeout ?? 'the default'} s; run agent-sre init again to raise it`,
+  };
+}
+
 /** Run the hook the way Claude Code would: exec form, JSON on stdin, the project dir in the env. */
 function canary(
   hook: { command: string; args: string[] },
@@ -119,7 +161,7 @@ function canary(
 ): Check {
   const input = (command: string) =>
     JSON.stringify({
-      session_id: 'agent-sre-doctor-canary',
+      session_id: CANARY_SESSION,
       transcript_path: '',
       cwd: dir,
       hook_event_name: 'PreToolUse',

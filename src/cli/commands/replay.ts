@@ -92,6 +92,15 @@ export async function run(args: string[], io: Io): Promise<number> {
     `\n${result.rows.length} tool calls: ${count('allow')} allowed (${result.rows.filter((r) => r.decision.tier === 2).length} logged), ${count('ask')} sent to a human, ${count('deny')} denied`,
   );
   io.stdout(result.skipped ? `; ${result.skipped} unreadable lines skipped.\n` : '.\n');
+  if (result.incidents.length > 0) {
+    io.stdout(
+      `\nIncidents it would have raised (paged through ${Object.keys(policy.compiled.policy.paging.channels).join(', ')}):\n`,
+    );
+    for (const i of result.incidents)
+      io.stdout(
+        `  ${i.id.padEnd(6)} ${i.severity}  ${i.alertCount > 1 ? `x${i.alertCount} ` : ''}${i.title}\n`,
+      );
+  }
   return 0;
 }
 
