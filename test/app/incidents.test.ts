@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/adapters/store/memory.ts';
 import { answerApproval, requestApproval } from '../../src/app/approvals.ts';
 import { answerIncident, escalateAll, OVERRIDE_KIND, raiseSignals } from '../../src/app/incidents.ts';
+import { queueHandoffs } from '../../src/app/tick.ts';
 import type { PagingSettings } from '../../src/core/incidents/config.ts';
 import type { Signal } from '../../src/core/incidents/types.ts';
 import type { LedgerStore } from '../../src/ports.ts';
@@ -240,5 +241,27 @@ describe('approvals', () => {
       (r) => r.page.action === 'resolve',
     );
     expect(resolves.map((r) => r.page.key)).toContain('INC-2/pd/resolve');
+  });
+});
+
+describe('handoff notices', () => {
+  it('tell the incoming person before the handoff, once', async () => {
+    const store = createMemoryStore();
+    const handoff = Date.UTC(2026, 10, 30, 9, 0); // Monday 09:00 UTC: alice hands over to bob
+    const first = await store.transact(handoff - 55 * MIN, (tx) => queueHandoffs(tx, paging));
+    expect(first).toBe(1);
+    const again = await store.transact(handoff - 54 * MIN, (tx) => queueHandoffs(tx, paging));
+    expect(again).toBe(0);
+    const [row] = await store.transact(0, (tx) => tx.outbox());
+    expect(row?.page).toMatchObject({
+      action: 'handoff',
+      channel: 'bob-slack',
+      recipient: 'bob',
+      incidentId: null,
+    });
+    expect(row?.page.title).toMatch(/Bob/);
+    // Far from any handoff: nothing.
+    const quiet = await store.transact(handoff + 2 * 24 * 60 * MIN, (tx) => queueHandoffs(tx, paging));
+    expect(quiet).toBe(0);
   });
 });

@@ -3,7 +3,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeServer, startFakePagerDuty } from '../helpers/fake-apis.ts';
+import { type FakeServer, startFakePagerDuty, startFakeSlack } from '../helpers/fake-apis.ts';
 import { bashPre, ensureBuilt, runBin, runHook, tempProject } from './bin.ts';
 
 const KEY = '0123456789abcdef0123456789abcdef';
@@ -148,5 +148,48 @@ describe('only humans answer pages', () => {
         .filter(Boolean)
         .map((l) => JSON.parse(l).state),
     ).toEqual(['triggered', 'triggered']);
+  }, 60_000);
+});
+
+describe('channels from the CLI', () => {
+  it('page test sends a real page and reports the answer; a refused page shows in incidents', async () => {
+    const slack = await startFakeSlack();
+    try {
+      const dir = tempProject('agent-sre-paging-');
+      made.push(dir);
+      writeFileSync(
+        join(dir, 'agent-sre.yaml'),
+        [
+          'version: 1',
+          'channels:',
+          '  team: { type: slack, webhookUrlEnv: TEAM_SLACK_URL, quietHours: false }',
+          `  pd: { type: pagerduty, routingKeyEnv: PD_ROUTING_KEY, baseUrl: "${pd.url}", quietHours: false }`,
+          '',
+        ].join('\n'),
+      );
+      const env2 = { ...env, TEAM_SLACK_URL: slack.webhookUrl, PD_ROUTING_KEY: 'too-short' };
+      const test = await runBin(['page', 'test', '--channel', 'team', '--dir', dir, '--json'], { env: env2 });
+      expect(test.code, test.stderr).toBe(0);
+      expect(JSON.parse(test.stdout)).toMatchObject({ channel: 'team', type: 'slack', status: 'delivered' });
+      expect(slack.requests).toHaveLength(1);
+      expect(JSON.stringify(slack.requests[0]?.body)).toContain('test page');
+
+      const noChannel = await runBin(['page', 'test', '--channel', 'nope', '--dir', dir], { env: env2 });
+      expect(noChannel.code).toBe(2);
+      expect(noChannel.stderr).toContain('configured: team, pd');
+
+      // PagerDuty answers 400 to a malformed routing key: not retried, visible, tick exits 1.
+      await runHook(bashPre(dir, 'sess-bad-key', 'rm -rf ~/'), dir, {
+        env: { ...env2, AGENT_SRE_DELIVERY: 'off' },
+      });
+      const tick = await runBin(['tick', '--dir', dir], { env: env2 });
+      expect(tick.code).toBe(1);
+      expect(tick.stdout).toMatch(/failed 1/);
+      const list = await runBin(['incidents', '--dir', dir], { env: env2 });
+      expect(list.stdout).toMatch(/DELIVERY FAILED pd trigger: .*routing_key/);
+      expect(slack.requests.length).toBe(2);
+    } finally {
+      await slack.close();
+    }
   }, 60_000);
 });

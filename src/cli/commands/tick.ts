@@ -1,7 +1,8 @@
-import { runTick } from '../../app/tick.ts';
+import { FLUSHER_LOCK_STALE_MS, releaseFlusherLock, takeFlusherLock } from '../../app/flusher.ts';
+import { runTick, type TickReport } from '../../app/tick.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
-import { iso, liveTickDeps, openProject } from '../project.ts';
+import { iso, liveTickDeps, openProject, type Project } from '../project.ts';
 
 const HELP = `Usage: agent-sre tick [--deliver-only] [--wait SECONDS] [--json] [--quiet] [--dir DIR]
 
@@ -44,11 +45,13 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (!Number.isFinite(wait) || wait < 0) throw new UsageError('--wait takes a number of seconds');
   const p = await openProject(values.dir, io);
   try {
-    const report = await runTick(liveTickDeps(p, io), {
-      deliverOnly: values['deliver-only'] ?? false,
-      maxWaitMs: wait * 1000,
-      deadline: Date.now() + 55_000,
-    });
+    const opts = { deliverOnly: values['deliver-only'] ?? false, maxWaitMs: wait * 1000 };
+    // The hook's flusher: one per project, see src/app/flusher.ts.
+    const report =
+      io.env.AGENT_SRE_FLUSHER === '1' && opts.deliverOnly
+        ? await flush(p, io, opts.maxWaitMs)
+        : await runTick(liveTickDeps(p, io), { ...opts, deadline: Date.now() + 55_000 });
+    if (!report) return 0;
     if (values.json) io.stdout(`${JSON.stringify(report)}\n`);
     else if (!values.quiet || report.failed > 0)
       io.stdout(
@@ -59,4 +62,39 @@ export async function run(args: string[], io: Io): Promise<number> {
   } finally {
     await p.store.close();
   }
+}
+
+/**
+ * Drain under the project's flusher lock; undefined when another flusher holds it. After letting go,
+ * look once more: a page queued while this one was finishing saw the lock and started no flusher.
+ */
+async function flush(p: Project, io: Io, maxWaitMs: number): Promise<TickReport | undefined> {
+  let total: TickReport | undefined;
+  while (takeFlusherLock(p.dir, Date.now())) {
+    try {
+      // Shorter than the lock's staleness, so a live flusher is never taken for a dead one.
+      const r = await runTick(liveTickDeps(p, io), {
+        deliverOnly: true,
+        maxWaitMs,
+        deadline: Date.now() + FLUSHER_LOCK_STALE_MS / 2,
+      });
+      total = total ? sumReports(total, r) : r;
+    } finally {
+      releaseFlusherLock(p.dir);
+    }
+    const next = await p.store.transact(Date.now(), (tx) => tx.nextDueAt(), { readonly: true });
+    if (next === null || next > Date.now() + maxWaitMs) break;
+  }
+  return total;
+}
+
+function sumReports(a: TickReport, b: TickReport): TickReport {
+  return {
+    delivered: a.delivered + b.delivered,
+    failed: a.failed + b.failed,
+    retried: a.retried + b.retried,
+    escalationPages: a.escalationPages + b.escalationPages,
+    handoffPages: a.handoffPages + b.handoffPages,
+    nextDueAt: b.nextDueAt,
+  };
 }
