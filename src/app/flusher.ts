@@ -3,9 +3,9 @@
 // the outbox for the next flusher, `tick` from cron, or `serve`.
 //
 // One flusher per project at a time: a burst of denials from parallel subagents would otherwise start a
-// Node process each. The lock is a file whose age says whether its holder is alive; the holder
-// refreshes it while it works and looks at the outbox once more after letting go, so a page queued
-// while it was finishing is never left behind.
+// Node process each. The lock is a file whose age says whether its holder is alive: a holder works for
+// at most half the staleness before letting go, and looks at the outbox once more after letting go, so
+// a page queued while it was finishing is never left behind.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,14 +56,6 @@ export function takeFlusherLock(projectDir: string, now: number): boolean {
       // Gone meanwhile; working without it is safe (claims keep pages to one sender).
     }
     return true;
-  }
-}
-
-export function refreshFlusherLock(projectDir: string, now: number): void {
-  try {
-    utimesSync(flusherLock(projectDir), now / 1000, now / 1000);
-  } catch {
-    // Best effort.
   }
 }
 
