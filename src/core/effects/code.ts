@@ -251,6 +251,17 @@ export function analyzeCode(lang: CodeLang, code: string, scope: Scope, sink: Si
       emitPath(sink, scope, p.kind, target.value, tags, origin, target.dynamic);
     }
   }
+  guardReferences(code, scope, sink, origin);
+}
+
+// Any string in the code that names agent-sre's own files counts as writing them, whatever library
+// opens it: `sqlite3.connect('.agent-sre/ledger.db')` could otherwise answer the agent's own pages.
+const GUARD_LITERAL =
+  /(['"`])([^'"`\n]{0,400}(?:\.agent-sre\b|agent-sre\.ya?ml|\.claude\/settings)[^'"`\n]{0,200})\1/g;
+
+function guardReferences(code: string, scope: Scope, sink: Sink, origin: string): void {
+  for (const m of code.matchAll(GUARD_LITERAL))
+    emitPath(sink, scope, 'write', m[2]!, ['code-reference'], origin, false);
 }
 
 function shellFromCode(
