@@ -159,6 +159,26 @@ function hookBench(rounds, rssRuns) {
         input: () => event('Bash', { command: 'rm -rf ~' }, `${session}-repeat`),
         expect: 'deny',
       },
+      // The same in the hook's own process, where the queueing can be told apart from starting the
+      // flusher: AGENT_SRE_DELIVERY=off queues the page but starts nothing.
+      'hook deny, in-process, repeat (no page)': {
+        args: HOOK,
+        input: () => event('Bash', { command: 'rm -rf ~' }, `${session}-repeat-ip`),
+        expect: 'deny',
+        env: { AGENT_SRE_HOOKD: '0' },
+      },
+      'hook deny, in-process, new incident, delivery off (queues only)': {
+        args: HOOK,
+        input: () => event('Bash', { command: 'rm -rf ~' }, `bench-page-ip-${seq}`),
+        expect: 'deny',
+        env: { AGENT_SRE_HOOKD: '0', AGENT_SRE_DELIVERY: 'off' },
+      },
+      'hook deny, in-process, new incident (queues + starts flusher)': {
+        args: HOOK,
+        input: () => event('Bash', { command: 'rm -rf ~' }, `bench-page-ip-${seq}`),
+        expect: 'deny',
+        env: { AGENT_SRE_HOOKD: '0' },
+      },
       'hook Write (src/)': {
         args: HOOK,
         input: () =>
@@ -230,17 +250,33 @@ function hookBench(rounds, rssRuns) {
       spawnSync('sleep', ['0.1']);
     for (const name of hooks) run(name);
 
+    const settleFlusher = () => {
+      const lock = join(project, '.agent-sre', 'flusher.lock');
+      const until = Date.now() + 5_000;
+      // The flusher takes its lock once Node has started; give it that long before looking.
+      spawnSync('sleep', ['0.3']);
+      while (existsSync(lock) && Date.now() < until) spawnSync('sleep', ['0.05']);
+    };
     const samples = Object.fromEntries(names.map((n) => [n, []]));
     const failures = [];
+    // Prime the repeat sessions: their timed denials then fold into an open incident. Done up front so
+    // the flushers the primers start are finished before any timing begins.
     for (let i = 0; i < rounds; i++) {
       session = `bench-round-${i}`;
-      // Prime the repeat session: its timed denial then folds into an open incident.
       run('hook deny, repeat (no page)');
+      run('hook deny, in-process, repeat (no page)');
+    }
+    settleFlusher();
+    for (let i = 0; i < rounds; i++) {
+      session = `bench-round-${i}`;
       // Rotate the order each round so no kind always follows the same neighbour.
       for (let j = 0; j < names.length; j++) {
         const name = names[(i + j) % names.length];
         const r = run(name);
         samples[name].push(r.ms);
+        // A page's delivery runs in a detached flusher after the hook answered: let it finish, untimed,
+        // so its CPU does not land on the next kind's sample.
+        if (name.includes('new incident')) settleFlusher();
         if (!r.ok && failures.length < 5) failures.push({ name, stdout: r.stdout, stderr: r.stderr });
       }
     }
