@@ -251,11 +251,12 @@ function hookBench(rounds, rssRuns) {
     for (const name of hooks) run(name);
 
     const settleFlusher = () => {
-      const lock = join(project, '.agent-sre', 'flusher.lock');
+      // Until no flusher for this project is left, closing its ledger included.
       const until = Date.now() + 5_000;
-      // The flusher takes its lock once Node has started; give it that long before looking.
-      spawnSync('sleep', ['0.3']);
-      while (existsSync(lock) && Date.now() < until) spawnSync('sleep', ['0.05']);
+      spawnSync('sleep', ['0.05']);
+      const running = () =>
+        spawnSync('pgrep', ['-f', `tick --deliver-only --quiet --dir ${project}`]).status === 0;
+      while (running() && Date.now() < until) spawnSync('sleep', ['0.05']);
     };
     const samples = Object.fromEntries(names.map((n) => [n, []]));
     const failures = [];

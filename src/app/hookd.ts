@@ -70,7 +70,10 @@ export async function answerRequest(
     projectDir: req.claudeProjectDir || undefined,
     now: Date.now,
     openStore: (dir) => stores.get(dir),
-    ...(process.env.AGENT_SRE_DELIVERY === 'off' ? {} : { startDelivery: startFlusher }),
+    // After the answer is on its way: spawning from a process this size costs the caller ~10 ms.
+    ...(process.env.AGENT_SRE_DELIVERY === 'off'
+      ? {}
+      : { startDelivery: (dir: string) => void setImmediate(() => startFlusher(dir)) }),
     ...(onWait ? { onWait } : {}),
   });
 }
