@@ -62,6 +62,7 @@ export async function answerRequest(
   raw: string,
   stores: ReturnType<typeof storeCache>,
   onWait?: () => void,
+  startDelivery?: (projectDir: string) => void,
 ): Promise<HookAnswer> {
   const req = JSON.parse(raw) as HookdRequest;
   if (req.v !== 1 || typeof req.stdin !== 'string') throw new Error('bad hookd request');
@@ -70,10 +71,7 @@ export async function answerRequest(
     projectDir: req.claudeProjectDir || undefined,
     now: Date.now,
     openStore: (dir) => stores.get(dir),
-    // After the answer is on its way: spawning from a process this size costs the caller ~10 ms.
-    ...(process.env.AGENT_SRE_DELIVERY === 'off'
-      ? {}
-      : { startDelivery: (dir: string) => void setImmediate(() => startFlusher(dir)) }),
+    ...(process.env.AGENT_SRE_DELIVERY === 'off' || !startDelivery ? {} : { startDelivery }),
     ...(onWait ? { onWait } : {}),
   });
 }
@@ -116,11 +114,19 @@ export async function serveHookd(socketPath: string, idleMs: number): Promise<Se
     sock.on('end', () => {
       inflight++;
       let held = false;
+      // Flushers start once the client has its answer (spawning from a process this size costs ~10 ms),
+      // or at once when the call is going to wait for a human: that page must go out now.
+      const flush = new Set<string>();
       const onWait = () => {
         held = true;
         sock.write(HOLD_LINE);
+        for (const dir of flush) startFlusher(dir);
+        flush.clear();
       };
-      answerRequest(Buffer.concat(chunks).toString('utf8'), stores, onWait)
+      sock.once('close', () => {
+        for (const dir of flush) startFlusher(dir);
+      });
+      answerRequest(Buffer.concat(chunks).toString('utf8'), stores, onWait, (dir) => flush.add(dir))
         .then(
           (answer) => sock.end(`${JSON.stringify(answer)}\n`),
           // No answer at all: the launcher then judges the call itself, unless it was told to hold, in
