@@ -152,3 +152,17 @@ export async function waitForAnswer(
     await deps.sleep(Math.min(deps.pollMs, left));
   }
 }
+
+/**
+ * Expire approvals nobody answered whose hook is gone (Claude Code killed it, the machine slept): the
+ * call was refused either way, so the request and its incident must not stay open and keep paging.
+ */
+export function expireStaleApprovals(tx: LedgerTx, settings: PagingSettings, graceMs = 60_000): number {
+  let n = 0;
+  for (const rec of tx.records<Approval>(APPROVAL_KIND)) {
+    if (rec.data.status !== 'pending' || rec.data.expiresAt + graceMs > tx.now) continue;
+    answerApproval(tx, rec.id, 'expired', { kind: 'system', id: 'tick' }, settings);
+    n++;
+  }
+  return n;
+}

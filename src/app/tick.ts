@@ -7,6 +7,7 @@ import { handoffNotices } from '../core/escalation/handoff.ts';
 import type { PagingSettings } from '../core/incidents/config.ts';
 import type { Page, Severity } from '../core/incidents/types.ts';
 import type { Channel, LedgerStore, LedgerTx } from '../ports.ts';
+import { expireStaleApprovals } from './approvals.ts';
 import { type DrainReport, drain } from './deliver.ts';
 import { escalateAll, overridesOf } from './incidents.ts';
 
@@ -100,6 +101,7 @@ export async function runTick(
   let handoffPages = 0;
   if (!opts.deliverOnly) {
     await deps.store.transact(deps.now(), (tx) => {
+      expireStaleApprovals(tx, deps.settings);
       escalationPages = escalateAll(tx, deps.settings);
       handoffPages = queueHandoffs(tx, deps.settings);
     });

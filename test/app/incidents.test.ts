@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/adapters/store/memory.ts';
-import { answerApproval, requestApproval } from '../../src/app/approvals.ts';
+import { answerApproval, expireStaleApprovals, requestApproval } from '../../src/app/approvals.ts';
 import { answerIncident, escalateAll, OVERRIDE_KIND, raiseSignals } from '../../src/app/incidents.ts';
 import { queueHandoffs } from '../../src/app/tick.ts';
 import type { PagingSettings } from '../../src/core/incidents/config.ts';
@@ -241,6 +241,18 @@ describe('approvals', () => {
       (r) => r.page.action === 'resolve',
     );
     expect(resolves.map((r) => r.page.key)).toContain('INC-2/pd/resolve');
+  });
+
+  it('tick expires a request whose hook is gone, after a grace period', async () => {
+    const store = createMemoryStore();
+    await store.transact(T0, (tx) => requestApproval(tx, ctx, waitPaging));
+    expect(await store.transact(T0 + 30_000 + 59_000, (tx) => expireStaleApprovals(tx, waitPaging))).toBe(0);
+    expect(await store.transact(T0 + 30_000 + 60_000, (tx) => expireStaleApprovals(tx, waitPaging))).toBe(1);
+    const rec = await store.transact(0, (tx) =>
+      tx.record<{ status: string; answeredBy: string }>('approval', 'APR-1'),
+    );
+    expect(rec?.data).toMatchObject({ status: 'expired', answeredBy: 'tick' });
+    expect((await store.transact(0, (tx) => tx.incident('INC-1')))?.state).toBe('cancelled');
   });
 });
 
