@@ -5,6 +5,7 @@ import type { ChannelRef, DeliveryResult, Page } from '../../core/incidents/type
 import { REDACTED, redactText } from '../../core/redact.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+const MISSING_CREDENTIAL_RETRY_MS = 60_000;
 const MAX_ERROR_CHARS = 300;
 // A Retry-After or rate-limit reset further out than this is more likely a clock problem than a real wait.
 const MAX_WAIT_MS = 60 * 60 * 1000;
@@ -213,9 +214,15 @@ export function readSecretEnv(
 ): { ok: true; value: string } | { ok: false; result: DeliveryResult } {
   const value = env[envName]?.trim();
   if (value) return { ok: true, value };
+  // Not `failed`: the hook's flusher runs in Claude Code's environment, `tick` in cron's. A worker
+  // without the variable leaves the page for one that has it, and the error shows on the incident.
   return {
     ok: false,
-    result: { status: 'failed', error: `${what} missing: set the environment variable ${envName}` },
+    result: {
+      status: 'retry',
+      error: `${what} missing in this worker's environment: set ${envName} where the hook, tick and serve run`,
+      retryAfterMs: MISSING_CREDENTIAL_RETRY_MS,
+    },
   };
 }
 

@@ -261,10 +261,11 @@ describe('GitHub rate limits and failures', () => {
     });
   });
 
-  it('fails without a token (naming the variable) or with a malformed repo', async () => {
+  it('leaves the page without a token (naming the variable), fails with a malformed repo', async () => {
     expect(await make({}).send(makePage('trigger'), undefined)).toEqual({
-      status: 'failed',
-      error: 'GitHub token missing: set the environment variable GH_TOKEN',
+      status: 'retry',
+      error: `GitHub token missing in this worker's environment: set GH_TOKEN where the hook, tick and serve run`,
+      retryAfterMs: 60_000,
     });
     expect((await make(undefined, 'oncall').send(makePage('trigger'), undefined)).status).toBe('failed');
     expect(gh.requests).toHaveLength(0);

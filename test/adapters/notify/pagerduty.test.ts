@@ -201,11 +201,12 @@ describe('PagerDuty failures', () => {
     expect(timedOut).toEqual({ status: 'retry', error: 'timed out waiting for the server' });
   });
 
-  it('a missing routing key fails and names the variable', async () => {
+  it('a missing routing key leaves the page for another worker and names the variable', async () => {
     const result = await make({}).send(makePage('trigger'), undefined);
     expect(result).toEqual({
-      status: 'failed',
-      error: 'PagerDuty routing key missing: set the environment variable PD_KEY',
+      status: 'retry',
+      error: `PagerDuty routing key missing in this worker's environment: set PD_KEY where the hook, tick and serve run`,
+      retryAfterMs: 60_000,
     });
     expect(fake.requests).toHaveLength(0);
   });

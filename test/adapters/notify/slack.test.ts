@@ -185,10 +185,11 @@ describe('Slack failures', () => {
     expect(result).toEqual({ status: 'failed', error: 'the configured URL is not an http(s) URL' });
   });
 
-  it('a missing webhook URL fails and names the variable', async () => {
+  it('a missing webhook URL leaves the page for another worker and names the variable', async () => {
     expect(await make('').send(makePage('trigger'), undefined)).toEqual({
-      status: 'failed',
-      error: 'Slack webhook URL missing: set the environment variable SLACK_URL',
+      status: 'retry',
+      error: `Slack webhook URL missing in this worker's environment: set SLACK_URL where the hook, tick and serve run`,
+      retryAfterMs: 60_000,
     });
   });
 });

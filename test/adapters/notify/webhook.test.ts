@@ -85,10 +85,11 @@ describe('webhook delivery', () => {
     expect(error).not.toContain(SECRET);
   });
 
-  it('fails and names the variable when the secret is not set', async () => {
+  it('leaves the page for another worker, naming the variable, when the secret is not set', async () => {
     expect(await make('').send(makePage('trigger'), undefined)).toEqual({
-      status: 'failed',
-      error: 'webhook signing secret missing: set the environment variable HOOK_SECRET',
+      status: 'retry',
+      error: `webhook signing secret missing in this worker's environment: set HOOK_SECRET where the hook, tick and serve run`,
+      retryAfterMs: 60_000,
     });
   });
 });
