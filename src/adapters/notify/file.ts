@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Page } from '../../core/incidents/types.ts';
 import type { Channel } from '../../ports.ts';
-import { type ChannelDeps, type ConfigOf, neverThrows, redactPage, scrub } from './http.ts';
+import { type ChannelDeps, type ConfigOf, neverThrows, pageContent, redactPage, scrub } from './http.ts';
 
 export const FILE_MIN_INTERVAL_MS = 0;
 
@@ -50,12 +50,6 @@ export function fileRecord(channel: string, page: Page, atMs: number) {
     dedupKey: page.dedupKey,
     severity: page.severity,
     title: page.title,
-    body: page.body,
-    fields: page.fields,
-    instructions: page.instructions,
-    recipient: page.recipient,
-    project: page.project,
-    sessionId: page.sessionId,
-    createdAt: new Date(page.createdAt).toISOString(),
+    ...pageContent(page),
   };
 }

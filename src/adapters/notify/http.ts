@@ -273,3 +273,16 @@ export function neverThrows(
     }
   };
 }
+
+/** The page's own words and identity, as the file and webhook channels write them out. */
+export function pageContent(page: Page) {
+  return {
+    body: page.body,
+    fields: page.fields,
+    instructions: page.instructions,
+    recipient: page.recipient,
+    project: page.project,
+    sessionId: page.sessionId,
+    createdAt: new Date(page.createdAt).toISOString(),
+  };
+}

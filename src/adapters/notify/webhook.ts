@@ -9,6 +9,7 @@ import {
   type ConfigOf,
   classify,
   neverThrows,
+  pageContent,
   post,
   readSecretEnv,
   redactPage,
@@ -50,13 +51,7 @@ export function webhookPayload(page: Page) {
     version: WEBHOOK_PAYLOAD_VERSION,
     action: page.action,
     incident: { id: page.incidentId, dedupKey: page.dedupKey, severity: page.severity, title: page.title },
-    body: page.body,
-    fields: page.fields,
-    instructions: page.instructions,
-    recipient: page.recipient,
-    project: page.project,
-    sessionId: page.sessionId,
-    createdAt: new Date(page.createdAt).toISOString(),
+    ...pageContent(page),
     key: page.key,
   };
 }

@@ -4,6 +4,7 @@ import type { EscalationPolicy, TickResult } from '../../../src/core/escalation/
 import type { Incident, IncidentState, Severity } from '../../../src/core/incidents/types.ts';
 import { MINUTE } from '../../../src/core/oncall/civil.ts';
 import type { OncallConfig, Override } from '../../../src/core/oncall/types.ts';
+import { incident as baseIncident } from '../../fixtures/incidents.ts';
 import { local, oncallConfig, override, weekly } from '../oncall/fixtures.ts';
 
 // Wednesday noon, Berlin: inside working hours. Alice holds primary, Dave secondary.
@@ -34,30 +35,14 @@ const POLICY: EscalationPolicy = {
 };
 
 function incident(fields: { severity?: Severity; state?: IncidentState } = {}): Incident {
-  return {
-    id: 'INC-1',
-    dedupKey: 'tier4.denied/proj/s1',
-    title: 'Agent tried to drop the production database',
+  const base = baseIncident('INC-1', {
     severity: fields.severity ?? 'SEV1',
     state: fields.state ?? 'triggered',
-    source: { kind: 'tier4.denied', rule: 'infra.destroy' },
-    project: '/repo',
-    sessionId: 's1',
-    milestones: {
-      startedAt: T0,
-      detectedAt: T0,
-      pagedAt: null,
-      acknowledgedAt: null,
-      mitigatedAt: null,
-      resolvedAt: null,
-      cancelledAt: null,
-    },
-    acknowledgedBy: null,
-    resolvedBy: null,
-    alertCount: 1,
-    details: {},
+  });
+  return {
+    ...base,
+    milestones: { ...base.milestones, startedAt: T0, detectedAt: T0 },
     escalation: { policy: 'default', step: -1, loop: 0, steppedAt: T0, exhausted: false },
-    pagedChannels: [],
   };
 }
 
