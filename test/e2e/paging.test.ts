@@ -1,10 +1,11 @@
 // End to end through the built CLI: a tier-4 denial in the hook pages PagerDuty (a loopback fake) and the
 // file channel without the hook waiting on either; `ack` and `resolve` follow with the same dedup_key.
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeServer, startFakePagerDuty, startFakeSlack } from '../helpers/fake-apis.ts';
-import { bashPre, ensureBuilt, runBin, runHook, tempProject } from './bin.ts';
+import { BIN, bashPre, ensureBuilt, runBin, runHook, tempProject } from './bin.ts';
 
 const KEY = '0123456789abcdef0123456789abcdef';
 const made: string[] = [];
@@ -191,5 +192,41 @@ describe('channels from the CLI', () => {
     } finally {
       await slack.close();
     }
+  }, 60_000);
+});
+
+describe('agent-sre serve', () => {
+  it('delivers what the hook queued while it runs, and stops cleanly on SIGTERM', async () => {
+    const dir = tempProject('agent-sre-serve-');
+    made.push(dir);
+    writeFileSync(join(dir, 'agent-sre.yaml'), 'version: 1\n');
+    const child = spawn(process.execPath, [BIN, 'serve', '--interval', '1', '--dir', dir], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+    });
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    try {
+      await until('serve to start', () => (out.includes('ticking every 1s') ? true : undefined));
+      // No flusher: only serve can deliver this page.
+      await runHook(bashPre(dir, 'sess-serve', 'rm -rf ~/'), dir, {
+        env: { ...env, AGENT_SRE_DELIVERY: 'off' },
+      });
+      const line = await until('the page in the file channel', () => {
+        try {
+          return readFileSync(join(dir, '.agent-sre', 'pages.jsonl'), 'utf8').trim() || undefined;
+        } catch {
+          return undefined;
+        }
+      });
+      expect(JSON.parse(line)).toMatchObject({ action: 'trigger', incidentId: 'INC-1' });
+      await until('serve to report it', () => (/delivered 1/.test(out) ? true : undefined));
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   }, 60_000);
 });

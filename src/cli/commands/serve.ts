@@ -24,9 +24,11 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (!Number.isFinite(interval) || interval <= 0)
     throw new UsageError('--interval takes a number of seconds');
   let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
   const stop = () => {
     stopping = true;
+    clearTimeout(timer);
     wake?.();
   };
   process.once('SIGINT', stop);
@@ -51,7 +53,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     if (stopping) break;
     await new Promise<void>((res) => {
       wake = res;
-      setTimeout(res, interval * 1000).unref();
+      timer = setTimeout(res, interval * 1000);
     });
   }
   return 0;
