@@ -40,7 +40,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       `dedup key:  ${i.dedupKey}`,
       `source:     ${i.source.kind}${i.source.rule ? ` (${i.source.rule})` : ''}, seen ${i.alertCount} time(s)`,
       `session:    ${i.sessionId ?? '-'}   evidence: agent-sre sessions --dir ${i.project}`,
-      `escalation: ${i.escalation.policy || '(none)'} step ${i.escalation.step + 1}, loop ${i.escalation.loop}${i.escalation.exhausted ? ', exhausted' : ''}`,
+      `escalation: ${i.escalation.policy ? `${i.escalation.policy}, ${i.escalation.step < 0 ? 'not started' : `rule ${i.escalation.step + 1}, pass ${i.escalation.loop + 1}`}${i.escalation.exhausted ? ', exhausted' : ''}` : '(no policy)'}`,
       'milestones:',
       `  started ${iso(m.startedAt)}  detected ${iso(m.detectedAt)}  paged ${iso(m.pagedAt)}`,
       `  acknowledged ${iso(m.acknowledgedAt)}${i.acknowledgedBy ? ` by ${i.acknowledgedBy}` : ''}  mitigated ${iso(m.mitigatedAt)}  resolved ${iso(m.resolvedAt)}${i.resolvedBy ? ` by ${i.resolvedBy}` : ''}`,
