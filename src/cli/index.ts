@@ -75,6 +75,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'check the wiring, versions and policy; prove the hook is live with a canary',
     load: () => import('./commands/doctor.ts'),
   },
+  runbook: {
+    summary: 'lint AGENTS.md and CLAUDE.md as the on-call runbook of the agent: `agent-sre runbook lint`',
+    load: () => import('./commands/runbook.ts'),
+  },
 };
 
 export function mainHelp(): string {

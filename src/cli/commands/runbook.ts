@@ -1,0 +1,195 @@
+import { readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { parseRunbook } from '../../adapters/markdown/parse.ts';
+import {
+  DEFAULT_MAX_LINES,
+  DEFAULT_WARN_LINES,
+  lintRunbooks,
+  missingRunbookFinding,
+  RUNBOOK_FILES,
+} from '../../core/runbook/lint.ts';
+import type { Finding, RunbookDoc } from '../../core/runbook/types.ts';
+import { parse } from '../args.ts';
+import { type Io, UsageError } from '../io.ts';
+
+const HELP = `Usage: agent-sre runbook lint [FILE...] [--json] [--dir DIR] [--max-lines N] [--warn-lines N]
+
+Lint AGENTS.md and CLAUDE.md as the agent's on-call runbook: what it checks before it starts, when
+it stops and asks, how it proves it is done, and where it may work. With no FILE, both are read from
+the project directory (--dir, default: the current directory); FILE arguments replace them.
+
+Checks (rule id: what, and why):
+  runbook.missing-section
+      The four sections, found by heading text at any level, case-insensitive:
+        Preconditions ("Prerequisites", "Before you start"): what must hold before the agent starts.
+        Escalation criteria ("Escalation", "When to escalate", "Ask a human when"): when to stop and
+          hand over to a human instead of pushing on.
+        Postconditions ("Definition of done", "Done when", "Verification", "Acceptance criteria"):
+          how the agent proves the work is done.
+        Scope boundary ("Scope", "Boundaries", "Allowed paths", "Out of scope"): where it may work
+          and what it must leave alone.
+  runbook.empty-section
+      One of those headings with nothing under it says nothing.
+  runbook.line-budget
+      Warning above 60 lines, error above 100: every line is loaded on every session, and a long
+      runbook buries the rules that matter.
+  runbook.never-list
+      An explicit "Never" list: a "Never" / "Don'ts" / "Do not" heading, or list items starting with
+      "Never". Hard limits are followed best when stated as hard limits.
+  runbook.unverified-postcondition
+      Every postcondition (a list item under Postconditions) carries a command to run, in backticks
+      or a code block, starting with a program (npm, pnpm, yarn, make, pytest, go, cargo, ./script,
+      bash...). Instructions without verification commands are suggestions, not rules. A parent
+      item's command covers its children; a section with no items needs one command somewhere.
+  runbook.scope-path-missing
+      Writable scope paths (code spans, or bare list items starting with a path) exist in the
+      project; for a glob, the part before the first * ? [ or {.
+  runbook.scope-outside-project
+      The writable scope stays inside the project: the policy gates or refuses writes outside it,
+      so the runbook would grant what the guard refuses.
+  runbook.scope-guard
+      Error when the writable scope names agent-sre's own files (agent-sre.yaml, .agent-sre/,
+      .claude/settings*.json): every write to them is denied. Warning when a broad entry (\`**\`,
+      \`.claude/\`) covers them and the runbook does not put them off limits anywhere.
+  runbook.missing
+      Neither AGENTS.md nor CLAUDE.md exists.
+
+Limits: a path is off limits rather than writable under an "Out of scope" / "Never" / "Do not" style
+heading, under an item such as "Never edit:", or after a negation in its own item ("never edit \`x\`";
+"do not edit outside \`src/\`" keeps src/ writable). Off-limits paths are not checked for existence
+or place. Scope paths resolve against the project directory, not the runbook's. A runbook that
+imports another with \`@AGENTS.md\` (Claude Code's syntax) gets its sections and Never list when both
+are linted. The scope is compared with agent-sre's built-in guard files and zones, not with the
+rules in agent-sre.yaml.
+
+Exit status: 0 when there is no error (warnings alone still exit 0), 1 when there is at least one
+error, 2 on a usage error (an unknown flag or subcommand, a FILE that does not exist).
+
+Options:
+  --json          one JSON object: {"ok", "files": [{"file", "lines"}], "findings": [{"file",
+                  "line", "severity", "rule", "message", "fix"}]}; ok is false on any error
+  --dir DIR       the project directory (default: the current directory)
+  --max-lines N   error above N lines (default ${DEFAULT_MAX_LINES})
+  --warn-lines N  warning above N lines (default ${DEFAULT_WARN_LINES})
+
+Examples:
+  agent-sre runbook lint
+  agent-sre runbook lint docs/AGENTS.md --json | jq '.findings[] | select(.severity == "error")'
+`;
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    {
+      json: { type: 'boolean' },
+      dir: { type: 'string' },
+      'max-lines': { type: 'string' },
+      'warn-lines': { type: 'string' },
+    },
+    HELP,
+  );
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const [sub, ...files] = positionals;
+  if (sub === undefined) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (sub !== 'lint') throw new UsageError(`unknown subcommand "${sub}" (expected: lint)`);
+
+  const maxLines = count(values['max-lines'], '--max-lines', DEFAULT_MAX_LINES);
+  const warnLines = count(values['warn-lines'], '--warn-lines', Math.min(DEFAULT_WARN_LINES, maxLines));
+  if (warnLines > maxLines)
+    throw new UsageError(`--warn-lines (${warnLines}) must not be above --max-lines (${maxLines})`);
+  const dir = resolve(io.cwd, values.dir ?? '.');
+  if (!isDirectory(dir)) throw new UsageError(`--dir ${dir} is not a directory`);
+
+  const docs = files.length > 0 ? named(files, io.cwd) : discovered(dir);
+  const findings: Finding[] =
+    docs.length === 0
+      ? [missingRunbookFinding(dir)]
+      : lintRunbooks(docs, {
+          projectDir: dir,
+          home: io.env.HOME || homedir(),
+          maxLines,
+          warnLines,
+          exists,
+        });
+  const ok = !findings.some((f) => f.severity === 'error');
+
+  if (values.json) {
+    const out = { ok, files: docs.map((d) => ({ file: d.file, lines: d.lineCount })), findings };
+    io.stdout(`${JSON.stringify(out)}\n`);
+  } else io.stdout(human(docs, findings));
+  return ok ? 0 : 1;
+}
+
+function count(raw: string | undefined, flag: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new UsageError(`${flag} takes a positive whole number`);
+  return Number(raw);
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function exists(p: string): boolean {
+  try {
+    statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function read(path: string): string | undefined {
+  try {
+    return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** FILE arguments: each must be there. Reported as typed. */
+function named(files: string[], cwd: string): RunbookDoc[] {
+  return files.map((f) => {
+    const path = resolve(cwd, f);
+    const text = read(path);
+    if (text === undefined) throw new UsageError(`${f}: no such file`);
+    return parseRunbook(text, f, path);
+  });
+}
+
+/** AGENTS.md and CLAUDE.md in the project directory, whichever exist. Reported relative to it. */
+function discovered(dir: string): RunbookDoc[] {
+  return RUNBOOK_FILES.flatMap((name) => {
+    const path = resolve(dir, name);
+    const text = read(path);
+    if (text === undefined) return [];
+    const rel = relative(dir, path);
+    return [parseRunbook(text, isAbsolute(rel) ? path : rel, path)];
+  });
+}
+
+function human(docs: RunbookDoc[], findings: Finding[]): string {
+  const lines = findings.map(
+    (f) => `${f.file}:${f.line}: ${f.severity} ${f.rule}: ${f.message}\n  fix: ${f.fix}\n`,
+  );
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.length - errors;
+  const names = docs.map((d) => d.file).join(', ') || 'no runbook';
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const summary =
+    findings.length === 0
+      ? `${names}: no problems.\n`
+      : `${names}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}.\n`;
+  return `${lines.join('')}${lines.length > 0 ? '\n' : ''}${summary}`;
+}
