@@ -71,6 +71,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'who is on call now and next; schedule, override, ics calendar',
     load: () => import('./commands/oncall.ts'),
   },
+  calibrate: {
+    summary: 'how often humans accept each tier-3 rule (Wilson interval); suggests tiers, --write proposes',
+    load: () => import('./commands/calibrate.ts'),
+  },
   doctor: {
     summary: 'check the wiring, versions and policy; prove the hook is live with a canary',
     load: () => import('./commands/doctor.ts'),
