@@ -1,6 +1,7 @@
 // The real-time gate: a tier-3 call in `wait` mode becomes an approval request that pages the on-call,
 // and the hook waits for `agent-sre approve|deny` to answer it in the ledger.
 import type { PagingSettings } from '../core/incidents/config.ts';
+import { isOpen } from '../core/incidents/raise.ts';
 import type { Actor, Incident } from '../core/incidents/types.ts';
 import type { LedgerStore, LedgerTx } from '../ports.ts';
 import { answerIncident, raiseSignals } from './incidents.ts';
@@ -118,7 +119,7 @@ export function answerApproval(
   tx.putRecord({ ...rec, data: approval });
   let queued = 0;
   const incident = a.incidentId ? tx.incident(a.incidentId) : undefined;
-  if (incident && (incident.state === 'triggered' || incident.state === 'acknowledged')) {
+  if (incident && isOpen(incident)) {
     const note =
       status === 'expired'
         ? 'no answer before the gate timed out; the call was denied'

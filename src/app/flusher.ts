@@ -6,13 +6,19 @@
 // Node process each. The lock is a file whose age says whether its holder is alive: a holder works for
 // at most half the staleness before letting go, and looks at the outbox once more after letting go, so
 // a page queued while it was finishing is never left behind.
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { closeSync, openSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { packageRoot } from './paths.ts';
 import { STATE_DIR } from './policy.ts';
 
-/** A lock not refreshed for this long belongs to a flusher that died. */
+// Loaded only when a flusher is started: node:child_process alone costs the hook 4-8 ms to load, and
+// most calls queue no page. In the hook's CommonJS bundle `require` is already there.
+const requireBuiltin: NodeJS.Require =
+  typeof require === 'function' ? require : createRequire(import.meta.url);
+
+/** A lock older than this belongs to a flusher that died. */
 export const FLUSHER_LOCK_STALE_MS = 60_000;
 
 export const flusherLock = (projectDir: string) => join(projectDir, STATE_DIR, 'flusher.lock');
@@ -28,6 +34,7 @@ function lockIsLive(path: string, now: number): boolean {
 export function startFlusher(projectDir: string): void {
   if (lockIsLive(flusherLock(projectDir), Date.now())) return;
   try {
+    const { spawn } = requireBuiltin('node:child_process') as typeof ChildProcess;
     const child = spawn(
       process.execPath,
       [join(packageRoot(), 'bin', 'agent-sre.js'), 'tick', '--deliver-only', '--quiet', '--dir', projectDir],

@@ -38,9 +38,9 @@ function queue(
   const pages: Array<{ page: Page; notBefore: number }> = [];
   for (const s of sends) {
     if (!settings.channels[s.channel]) continue;
-    let action = s.action;
-    if (action === 'trigger' && paged.has(s.channel)) action = 'escalate';
-    if (action === 'escalate' && !paged.has(s.channel)) action = 'trigger';
+    // A channel's first page is its trigger; later ones for the same incident are reminders.
+    const paging = s.action === 'trigger' || s.action === 'escalate';
+    const action: PageAction = paging ? (paged.has(s.channel) ? 'escalate' : 'trigger') : s.action;
     if ((action === 'escalate' || action === 'repeat') && !s.opts?.occurrence) continue;
     if (action === 'trigger') paged.add(s.channel);
     const page = incidentPage(incident, s.channel, action, { ...s.opts, at: tx.now });

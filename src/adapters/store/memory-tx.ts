@@ -1,9 +1,12 @@
 // LedgerTx over plain maps: the reference semantics for the incident tables (SQLite must agree; see
 // test/contracts/ledger-store.ts). The memory store snapshots this data around each transaction.
-import type { ChannelRef, Incident, IncidentState, TimelineEntry } from '../../core/incidents/types.ts';
+import {
+  type ChannelRef,
+  type Incident,
+  OPEN_STATES,
+  type TimelineEntry,
+} from '../../core/incidents/types.ts';
 import type { IncidentQuery, LedgerTx, OutboxQuery, OutboxRow, StoredRecord } from '../../ports.ts';
-
-export const OPEN_STATES: readonly IncidentState[] = ['triggered', 'acknowledged', 'mitigated'];
 
 export interface IncidentData {
   incidents: Map<string, { seq: number; incident: Incident }>;

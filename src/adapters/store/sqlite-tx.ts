@@ -1,7 +1,13 @@
 // LedgerTx on SQLite: incidents, their timelines, the page outbox, channel bookkeeping and records.
 // Every method runs inside a transaction the caller opened (SqliteStore.transact or commit).
 import type Database from 'better-sqlite3';
-import type { ChannelRef, Incident, Page, TimelineEntry } from '../../core/incidents/types.ts';
+import {
+  type ChannelRef,
+  type Incident,
+  OPEN_STATES,
+  type Page,
+  type TimelineEntry,
+} from '../../core/incidents/types.ts';
 import type {
   IncidentQuery,
   LedgerTx,
@@ -10,7 +16,6 @@ import type {
   OutboxStatus,
   StoredRecord,
 } from '../../ports.ts';
-import { OPEN_STATES } from './memory-tx.ts';
 
 export const INCIDENT_TABLES = `
    CREATE TABLE incidents (

@@ -1,13 +1,13 @@
 // The incident state machine: triggered → acknowledged → mitigated → resolved, and cancelled.
-import type { Actor, Incident, IncidentState, TimelineEntry } from './types.ts';
+import { type Actor, type Incident, type IncidentState, OPEN_STATES, type TimelineEntry } from './types.ts';
 
 export type IncidentAction = 'acknowledge' | 'mitigate' | 'resolve' | 'cancel';
 
-const NEXT: Record<IncidentAction, { to: IncidentState; from: IncidentState[]; verb: string }> = {
+const NEXT: Record<IncidentAction, { to: IncidentState; from: readonly IncidentState[]; verb: string }> = {
   acknowledge: { to: 'acknowledged', from: ['triggered'], verb: 'Acknowledged' },
   mitigate: { to: 'mitigated', from: ['triggered', 'acknowledged'], verb: 'Mitigated' },
-  resolve: { to: 'resolved', from: ['triggered', 'acknowledged', 'mitigated'], verb: 'Resolved' },
-  cancel: { to: 'cancelled', from: ['triggered', 'acknowledged', 'mitigated'], verb: 'Cancelled' },
+  resolve: { to: 'resolved', from: OPEN_STATES, verb: 'Resolved' },
+  cancel: { to: 'cancelled', from: OPEN_STATES, verb: 'Cancelled' },
 };
 
 export class TransitionError extends Error {

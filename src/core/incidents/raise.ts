@@ -2,7 +2,7 @@
 import { fnv1a } from '../hash.ts';
 import type { RouteRule } from './config.ts';
 import type { Incident, Severity, Signal, SignalKind, TimelineEntry } from './types.ts';
-import { SEVERITIES } from './types.ts';
+import { OPEN_STATES, SEVERITIES } from './types.ts';
 
 /** Defaults a project can override per signal kind in agent-sre.yaml (`severity:`). */
 export const DEFAULT_SEVERITY: Record<SignalKind, Severity> = {
@@ -24,8 +24,7 @@ export interface RaiseConfig {
   defaultEscalation: string | null;
 }
 
-const OPEN = new Set(['triggered', 'acknowledged', 'mitigated']);
-export const isOpen = (i: Incident): boolean => OPEN.has(i.state);
+export const isOpen = (i: Incident): boolean => OPEN_STATES.includes(i.state);
 
 export function severityOf(kind: SignalKind, cfg: Pick<RaiseConfig, 'severity'>): Severity {
   return cfg.severity[kind] ?? DEFAULT_SEVERITY[kind];

@@ -5,6 +5,8 @@ export type Severity = 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4';
 export const SEVERITIES: readonly Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
 
 export type IncidentState = 'triggered' | 'acknowledged' | 'mitigated' | 'resolved' | 'cancelled';
+/** Not yet resolved or cancelled: still paging, still answerable. */
+export const OPEN_STATES: readonly IncidentState[] = ['triggered', 'acknowledged', 'mitigated'];
 
 /**
  * Something the hook stack noticed that a human may need to hear about. `kind` names the detector;

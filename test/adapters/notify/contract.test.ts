@@ -129,52 +129,56 @@ testChannelContract('webhook', async () => {
   );
 });
 
-testChannelContract('file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'agent-sre-pages-'));
-  const path = join(dir, '.agent-sre', 'pages.jsonl');
-  const read = () => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return '';
-    }
-  };
-  return {
-    channel: build('file', { type: 'file' }, {}, dir),
-    received: () =>
-      read()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { action: PageAction; dedupKey: string })
-        .map((r) => ({ action: r.action, incident: r.dedupKey })),
-    wire: read,
-    // A full disk: appends to /dev/full fail with ENOSPC, which may pass, so the channel must say retry.
-    failNext: () => {
-      mkdirSync(join(dir, '.agent-sre'), { recursive: true });
-      rmSync(`${path}.aside`, { force: true });
+testChannelContract(
+  'file',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-sre-pages-'));
+    const path = join(dir, '.agent-sre', 'pages.jsonl');
+    const read = () => {
       try {
-        renameSync(path, `${path}.aside`);
+        return readFileSync(path, 'utf8');
       } catch {
-        // no file yet
+        return '';
       }
-      symlinkSync('/dev/full', path);
-    },
-    heal: () => {
-      unlinkSync(path);
-      try {
-        renameSync(`${path}.aside`, path);
-      } catch {
-        // there was no file before
-      }
-    },
-    breakEndpoint: async () => {
-      rmSync(path, { force: true });
-      mkdirSync(path, { recursive: true }); // EISDIR: no retry will fix that
-    },
-    unreachable: 'failed',
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-});
+    };
+    return {
+      channel: build('file', { type: 'file' }, {}, dir),
+      received: () =>
+        read()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { action: PageAction; dedupKey: string })
+          .map((r) => ({ action: r.action, incident: r.dedupKey })),
+      wire: read,
+      // A full disk: appends to /dev/full fail with ENOSPC, which may pass, so the channel must say retry.
+      failNext: () => {
+        mkdirSync(join(dir, '.agent-sre'), { recursive: true });
+        rmSync(`${path}.aside`, { force: true });
+        try {
+          renameSync(path, `${path}.aside`);
+        } catch {
+          // no file yet
+        }
+        symlinkSync('/dev/full', path);
+      },
+      heal: () => {
+        unlinkSync(path);
+        try {
+          renameSync(`${path}.aside`, path);
+        } catch {
+          // there was no file before
+        }
+      },
+      breakEndpoint: async () => {
+        rmSync(path, { force: true });
+        mkdirSync(path, { recursive: true }); // EISDIR: no retry will fix that
+      },
+      unreachable: 'failed',
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  },
+  { credentialed: false },
+);
 
 describe('channel configuration (channelsSchema → createChannel)', () => {
   it('fills the documented defaults', () => {
