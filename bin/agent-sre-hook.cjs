@@ -155,6 +155,14 @@ function viaDaemon(input) {
   let held = false;
   const deniedWhileHeld = () => {
     done = true;
+    // A stop held for its acceptance checks is blocked (exit 2); a tool call is denied in JSON.
+    if (!/"hook_event_name"\s*:\s*"PreToolUse"/.test(input.slice(0, 64 * 1024))) {
+      process.stderr.write(
+        'agent-sre lost its daemon while running acceptance checks; not done yet: finish again.\n',
+      );
+      process.exitCode = 2;
+      return;
+    }
     process.stdout.write(
       JSON.stringify({
         hookSpecificOutput: {

@@ -1,24 +1,32 @@
 // `agent-sre hook claude`: one hook event in, one answer out. Every path ends in an answer; any
 // failure is a refusal (fail closed), never an exit 1.
 import {
+  answerBatch,
   answerFailure,
   answerPreToolUse,
   answerSilently,
+  answerStop,
+  batchCalls,
+  failureText,
   type HookAnswer,
   type HookEvent,
   parseClaudeInput,
   sniffEvent,
+  stopFields,
 } from '../adapters/agents/claude/hook.ts';
+import type { CommandRunner } from '../adapters/exec/command.ts';
 import { effectsOf } from '../core/effects/tools.ts';
+import { type BurstCall, judgeBurst } from '../core/gates/burst.ts';
 import type { PagingSettings } from '../core/incidents/config.ts';
 import { judgeEffects } from '../core/judge.ts';
 import { newSession } from '../core/session/rules.ts';
 import type { SessionState } from '../core/session/types.ts';
-import type { Decision, Effect, ToolCall } from '../core/types.ts';
+import type { Decision, Effect, JudgeContext, ToolCall } from '../core/types.ts';
 import type { LedgerStore } from '../ports.ts';
 import { type Approval, answerApproval, waitForAnswer } from './approvals.ts';
 import { createJudgeContext, type Environment } from './context.ts';
 import { type LoadedPolicy, loadProjectPolicy } from './policy.ts';
+import { describeCall } from './signals.ts';
 import { emptyEvent, postToolUseTransition, preToolUseTransition } from './transitions.ts';
 
 export interface HookDeps {
@@ -34,7 +42,13 @@ export interface HookDeps {
   gatePollMs?: number;
   /** Called when the call starts waiting for a human (the daemon tells its client not to give up). */
   onWait?: () => void;
+  /** The environment acceptance-check commands run in. */
+  commandEnv?: NodeJS.ProcessEnv;
+  /** Runs acceptance-check commands; the real one loads only when a stop needs it. */
+  runCommand?: CommandRunner;
 }
+
+const STOP_EVENTS = new Set(['Stop', 'SubagentStop', 'TaskCompleted']);
 
 export async function runClaudeHook(stdin: string, deps: HookDeps): Promise<HookAnswer> {
   let event: HookEvent;
@@ -71,9 +85,13 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
   }
   try {
     if ((e.event === 'PostToolUse' || e.event === 'PostToolUseFailure') && call) {
-      await store.commit(postToolUseTransition(e, call, effectsOf(call, ctx), e.response, started, deps.now));
+      await store.commit(
+        postToolUseTransition(e, call, effectsOf(call, ctx), e.response, started, deps.now, failureText(e)),
+      );
       return answerSilently();
     }
+    if (STOP_EVENTS.has(e.event)) return await stopGate(e, policy, store, deps, projectDir);
+    if (e.event === 'PostToolBatch') return await postToolBatch(e, policy, ctx, store, deps, started);
     await store.commit({
       sessionId: e.sessionId,
       now: started,
@@ -152,6 +170,70 @@ async function preToolUse(
   } finally {
     await store.close().catch(() => undefined);
   }
+}
+
+/** After a parallel burst: judge the batch as a whole and stop the loop when it is too big. */
+async function postToolBatch(
+  e: HookEvent,
+  policy: LoadedPolicy,
+  ctx: JudgeContext,
+  store: LedgerStore,
+  deps: HookDeps,
+  started: number,
+): Promise<HookAnswer> {
+  const settings = policy.compiled.policy.burst;
+  const calls = batchCalls(e).map((c): BurstCall => {
+    const call: ToolCall = { tool: c.tool, input: c.input, cwd: e.cwd || ctx.projectDir };
+    const effects = effectsOf(call, ctx);
+    const d = judgeEffects(call, effects, policy.compiled, undefined);
+    return { tool: c.tool, summary: describeCall(call), effects, tier: d.tier, rule: d.rule };
+  });
+  const verdict = settings.enabled ? judgeBurst(calls, settings) : null;
+  await store.commit({
+    sessionId: e.sessionId,
+    now: started,
+    apply: (state) => ({
+      state: state ?? newSession(e.sessionId, e.cwd, started),
+      event: {
+        ...emptyEvent(e, started),
+        verdict: verdict?.block ? 'deny' : 'allow',
+        rule: verdict?.block ? 'burst.throttle' : null,
+        reason: verdict?.block
+          ? verdict.reason
+          : `${calls.length} call${calls.length === 1 ? '' : 's'} in the batch`,
+        durationMs: deps.now() - started,
+      },
+      result: undefined,
+    }),
+  });
+  return answerBatch(verdict?.block ? `agent-sre (burst.throttle): ${verdict.reason}` : null);
+}
+
+async function stopGate(
+  e: HookEvent,
+  policy: LoadedPolicy,
+  store: LedgerStore,
+  deps: HookDeps,
+  projectDir: string,
+): Promise<HookAnswer> {
+  // Loaded here so the tool-call path never pays for child_process and the check runners.
+  const { runStopGate } = await import('./stop-gate.ts');
+  const run = deps.runCommand ?? (await import('../adapters/exec/command.ts')).runCommand;
+  const r = await runStopGate(
+    { ...stopFields(e), event: e.event as 'Stop', sessionId: e.sessionId, cwd: e.cwd, agentId: e.agentId },
+    {
+      projectDir,
+      policy: policy.compiled.policy,
+      runbookChecks: [],
+      store,
+      now: deps.now,
+      run,
+      env: deps.commandEnv ?? {},
+      ...(deps.onWait ? { onWait: deps.onWait } : {}),
+    },
+  );
+  if (r.queued > 0) deps.startDelivery?.(projectDir);
+  return answerStop(e.event, r.verdict);
 }
 
 function ledgerDown(decision: Decision, err: unknown): Decision {

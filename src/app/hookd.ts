@@ -5,7 +5,7 @@
 
 import { chmodSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
-import { answerFailure, type HookAnswer } from '../adapters/agents/claude/hook.ts';
+import { answerFailure, type HookAnswer, sniffEvent } from '../adapters/agents/claude/hook.ts';
 import type { LedgerStore } from '../ports.ts';
 import { processEnvironment } from './context.ts';
 import { startFlusher } from './flusher.ts';
@@ -70,14 +70,24 @@ export async function answerRequest(
     env: processEnvironment(process.env),
     projectDir: req.claudeProjectDir || undefined,
     now: Date.now,
+    commandEnv: process.env,
     openStore: (dir) => stores.get(dir),
     ...(process.env.AGENT_SRE_DELIVERY === 'off' || !startDelivery ? {} : { startDelivery }),
     ...(onWait ? { onWait } : {}),
   });
 }
 
-function failedWhileHeld(): HookAnswer {
-  return answerFailure('PreToolUse', 'the gate failed while waiting for a human');
+function failedWhileHeld(raw: string): HookAnswer {
+  let event: string | null = null;
+  try {
+    event = sniffEvent((JSON.parse(raw) as HookdRequest).stdin);
+  } catch {
+    // Unreadable request: answer as for a tool call, the case that must never run unjudged.
+  }
+  return answerFailure(
+    event ?? 'PreToolUse',
+    'the hook failed while it was waiting (for a human, or for acceptance checks)',
+  );
 }
 
 /** Is something already answering on this socket? */
@@ -126,12 +136,13 @@ export async function serveHookd(socketPath: string, idleMs: number): Promise<Se
       sock.once('close', () => {
         for (const dir of flush) startFlusher(dir);
       });
-      answerRequest(Buffer.concat(chunks).toString('utf8'), stores, onWait, (dir) => flush.add(dir))
+      const raw = Buffer.concat(chunks).toString('utf8');
+      answerRequest(raw, stores, onWait, (dir) => flush.add(dir))
         .then(
           (answer) => sock.end(`${JSON.stringify(answer)}\n`),
           // No answer at all: the launcher then judges the call itself, unless it was told to hold, in
           // which case it refuses (judging again would open a second approval request).
-          () => (held ? sock.end(`${JSON.stringify(failedWhileHeld())}\n`) : sock.destroy()),
+          () => (held ? sock.end(`${JSON.stringify(failedWhileHeld(raw))}\n`) : sock.destroy()),
         )
         .finally(() => {
           inflight--;

@@ -1,4 +1,5 @@
-// `agent-sre init`: installs the policy file, the Claude Code hooks and deny rules, and the state dir.
+// `agent-sre init`: installs the policy file, the Claude Code hooks and deny rules, and the state dir, and
+// scaffolds AGENTS.md and docs/postmortem-template.md where they are missing (./scaffold.ts).
 // Everything that can fail is checked before the first write, so a refused run leaves the project as
 // it was. The CLI prints the returned report; nothing here writes to the console or exits.
 import * as fs from 'node:fs';
@@ -6,11 +7,15 @@ import * as path from 'node:path';
 import {
   defaultDenyRules,
   formatVersion,
+  GATE_HOOK_TIMEOUT_SEC,
   isVersionAtLeast,
   MIN_CLAUDE_VERSION,
   mergeClaudeSettings,
+  OUR_EVENTS,
   parseClaudeVersion,
 } from '../adapters/agents/claude/settings.ts';
+import type { Finding } from '../core/runbook/types.ts';
+import { applyPostmortemTemplate, applyRunbook, planPostmortemTemplate, planRunbook } from './scaffold.ts';
 
 /** Short enough that a hung hook blocks quickly (the default is 600 s); long enough for a cold start. */
 export const DEFAULT_HOOK_TIMEOUT_SEC = 10;
@@ -24,6 +29,8 @@ export interface InitOptions {
   claudeVersion?: string | undefined;
   now: Date;
   hookTimeoutSec?: number;
+  /** Absolute; resolves `~/` scope paths when an existing runbook is linted. Default: os.homedir(). */
+  home?: string;
 }
 
 export type FileAction = 'created' | 'updated' | 'unchanged';
@@ -41,6 +48,8 @@ export interface InitReport {
   /** Copy of `.claude/settings.json` as it was before this run changed it. */
   backupPath: string | undefined;
   warnings: string[];
+  /** Lint findings for the AGENTS.md / CLAUDE.md the project already had (init never rewrites them). */
+  runbookFindings: Finding[];
   claudeVersion: [number, number, number] | undefined;
 }
 
@@ -85,6 +94,8 @@ export function runInit(opts: InitOptions): InitReport {
     throw new InitError(`${stateDir} exists but is not a directory; agent-sre keeps its ledger there.`);
   }
   const gitignore = readOptional(gitignorePath);
+  const runbook = planRunbook(projectDir, opts.home);
+  const postmortem = planPostmortemTemplate(projectDir);
 
   // Apply.
   const files: FileChange[] = [];
@@ -104,8 +115,7 @@ export function runInit(opts: InitOptions): InitReport {
     files.push({
       path: settingsPath,
       action: settingsFile ? 'updated' : 'created',
-      detail:
-        'hooks PreToolUse, PostToolUse, SessionStart, SessionEnd (onFailure: block) and permissions.deny',
+      detail: `hooks ${OUR_EVENTS.join(', ')} (onFailure: block; the Stop-type gates with a ${GATE_HOOK_TIMEOUT_SEC} s timeout) and permissions.deny`,
     });
   }
 
@@ -118,12 +128,19 @@ export function runInit(opts: InitOptions): InitReport {
   });
 
   files.push(updateGitignore(gitignorePath, gitignore));
+  files.push(...applyRunbook(runbook));
+  const template = applyPostmortemTemplate(postmortem);
+  if (template) files.push(template);
 
   return {
     projectDir,
     files,
     backupPath,
-    warnings: warnings(opts.claudeVersion, merged.settings),
+    warnings: [
+      ...warnings(opts.claudeVersion, merged.settings),
+      ...('skip' in postmortem ? [postmortem.skip] : []),
+    ],
+    runbookFindings: runbook.kind === 'existing' ? runbook.findings : [],
     claudeVersion: opts.claudeVersion === undefined ? undefined : parseClaudeVersion(opts.claudeVersion),
   };
 }

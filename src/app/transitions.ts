@@ -1,7 +1,7 @@
 // The two ledger transitions of a tool call, shared by the live hook and shadow-mode replay.
 import { judgeEffects } from '../core/judge.ts';
 import type { CompiledPolicy } from '../core/policy/evaluate.ts';
-import { redactedJson } from '../core/redact.ts';
+import { redactedJson, redactText } from '../core/redact.ts';
 import { addUsage, countVerdict, newSession, usageOf } from '../core/session/rules.ts';
 import type { LedgerEvent, SessionState } from '../core/session/types.ts';
 import type { Decision, Effect, ToolCall } from '../core/types.ts';
@@ -103,6 +103,14 @@ export function preToolUseTransition(
   };
 }
 
+const FAILURE_TAIL = 1500;
+
+/** The end of a failed call's output, where test runners print their summary. Redacted. */
+function failureTail(text: string): string {
+  const t = redactText(text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').trimEnd());
+  return t.length <= FAILURE_TAIL ? t : `…${t.slice(t.length - FAILURE_TAIL + 1)}`;
+}
+
 /** Account for a call that ran: budgets grow by what it touched. */
 export function postToolUseTransition(
   e: CallEvent,
@@ -111,6 +119,8 @@ export function postToolUseTransition(
   response: unknown,
   started: number,
   now: () => number,
+  /** PostToolUseFailure's error text: its end is kept as evidence (a red test run). */
+  failure: string | null = null,
 ): Transition<SessionState> {
   const { delta, files } = usageOf(call.tool, call.input, response, effects);
   return {
@@ -125,6 +135,7 @@ export function postToolUseTransition(
           ...emptyEvent({ ...e, tool: call.tool }, started),
           effects,
           input: redactedJson(e.input),
+          reason: failure === null ? null : failureTail(failure),
           durationMs: now() - started,
         },
         result: next,

@@ -1,5 +1,6 @@
 // agent-sre.yaml text -> a validated Policy, or every problem with its file, line and key.
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { AcceptanceCheck, CheckScope } from '../core/gates/types.ts';
 import type { Policy } from '../core/policy/types.ts';
 import { DEFAULT_POLICY_YAML } from './default-policy.ts';
 import { checkOncallReferences } from './oncall-schema.ts';
@@ -186,5 +187,55 @@ function toPolicy(file: PolicyFile, inherited: PolicyFile['rules']): Policy {
       oncall: file.oncall,
       gate: file.gate,
     },
+    acceptance: {
+      maxAttempts: file.acceptance.maxAttempts,
+      claims: file.acceptance.claims,
+      testCommands: file.acceptance.testCommands,
+      runbookChecks: file.acceptance.runbook,
+      checks: file.acceptance.checks.map(toCheck),
+    },
+    burst: file.burst,
+    runbook: file.runbook,
   };
+}
+
+/** The YAML's flat check shapes into the core's. */
+function toCheck(c: PolicyFile['acceptance']['checks'][number]): AcceptanceCheck {
+  const base = {
+    id: c.id,
+    on: c.on as CheckScope[],
+    timeoutSeconds: c.timeoutSeconds,
+    source: 'policy' as const,
+  };
+  switch (c.kind) {
+    case 'command':
+      return { ...base, kind: 'command', run: c.run };
+    case 'schema':
+      return {
+        ...base,
+        kind: 'schema',
+        ...(c.schema ? { schema: c.schema } : {}),
+        ...(c.schemaFile ? { schemaFile: c.schemaFile } : {}),
+        target: c.file ? { file: c.file } : 'message',
+      };
+    case 'tool-called':
+      return {
+        ...base,
+        kind: 'tool-called',
+        tool: c.tool,
+        ...(c.pattern ? { pattern: c.pattern } : {}),
+        after: c.after,
+        succeeded: c.succeeded,
+      };
+    case 'golden':
+      return {
+        ...base,
+        kind: 'golden',
+        ...(c.run ? { run: c.run } : {}),
+        ...(c.file ? { file: c.file } : {}),
+        golden: c.golden,
+        mode: c.mode,
+        threshold: c.threshold,
+      };
+  }
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Severity, SignalKind } from '../core/incidents/types.ts';
 import { SEVERITIES } from '../core/incidents/types.ts';
 import { channelsSchema, routeSchema } from './channels-schema.ts';
+import { acceptanceSchema, burstSchema, runbookSchema } from './gates-schema.ts';
 import { escalationSchema, oncallSchema } from './oncall-schema.ts';
 
 const tier = z
@@ -32,6 +33,11 @@ export const ruleMatchSchema = z
     notTags: strList.optional().describe('None of these tags may be on the effect.'),
     zone: z.array(zone).optional(),
     path: strList.optional().describe('Globs over the resolved absolute path; ~/ is the home directory.'),
+    notPath: strList
+      .optional()
+      .describe(
+        'Globs over the resolved absolute path, none of which may match; an effect with no path passes.',
+      ),
     program: strList.optional().describe('exec: program basenames (globs).'),
     args: regexString.optional().describe('exec: regular expression over the argv joined by spaces.'),
     host: strList.optional().describe('net: host globs.'),
@@ -131,6 +137,9 @@ export const policyFileSchema = z
           .describe('How long wait mode waits for agent-sre approve|deny before denying.'),
       })
       .prefault({}),
+    acceptance: acceptanceSchema.prefault({}),
+    burst: burstSchema.prefault({}),
+    runbook: runbookSchema.prefault({}),
   })
   .describe('agent-sre policy');
 

@@ -2,8 +2,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultDenyRules, findOurHooks } from '../../src/adapters/agents/claude/settings.ts';
+import {
+  defaultDenyRules,
+  findOurHooks,
+  GATE_HOOK_TIMEOUT_SEC,
+  OUR_EVENTS,
+} from '../../src/adapters/agents/claude/settings.ts';
+import { parseRunbook } from '../../src/adapters/markdown/parse.ts';
 import { type InitOptions, runInit } from '../../src/app/init.ts';
+import { lintRunbooks } from '../../src/core/runbook/lint.ts';
+import { POSTMORTEM_TEMPLATE } from '../../src/core/runbook/scaffold.ts';
 
 const POLICY = 'version: 1\n';
 
@@ -43,6 +51,8 @@ describe('runInit', () => {
       '.claude/settings.json': 'created',
       '.agent-sre': 'created',
       '.gitignore': 'created',
+      'AGENTS.md': 'created',
+      'docs/postmortem-template.md': 'created',
     });
     expect(report.backupPath).toBeUndefined();
     expect(report.warnings).toEqual([]);
@@ -59,15 +69,21 @@ describe('runInit', () => {
     expect(findOurHooks(settings).map((h) => h.event)).toEqual([
       'PreToolUse',
       'PostToolUse',
+      'PostToolUseFailure',
+      'PostToolBatch',
       'SessionStart',
       'SessionEnd',
+      'Stop',
+      'SubagentStop',
+      'TaskCompleted',
     ]);
-    for (const { entry } of findOurHooks(settings)) {
+    for (const { event, entry } of findOurHooks(settings)) {
       expect(entry).toEqual({
         type: 'command',
         command: 'node',
         args: ['/opt/agent-sre/dist/cli.js', 'hook', 'claude'],
-        timeout: 10,
+        // The acceptance gates run verification commands: their hooks must outlast the longest check.
+        timeout: ['Stop', 'SubagentStop', 'TaskCompleted'].includes(event) ? GATE_HOOK_TIMEOUT_SEC : 10,
         onFailure: 'block',
       });
     }
@@ -79,13 +95,18 @@ describe('runInit', () => {
     runInit(options());
     const before = fs.readFileSync(settingsPath(), 'utf8');
     const mtime = fs.statSync(settingsPath()).mtimeMs;
+    const scaffolded = { agents: read('AGENTS.md'), template: read('docs/postmortem-template.md') };
     const report = runInit(options({ now: new Date('2026-11-27T00:00:00Z') }));
-    expect(Object.values(actions(report))).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    expect(Object.values(actions(report))).toEqual(Array(6).fill('unchanged'));
     expect(report.backupPath).toBeUndefined();
     expect(backups()).toEqual([]);
     expect(fs.readFileSync(settingsPath(), 'utf8')).toBe(before);
     expect(fs.statSync(settingsPath()).mtimeMs).toBe(mtime);
     expect(read('.gitignore')).toBe('.agent-sre/\n');
+    // The AGENTS.md from the first run is now an existing runbook: linted, clean, not rewritten.
+    expect({ agents: read('AGENTS.md'), template: read('docs/postmortem-template.md') }).toEqual(scaffolded);
+    expect(report.files.find((f) => f.path.endsWith('AGENTS.md'))?.detail).toBe('exists and lints clean');
+    expect(report.runbookFindings).toEqual([]);
   });
 
   it('keeps existing settings and the policy file, and backs the settings up', () => {
@@ -124,7 +145,7 @@ describe('runInit', () => {
     runInit(options({ hookArgs: ['/old/agent-sre/cli.js', 'hook', 'claude'] }));
     const report = runInit(options());
     expect(report.backupPath).toBeDefined();
-    expect(findOurHooks(readSettings())).toHaveLength(4);
+    expect(findOurHooks(readSettings())).toHaveLength(OUR_EVENTS.length);
     expect(
       findOurHooks(readSettings()).every(
         (h) => (h.entry.args as string[])[0] === '/opt/agent-sre/dist/cli.js',
@@ -168,7 +189,7 @@ describe('runInit', () => {
     const report = runInit(options());
     expect(actions(report)['.claude/settings.json']).toBe('updated');
     expect(report.backupPath).toBeDefined();
-    expect(findOurHooks(readSettings())).toHaveLength(4);
+    expect(findOurHooks(readSettings())).toHaveLength(OUR_EVENTS.length);
   });
 
   it('writes through a symlinked settings.json to its target', () => {
@@ -178,7 +199,7 @@ describe('runInit', () => {
     fs.symlinkSync(target, settingsPath());
     runInit(options());
     expect(fs.lstatSync(settingsPath()).isSymbolicLink()).toBe(true);
-    expect(findOurHooks(JSON.parse(fs.readFileSync(target, 'utf8')))).toHaveLength(4);
+    expect(findOurHooks(JSON.parse(fs.readFileSync(target, 'utf8')))).toHaveLength(OUR_EVENTS.length);
   });
 
   describe('.gitignore', () => {
@@ -232,6 +253,106 @@ describe('runInit', () => {
       fs.mkdirSync(path.join(dir, '.claude'));
       fs.writeFileSync(settingsPath(), '{"disableAllHooks": true}');
       expect(runInit(options()).warnings.join('\n')).toMatch(/disableAllHooks/);
+    });
+  });
+
+  describe('AGENTS.md and the postmortem template', () => {
+    const lintProject = () =>
+      lintRunbooks([parseRunbook(read('AGENTS.md'), 'AGENTS.md', path.join(dir, 'AGENTS.md'))], {
+        projectDir: dir,
+        home: '/home/dev',
+        exists: (p) => fs.existsSync(p),
+      });
+    const detail = (r: ReturnType<typeof runInit>, rel: string) =>
+      r.files.find((f) => f.path === path.join(dir, rel))?.detail;
+
+    it('writes a runbook tailored to the project that lints clean, and the template', () => {
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ scripts: { test: 'vitest run' } }));
+      fs.writeFileSync(path.join(dir, 'pnpm-lock.yaml'), '');
+      for (const d of ['src', 'tests', 'docs']) fs.mkdirSync(path.join(dir, d));
+      const report = runInit(options());
+      expect(actions(report)['AGENTS.md']).toBe('created');
+      expect(detail(report, 'AGENTS.md')).toMatch(
+        /^runbook for the agent: tests `pnpm test`, scope src\/ tests\/ docs\/; review it/,
+      );
+      const agents = read('AGENTS.md');
+      expect(agents).toContain('- Tests pass: `pnpm test`\n');
+      expect(agents).toContain('- You may edit `src/`, `tests/` and `docs/`.\n');
+      expect(lintProject()).toEqual([]);
+      expect(report.runbookFindings).toEqual([]);
+
+      expect(actions(report)['docs/postmortem-template.md']).toBe('created');
+      expect(read('docs/postmortem-template.md')).toBe(POSTMORTEM_TEMPLATE);
+    });
+
+    it('lints clean in a project with nothing to go on, scoping the whole project', () => {
+      runInit(options());
+      expect(read('AGENTS.md')).toContain('- You may edit files anywhere in this project: `./`.\n');
+      expect(read('AGENTS.md')).toContain('`git diff --check`');
+      expect(lintProject()).toEqual([]);
+    });
+
+    it('leaves an existing AGENTS.md byte for byte and reports its lint findings', () => {
+      const mine = '# Notes\r\n\r\nBe careful.\r\n';
+      fs.writeFileSync(path.join(dir, 'AGENTS.md'), mine);
+      const report = runInit(options());
+      expect(fs.readFileSync(path.join(dir, 'AGENTS.md'), 'utf8')).toBe(mine);
+      expect(actions(report)['AGENTS.md']).toBe('unchanged');
+      const rules = report.runbookFindings.map((f) => f.rule);
+      expect(rules).toEqual([...Array(4).fill('runbook.missing-section'), 'runbook.never-list']);
+      expect(detail(report, 'AGENTS.md')).toBe('exists; 5 lint findings, see below');
+      for (const f of report.runbookFindings) {
+        expect(f).toMatchObject({ file: 'AGENTS.md', line: 1, severity: 'error' });
+        expect(f.message).not.toBe('');
+        expect(f.fix).not.toBe('');
+      }
+      // The template is still written: it does not depend on the runbook.
+      expect(actions(report)['docs/postmortem-template.md']).toBe('created');
+    });
+
+    it('leaves an existing CLAUDE.md alone and does not add AGENTS.md', () => {
+      const mine = '# Project\n\n## Scope\n\n- You may edit `nowhere/`\n';
+      fs.writeFileSync(path.join(dir, 'CLAUDE.md'), mine);
+      const report = runInit(options());
+      expect(read('CLAUDE.md')).toBe(mine);
+      expect(fs.existsSync(path.join(dir, 'AGENTS.md'))).toBe(false);
+      expect(actions(report)).not.toHaveProperty('AGENTS.md');
+      expect(actions(report)['CLAUDE.md']).toBe('unchanged');
+      const found = report.runbookFindings.map((f) => `${f.file}:${f.line} ${f.rule}`);
+      expect(found).toContain('CLAUDE.md:5 runbook.scope-path-missing');
+      expect(found).toContain('CLAUDE.md:1 runbook.never-list');
+    });
+
+    it('lints AGENTS.md and CLAUDE.md together, so a CLAUDE.md importing AGENTS.md is clean', () => {
+      runInit(options());
+      fs.writeFileSync(path.join(dir, 'CLAUDE.md'), '@AGENTS.md\n');
+      const report = runInit(options());
+      expect(report.runbookFindings).toEqual([]);
+      expect(detail(report, 'CLAUDE.md')).toBe('exists and lints clean');
+    });
+
+    it('does not write over a dangling AGENTS.md symlink', () => {
+      fs.symlinkSync(path.join(dir, 'elsewhere.md'), path.join(dir, 'AGENTS.md'));
+      const report = runInit(options());
+      expect(fs.lstatSync(path.join(dir, 'AGENTS.md')).isSymbolicLink()).toBe(true);
+      expect(fs.existsSync(path.join(dir, 'elsewhere.md'))).toBe(false);
+      expect(detail(report, 'AGENTS.md')).toMatch(/not a readable file/);
+    });
+
+    it('keeps an existing postmortem template', () => {
+      fs.mkdirSync(path.join(dir, 'docs'));
+      fs.writeFileSync(path.join(dir, 'docs', 'postmortem-template.md'), 'ours\n');
+      const report = runInit(options());
+      expect(read('docs/postmortem-template.md')).toBe('ours\n');
+      expect(actions(report)['docs/postmortem-template.md']).toBe('unchanged');
+    });
+
+    it('skips the template with a warning when docs is a file', () => {
+      fs.writeFileSync(path.join(dir, 'docs'), 'not a directory');
+      const report = runInit(options());
+      expect(read('docs')).toBe('not a directory');
+      expect(actions(report)).not.toHaveProperty('docs/postmortem-template.md');
+      expect(report.warnings).toEqual([expect.stringMatching(/docs is not a directory/)]);
     });
   });
 

@@ -421,6 +421,32 @@ describe.concurrent('CLI', () => {
     expect(r.stderr).toMatch(/Usage: agent-sre/);
   });
 
+  it('init scaffolds AGENTS.md that `runbook lint` passes, and prints the findings of an existing one', async () => {
+    const dir = project('agent-sre-e2e-init-runbook-');
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts: { test: 'node --test' } }));
+    const init = await runBin(['init', '--yes', '--dir', dir]);
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toMatch(
+      /^ {2}created {3}\S+\/AGENTS\.md {2}\(runbook for the agent: tests `npm test`, scope src\/;/m,
+    );
+    expect(init.stdout).toMatch(/^ {2}created {3}\S+\/docs\/postmortem-template\.md /m);
+    expect(init.stdout).toMatch(/^Next: review AGENTS\.md, then agent-sre doctor$/m);
+    expect(readFileSync(join(dir, 'AGENTS.md'), 'utf8')).toContain('- Tests pass: `npm test`\n');
+    const lint = await runBin(['runbook', 'lint', '--dir', dir]);
+    expect(lint.code, lint.stdout).toBe(0);
+    expect(lint.stdout).toBe('AGENTS.md: no problems.\n');
+
+    const other = project('agent-sre-e2e-init-runbook-');
+    writeFileSync(join(other, 'CLAUDE.md'), '# Notes\n');
+    const again = await runBin(['init', '--yes', '--dir', other]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^ {2}unchanged \S+\/CLAUDE\.md {2}\(exists; 5 lint findings, see below/m);
+    expect(again.stdout).toMatch(/^runbook: 5 lint findings in the existing runbook/m);
+    expect(again.stdout).toMatch(/^ {2}CLAUDE\.md:1: error runbook\.never-list: .*\n {4}fix: /m);
+    expect(readFileSync(join(other, 'CLAUDE.md'), 'utf8')).toBe('# Notes\n');
+  }, 60_000);
+
   it('init --yes wires a git-less project and doctor proves the canary', async () => {
     const dir = project('agent-sre-e2e-init-');
     const init = await runBin(['init', '--yes', '--dir', dir]);

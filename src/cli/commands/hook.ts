@@ -38,6 +38,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     env: processEnvironment(io.env),
     projectDir: io.env.CLAUDE_PROJECT_DIR || undefined,
     now: Date.now,
+    commandEnv: io.env,
     openStore: (dir) => openLedger(dir),
     ...(io.env.AGENT_SRE_DELIVERY === 'off' ? {} : { startDelivery: startFlusher }),
   });

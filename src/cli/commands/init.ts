@@ -16,8 +16,14 @@ Wire agent-sre into a repository (default: the current directory):
     agent-sre.yaml sets gate.mode wait), keeping your own entries (a backup of the old file is
     written next to it);
   - adds permissions.deny rules for the hard boundaries, which hold even if hooks are switched off;
-  - creates .agent-sre/ (the ledger) and adds it to .gitignore.
-Running it again changes nothing. Afterwards run \`agent-sre doctor\`.
+  - creates .agent-sre/ (the ledger) and adds it to .gitignore;
+  - writes AGENTS.md when there is neither AGENTS.md nor CLAUDE.md: a runbook for the agent
+    (preconditions, escalation criteria, postconditions with the project's test command, a scope
+    boundary from the directories it has, a Never list) that passes \`agent-sre runbook lint\`.
+    An existing AGENTS.md or CLAUDE.md is never changed: it is linted and the findings are printed;
+  - writes docs/postmortem-template.md (only if absent): a blameless postmortem for incidents caused
+    by a coding agent, with placeholders that \`agent-sre postmortem\` (coming) will fill.
+Running it again changes nothing. Afterwards review AGENTS.md and run \`agent-sre doctor\`.
 
 Options:
   --yes        do not ask for confirmation (for scripts and CI)
@@ -51,6 +57,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     claudeVersion: version.status === 0 ? version.stdout : undefined,
     now: new Date(),
     hookTimeoutSec,
+    home: processEnvironment(io.env).home,
   });
   if (values.json) {
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -61,7 +68,18 @@ export async function run(args: string[], io: Io): Promise<number> {
     io.stdout(`  ${f.action.padEnd(9)} ${f.path}${f.detail ? `  (${f.detail})` : ''}\n`);
   if (report.backupPath) io.stdout(`  backup    ${report.backupPath}\n`);
   for (const w of report.warnings) io.stdout(`warning: ${w}\n`);
-  io.stdout('Next: agent-sre doctor\n');
+  const findings = report.runbookFindings;
+  if (findings.length > 0) {
+    io.stdout(
+      `runbook: ${findings.length} lint finding${findings.length === 1 ? '' : 's'} in the existing runbook ` +
+        '(left as it is; `agent-sre runbook lint` checks it again):\n',
+    );
+    for (const f of findings)
+      io.stdout(`  ${f.file}:${f.line}: ${f.severity} ${f.rule}: ${f.message}\n    fix: ${f.fix}\n`);
+  }
+  const runbook = report.files.find((f) => f.action === 'created' && f.path.endsWith('/AGENTS.md'));
+  // The scaffold's scope and test command are guesses from the file tree; a human should confirm them.
+  io.stdout(runbook ? 'Next: review AGENTS.md, then agent-sre doctor\n' : 'Next: agent-sre doctor\n');
   return 0;
 }
 

@@ -89,6 +89,8 @@ export function compileMatch(m: RuleMatch, home: string): Test {
   }
   const path = anyGlob(m.path, home);
   if (path) tests.push((e) => 'path' in e && path(e.path));
+  const notPath = anyGlob(m.notPath, home);
+  if (notPath) tests.push((e) => !('path' in e && notPath(e.path)));
   const program = anyGlob(m.program, home);
   if (program) tests.push((e) => e.kind === 'exec' && program(e.program));
   if (m.args !== undefined) {

@@ -1,3 +1,4 @@
+import type { AcceptanceSettings, BurstSettings, RunbookSettings } from '../gates/types.ts';
 import type { PagingSettings } from '../incidents/config.ts';
 import type { EffectKind, Tier, Zone } from '../types.ts';
 
@@ -16,6 +17,11 @@ export interface RuleMatch {
   zone?: Zone[];
   /** Globs over the resolved absolute path (`**`, `*`, `?`; `~/` means the home directory). */
   path?: string[];
+  /**
+   * None of these globs may match the resolved path (same glob syntax as `path`). An effect with no
+   * path passes: there is nothing to exclude. Lets one rule say "anywhere in the project except these".
+   */
+  notPath?: string[];
   /** exec: program basenames, globs allowed (`mkfs*`). */
   program?: string[];
   /** exec: a regular expression tested against the argv joined by single spaces. */
@@ -69,4 +75,8 @@ export interface Policy {
   protectedBranches: string[];
   /** Who hears about what, and how tier-3 gates are answered. */
   paging: PagingSettings;
+  /** What must hold before an agent, a subagent or a task may stop. */
+  acceptance: AcceptanceSettings;
+  burst: BurstSettings;
+  runbook: RunbookSettings;
 }

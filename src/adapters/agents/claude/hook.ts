@@ -127,6 +127,80 @@ export function answerFailure(event: string | null, message: string): HookAnswer
   return { stdout: '', stderr: reason, exitCode: 2 };
 }
 
+/** Stop, SubagentStop and TaskCompleted: the fields the acceptance gate reads. */
+export interface StopFields {
+  agentType: string | null;
+  taskId: string | null;
+  taskSubject: string | null;
+  stopHookActive: boolean;
+  message: string;
+}
+
+export function stopFields(e: HookEvent): StopFields {
+  const o = e.raw;
+  return {
+    agentType: str(o, 'agent_type'),
+    taskId: str(o, 'task_id'),
+    taskSubject: str(o, 'task_subject'),
+    stopHookActive: o.stop_hook_active === true,
+    message: str(o, 'last_assistant_message') ?? '',
+  };
+}
+
+/**
+ * The gate's answer to a stop. Stop and SubagentStop read `decision: block` and feed `reason` to the
+ * agent as its next instruction; TaskCompleted only honours exit 2, with the reason on stderr.
+ */
+export function answerStop(
+  event: string,
+  verdict:
+    | { action: 'allow' }
+    | { action: 'block'; reason: string }
+    | { action: 'exhausted'; message: string },
+): HookAnswer {
+  if (verdict.action === 'allow') return SILENT;
+  if (verdict.action === 'exhausted')
+    return { stdout: JSON.stringify({ systemMessage: verdict.message }), stderr: '', exitCode: 0 };
+  if (event === 'TaskCompleted') return { stdout: '', stderr: verdict.reason, exitCode: 2 };
+  return { stdout: JSON.stringify({ decision: 'block', reason: verdict.reason }), stderr: '', exitCode: 0 };
+}
+
+/** PostToolBatch: `decision: block` stops the agentic loop before the next model call. */
+export function answerBatch(reason: string | null): HookAnswer {
+  if (reason === null) return SILENT;
+  return { stdout: JSON.stringify({ decision: 'block', reason }), stderr: '', exitCode: 0 };
+}
+
+/** SessionStart: text Claude Code adds to the agent's context. */
+export function answerSessionStart(
+  additionalContext: string | null,
+  systemMessage: string | null,
+): HookAnswer {
+  if (additionalContext === null && systemMessage === null) return SILENT;
+  const out: Record<string, unknown> = {};
+  if (additionalContext !== null)
+    out.hookSpecificOutput = { hookEventName: 'SessionStart', additionalContext };
+  if (systemMessage !== null) out.systemMessage = systemMessage;
+  return { stdout: JSON.stringify(out), stderr: '', exitCode: 0 };
+}
+
+/** PostToolBatch calls: name, input and the id of each. */
+export function batchCalls(e: HookEvent): Array<{ tool: string; input: unknown; toolUseId: string | null }> {
+  const calls = e.raw.tool_calls;
+  if (!Array.isArray(calls)) throw new HookInputError('PostToolBatch input has no tool_calls array');
+  return calls.map((c, i) => {
+    if (!c || typeof c !== 'object' || typeof (c as Record<string, unknown>).tool_name !== 'string')
+      throw new HookInputError(`PostToolBatch tool_calls[${i}] has no tool_name`);
+    const o = c as Record<string, unknown>;
+    return { tool: o.tool_name as string, input: o.tool_input, toolUseId: str(o, 'tool_use_id') };
+  });
+}
+
+/** PostToolUseFailure's error text (exit code and output for Bash). */
+export function failureText(e: HookEvent): string | null {
+  return e.event === 'PostToolUseFailure' ? str(e.raw, 'error') : null;
+}
+
 export function answerSilently(): HookAnswer {
   return SILENT;
 }

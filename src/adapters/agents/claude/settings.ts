@@ -23,14 +23,28 @@ interface EventSpec {
   event: string;
   /** `undefined` = no matcher key, which Claude Code reads as "match all". */
   matcher: string | undefined;
+  /** The acceptance gate runs verification commands: its timeout must outlast the longest check. */
+  gate?: true;
 }
+
+/**
+ * The Stop-type hooks' timeout: the longest check agent-sre.yaml allows (3600 s) plus a minute. On these
+ * events Claude Code ignores onFailure, so a hook that times out lets the agent stop unchecked.
+ */
+export const GATE_HOOK_TIMEOUT_SEC = 3660;
 
 // Session events take matchers such as `startup|resume`; leaving the key out covers every source.
 const EVENTS: readonly EventSpec[] = [
   { event: 'PreToolUse', matcher: '*' },
   { event: 'PostToolUse', matcher: '*' },
+  // A failed Bash call (a red test run) arrives here, not at PostToolUse.
+  { event: 'PostToolUseFailure', matcher: '*' },
+  { event: 'PostToolBatch', matcher: undefined },
   { event: 'SessionStart', matcher: undefined },
   { event: 'SessionEnd', matcher: undefined },
+  { event: 'Stop', matcher: undefined, gate: true },
+  { event: 'SubagentStop', matcher: undefined, gate: true },
+  { event: 'TaskCompleted', matcher: undefined, gate: true },
 ];
 
 export const OUR_EVENTS: readonly string[] = EVENTS.map((e) => e.event);
@@ -191,10 +205,11 @@ export function mergeClaudeSettings(
   const settings = structuredClone(base);
 
   const entry = ourEntry(opts);
+  const gateEntry = ourEntry({ ...opts, timeoutSec: Math.max(opts.timeoutSec, GATE_HOOK_TIMEOUT_SEC) });
   const hooks: Json = isPlainObject(settings.hooks) ? settings.hooks : {};
   for (const spec of EVENTS) {
     const groups = Array.isArray(hooks[spec.event]) ? (hooks[spec.event] as unknown[]) : [];
-    hooks[spec.event] = mergeEvent(groups, spec, entry, opts);
+    hooks[spec.event] = mergeEvent(groups, spec, spec.gate ? gateEntry : entry, opts);
   }
   settings.hooks = hooks;
 

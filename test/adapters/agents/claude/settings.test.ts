@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   defaultDenyRules,
   findOurHooks,
+  GATE_HOOK_TIMEOUT_SEC,
   isVersionAtLeast,
   type MergeOptions,
   MIN_CLAUDE_VERSION,
@@ -26,6 +27,9 @@ const ours = {
   onFailure: 'block',
 };
 
+// The acceptance gate's entry: same command, a timeout that outlasts the longest check.
+const oursGate = { ...ours, timeout: GATE_HOOK_TIMEOUT_SEC };
+
 const userLint = { type: 'command', command: 'npm', args: ['run', 'lint'] };
 const userShell = { type: 'command', command: './scripts/check.sh' };
 
@@ -42,8 +46,13 @@ describe('mergeClaudeSettings', () => {
         expect(hooksOf(s)).toEqual({
           PreToolUse: [{ matcher: '*', hooks: [ours] }],
           PostToolUse: [{ matcher: '*', hooks: [ours] }],
+          PostToolUseFailure: [{ matcher: '*', hooks: [ours] }],
+          PostToolBatch: [{ hooks: [ours] }],
           SessionStart: [{ hooks: [ours] }],
           SessionEnd: [{ hooks: [ours] }],
+          Stop: [{ hooks: [oursGate] }],
+          SubagentStop: [{ hooks: [oursGate] }],
+          TaskCompleted: [{ hooks: [oursGate] }],
         });
         expect(denyOf(s)).toEqual(opts.denyRules);
       },
@@ -77,13 +86,15 @@ describe('mergeClaudeSettings', () => {
       existing: {
         model: 'opus',
         env: { A: '1' },
-        hooks: { Stop: [{ hooks: [userLint] }] },
+        hooks: { Notification: [{ hooks: [userLint] }], Stop: [{ hooks: [userLint] }] },
         permissions: { allow: ['Bash(npm test)'], defaultMode: 'acceptEdits' },
       },
       check: (s) => {
         expect(s.model).toBe('opus');
         expect(s.env).toEqual({ A: '1' });
-        expect(hooksOf(s).Stop).toEqual([{ hooks: [userLint] }]);
+        expect(hooksOf(s).Notification).toEqual([{ hooks: [userLint] }]);
+        // A user's own Stop hook stays first; ours joins it in a group of its own.
+        expect(hooksOf(s).Stop).toEqual([{ hooks: [userLint] }, { hooks: [oursGate] }]);
         expect(s.permissions).toMatchObject({ allow: ['Bash(npm test)'], defaultMode: 'acceptEdits' });
       },
     },
@@ -218,7 +229,18 @@ describe('mergeClaudeSettings', () => {
     const first = mergeClaudeSettings({}, opts).settings;
     const second = mergeClaudeSettings(first, { ...opts, timeoutSec: 20 });
     expect(second.changed).toBe(true);
-    expect(findOurHooks(second.settings).map((h) => h.entry.timeout)).toEqual([20, 20, 20, 20]);
+    const timeouts = Object.fromEntries(findOurHooks(second.settings).map((h) => [h.event, h.entry.timeout]));
+    expect(timeouts).toEqual({
+      PreToolUse: 20,
+      PostToolUse: 20,
+      PostToolUseFailure: 20,
+      PostToolBatch: 20,
+      SessionStart: 20,
+      SessionEnd: 20,
+      Stop: GATE_HOOK_TIMEOUT_SEC,
+      SubagentStop: GATE_HOOK_TIMEOUT_SEC,
+      TaskCompleted: GATE_HOOK_TIMEOUT_SEC,
+    });
   });
 
   const hostile: { name: string; existing: unknown; message: RegExp }[] = [
@@ -260,8 +282,8 @@ describe('mergeClaudeSettings', () => {
   });
 
   it('tolerates odd shapes on events it does not manage', () => {
-    const { settings } = mergeClaudeSettings({ hooks: { Stop: 'weird' } }, opts);
-    expect(hooksOf(settings).Stop).toBe('weird');
+    const { settings } = mergeClaudeSettings({ hooks: { Notification: 'weird' } }, opts);
+    expect(hooksOf(settings).Notification).toBe('weird');
   });
 });
 
