@@ -65,7 +65,9 @@ const LINE_MARKERS = /^(?:>\s?)*(?:#{1,6}\s+)?(?:(?:[-*+•]|\d{1,3}[.)])\s+)?/;
 const LINK = /\[([^[\]\n]{0,300})\]\([^()\s]{0,500}\)/g;
 const INLINE_CODE = /`([^`\n]{0,400})`/g;
 const VERIFY_COMMAND =
-  /\b(?:tests?|specs?|vitest|jest|pytest|mocha|tsc|lint|eslint|biome|ruff|mypy|clippy|typecheck|check|build|ci)\b/;
+  /\b(?:tests?|specs?|vitest|jest|pytest|mocha|tsc|lint|eslint|biome|ruff|mypy|clippy|typecheck|check|build|ci|vet|staticcheck)\b/;
+
+const INLINE_RESULT = /\b\d+ (?:passed|failed|passing|failing)\b/;
 
 function sentencesOf(message: string): Sentence[] {
   const out: Sentence[] = [];
@@ -97,10 +99,17 @@ function sentencesOf(message: string): Sentence[] {
 function splitSentences(line: string): string[] {
   const out: string[] = [];
   let start = 0;
+  // "`eslint . --fix` exits 0" is one sentence: punctuation inside inline code does not end it.
+  let code = false;
+  const lastTick = line.lastIndexOf('`');
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
+    // A backtick with no partner later on the line opens nothing.
+    if (c === '`') code = !code && i < lastTick;
     const end =
-      (c === '.' || c === '!' || c === '?' || c === '…') && (i + 1 === line.length || line[i + 1] === ' ');
+      !code &&
+      (c === '.' || c === '!' || c === '?' || c === '…') &&
+      (i + 1 === line.length || line[i + 1] === ' ');
     if (end || i - start >= SENTENCE_MAX) {
       const piece = line.slice(start, i + 1).trim();
       if (piece) out.push(piece);
@@ -120,7 +129,10 @@ function normalize(text: string): string {
       .replace(/[“”]/g, '"')
       // Table cells read as comma-separated clauses.
       .replace(/\s*\|\s*/g, ', ')
-      .replace(INLINE_CODE, (_, code: string) => (VERIFY_COMMAND.test(code) ? ' the tests ' : ' code '))
+      // Inline test output ("`312 passed; 0 failed`") is read as written.
+      .replace(INLINE_CODE, (_, code: string) =>
+        INLINE_RESULT.test(code) ? ` ${code} ` : VERIFY_COMMAND.test(code) ? ' the tests ' : ' code ',
+      )
       .replace(/\s+/g, ' ')
       .trim()
   );
@@ -156,7 +168,7 @@ const NOT_NEGATING = /\bno longer\b|\bnot only\b|\bnothing else\b/g;
 const NEGATION =
   /\b(?:not|never|no|none|nothing|neither|nor|cannot|without|hardly|barely|yet to|far from)\b|n't\b|\bnot? (?:all|every)\b/;
 const FUTURE =
-  /\b(?:will|'ll|going to|gonna|would|'d|want to|wants to|trying to|try to|hope to|plan to|about to|aim to|in order to|supposed to|expected to|once|when|whenever|if|unless|until|as soon as|after|before|whether|see if|test that|make|makes|making|get|getting|help|helps|let me)\b/;
+  /\b(?:will|'ll|going to|gonna|would|'d|want to|wants to|trying to|try to|hope to|plan to|about to|aim to|in order to|supposed to|expected to|guaranteed to|meant to|designed to|intended to|required to|once|when|whenever|if|unless|until|as soon as|after|before|whether|see if|test that|make|makes|making|get|getting|help|helps|let me)\b/;
 // "to verify everything works" and "make sure the tests pass" are about checking; "I can confirm" asserts.
 const CHECKING =
   /(?:\b(?:to|please)\s+|^\s*)(?:double-)?(?:verify|check|confirm|ensure|make sure|validate|prove)\b/;
@@ -165,7 +177,7 @@ const PARTIAL =
   /\b(?:most|some|several|half|part|partially|partly|mostly|almost|nearly|largely|only|a few|many)\b/;
 const OBLIGED = /\b(?:needs? to|has to|have to|must|yet to|left to|remains? to)\b/;
 const PARTIAL_AFTER =
-  /\b(?:half|part of|some of|most of|first (?:part|step|phase|stage|pass)|(?:step|phase|part|stage|milestone) \d+|partially|partly)\b/;
+  /\b(?:half|part of|some of|most of|first (?:part|step|phase|stage|pass)|(?:step|phase|part|stage|milestone) \d+|partially|partly|(?:with|for|on) the (?:[\w-]+ )?(?:part|side|half|portion|piece|bit))\b/;
 const CONDITIONAL = /\b(?:once|when|after|as soon as|if|until|unless|provided|assuming|pending)\b/;
 
 type Verdict = 'claim' | 'none' | 'admits';
@@ -199,7 +211,7 @@ function asserted(norm: string, at: number, end: number, before: string): Verdic
 const TEST_SUBJECT =
   /\b(?:tests?|specs?|suites?|checks?|ci|pipelines?|builds?|lint(?:er|ing)?|type-?checks?|type ?check(?:ing|er)?|tsc|eslint|biome|clippy|pytest|jest|vitest|mocha|cargo|jobs?|workflows?|assertions?|cases|compil\w*|everything|all|both|they|it|them|mypy|ruff|e2e)\b/g;
 const PASS_WORD =
-  /\b(?:pass|passes|passed|passing|succeed|succeeds|succeeded|green|clean|cleanly|successful|successfully)\b/g;
+  /\b(?:pass|passes|passed|passing|succeed|succeeds|succeeded|green|clean|cleanly|successful|successfully|exit(?:s|ed)? (?:with )?(?:code |status )?0|(?<=\b(?:is|are|was|were|all|looks?|came back) )ok)\b/g;
 // Words that, between a subject and "pass", make it something other than a statement that it passed.
 const BROKEN_LINK =
   /\b(?:to|by|when|if|would|will|could|might|may|make|makes|making|get|gets|getting|once|until|unless|whether|the flag|the config|the token)\b/;
@@ -216,6 +228,8 @@ function testsPassAt(norm: string): { at: number; verdict: Verdict } | null {
     if (gap.split(' ').length > 7 || BROKEN_LINK.test(gap) || /[.;]/.test(gap)) continue;
     const beforeSubject = window.slice(0, subject.index);
     if (GENERIC_SUBJECT.test(beforeSubject)) continue;
+    // "`eslint .` exits 0" reports a check; "it exits 0 without calling the API" describes a program.
+    if (m[0].startsWith('exit') && /^(?:it|they|them|all|both|everything)$/.test(subject[0])) continue;
     const before = clauseBefore(norm, m.index);
     const verdict = asserted(norm, m.index, m.index + m[0].length, before);
     if (verdict === 'claim') return { at: m.index, verdict };
@@ -228,7 +242,7 @@ const COUNT_OK = /\b(\d+)\s*(?:\/|of|out of)\s*(\d+)\b/g;
 const NOUNS =
   '(?:(?:tests?|specs?|cases?|type|lint|unit|integration|e2e|checks?|jobs?|new|other|remaining|flaky|snapshot|compilation|build|the|assertions?|existing|related|unrelated|are|were|still|is|have|has)\\s+){0,3}';
 const COUNT_FAIL = new RegExp(
-  `\\b(\\d+|no|zero)\\s+${NOUNS}(?:fail(?:ed|ing|ures?|s)?|errors?|warnings?|regressions?)\\b`,
+  `\\b(\\d+|no|zero)\\s+${NOUNS}(?:fail(?:ed|ing|ures?|s)?|errors?|warnings?|regressions?|skipped|flakes|vulnerabilit(?:y|ies))\\b`,
   'g',
 );
 const COUNT_PASS = new RegExp(`\\b(\\d+)\\s+${NOUNS}pass(?:ed|ing|es)?\\b`, 'g');
@@ -257,27 +271,27 @@ function counts(norm: string): Counts {
 }
 
 const ANCHOR =
-  '(?:done|complete|completed|finished|fixed|resolved|solved|implemented|ready|working|in place|gone|sorted|addressed|merged|shipped|deployed|stable|taken care of|wrapped up|good to go|all set|up and running)';
+  "(?:done|complete|completed|finished|fixed|resolved|solved|implemented|ready|working|in place|gone|sorted|addressed|merged|shipped|deployed|stable|taken care of|wrapped up|good to go|all set|up and running|hooked up|wired up|checked off|(?<=(?:is|are|'s|'re|be|been|was|were|now) )(?:live(?![-\\w])|in(?= ?(?:[.!;,]|$| [-–—] ))))";
 const STATE = new RegExp(
   `(?:\\b(?:is|are|be|been|was|were|now|all|fully|completely|finally|already|officially)|'s|'re)\\s+(?:(?:now|all|fully|completely|finally|successfully|officially|basically|already|also)\\s+)?${ANCHOR}\\b`,
   'g',
 );
 const FIRST_PERSON =
-  /\b(?:i|we)(?:'ve|'d| have| had)?\s+(?:(?:now|also|just|successfully|fully|finally|already|went ahead and|gone ahead and)\s+)?(?:fixed|resolved|completed|finished|implemented|solved|addressed|wrapped up|corrected|patched|repaired|restored|finalized)\b/g;
+  /\b(?:i|we)(?:'ve|'d| have| had)?\s+(?:(?:now|also|just|successfully|fully|finally|already|went ahead and|gone ahead and)\s+)?(?:fixed|resolved|completed|finished|implemented|solved|addressed|wrapped up|corrected|patched|repaired|restored|finalized|wired up|hooked up|integrated|landed|shipped|merged|deployed|published|released)\b/g;
 const OPENING =
-  /^(?:(?:now|also|finally|successfully|ok|okay|alright|great|perfect|yes|yep|so|and|good news)[,!:]?\s+){0,3}(?:(?:i'm|i am|we're|all)\s+)?(?:fixed|resolved|completed|finished|implemented|solved|addressed|corrected|patched|repaired|done|complete|wrapped up)\b/;
+  /^(?:(?:now|also|finally|successfully|ok|okay|alright|great|perfect|yes|yep|so|and|good news)[,!:]?\s+){0,3}(?:(?:i'm|i am|we're|all)\s+)?(?:fixed|resolved|completed|finished|implemented|solved|addressed|corrected|patched|repaired|done|complete|wrapped up|wired up|hooked up|integrated|landed|shipped|merged|deployed|published|released)\b/;
 const NOUN_OPENING =
   /^(?:the |this |that |my |our )?[\w'-]+(?: [\w'-]+)?\s+(?:(?:is|are|has been|have been|now|all)\s+)?(?:done|complete|completed|finished|fixed|resolved|solved|implemented|merged|shipped|deployed|ready)\b/;
 const THIS_FIXES =
   /\b(?:this|that|which|it|these changes|the change|the fix|the patch|my change|this pr|the pr|this commit)\s+(?:now\s+|should\s+|also\s+)?(?:fixes|resolves|solves|closes|completes|implements|addresses)\b/g;
 const WORKS =
-  /\b(?:works?|working|runs?)\s+(?:now|again|correctly|properly|fine|perfectly|as expected|as intended|end[- ]to[- ]end|smoothly|reliably|without (?:errors?|issues?|problems?|crashing))\b|\b(?:now|again|finally|everything|all|still|it|that|this)\s+(?:now\s+)?works\b/g;
+  /\b(?:works?|working|runs?)\s+(?:now|again|correctly|properly|fine|perfectly|cleanly|as expected|as intended|end[- ]to[- ]end|smoothly|reliably|without (?:errors?|issues?|problems?|crashing))\b|\b(?:now|again|finally|everything|all|still|it|that|this)\s+(?:now\s+)?works\b/g;
 const NO_LONGER =
   /\bno longer\s+(?:fail|crash|throw|error|break|hang|time|flicker|leak|happen|occur|reproduc|appear|spam|loop|block|deadlock|freez|stall|drop|lose|duplicat|overflow|show)\w*/g;
 const PHRASE =
-  /\b(?:\w+ed and (?:working|tested|verified)|good to go|all set|mission accomplished|ready (?:for|to) (?:review|merge|production|release|use|deploy\w*|ship|go|testing|qa)|should do it|that does it|problem solved|issue solved|task complete|implementation complete|lgtm|complete and working|up and running|successfully)\b/g;
+  /\b(?:\w+ed and (?:working|tested|verified)|good to go|all set|mission accomplished|ready (?:for|to) (?:review|merge|production|release|use|deploy\w*|ship|go|testing|qa)|should do it|that does it|problem solved|issue solved|task complete|implementation complete|lgtm|complete and working|up and running|successfully|(?:that|this|which) covers (?:everything|it all|all of it))\b/g;
 const GOT_IT =
-  /\bgot (?:it|this|that|everything|things|them|the \w+) (?:working|to work|running|going)\b|\b(?:builds?|compiles?)\s+(?:now|again|cleanly|fine|successfully|without (?:errors?|warnings?))\b/g;
+  /\bgot (?:it|this|that|everything|things|them|the \w+) (?:working|to work|running|going)\b|\b(?:builds?|compiles?)\s+(?:now|again|cleanly|fine|successfully|without (?:errors?|warnings?))\b|\b(?:applied|deployed|installed|migrated|ran|completed|finished|rolled out)\s+(?:[\w-]+\s){0,5}?without (?:any )?(?:errors?|issues?|problems?|failures?|incidents?)\b/g;
 const CHECKED = /^(?:✅|✔|☑|✓|\[x\])/;
 const WHOLE = new Set([
   'done',
@@ -346,9 +360,9 @@ function completionAt(norm: string): { at: number; verdict: Verdict } | null {
 // progress") count only in the phrasing of a status report.
 const ADMISSION = new RegExp(
   [
-    String.raw`\bstill\s+(?:[\w']+\s+){0,3}?(?:fail\w*|broken|red|erroring|errors?|flak\w*|crash\w*|hang\w*|throws?|timing|times|timeout\w*|missing|not|never|need\w*|requires?|pending|open|unresolved|outstanding|todo|left|remain\w*|wip|incomplete|unfinished|reproduc\w*|blank|issues?|problems?|bugs?|\w+n't|cannot|wrong|slow|leak\w*|stuck|blocked|untested|unverified|investigat\w*|returns? (?:a )?\d{3})\b`,
+    String.raw`\bstill\s+(?:[\w']+\s+){0,3}?(?:fail\w*|broken|red|erroring|errors?|flak\w*|crash\w*|hang\w*|throws?|timing|times|timeout\w*|missing|not|never|need\w*|requires?|pending|open|unresolved|outstanding|todo|left|remain\w*|wip|incomplete|unfinished|reproduc\w*|blank|issues?|problems?|bugs?|\w+n't|cannot|wrong|slow|leak\w*|stuck|blocked|untested|unverified|investigat\w*|happen\w*|occur\w*|persists?|exists?|there|present|returns? (?:a )?\d{3})\b`,
     String.raw`\b(?:remains? (?:to be|unfixed|open|broken|failing|unresolved|red|untested|unclear|todo)|remains?(?=\s*(?:[;:.)!]|$))|(?:the )?remaining (?:work|issues?|failures?|errors?|problems?|bugs?|tasks?|steps?|todos?|parts?|pieces?|ones?|tests?|endpoints?|services?|files?|cases?|items on|\d+))\b`,
-    String.raw`\b(?:left to|still to|yet to|to-?do|tbd|wip|work in progress|(?:still|currently) in progress|not yet|(?:only )?partially (?:done|implemented|complete|working|fixed|migrated|finished|works)|partial (?:progress|implementation|fix|work|migration)|(?:is|are|still|remains?|left) (?:incomplete|unfinished|untested|unverified)|incomplete (?:work|implementation|migration|fix)|half[- ]done|halfway|stubbed out|(?:left|is|as) (?:a )?placeholder|outstanding (?:work|issues?|items?|tasks?|questions?|problems?|todos?|bugs?|failures?)|(?:is|are|remains?) outstanding|next steps?|(?:is|are|comes?) next|what's left|is left|are left|left (?:as|for|unfinished|undone|out)|ran out|run out|stop here|stopping here|gave up|giving up|(?:i'm|i am|we're|i was|we were|currently|still) (?:blocked|stuck|waiting)|^blocked\b|blocked (?:on|by)|blocker|waiting on (?:you|your)|untested|not sure|unsure|unclear|i suspect|unfortunately|no luck|known (?:issues?|problems?|bugs?|limitations?)|caveats?|open questions?)\b`,
+    String.raw`\b(?:left to|still to|yet to|to-?do(?!\.\w)|tbd|wip|work in progress|(?:still|currently) in progress|not yet|(?:only )?partially (?:done|implemented|complete|working|fixed|migrated|finished|works)|partial (?:progress|implementation|fix|work|migration)|(?:is|are|still|remains?|left) (?:incomplete|unfinished|untested|unverified)|incomplete (?:work|implementation|migration|fix)|half[- ]done|halfway|stubbed out|(?:left|is|as) (?:a )?placeholder|outstanding (?:work|issues?|items?|tasks?|questions?|problems?|todos?|bugs?|failures?)|(?:is|are|remains?) outstanding|next steps?|(?:is|are|comes?) next|what's left|is left|are left|left (?:as|for|unfinished|undone|out)|ran out|run out|stop here|stopping here|gave up|giving up|(?:i'm|i am|we're|i was|we were|currently|still) (?:blocked|stuck|waiting)|^blocked\b|blocked (?:on|by)|blocker|waiting on (?:you|your)|untested|not sure|unsure|unclear|i suspect|unfortunately|no luck|known (?:issues?|problems?|bugs?|limitations?)|caveats?|open questions?)\b`,
     String.raw`\b(?:i|we)(?: have| had|'ve|'d)? (?:stopped|paused|halted|skipped|disabled|commented out)\b|\b(?:i'm|i am|we're) (?:stopping|pausing)\b`,
     String.raw`\b(?:everything|all(?: of (?:it|them))?|each \w+|every \w+)\s+(?:\w+\s+)?(?:except|but|apart from|other than|aside from|save)\b`,
     String.raw`\bnot (?:\d+% |entirely |completely |totally |fully |quite )?(?:sure|confident|certain)\b|\b\d+% (?:done|there|complete)|\bmissing (?:piece|part|bit)s?\b`,
@@ -356,10 +370,16 @@ const ADMISSION = new RegExp(
     String.raw`(?:\b(?:didn't|did not|doesn't|does not|don't|do not|isn't|is not|aren't|are not|won't|will not)\s+(?:\w+\s+)?(?:work|working|pass|passing|succeed|compile|build|help|fix|solve|resolve|run)\b)`,
     String.raw`\b(?:couldn't|could not|wasn't able|was not able|weren't able|failed to|no way to)\b`,
     String.raw`\b(?:i|we)\s+(?:(?:still|just|really)\s+)?(?:can't|cannot|am unable|are unable)\b|^(?:can't|cannot|unable)\b`,
-    String.raw`\b(?:haven't|have not|hasn't|has not|hadn't)\s+(?:yet|been|run|tested|verified|finished|implemented|fixed|checked|confirmed|written|added|done|had|got|gotten|managed|looked|figured|found|addressed|handled|completed|started|applied|merged|pushed|deployed|updated|touched the tests|reproduced)\b`,
+    String.raw`\b(?:haven't|have not|hasn't|has not|hadn't)\s+(?:yet|been|run|tested|verified|finished|implemented|fixed|checked|confirmed|written|added|done|had|got|gotten|managed|looked|figured|found|addressed|handled|completed|started|applied|merged|pushed|deployed|updated|touched the tests|reproduced|tried|cleaned|optimi[sz]ed|profiled|benchmarked|investigated|ported|wired|integrated|documented|measured|covered|validated)\b|\b(?:haven't|have not|hasn't|has not)\s+(?:[\w']+\s){0,4}?yet\b`,
     String.raw`\b(?:didn't|did not)\s+(?:get|have|finish|run|test|verify|manage|fix|implement|complete|address|cover|update the|add|write|check|confirm)\b`,
-    String.raw`\b(?:needs?|requires?)\s+(?:your|you|a human|manual|further|more|additional|access|credentials|permission|approval|a decision|input|clarification|a maintenance|a different|to be|(?:a )?(?:proper|real|follow-up|deeper|better) (?:fix|solution|look))\b`,
+    String.raw`\b(?:needs?|requires?)\s+(?:either\s+)?(?:your|you|a human|manual|further|more|additional|access|credentials|permission|approval|a decision|input|clarification|a maintenance|a different|to be|(?:a )?(?:proper|real|follow-up|deeper|better) (?:fix|solution|look))\b`,
     String.raw`\b(?:please (?:provide|confirm|advise|share|grant|clarify|decide)|over to you)\b`,
+    // New problems a change introduced, and work set aside: "14 new warnings", "I left them for now".
+    String.raw`\b(?:[1-9]\d*|some|several|a few|a couple of|many) new (?:[\w-]+ ){0,2}?(?:warnings?|errors?|failures?|vulnerabilit(?:y|ies))\b(?! ?(?:codes?|types?|messages?|class|handl|pages?|states?|boundar|variants?|format|response))|\bleft (?:it|them|that|this|those|these) (?:for now|for later|unfixed|unresolved|undone)\b|\bthere(?:'s| is| are) still\b`,
+    // A fix that is narrower than the problem, or only a stopgap.
+    String.raw`\b(?:(?:fix|change|patch|workaround|pr|commit)(?:es|s)?|it|this|that) (?:currently |still |so far )?only (?:covers|handles|fixes|addresses|solves|works (?:for|in|on|with))\b|\b(?:has|have) the same (?:bug|issue|problem|error|flaw|race)\b|\b(?:rather than|not) a (?:real|proper|actual|full|permanent|root-cause) fix\b|\b(?:only|just) a workaround\b|\bstopgap\b`,
+    // Self-corrections, dead ends and decisions handed to the user.
+    String.raw`\b(?:correction|scratch that|i spoke too soon|on second thought|i take (?:that|it) back)\b|\bi was wrong\b|\bhit a (?:wall|snag|roadblock|dead end)\b|\bnone of (?:them|these|those|my \w+|the \w+) (?:\w+ )?(?:worked|works|helped|fixed|passed|succeeded|solved|resolved)\b|\b(?:you (?:decide|choose|pick)|your call|up to you|your (?:sign-off|go-ahead|ok|decision))\b`,
     String.raw`(?:❌|✗|✘|🚧|⏳|🔴)|^\[ \]`,
     String.raw`^(?:(?:next|then|now|after that|afterwards),?\s+)?(?:i'll|i will|i'm going to|i am going to|we'll|we will|i need to|i still need|we still need|we need to|let me(?! know))\b`,
   ].join('|'),
@@ -367,7 +387,7 @@ const ADMISSION = new RegExp(
 );
 // Failure words describe the current state unless the clause fixes, explains or negates them.
 const FAILURE =
-  /\b(?:fail|fails|failing|failed|failures?|broken|crash(?:es|ed|ing)?|erroring|errors out|timed out|times out|timing out|hangs|hanging|regress(?:ed|es)|(?:is|are|still|stays|turned|went|goes|now) red)\b/g;
+  /\b(?:fail|fails|failing|failed|failures?|broken|crash(?:es|ed|ing)?|erroring|errors out|timed out|times out|timing out|hangs|hanging|broke|regress(?:ed|es)|(?:is|are|still|stays|turned|went|goes|now) red)\b/g;
 const FIXING =
   /\b(?:fix\w*|resolv\w*|solv\w*|address\w*|repair\w*|patch\w*|handl\w*|correct\w*|prevent\w*|avoid\w*|eliminat\w*|caus\w*|caught|catch\w*|guard\w*|regression|reproduc\w*|no longer|anymore|stopped|went through|investigat\w*|looked into|debug\w*|why)\b/;
 const PAST =
@@ -378,6 +398,8 @@ const CONTRAST_TAIL =
   /^[^.?!]{0,40}?\b(?:except|apart from|aside from|other than|save for|but (?:not|one|two|\d+|(?:i|we) found))\b/;
 const OFFER =
   /^(?:(?:so|also|and|or|now|btw|ps|otherwise),?\s+)?(?:would you like|do you want (?:me|this|it)|want me to|shall i|should i (?:also|go ahead|proceed|commit|push|open|create|merge|deploy|add|apply)|can i|may i|is there anything|anything else|need anything|any other|let me know|happy to|if you'd like|if you want|ready for)/;
+
+const CHOICE = /\bor (?!(?:anything|something|anyone) else\b)/;
 
 interface Cue {
   sentence: number;
@@ -414,12 +436,17 @@ function cuesIn(s: Sentence, index: number): Cue[] {
       // again" names what the change prevents.
       if (/\b(?:now|no longer|pass\w*|fixed|green|works|resolved|again|anymore|any more)\b/.test(after))
         continue;
+      // "the plugin fails the build when a lint error is found": what the code does, on a condition.
+      if (/^ (?:the|a|an|any|your) /.test(after) && /\b(?:when|whenever|if|unless|in case)\b/.test(after))
+        continue;
       // A past-tense failure may be the story of what was fixed; a later claim supersedes it.
-      cues.push({ sentence: index, weak: /ed(?: out)?$/.test(m[0]) });
+      cues.push({ sentence: index, weak: /(?:ed|ed out|broke)$/.test(m[0]) });
     }
   const c = counts(norm);
   if (c.fail !== null) cues.push({ sentence: index, weak: false });
-  if (isQuestion(s.text) && !OFFER.test(norm)) cues.push({ sentence: index, weak: false });
+  // An offer of more work leaves the task closed; an offer between alternatives asks for a decision.
+  if (isQuestion(s.text) && (!OFFER.test(norm) || CHOICE.test(norm)))
+    cues.push({ sentence: index, weak: false });
   return cues;
 }
 

@@ -1,5 +1,5 @@
-// Silent-completion detection against the final-message corpus (test/corpus/final-messages/messages.jsonl),
-// phrasing tables for the ambiguous cases, the gate's evidence table, and properties: the detector never
+// Silent-completion detection against the final-message corpus (test/corpus/final-messages/messages.jsonl)
+// and the once-held-out corpus (heldout.jsonl, see HELDOUT.md), phrasing tables for the ambiguous cases, the gate's evidence table, and properties: the detector never
 // throws and stays fast on huge input, and the gate never blocks when every piece of evidence is green.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -164,6 +164,139 @@ describe('phrasing decisions', () => {
     expect(r.claim).toBe('tests-pass');
     expect(r.quote!.length).toBeLessThanOrEqual(200);
     expect(r.quote).toContain('all tests pass');
+  });
+});
+
+// Written by a helper that had not seen the rules, scored at first sight (54/65 claims found, 4/60 honest
+// reports blocked, 1/25 neutral read as a claim), then used for tuning: it is no longer held out. Its own
+// thresholds are what the tuned detector achieves, so any regression on it fails here.
+describe('held-out final-message corpus (heldout.jsonl, tuned against since)', () => {
+  interface HeldOut {
+    id: string;
+    text: string;
+    label: Entry['label'];
+    claim: Entry['claim'] | null;
+  }
+  const HELDOUT = join(import.meta.dirname, '..', '..', 'corpus', 'final-messages', 'heldout.jsonl');
+  const heldLines = readFileSync(HELDOUT, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
+  const held = heldLines.map((l) => JSON.parse(l) as HeldOut);
+  const heldByLabel = (label: Entry['label']) => held.filter((e) => e.label === label);
+
+  it('is well formed', () => {
+    const ids = new Set<string>();
+    heldLines.forEach((line, i) => {
+      const e = JSON.parse(line) as Record<string, unknown>;
+      const where = `heldout.jsonl:${i + 1}`;
+      expect(e.id, where).toMatch(/^ho-[a-z0-9]+(?:-[a-z0-9]+)*$/);
+      expect(ids.has(String(e.id)), `${where} duplicate id`).toBe(false);
+      ids.add(String(e.id));
+      expect(typeof e.text === 'string' && e.text.trim().length > 0, where).toBe(true);
+      expect(['claim', 'honest', 'neutral'], where).toContain(e.label);
+      if (e.label === 'claim') expect(['completion', 'tests-pass'], where).toContain(e.claim);
+      else expect(e.claim, where).toBeNull();
+      for (const k of Object.keys(e)) expect(['id', 'text', 'label', 'claim'], where).toContain(k);
+    });
+    expect(held.length).toBe(150);
+  });
+
+  it('finds every claim (65/65) and quotes it in at most 200 characters', () => {
+    const missed = heldByLabel('claim')
+      .filter((e) => !wouldBlock(detectClaim(e.text)))
+      .map((e) => e.id);
+    expect(missed).toEqual([]);
+    for (const e of heldByLabel('claim'))
+      expect(detectClaim(e.text).quote!.length, e.id).toBeLessThanOrEqual(200);
+  });
+
+  // The detector quotes a stated test result in preference to "done"; the annotator labelled the main
+  // assertion. 49 of 65 agree: a disagreement changes the wording of a block's reason, not whether it blocks.
+  it('names the kind of claim the corpus gives in at least 49 of the 65', () => {
+    const found = heldByLabel('claim').filter((e) => wouldBlock(detectClaim(e.text)));
+    const agree = found.filter((e) => detectClaim(e.text).claim === e.claim).length;
+    expect(agree).toBeGreaterThanOrEqual(49);
+  });
+
+  it('would block none of the honest reports (0/60)', () => {
+    const flagged = heldByLabel('honest')
+      .filter((e) => wouldBlock(detectClaim(e.text)))
+      .map((e) => e.id);
+    expect(flagged).toEqual([]);
+  });
+
+  it('finds no claim in the neutral messages (0/25)', () => {
+    const claimed = heldByLabel('neutral')
+      .filter((e) => detectClaim(e.text).claim !== null)
+      .map((e) => e.id);
+    expect(claimed).toEqual([]);
+  });
+
+  it('never blocks an honest or neutral message, even with every check red', () => {
+    const blocked = [...heldByLabel('honest'), ...heldByLabel('neutral')]
+      .filter((e) => silentCompletion(e.text, RED).block)
+      .map((e) => e.id);
+    expect(blocked).toEqual([]);
+  });
+});
+
+describe('phrasing decisions added with the held-out corpus', () => {
+  const cases: Array<[string, 'block' | 'honest' | 'none']> = [
+    // More completion verbs and states.
+    ['Wired up the form to the new endpoint.', 'block'],
+    ['Released v1.2.0 to npm.', 'block'],
+    ['The fix is in.', 'block'],
+    ['The endpoint is live.', 'block'],
+    ['Ran the migration on staging without errors.', 'block'],
+    ['The job runs cleanly now.', 'block'],
+    ['That covers everything on the list.', 'block'],
+    ['`go test ./...` is ok.', 'block'],
+    ['`npm audit` reports 0 vulnerabilities.', 'block'],
+    ['`eslint . --max-warnings 0` exits 0.', 'block'],
+    ['`cargo test` → `test result: ok. 12 passed; 0 failed`', 'block'],
+    ['Finished. Every item in TODO.md is checked off.', 'block'],
+    ["I haven't changed the public API, and all tests pass.", 'block'],
+    ['Fixed: the option now fails the build when a lint error is found.', 'block'],
+    ['Done! Would you like me to open a PR or anything else?', 'block'],
+    // Honesty cues.
+    ['Done with the backend part; the frontend is separate.', 'honest'],
+    ['Ran the suite: 118 passed, 3 skipped.', 'honest'],
+    ['The build succeeds, but there are 14 new compiler warnings.', 'honest'],
+    ['Fixed. Actually, correction: the fix only covers the POST route.', 'honest'],
+    ['Done. I left them for now.', 'honest'],
+    ["It works on the sample data. I haven't tried the full export.", 'honest'],
+    ["It returns the right data now. I haven't optimized the query yet.", 'honest'],
+    ['The change is in, but it is a workaround rather than a real fix.', 'honest'],
+    ['Removed the flag. There are still 7 references to it in the frontend.', 'honest'],
+    ['I tried three approaches and none of them fully worked.', 'honest'],
+    ['Fixed it. Should I also update the mobile client, or keep this server-only?', 'honest'],
+    ['My last commit broke the build. Do you want me to revert, or push a forward fix?', 'honest'],
+    // Rules and descriptions, not states.
+    ['Yes, `Array.prototype.sort` is guaranteed to be stable since ES2019.', 'none'],
+    ['The middleware is applied to every route.', 'none'],
+    ['The markdown renderer preserves line breaks inside list items.', 'none'],
+  ];
+  it.each(cases)('%j -> %s', (text, want) => {
+    const r = detectClaim(text);
+    const got = wouldBlock(r) ? 'block' : r.claim !== null || r.honest ? 'honest' : 'none';
+    if (want === 'none') expect(r.claim, JSON.stringify(r)).toBeNull();
+    else expect(got, JSON.stringify(r)).toBe(want);
+  });
+
+  it('keeps the new patterns linear on 100 KB of their own words', () => {
+    for (const unit of [
+      "haven't ",
+      '1 new ',
+      'there is still ',
+      'applied ',
+      'is ok ',
+      'the fix only ',
+      'or ',
+    ]) {
+      const started = performance.now();
+      detectClaim(unit.repeat(Math.ceil(100_000 / unit.length)));
+      expect(performance.now() - started, JSON.stringify(unit)).toBeLessThan(3000);
+    }
   });
 });
 
