@@ -119,6 +119,13 @@ function hookBench(rounds, rssRuns) {
     const HOOK = [...pre.args];
     mkdirSync(join(project, 'src'), { recursive: true });
     writeFileSync(join(project, 'src', 'index.ts'), 'export const x = 1;\n');
+    // One acceptance check, so the Stop rows time the gate itself: once it has passed and nothing was
+    // edited since, the gate reads the evidence and skips it (the checks' own run time is not ours).
+    const policyFile = join(project, 'agent-sre.yaml');
+    writeFileSync(
+      policyFile,
+      `${readFileSync(policyFile, 'utf8')}\nacceptance:\n  runbook: false\n  checks:\n    - id: bench-true\n      kind: command\n      run: 'true'\n`,
+    );
 
     // One session per round: the deny call would otherwise add up to the session's denial limit
     // and every later call would meet session.terminated instead of its own rule.
@@ -134,6 +141,20 @@ function hookBench(rounds, rssRuns) {
         tool_input: input,
         tool_use_id: `toolu_bench_${seq++}`,
       });
+    const lifecycle = (name, extra) =>
+      JSON.stringify({
+        session_id: 'bench-stop',
+        transcript_path: join(project, 'transcript.jsonl'),
+        cwd: project,
+        hook_event_name: name,
+        ...extra,
+      });
+    const stopEvent = () =>
+      lifecycle('Stop', {
+        stop_hook_active: false,
+        last_assistant_message: 'Implementation complete. All tests pass.',
+      });
+    const startEvent = () => lifecycle('SessionStart', { source: 'startup' });
     const env = { ...process.env, CLAUDE_PROJECT_DIR: project };
     const kinds = {
       baseline: { args: ['-e', '0'], input: () => '', expect: 'allow' },
@@ -197,6 +218,30 @@ function hookBench(rounds, rssRuns) {
         args: HOOK,
         input: () => event('Bash', { command: 'rm -rf ~' }),
         expect: 'deny',
+        env: { AGENT_SRE_HOOKD: '0' },
+      },
+      // The acceptance gate's own cost: evidence from the ledger, the claim read, the skip decision.
+      'hook Stop gate (check skipped: passed, nothing edited since)': {
+        args: HOOK,
+        input: stopEvent,
+        expect: 'allow',
+      },
+      'hook Stop gate, in-process': {
+        args: HOOK,
+        input: stopEvent,
+        expect: 'allow',
+        env: { AGENT_SRE_HOOKD: '0' },
+      },
+      // SessionStart binds the runbook (AGENTS.md from init) and answers with its digest.
+      'hook SessionStart (runbook binding + digest)': {
+        args: HOOK,
+        input: startEvent,
+        expect: 'context',
+      },
+      'hook SessionStart, in-process': {
+        args: HOOK,
+        input: startEvent,
+        expect: 'context',
         env: { AGENT_SRE_HOOKD: '0' },
       },
       // Context, not targets: what the hook's two native modules cost on their own.
@@ -318,7 +363,10 @@ function verdictOf(stdout) {
   const text = stdout.trim();
   if (text === '') return 'allow';
   try {
-    return JSON.parse(text).hookSpecificOutput?.permissionDecision ?? 'unknown';
+    const out = JSON.parse(text);
+    if (out.decision === 'block') return 'block';
+    if (out.hookSpecificOutput?.hookEventName === 'SessionStart') return 'context';
+    return out.hookSpecificOutput?.permissionDecision ?? 'unknown';
   } catch {
     return 'unparseable';
   }

@@ -8,15 +8,10 @@
 // a page queued while it was finishing is never left behind.
 import type * as ChildProcess from 'node:child_process';
 import { closeSync, openSync, statSync, unlinkSync, utimesSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { requireBuiltin } from './builtin.ts';
 import { packageRoot } from './paths.ts';
 import { STATE_DIR } from './policy.ts';
-
-// Loaded only when a flusher is started: node:child_process alone costs the hook 4-8 ms to load, and
-// most calls queue no page. In the hook's CommonJS bundle `require` is already there.
-const requireBuiltin: NodeJS.Require =
-  typeof require === 'function' ? require : createRequire(import.meta.url);
 
 /** A lock older than this belongs to a flusher that died. */
 export const FLUSHER_LOCK_STALE_MS = 60_000;

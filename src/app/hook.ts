@@ -4,6 +4,7 @@ import {
   answerBatch,
   answerFailure,
   answerPreToolUse,
+  answerSessionStart,
   answerSilently,
   answerStop,
   batchCalls,
@@ -17,17 +18,20 @@ import {
 import type { CommandRunner } from '../adapters/exec/command.ts';
 import { effectsOf } from '../core/effects/tools.ts';
 import { type BurstCall, judgeBurst } from '../core/gates/burst.ts';
+import type { RunbookSettings } from '../core/gates/types.ts';
 import type { PagingSettings } from '../core/incidents/config.ts';
 import { judgeEffects } from '../core/judge.ts';
+import type { RunbookNow } from '../core/runbook/binding.ts';
 import { newSession } from '../core/session/rules.ts';
 import type { SessionState } from '../core/session/types.ts';
 import type { Decision, Effect, JudgeContext, ToolCall } from '../core/types.ts';
 import type { LedgerStore } from '../ports.ts';
 import { type Approval, answerApproval, waitForAnswer } from './approvals.ts';
 import { createJudgeContext, type Environment } from './context.ts';
-import { type LoadedPolicy, loadProjectPolicy } from './policy.ts';
+import { type LoadedPolicy, loadProjectPolicy, withRunbookRules } from './policy.ts';
+import { type LoadedRunbook, loadRunbook } from './runbook.ts';
 import { describeCall } from './signals.ts';
-import { emptyEvent, postToolUseTransition, preToolUseTransition } from './transitions.ts';
+import { bindRunbook, emptyEvent, postToolUseTransition, preToolUseTransition } from './transitions.ts';
 
 export interface HookDeps {
   env: Environment;
@@ -68,14 +72,19 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
   const started = deps.now();
   const projectDir = deps.projectDir || e.cwd;
   if (!projectDir) throw new Error('neither CLAUDE_PROJECT_DIR nor cwd tells where the project is');
-  const policy = await loadProjectPolicy(projectDir, deps.env.home);
+  const runbook = await loadRunbook(projectDir, deps.env.home);
+  const policy = withRunbookRules(
+    await loadProjectPolicy(projectDir, deps.env.home),
+    runbook.compiled?.rules ?? [],
+    deps.env.home,
+  );
   const ctx = createJudgeContext(projectDir, deps.env, policy.compiled.policy.protectedBranches);
   const call: ToolCall | undefined = e.tool
     ? { tool: e.tool, input: e.input, cwd: e.cwd || projectDir }
     : undefined;
 
   if (e.event === 'PreToolUse' && call)
-    return preToolUse(e, call, effectsOf(call, ctx), policy, deps, started, projectDir);
+    return preToolUse(e, call, effectsOf(call, ctx), policy, deps, started, projectDir, runbook.now);
 
   let store: LedgerStore;
   try {
@@ -90,15 +99,18 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
       );
       return answerSilently();
     }
-    if (STOP_EVENTS.has(e.event)) return await stopGate(e, policy, store, deps, projectDir);
+    if (STOP_EVENTS.has(e.event)) return await stopGate(e, policy, runbook, store, deps, projectDir);
     if (e.event === 'PostToolBatch') return await postToolBatch(e, policy, ctx, store, deps, started);
     await store.commit({
       sessionId: e.sessionId,
       now: started,
-      apply: (state) => {
+      apply: (state, _newFiles, tx) => {
         let next: SessionState = state ?? newSession(e.sessionId, e.cwd, started);
         if (e.event === 'SessionEnd') next = { ...next, endedAt: started };
-        if (e.event === 'SessionStart' && next.endedAt !== null) next = { ...next, endedAt: null };
+        if (e.event === 'SessionStart') {
+          if (next.endedAt !== null) next = { ...next, endedAt: null };
+          bindRunbook(tx, e.sessionId, runbook.now, started, 'session-start');
+        }
         return {
           state: next,
           event: { ...emptyEvent(e, started), durationMs: deps.now() - started },
@@ -106,10 +118,28 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
         };
       },
     });
+    if (e.event === 'SessionStart') return sessionStartAnswer(runbook, policy.compiled.policy.runbook);
     return answerSilently();
   } finally {
     await store.close();
   }
+}
+
+/** What the agent starts with: the runbook's digest, or why its writes will need a human. */
+function sessionStartAnswer(runbook: LoadedRunbook, settings: RunbookSettings): HookAnswer {
+  const { now, compiled } = runbook;
+  const gated = settings.missingTier > 2 ? ' Until then every write needs a human to approve it.' : '';
+  if (now.hash === null)
+    return answerSessionStart(
+      `agent-sre: this project has no runbook (AGENTS.md or CLAUDE.md).${gated}`,
+      'agent-sre: no AGENTS.md or CLAUDE.md; run `agent-sre init` to scaffold one.',
+    );
+  const failing =
+    now.errors > 0
+      ? `\nThe runbook fails lint (${now.errors} error${now.errors === 1 ? '' : 's'}; first: ${now.firstError}).${gated}`
+      : '';
+  const digest = compiled?.digest ?? '';
+  return answerSessionStart(`${digest}${failing}`.trim() || null, null);
 }
 
 async function preToolUse(
@@ -120,6 +150,7 @@ async function preToolUse(
   deps: HookDeps,
   started: number,
   projectDir: string,
+  runbook: RunbookNow,
 ): Promise<HookAnswer> {
   const compiled = policy.compiled;
   // Without the ledger there is no session state: judge the call on its own, so a tier-4 call keeps its
@@ -139,6 +170,7 @@ async function preToolUse(
       preToolUseTransition(e, call, effects, compiled, started, deps.now, {
         project: projectDir,
         gateWait: true,
+        runbook,
       }),
     );
     if (pre.queued > 0) deps.startDelivery?.(projectDir);
@@ -212,6 +244,7 @@ async function postToolBatch(
 async function stopGate(
   e: HookEvent,
   policy: LoadedPolicy,
+  runbook: LoadedRunbook,
   store: LedgerStore,
   deps: HookDeps,
   projectDir: string,
@@ -224,7 +257,7 @@ async function stopGate(
     {
       projectDir,
       policy: policy.compiled.policy,
-      runbookChecks: [],
+      runbookChecks: runbook.compiled?.checks ?? [],
       store,
       now: deps.now,
       run,

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CompiledPolicy, compilePolicy } from '../core/policy/evaluate.ts';
-import type { Policy } from '../core/policy/types.ts';
+import type { Policy, Rule } from '../core/policy/types.ts';
 import { VERSION } from '../version.ts';
 
 export const POLICY_FILE = 'agent-sre.yaml';
@@ -55,7 +55,8 @@ export async function loadProjectPolicy(
   const result = loadPolicy(text ?? undefined, file);
   if (!result.ok) throw new PolicyError(`invalid policy:\n${formatProblems(result.problems)}`);
   const compiled = compilePolicy(result.policy, home);
-  if (opts.cache !== false) writeCache(cacheFile, { version: VERSION, text, policy: result.policy });
+  if (opts.cache !== false)
+    writeJsonCache(cacheFile, { version: VERSION, text, policy: result.policy } satisfies CacheEntry);
   return { compiled, source };
 }
 
@@ -65,13 +66,24 @@ interface CacheEntry {
   policy: Policy;
 }
 
-function writeCache(path: string, entry: CacheEntry): void {
+/** Write a cache file atomically. Caches only save time: a failure to write one is ignored. */
+export function writeJsonCache(path: string, entry: unknown): void {
   try {
     mkdirSync(join(path, '..'), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(entry));
     renameSync(tmp, path);
   } catch {
-    // The cache only saves time; without it every call validates the file again.
+    // Without the cache every call validates the file again.
   }
+}
+
+/**
+ * The policy with the runbook's compiled rules appended. They come after the policy's own and only add
+ * rules, so the highest tier still wins; `runbook.compile: false` leaves the policy as it is.
+ */
+export function withRunbookRules(loaded: LoadedPolicy, rules: readonly Rule[], home: string): LoadedPolicy {
+  const policy = loaded.compiled.policy;
+  if (!policy.runbook.compile || rules.length === 0) return loaded;
+  return { ...loaded, compiled: compilePolicy({ ...policy, rules: [...policy.rules, ...rules] }, home) };
 }

@@ -2,10 +2,17 @@
 import { judgeEffects } from '../core/judge.ts';
 import type { CompiledPolicy } from '../core/policy/evaluate.ts';
 import { redactedJson, redactText } from '../core/redact.ts';
+import {
+  BINDING_KIND,
+  gateByRunbook,
+  type RunbookBinding,
+  type RunbookNow,
+  runbookStatus,
+} from '../core/runbook/binding.ts';
 import { addUsage, countVerdict, newSession, usageOf } from '../core/session/rules.ts';
 import type { LedgerEvent, SessionState } from '../core/session/types.ts';
 import type { Decision, Effect, ToolCall } from '../core/types.ts';
-import type { Transition } from '../ports.ts';
+import type { LedgerTx, Transition } from '../ports.ts';
 import { type Approval, requestApproval } from './approvals.ts';
 import { raiseSignals } from './incidents.ts';
 import { signalsOf } from './signals.ts';
@@ -47,6 +54,24 @@ export interface PreToolUseResult {
   queued: number;
 }
 
+/**
+ * The runbook this session is bound to. The first time the session is seen (SessionStart, or its first
+ * tool call when SessionStart never reached us), the runbook as it is now becomes the binding.
+ */
+export function bindRunbook(
+  tx: LedgerTx,
+  sessionId: string,
+  now: RunbookNow,
+  at: number,
+  via: RunbookBinding['via'],
+): RunbookBinding {
+  const rec = tx.record<RunbookBinding>(BINDING_KIND, sessionId);
+  if (rec) return rec.data;
+  const binding: RunbookBinding = { hash: now.hash, boundAt: at, via };
+  tx.putRecord({ kind: BINDING_KIND, id: sessionId, createdAt: at, data: binding });
+  return binding;
+}
+
 /** `deny` mode: a tier-3 call that would need a human is refused instead (and counts as a denial). */
 export function applyGateMode(decision: Decision, compiled: CompiledPolicy): Decision {
   if (compiled.policy.paging.gate.mode !== 'deny' || decision.verdict !== 'ask') return decision;
@@ -69,7 +94,7 @@ export function preToolUseTransition(
   compiled: CompiledPolicy,
   started: number,
   now: () => number,
-  opts: { project: string; gateWait: boolean },
+  opts: { project: string; gateWait: boolean; runbook?: RunbookNow },
 ): Transition<PreToolUseResult> {
   const paging = compiled.policy.paging;
   return {
@@ -77,7 +102,17 @@ export function preToolUseTransition(
     now: started,
     apply: (prev, _newFiles, tx) => {
       const before = prev ?? newSession(e.sessionId, e.cwd, started);
-      const decision = applyGateMode(judgeEffects(call, effects, compiled, before), compiled);
+      let judged = judgeEffects(call, effects, compiled, before);
+      if (opts.runbook) {
+        const bound = bindRunbook(tx, e.sessionId, opts.runbook, started, 'first-call');
+        judged = gateByRunbook(
+          judged,
+          runbookStatus(opts.runbook, bound),
+          compiled.policy.runbook,
+          e.sessionId,
+        );
+      }
+      const decision = applyGateMode(judged, compiled);
       const counted = countVerdict(before, decision, compiled.policy.denials);
       const { state } = counted;
       const ctx = { project: opts.project, sessionId: e.sessionId, call, decision, at: started };

@@ -80,7 +80,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     load: () => import('./commands/doctor.ts'),
   },
   runbook: {
-    summary: 'lint AGENTS.md and CLAUDE.md as the on-call runbook of the agent: `agent-sre runbook lint`',
+    summary:
+      'lint AGENTS.md and CLAUDE.md as the on-call runbook of the agent, and explain what it compiles to: `agent-sre runbook lint|explain`',
     load: () => import('./commands/runbook.ts'),
   },
 };

@@ -105,7 +105,11 @@ rules:
     match:
       kind: [exec]
       program: [agent-sre, node, nodejs, npx, bunx, pnpm, yarn, bun]
-      args: '(^|agent-sre([.]c?js)? +)(ack|mitigate|resolve|approve|deny|oncall +override)( |$)'
+      args: '(^|agent-sre([.]c?js)? +)(ack|mitigate|resolve|approve|deny|oncall +override|session +resume)( |$)'
+  - id: guard.runbook-edit
+    tier: 3
+    reason: AGENTS.md and CLAUDE.md are the runbook this session is bound to; a change to them changes the rules the agent works under, so a human approves it.
+    match: { kind: [write, delete], zone: [project], path: ["**/AGENTS.md", "**/CLAUDE.md", "**/CLAUDE.local.md"] }
 
   # ---- production infrastructure and data ---------------------------------------------------
   - id: infra.destroy

@@ -1,10 +1,11 @@
 // Running the built bin the way Claude Code does: `node <repo>/bin/agent-sre.js hook claude`, hook JSON on
 // stdin, CLAUDE_PROJECT_DIR in the environment. Shared by the e2e tests; not a test file itself.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scaffoldRunbook } from '../../src/core/runbook/scaffold.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'agent-sre.js');
@@ -23,6 +24,15 @@ export function ensureBuilt(): void {
 /** A fresh project directory under the OS temp dir (realpath: macOS /var -> /private/var). */
 export function tempProject(prefix = 'agent-sre-e2e-'): string {
   return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+}
+
+/**
+ * Give a test project the runbook \`agent-sre init\` would write for it: without one (or with one that
+ * fails lint) the hook gates every write at tier 3.
+ */
+export function withRunbook(dir: string): string {
+  writeFileSync(join(dir, 'AGENTS.md'), scaffoldRunbook({ files: [], dirs: [] }).text);
+  return dir;
 }
 
 export interface BinResult {

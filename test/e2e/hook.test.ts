@@ -15,11 +15,18 @@ import {
   runHook,
   sessions,
   tempProject,
+  withRunbook,
   writeCreated,
 } from './bin.ts';
 
 const made: string[] = [];
+/** A temp project with the runbook init would write (no runbook gates every write at tier 3). */
 function project(prefix?: string): string {
+  return withRunbook(bareProject(prefix));
+}
+
+/** A temp project with nothing in it, for init to set up. */
+function bareProject(prefix?: string): string {
   const dir = tempProject(prefix);
   made.push(dir);
   return dir;
@@ -276,7 +283,12 @@ describe.concurrent('hook claude: the ledger', () => {
     const dir = project();
     const base = { session_id: 'sess-life', transcript_path: join(dir, 't.jsonl'), cwd: dir };
     const start = await runHook({ ...base, hook_event_name: 'SessionStart', source: 'startup' }, dir);
-    expect({ code: start.code, stdout: start.stdout }).toEqual({ code: 0, stdout: '' });
+    expect(start.code).toBe(0);
+    // The agent starts with the runbook's digest in its context.
+    const context = JSON.parse(start.stdout).hookSpecificOutput;
+    expect(context.hookEventName).toBe('SessionStart');
+    expect(context.additionalContext).toContain('AGENTS.md');
+    expect(context.additionalContext).toMatch(/never/i);
     let s = (await sessions(dir)).find((r) => r.session_id === 'sess-life');
     expect(s?.events).toBe(1);
     expect(s?.ended_at).toBeNull();
@@ -422,7 +434,7 @@ describe.concurrent('CLI', () => {
   });
 
   it('init scaffolds AGENTS.md that `runbook lint` passes, and prints the findings of an existing one', async () => {
-    const dir = project('agent-sre-e2e-init-runbook-');
+    const dir = bareProject('agent-sre-e2e-init-runbook-');
     mkdirSync(join(dir, 'src'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ scripts: { test: 'node --test' } }));
     const init = await runBin(['init', '--yes', '--dir', dir]);
@@ -437,7 +449,7 @@ describe.concurrent('CLI', () => {
     expect(lint.code, lint.stdout).toBe(0);
     expect(lint.stdout).toBe('AGENTS.md: no problems.\n');
 
-    const other = project('agent-sre-e2e-init-runbook-');
+    const other = bareProject('agent-sre-e2e-init-runbook-');
     writeFileSync(join(other, 'CLAUDE.md'), '# Notes\n');
     const again = await runBin(['init', '--yes', '--dir', other]);
     expect(again.code, again.stderr).toBe(0);
@@ -448,7 +460,7 @@ describe.concurrent('CLI', () => {
   }, 60_000);
 
   it('init --yes wires a git-less project and doctor proves the canary', async () => {
-    const dir = project('agent-sre-e2e-init-');
+    const dir = bareProject('agent-sre-e2e-init-');
     const init = await runBin(['init', '--yes', '--dir', dir]);
     expect(init.code, init.stderr).toBe(0);
 

@@ -158,7 +158,10 @@ describe('agent-sre runbook lint', () => {
       [['runbook', 'lint', '--dir', dir, '--max-lines', '0'], /--max-lines takes a positive whole number/],
       [['runbook', 'lint', '--dir', dir, '--max-lines', '10', '--warn-lines', '20'], /must not be above/],
       [['runbook', 'lint', '--dir', join(dir, 'missing')], /is not a directory/],
-      [['runbook', 'explain'], /unknown subcommand "explain"/],
+      [['runbook', 'frobnicate'], /unknown subcommand "frobnicate" \(expected: lint or explain\)/],
+      [['runbook', 'explain', '--dir', dir, 'NOPE.md'], /NOPE\.md: no such file/],
+      [['runbook', 'explain', '--dir', dir, '--max-lines', '10'], /--max-lines is for `runbook lint`/],
+      [['runbook', 'explain', '--dir', join(dir, 'missing')], /is not a directory/],
     ];
     const results = await Promise.all(cases.map(([args]) => runBin(args)));
     results.forEach((r, i) => {
@@ -186,6 +189,9 @@ describe('agent-sre runbook lint', () => {
         expect(r.stdout).toContain(rule);
       expect(r.stdout).toContain('Instructions without verification');
       expect(r.stdout).toMatch(/Exit status: 0 when there is no error/);
+      expect(r.stdout).toMatch(/^ {7}agent-sre runbook explain \[FILE\.\.\.\] \[--json\] \[--dir DIR\]$/m);
+      for (const id of ['runbook.scope', 'runbook.off-limits', 'runbook.never.<slug>', 'runbook.post.<slug>'])
+        expect(r.stdout).toContain(id);
     }
   });
 
@@ -201,5 +207,127 @@ describe('agent-sre runbook lint', () => {
     const { report } = await json(dir);
     expect(report.files).toEqual([{ file: 'AGENTS.md', lines: 19 }]);
     expect(report.findings.map((f) => f.rule)).toEqual(['runbook.never-list']);
+  });
+});
+
+interface Explained {
+  ok: boolean;
+  files: { file: string; lines: number }[];
+  rules: { id: string; tier: number; reason: string; match: Record<string, unknown> }[];
+  checks: { kind: string; id: string; run: string; on: string[]; timeoutSeconds: number; source: string }[];
+  notCompiled: { file: string; line: number; text: string; why: string }[];
+  digest: string;
+  scope: { writable: string[]; offLimits: string[] };
+  sources: Record<string, { file: string; line: number; text: string }[]>;
+}
+
+const explain = (dir: string, ...args: string[]) => runBin(['runbook', 'explain', '--dir', dir, ...args]);
+
+describe('agent-sre runbook explain', () => {
+  it('prints the rules, Stop checks, digest and what did not compile, and exits 0', async () => {
+    const dir = project({ 'AGENTS.md': 'clean.md', 'CLAUDE.md': 'compile-never.md' });
+    const r = await explain(dir);
+    expect(r.code, r.stderr).toBe(0);
+    const out = r.stdout;
+    expect(out.split('\n')[0]).toBe('AGENTS.md, CLAUDE.md: 12 rules, 5 Stop checks, 2 lines not compiled.');
+    const headings = out.split('\n').filter((l) => /^[A-Z]/.test(l) && !l.includes('.md'));
+    expect(headings.map((l) => l.replace(/ \(.*/, ''))).toEqual([
+      'Rules',
+      'Stop checks',
+      'Digest',
+      'Not compiled',
+    ]);
+    expect(out).toMatch(/^Digest \(\d+ of at most 1500 characters, for the session's context\)$/m);
+    expect(out).toMatch(/^ {2}runbook\.scope {2}tier 4 \(hard deny\)$/m);
+    expect(out).toMatch(
+      /^ {4}matches {2}write or delete in the project zone outside src, test, docs\/\*\*\/\*\.md /m,
+    );
+    expect(out).toMatch(
+      /^ {2}runbook\.never\.skip-hooks {2}tier 4 \(hard deny\)\n {4}matches {2}exec tagged git\.no-verify\n/m,
+    );
+    expect(out).toMatch(/^ {4}from {5}AGENTS\.md:36, CLAUDE\.md:36$/m);
+    expect(out).toMatch(
+      /^ {2}runbook\.post\.npm-test {2}npm test\n {4}from {5}AGENTS\.md:19, CLAUDE\.md:14$/m,
+    );
+    expect(out).toMatch(/^ {2}From the project runbook \(AGENTS\.md, CLAUDE\.md\), enforced by agent-sre/m);
+    expect(out).toContain(
+      '  CLAUDE.md:37: "Never run `npm test` in watch mode."\n    why: the command is qualified',
+    );
+    expect(out).toContain(
+      '  CLAUDE.md:39: "Never commit secrets."\n    why: not a form agent-sre can enforce',
+    );
+  });
+
+  it('--json: the compiled runbook, with globs under the project directory', async () => {
+    const dir = project({ 'AGENTS.md': 'clean.md' });
+    const r = await explain(dir, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as Explained;
+    expect(Object.keys(out)).toEqual([
+      'ok',
+      'files',
+      'rules',
+      'checks',
+      'notCompiled',
+      'digest',
+      'scope',
+      'sources',
+    ]);
+    expect(out.ok).toBe(true);
+    expect(out.files).toEqual([{ file: 'AGENTS.md', lines: 36 }]);
+    expect(out.rules.map((x) => `${x.id} ${x.tier}`)).toEqual([
+      'runbook.off-limits 4',
+      'runbook.never.force-push-main 4',
+      'runbook.never.run-npm-publish 4',
+      'runbook.scope 3',
+    ]);
+    expect(out.rules.at(-1)!.match.notPath).toEqual([
+      `${dir}/src`,
+      `${dir}/src/**`,
+      `${dir}/test`,
+      `${dir}/test/**`,
+      `${dir}/docs/**/*.md`,
+    ]);
+    expect(out.checks[0]).toEqual({
+      kind: 'command',
+      id: 'runbook.post.npm-test',
+      run: 'npm test',
+      on: ['main'],
+      timeoutSeconds: 600,
+      source: 'runbook',
+    });
+    expect(out.notCompiled).toEqual([]);
+    expect(out.scope.writable).toEqual(['src/', 'test/', 'docs/**/*.md']);
+    expect(out.digest.length).toBeLessThanOrEqual(1500);
+    expect(out.sources['runbook.scope']).toEqual([
+      { file: 'AGENTS.md', line: 28, text: 'src/' },
+      { file: 'AGENTS.md', line: 29, text: 'docs/**/*.md' },
+    ]);
+  });
+
+  it('FILE arguments replace discovery', async () => {
+    const dir = project({ 'AGENTS.md': 'clean.md' });
+    const r = await runBin(
+      ['runbook', 'explain', '--json', 'AGENTS.md', join(FIXTURES, 'compile-scope.md')],
+      {
+        cwd: dir,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as Explained;
+    expect(out.files.map((f) => f.file)).toEqual(['AGENTS.md', join(FIXTURES, 'compile-scope.md')]);
+    expect(out.notCompiled.map((n) => n.line)).toEqual([11, 15, 30]);
+  });
+
+  it('says so and exits 1 when there is no runbook', async () => {
+    const dir = project();
+    const r = await explain(dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      `No AGENTS.md or CLAUDE.md in ${dir}: there is no runbook to explain. Write one with Preconditions, Escalation criteria, Postconditions, Scope boundary and a Never list (see \`agent-sre runbook lint --help\`).\n`,
+    );
+    const j = await explain(dir, '--json');
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, files: [] });
   });
 });

@@ -2,7 +2,7 @@
 // Code treats as "go ahead"). Run in-process against `runClaudeHook` with a memory ledger, so thousands of
 // odd inputs stay fast. Also: `rm -rf /` as the first command is denied however it is wrapped, and the
 // effect classifier never throws.
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -11,10 +11,13 @@ import type { HookAnswer } from '../../src/adapters/agents/claude/hook.ts';
 import { createMemoryStore } from '../../src/adapters/store/memory.ts';
 import { type HookDeps, runClaudeHook } from '../../src/app/hook.ts';
 import { effectsOf } from '../../src/core/effects/tools.ts';
+import { withRunbook } from '../e2e/bin.ts';
 import { context, WORLD } from '../helpers/judge.ts';
 
 const RUNS = 250;
-const PROJECT = realpathSync(mkdtempSync(join(tmpdir(), 'agent-sre-prop-')));
+const PROJECT = withRunbook(realpathSync(mkdtempSync(join(tmpdir(), 'agent-sre-prop-'))));
+// The runbook's postconditions would become Stop checks that start a process per fuzzed Stop.
+writeFileSync(join(PROJECT, 'agent-sre.yaml'), 'version: 1\nacceptance:\n  runbook: false\n');
 afterAll(() => rmSync(PROJECT, { recursive: true, force: true }));
 
 let clock = Date.UTC(2026, 10, 26, 12);
@@ -41,9 +44,12 @@ function checkAnswer(a: HookAnswer): Record<string, unknown> | undefined {
   const o = out as Record<string, unknown>;
   if (o.hookSpecificOutput !== undefined) {
     const h = o.hookSpecificOutput as Record<string, unknown>;
-    expect(h.hookEventName).toBe('PreToolUse');
-    expect(['allow', 'ask', 'deny']).toContain(h.permissionDecision);
-    expect(typeof h.permissionDecisionReason).toBe('string');
+    if (h.hookEventName === 'SessionStart') expect(typeof h.additionalContext).toBe('string');
+    else {
+      expect(h.hookEventName).toBe('PreToolUse');
+      expect(['allow', 'ask', 'deny']).toContain(h.permissionDecision);
+      expect(typeof h.permissionDecisionReason).toBe('string');
+    }
   }
   return o;
 }

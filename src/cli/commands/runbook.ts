@@ -2,6 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseRunbook } from '../../adapters/markdown/parse.ts';
+import type { RuleMatch } from '../../core/policy/types.ts';
+import { type CompiledRunbook, compileRunbook, DIGEST_MAX } from '../../core/runbook/compile.ts';
 import {
   DEFAULT_MAX_LINES,
   DEFAULT_WARN_LINES,
@@ -10,10 +12,12 @@ import {
   RUNBOOK_FILES,
 } from '../../core/runbook/lint.ts';
 import type { Finding, RunbookDoc } from '../../core/runbook/types.ts';
+import { TIER_NAMES } from '../../core/types.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
 
 const HELP = `Usage: agent-sre runbook lint [FILE...] [--json] [--dir DIR] [--max-lines N] [--warn-lines N]
+       agent-sre runbook explain [FILE...] [--json] [--dir DIR]
 
 Lint AGENTS.md and CLAUDE.md as the agent's on-call runbook: what it checks before it starts, when
 it stops and asks, how it proves it is done, and where it may work. With no FILE, both are read from
@@ -66,16 +70,44 @@ rules in agent-sre.yaml.
 Exit status: 0 when there is no error (warnings alone still exit 0), 1 when there is at least one
 error, 2 on a usage error (an unknown flag or subcommand, a FILE that does not exist).
 
+explain: what the runbook compiles to, so that what the agent reads and what the guard enforces come
+from one file. It shows the rules, Stop checks and session digest agent-sre derives, and every line it
+could not compile with the reason; it changes nothing.
+  Scope boundary   Writable paths become runbook.scope: a write or delete inside the project but
+                   outside them is tier 3 (a human approves); build output and targets only known at
+                   run time are left to the default rules. Off-limits paths become runbook.off-limits:
+                   every write or delete there is tier 4. \`src/\` covers everything under src/.
+  Never list       Recognised items become runbook.never.<slug> rules, tier 4:
+                     force pushes (-f, --force, --force-with-lease, +refspec; "to \`main\`" narrows it
+                     to that branch), "never push" (to a branch), skipping hooks or tests
+                     (--no-verify, commit -n, HUSKY=0, SKIP=), deleting tests or files "to make errors
+                     go away" (deletes of test files and test directories), "Never run \`cmd\`" (that
+                     program with those first arguments), and paths in backticks (off limits; "never
+                     read \`x\`" refuses reads instead). "Never edit outside the scope" makes
+                     runbook.scope tier 4. An item with a condition (unless, without, before, until,
+                     if, except) compiles to tier 3: the guard cannot check it, so a human does.
+  Postconditions   Each command becomes a Stop check runbook.post.<slug> for the main agent (600 s
+                   timeout); a \`\`\`sh block runs its lines joined with &&; "\`cmd\` prints nothing"
+                   checks that it prints nothing. An item without a command is not compiled.
+  Digest           Escalation criteria, the Never list and the scope, in at most ${DIGEST_MAX} characters of
+                   plain text for the agent's session context.
+  Exit status: 0 when it explains (lines that do not compile are listed, not errors), 1 when there is
+  no runbook, 2 on a usage error.
+
 Options:
-  --json          one JSON object: {"ok", "files": [{"file", "lines"}], "findings": [{"file",
-                  "line", "severity", "rule", "message", "fix"}]}; ok is false on any error
+  --json          lint: one JSON object: {"ok", "files": [{"file", "lines"}], "findings": [{"file",
+                  "line", "severity", "rule", "message", "fix"}]}; ok is false on any error.
+                  explain: {"ok", "files", "rules", "checks", "notCompiled": [{"file", "line",
+                  "text", "why"}], "digest", "scope": {"writable", "offLimits"}, "sources"}
   --dir DIR       the project directory (default: the current directory)
-  --max-lines N   error above N lines (default ${DEFAULT_MAX_LINES})
-  --warn-lines N  warning above N lines (default ${DEFAULT_WARN_LINES})
+  --max-lines N   lint: error above N lines (default ${DEFAULT_MAX_LINES})
+  --warn-lines N  lint: warning above N lines (default ${DEFAULT_WARN_LINES})
 
 Examples:
   agent-sre runbook lint
   agent-sre runbook lint docs/AGENTS.md --json | jq '.findings[] | select(.severity == "error")'
+  agent-sre runbook explain
+  agent-sre runbook explain --json | jq -r '.notCompiled[] | "\\(.file):\\(.line) \\(.why)"'
 `;
 
 export async function run(args: string[], io: Io): Promise<number> {
@@ -98,7 +130,13 @@ export async function run(args: string[], io: Io): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
-  if (sub !== 'lint') throw new UsageError(`unknown subcommand "${sub}" (expected: lint)`);
+  if (sub !== 'lint' && sub !== 'explain')
+    throw new UsageError(`unknown subcommand "${sub}" (expected: lint or explain)`);
+  if (sub === 'explain') {
+    for (const flag of ['max-lines', 'warn-lines'] as const)
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} is for \`runbook lint\`, not explain`);
+    return explain(files, values.dir, values.json === true, io);
+  }
 
   const maxLines = count(values['max-lines'], '--max-lines', DEFAULT_MAX_LINES);
   const warnLines = count(values['warn-lines'], '--warn-lines', Math.min(DEFAULT_WARN_LINES, maxLines));
@@ -192,4 +230,72 @@ function human(docs: RunbookDoc[], findings: Finding[]): string {
       ? `${names}: no problems.\n`
       : `${names}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}.\n`;
   return `${lines.join('')}${lines.length > 0 ? '\n' : ''}${summary}`;
+}
+
+// --- explain ---------------------------------------------------------------------------------------
+
+function explain(files: string[], dirFlag: string | undefined, json: boolean, io: Io): number {
+  const dir = resolve(io.cwd, dirFlag ?? '.');
+  if (!isDirectory(dir)) throw new UsageError(`--dir ${dir} is not a directory`);
+  const docs = files.length > 0 ? named(files, io.cwd) : discovered(dir);
+  if (docs.length === 0) {
+    const message = `No ${RUNBOOK_FILES.join(' or ')} in ${dir}: there is no runbook to explain. Write one with Preconditions, Escalation criteria, Postconditions, Scope boundary and a Never list (see \`agent-sre runbook lint --help\`).`;
+    io.stdout(json ? `${JSON.stringify({ ok: false, files: [], message })}\n` : `${message}\n`);
+    return 1;
+  }
+  const compiled = compileRunbook(docs, { projectDir: dir });
+  if (json) {
+    const files = docs.map((d) => ({ file: d.file, lines: d.lineCount }));
+    io.stdout(`${JSON.stringify({ ok: true, files, ...compiled })}\n`);
+  } else io.stdout(explained(docs, compiled, dir));
+  return 0;
+}
+
+function explained(docs: RunbookDoc[], c: CompiledRunbook, dir: string): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const from = (id: string) => (c.sources[id] ?? []).map((s) => `${s.file}:${s.line}`).join(', ');
+  const out: string[] = [
+    `${docs.map((d) => d.file).join(', ')}: ${plural(c.rules.length, 'rule')}, ${plural(c.checks.length, 'Stop check')}, ${plural(c.notCompiled.length, 'line')} not compiled.`,
+    '',
+    'Rules',
+  ];
+  if (c.rules.length === 0) out.push('  (none)');
+  for (const r of c.rules)
+    out.push(
+      `  ${r.id}  tier ${r.tier} (${TIER_NAMES[r.tier]})`,
+      `    matches  ${describeMatch(r.match, dir)}`,
+      `    reason   ${r.reason}`,
+      `    from     ${from(r.id)}`,
+    );
+  out.push('', 'Stop checks');
+  if (c.checks.length === 0) out.push('  (none)');
+  for (const x of c.checks) out.push(`  ${x.id}  ${x.run}`, `    from     ${from(x.id)}`);
+  out.push('', `Digest (${c.digest.length} of at most ${DIGEST_MAX} characters, for the session's context)`);
+  out.push(...c.digest.split('\n').map((l) => `  ${l}`));
+  out.push('', 'Not compiled');
+  if (c.notCompiled.length === 0) out.push('  (nothing: every item compiled)');
+  for (const n of c.notCompiled) out.push(`  ${n.file}:${n.line}: "${n.text}"`, `    why: ${n.why}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** A rule's match in words, with project paths shown relative to the project. */
+function describeMatch(m: RuleMatch, dir: string): string {
+  const rel = (g: string) => (g === dir ? '.' : g.startsWith(`${dir}/`) ? g.slice(dir.length + 1) : g);
+  // `x` with `x/**` is how a plain entry compiles (the path and everything under it): show it once.
+  const list = (globs: string[], max = 8) => {
+    const shown = globs.filter((g) => !(g.endsWith('/**') && globs.includes(g.slice(0, -3)))).map(rel);
+    return shown.length > max
+      ? `${shown.slice(0, max).join(', ')} and ${shown.length - max} more`
+      : shown.join(', ');
+  };
+  const parts: string[] = [m.kind ? m.kind.join(' or ') : 'any effect'];
+  if (m.zone) parts.push(`in the ${m.zone.join(' or ')} zone`);
+  if (m.path) parts.push(`of ${list(m.path)}`);
+  if (m.notPath) parts.push(`outside ${list(m.notPath)}`);
+  if (m.program) parts.push(`running ${m.program.join(' or ')}`);
+  if (m.args !== undefined) parts.push(`with arguments matching /${m.args}/`);
+  if (m.tags) parts.push(`tagged ${m.tags.join(' and ')}`);
+  if (m.anyTags) parts.push(`tagged ${m.anyTags.join(' or ')}`);
+  if (m.notTags) parts.push(`not tagged ${m.notTags.join(' or ')}`);
+  return parts.join(' ');
 }

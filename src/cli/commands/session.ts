@@ -1,24 +1,38 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { loadRunbook } from '../../app/runbook.ts';
 import { openLedger } from '../../app/store.ts';
 import { emptyEvent } from '../../app/transitions.ts';
+import { BINDING_KIND, type RunbookBinding } from '../../core/runbook/binding.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
+import { humanActor } from '../project.ts';
 
-const HELP = `Usage: agent-sre session resume ID [--dir DIR] [--json]
+const HELP = `Usage: agent-sre session resume ID [--dir DIR] [--json] [--by NAME]
 
-Resume a session that agent-sre escalated (three denials in a row): tier-2 work runs again
-without a human approving each call. The consecutive-denial count starts over. A terminated
-session stays terminated; start a new one. Humans only: the policy denies this command to agents.
+Resume a session that agent-sre escalated (three denials in a row), or whose runbook changed
+while it ran: tier-2 work runs again without a human approving each call. The consecutive-denial
+count starts over, and the session is bound to AGENTS.md / CLAUDE.md as they are now (review the
+change first: git diff AGENTS.md CLAUDE.md). A terminated session stays terminated; start a new
+one. Humans only: refused inside a coding agent (CLAUDECODE=1), and the policy denies it to agents.
 `;
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { dir: { type: 'string' }, json: { type: 'boolean' } }, HELP);
+  const { values, positionals } = parse(
+    args,
+    { dir: { type: 'string' }, json: { type: 'boolean' }, by: { type: 'string' } },
+    HELP,
+  );
   if (values.help) {
     io.stdout(HELP);
     return 0;
   }
   const [action, id] = positionals;
   if (action !== 'resume' || !id) throw new UsageError('expected: agent-sre session resume ID');
-  const store = openLedger(values.dir ?? io.cwd);
+  const actor = humanActor(io, values.by);
+  const dir = resolve(io.cwd, values.dir ?? '.');
+  const runbook = await loadRunbook(dir, io.env.HOME || homedir());
+  const store = openLedger(dir);
   try {
     const current = await store.getSession(id);
     if (!current) throw new UsageError(`no session "${id}" in the ledger; see agent-sre sessions`);
@@ -28,8 +42,14 @@ export async function run(args: string[], io: Io): Promise<number> {
     const state = await store.commit({
       sessionId: id,
       now,
-      apply: (s) => {
+      apply: (s, _newFiles, tx) => {
         const next = { ...(s ?? current), status: 'active' as const, consecutiveDenials: 0 };
+        tx.putRecord<RunbookBinding>({
+          kind: BINDING_KIND,
+          id,
+          createdAt: now,
+          data: { hash: runbook.now.hash, boundAt: now, via: 'resume' },
+        });
         const event = {
           ...emptyEvent(
             {
@@ -42,7 +62,7 @@ export async function run(args: string[], io: Io): Promise<number> {
             },
             now,
           ),
-          reason: `resumed by ${io.env.USER ?? 'a human'} from the CLI`,
+          reason: `resumed by ${actor.id} from the CLI; runbook bound at ${runbook.now.hash?.slice(0, 8) ?? 'none'}`,
         };
         return { state: next, event, result: next };
       },

@@ -94,6 +94,18 @@ function gitEnvConfig(env: Map<string, string | null>): string[] {
   return out;
 }
 
+/**
+ * Variables the usual hook managers read to skip hooks: husky (`HUSKY=0`, v4's `HUSKY_SKIP_HOOKS`),
+ * pre-commit (`SKIP=id,...`), lefthook (`LEFTHOOK=0`). A value only known at run time (null) counts.
+ */
+function skipsHooksByEnv(env: Map<string, string | null>): boolean {
+  for (const [k, v] of env) {
+    if ((k === 'HUSKY' || k === 'LEFTHOOK') && (v === null || v === '0' || v === 'false')) return true;
+    if ((k === 'SKIP' || k === 'HUSKY_SKIP_HOOKS') && v !== '') return true;
+  }
+  return false;
+}
+
 export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api): void {
   const origin = originOf('bash', cmd.text);
   if (scope.depth > MAX_DEPTH) {
@@ -140,6 +152,8 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
   tags.push(...registryTags(program, argv));
   for (const [k] of cmd.env)
     if (/^(LD_PRELOAD|LD_LIBRARY_PATH|PROMPT_COMMAND|BASH_ENV|ENV)$/.test(k)) tags.push('env-hijack');
+  if (program === 'git' && skipsHooksByEnv(cmd.env) && !tags.includes('git.no-verify'))
+    tags.push('git.no-verify');
   emit(sink, scope, { kind: 'exec', program, argv, tags, origin });
   if (raw.includes('/') && !SYSTEM_BIN.test(raw) && !(program in INTERPRETERS) && !SHELLS.has(program)) {
     // `./deploy.sh`, `scripts/x`: run by path, so read and judge what it holds.

@@ -155,24 +155,65 @@ export function gitTags(argv: string[], protectedBranches: readonly string[]): s
       break;
     case 'push':
       tags.push(...pushTags(rest, protectedBranches));
+      if (rest.some((a) => isLong(a, '--no-verify', 9))) tags.push('git.no-verify');
       break;
     case 'commit':
+      if (commitSkipsHooks(rest)) tags.push('git.no-verify');
+      break;
+    case 'merge':
+    case 'pull':
+    case 'rebase':
+    case 'am':
+      // Exact spelling only: merge and pull also take `--no-verify-signatures`, so a prefix is ambiguous.
+      if (rest.includes('--no-verify')) tags.push('git.no-verify');
+      break;
     case 'add':
     case 'status':
     case 'log':
     case 'diff':
     case 'show':
     case 'fetch':
-    case 'pull':
     case 'clone':
-    case 'rebase':
-    case 'merge':
     case 'tag':
     case 'blame':
     case 'grep':
       break;
   }
   return tags;
+}
+
+/** Short options of `git commit` that take a value: in a bundle, what follows them is that value. */
+const COMMIT_VALUE_LETTERS = 'mFcCtuS';
+
+/**
+ * `git commit -n`, `--no-verify` (or an abbreviation git accepts: `--no-veri`), `-n` inside a bundle
+ * such as `-anm msg`: the pre-commit and commit-msg hooks do not run. Option values (`-m "-n"`) are skipped.
+ */
+function commitSkipsHooks(rest: string[]): boolean {
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--') return false;
+    if (isLong(a, '--no-verify', 9)) return true;
+    if (
+      /^--(message|file|reuse-message|reedit-message|template|author|date|cleanup|fixup|squash|trailer)$/.test(
+        a,
+      )
+    ) {
+      i++;
+      continue;
+    }
+    if (!/^-[a-zA-Z]+$/.test(a)) continue;
+    for (let k = 1; k < a.length; k++) {
+      const ch = a[k]!;
+      if (ch === 'n') return true;
+      if (COMMIT_VALUE_LETTERS.includes(ch)) {
+        // `-m msg`: the value is the next word; `-mmsg`: the rest of this one. -u and -S only take an attached one.
+        if (k === a.length - 1 && ch !== 'u' && ch !== 'S') i++;
+        break;
+      }
+    }
+  }
+  return false;
 }
 
 const PUSH_WITH_VALUE = new Set([

@@ -67,16 +67,46 @@ export function commandOf(e: LedgerEvent): string | null {
   }
 }
 
+/** The command line cut at ; && || | and newlines outside quotes, each part without its prefixes. */
 function segments(command: string): string[] {
-  return command
-    .split(/&&|\|\||;|\n|\|/)
-    .map((s) =>
-      s
-        .trim()
-        .replace(/^(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)+/, '')
-        .replace(/^(?:time|env|sudo|nice)\s+/, ''),
-    )
-    .filter(Boolean);
+  const parts: string[] = [];
+  let cur = '';
+  let quote: string | null = null;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"') {
+        cur += c + (command[i + 1] ?? '');
+        i++;
+        continue;
+      }
+      if (c === quote) quote = null;
+      cur += c;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    if (c === ';' || c === '|' || c === '&' || c === '\n') {
+      parts.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  parts.push(cur);
+  return parts.map(stripPrefixes).filter(Boolean);
+}
+
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=\S*\s+/;
+const WRAPPER = /^(?:time|env|sudo|nice|command)\s+/;
+
+/** `CI=1 env FOO=2 time npm test` -> `npm test`: assignments and wrappers in any order. */
+function stripPrefixes(segment: string): string {
+  let s = segment.trim();
+  for (;;) {
+    const next = s.replace(ASSIGNMENT, '').replace(WRAPPER, '');
+    if (next === s) return s;
+    s = next;
+  }
 }
 
 export function isTestCommand(

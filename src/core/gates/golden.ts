@@ -76,16 +76,28 @@ function firstLineDiff(a: string[], b: string[]): string {
 
 // --- structural -----------------------------------------------------------------------------------------
 
-function leaves(value: unknown, path: string, out: Map<string, string>): void {
-  if (value !== null && typeof value === 'object') {
-    const entries = Array.isArray(value)
-      ? value.map((v, i) => [String(i), v] as const)
-      : Object.entries(value);
-    if (entries.length === 0) out.set(path || '$', Array.isArray(value) ? '[]' : '{}');
-    for (const [k, v] of entries) leaves(v, `${path}${Array.isArray(value) ? `[${k}]` : `.${k}`}`, out);
-    return;
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * Every leaf value by its path. Keys that are not plain identifiers are quoted, so `{"a.b":1}` and
+ * `{"a":{"b":1}}` do not share a path; an explicit stack, so deep nesting cannot overflow the call stack.
+ */
+function leaves(root: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const stack: Array<[unknown, string]> = [[root, '']];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (value === null || typeof value !== 'object') {
+      out.set(path || '$', JSON.stringify(value));
+      continue;
+    }
+    const isArray = Array.isArray(value);
+    const entries = isArray ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    if (entries.length === 0) out.set(path || '$', isArray ? '[]' : '{}');
+    for (const [k, v] of entries)
+      stack.push([v, `${path}${isArray ? `[${k}]` : IDENT.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`}`]);
   }
-  out.set(path || '$', JSON.stringify(value));
+  return out;
 }
 
 function structural(output: string, golden: string, threshold: number): GoldenResult {
@@ -101,10 +113,8 @@ function structural(output: string, golden: string, threshold: number): GoldenRe
   } catch (err) {
     return { passed: false, score: 0, detail: `the output is not JSON: ${(err as Error).message}` };
   }
-  const a = new Map<string, string>();
-  const b = new Map<string, string>();
-  leaves(got, '', a);
-  leaves(want, '', b);
+  const a = leaves(got);
+  const b = leaves(want);
   const keys = new Set([...a.keys(), ...b.keys()]);
   let same = 0;
   let first: string | null = null;

@@ -97,7 +97,7 @@ function indent(text: string): string {
 
 export function judgeStop(input: GateInput): GateVerdict {
   const failed = input.outcomes.filter((o) => o.status === 'failed');
-  if (failed.length === 0 && input.claimReason === null) {
+  if (failed.length === 0 && !input.claimReason) {
     const ran = input.outcomes.filter((o) => o.status === 'passed').length;
     const skipped = input.outcomes.length - ran;
     return {

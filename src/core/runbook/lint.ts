@@ -146,13 +146,13 @@ const isEmpty = (s: Section) => s.items.length + s.paragraphs.length + s.codeBlo
 
 // --- regions: a section of one kind with its subsections ----------------------------------------------
 
-interface Part {
+export interface Part {
   section: Section;
   /** Headings from the region's root down to this section. */
   headings: string[];
 }
 
-interface Region {
+export interface Region {
   root: Section;
   parts: Part[];
 }
@@ -162,7 +162,7 @@ interface Region {
  * or above). A subsection that is another kind ("### Verification" under "## Scope") is left to that kind,
  * and a "Never" subsection is left out.
  */
-function regions(doc: RunbookDoc, kind: SectionKind): Region[] {
+export function regions(doc: RunbookDoc, kind: SectionKind): Region[] {
   const secs = doc.sections;
   const kinds = secs.map((s) => sectionKinds(s.heading));
   const taken = new Set<number>();
@@ -204,7 +204,7 @@ function parentIndexes(items: readonly ListItem[]): number[] {
 }
 
 /** For each item, whether `test` holds for one of its ancestors. Linear, however deep the nesting. */
-function anyAncestor(items: readonly ListItem[], test: (item: ListItem) => boolean): boolean[] {
+export function anyAncestor(items: readonly ListItem[], test: (item: ListItem) => boolean): boolean[] {
   const parents = parentIndexes(items);
   const out: boolean[] = [];
   parents.forEach((p, k) => {
@@ -213,12 +213,12 @@ function anyAncestor(items: readonly ListItem[], test: (item: ListItem) => boole
   return out;
 }
 
-const isLeaf = (items: readonly ListItem[], k: number) =>
+export const isLeaf = (items: readonly ListItem[], k: number) =>
   k + 1 >= items.length || items[k + 1]!.depth <= items[k]!.depth;
 
 // --- postconditions -------------------------------------------------------------------------------------
 
-const hasCommand = (b: { codes: CodeSpan[]; codeBlocks?: { lang: string | null; value: string }[] }) =>
+export const hasCommand = (b: { codes: CodeSpan[]; codeBlocks?: { lang: string | null; value: string }[] }) =>
   b.codes.some((c) => looksLikeCommand(c.value)) ||
   (b.codeBlocks ?? []).some((c) => codeBlockHasCommand(c.lang, c.value));
 
@@ -269,14 +269,14 @@ function postconditions(region: Region, spec: SectionSpec, add: Add): void {
 
 // --- scope ----------------------------------------------------------------------------------------------
 
-interface ScopeEntry {
+export interface ScopeEntry {
   value: string;
   line: number;
   writable: boolean;
 }
 
 /** The paths a region names: code spans that look like paths, and bare list items that start with one. */
-function scopeEntries(region: Region): ScopeEntry[] {
+export function scopeEntries(region: Region): ScopeEntry[] {
   const out: ScopeEntry[] = [];
   for (const { section, headings } of region.parts) {
     const offLimits = headings.some(isNegativeHeading);

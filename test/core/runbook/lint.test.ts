@@ -41,6 +41,18 @@ const CASES: [string, ReturnType<typeof f>[]][] = [
   ['synonyms.md', []],
   ['synonyms-more.md', []],
   ['acceptance.md', []],
+  // Written for the compiler (test/core/runbook/compile.test.ts); linted here so the folder stays covered.
+  ['compile-never.md', []],
+  ['compile-scope.md', []],
+  [
+    'compile-claude.md',
+    [
+      f('runbook.missing-section', 1),
+      f('runbook.missing-section', 1),
+      f('runbook.missing-section', 1),
+      f('runbook.missing-section', 1),
+    ],
+  ],
   ['messy.md', [f('runbook.unverified-postcondition', 19)]],
   ['missing-preconditions.md', [f('runbook.missing-section', 1)]],
   ['missing-escalation.md', [f('runbook.missing-section', 1)]],
