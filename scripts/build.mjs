@@ -30,31 +30,40 @@ await build({
   logLevel: 'warning',
 });
 
-// The hook: one CommonJS file, no chunks to resolve at start-up. Policy validation (yaml, zod) is a
-// file of its own, loaded only when the policy changed and must be validated again.
-await build({
-  entryPoints: [join(root, 'src/config/load.ts')],
-  outfile: join(out, 'config-load.cjs'),
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-});
-const configLoadExternal = {
-  name: 'config-load-external',
+// The hook: one CommonJS file, no chunks to resolve at start-up. Parts of the hook that are big and rarely needed get a file of their own, loaded on first use: policy
+// validation (yaml, zod) when agent-sre.yaml changed, the Markdown parser when the runbook changed, zod's
+// JSON Schema import when a schema check runs. The hook's own file stays small, so it starts fast.
+const SIDE_FILES = [
+  ['src/config/load.ts', 'config-load.cjs', /config\/load\.ts$/],
+  ['src/app/runbook-eval.ts', 'runbook-eval.cjs', /\/runbook-eval\.ts$/],
+  ['src/app/json-schema.ts', 'json-schema.cjs', /\/json-schema\.ts$/],
+];
+for (const [entry, outName] of SIDE_FILES) {
+  await build({
+    entryPoints: [join(root, entry)],
+    outfile: join(out, outName),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+}
+const sideFilesExternal = {
+  name: 'side-files-external',
   setup(b) {
-    b.onResolve({ filter: /config\/load\.ts$/ }, () => ({ path: './config-load.cjs', external: true }));
+    for (const [, outName, filter] of SIDE_FILES)
+      b.onResolve({ filter }, () => ({ path: `./${outName}`, external: true }));
   },
 };
 // The hook's in-process path and the warm daemon the launcher starts: one CommonJS file each, the
-// natives external, the policy validator loaded from its own file.
+// natives external, the side files loaded from their own files.
 for (const [entry, outName] of [
   ['src/cli/hook-main.ts', 'hook.cjs'],
   ['src/cli/hookd-main.ts', 'hookd.cjs'],
 ]) {
   await build({
-    plugins: [configLoadExternal],
+    plugins: [sideFilesExternal],
     entryPoints: [join(root, entry)],
     outfile: join(out, outName),
     bundle: true,
@@ -69,13 +78,16 @@ for (const [entry, outName] of [
 }
 
 // The hook runs under a code-cache loader (bin/agent-sre-hook.cjs) that has no ESM import callback:
-// load the policy validator with require instead.
+// load the side files with require instead.
 for (const name of ['hook.cjs', 'hookd.cjs']) {
   const file = join(out, name);
-  const text = readFileSync(file, 'utf8');
-  const lazy = 'import("./config-load.cjs")';
-  if (!text.includes(lazy)) throw new Error(`build: expected ${name} to load ./config-load.cjs lazily`);
-  writeFileSync(file, text.replace(lazy, 'Promise.resolve().then(() => require("./config-load.cjs"))'));
+  let text = readFileSync(file, 'utf8');
+  for (const [, outName] of SIDE_FILES) {
+    const lazy = `import("./${outName}")`;
+    if (!text.includes(lazy)) throw new Error(`build: expected ${name} to load ./${outName} lazily`);
+    text = text.replaceAll(lazy, `Promise.resolve().then(() => require("./${outName}"))`);
+  }
+  writeFileSync(file, text);
 }
 
 const old = join(root, `dist.old-${process.pid}`);

@@ -131,28 +131,22 @@ async function runSchemaCheck(
   } catch (err) {
     return out('failed', `${target} must be JSON matching the schema: ${(err as Error).message}`);
   }
-  // zod only on this path: it costs the hook's start-up more than a whole decision.
-  const { z } = await import('zod');
-  let schema: ReturnType<typeof z.fromJSONSchema>;
+  const { validateJsonSchema } = await import('./json-schema.ts');
+  let r: Awaited<ReturnType<typeof validateJsonSchema>>;
   try {
-    schema = z.fromJSONSchema(schemaJson as Parameters<typeof z.fromJSONSchema>[0]);
+    r = validateJsonSchema(schemaJson, value);
   } catch (err) {
     return out(
       'failed',
       `agent-sre cannot use the check's JSON Schema (${(err as Error).message}); report this to a human`,
     );
   }
-  const r = schema.safeParse(value);
-  if (r.success) return out('passed', `${target} matches the schema`);
-  const issues = r.error.issues
-    .slice(0, 8)
-    .map((i) => `${i.path.length ? `$.${i.path.join('.')}` : '$'}: ${i.message}`)
-    .join('\n');
-  const more = r.error.issues.length > 8 ? `\n(${r.error.issues.length - 8} more)` : '';
+  if (r.ok) return out('passed', `${target} matches the schema`);
+  const more = r.total > r.issues.length ? `\n(${r.total - r.issues.length} more)` : '';
   return out(
     'failed',
-    `${target} does not match the schema (${r.error.issues.length} problem${r.error.issues.length === 1 ? '' : 's'})`,
-    redactText(issues + more),
+    `${target} does not match the schema (${r.total} problem${r.total === 1 ? '' : 's'})`,
+    redactText(r.issues.join('\n') + more),
   );
 }
 

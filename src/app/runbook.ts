@@ -2,12 +2,11 @@
 // lint, and what they compile to. Parsing Markdown costs milliseconds (and far more on hostile input),
 // so the result is cached beside the policy's, keyed by the exact text it came from.
 import type * as Crypto from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunbookNow } from '../core/runbook/binding.ts';
 import type { CompiledRunbook } from '../core/runbook/compile.ts';
 import { RUNBOOK_FILES } from '../core/runbook/lint.ts';
-import type { RunbookDoc } from '../core/runbook/types.ts';
 import { VERSION } from '../version.ts';
 import { requireBuiltin } from './builtin.ts';
 import { STATE_DIR, writeJsonCache } from './policy.ts';
@@ -35,15 +34,6 @@ function readIfFile(path: string): string | undefined {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return undefined;
     throw new Error(`cannot read ${path}: ${(err as Error).message}`);
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -103,21 +93,10 @@ async function evaluateRunbook(
       },
       compiled: null,
     };
-  const [{ parseRunbook }, { lintRunbooks }, { compileRunbook }] = await Promise.all([
-    import('../adapters/markdown/parse.ts'),
-    import('../core/runbook/lint.ts'),
-    import('../core/runbook/compile.ts'),
-  ]);
-  const docs: RunbookDoc[] = files.map(([name, text]) => parseRunbook(text, name, join(projectDir, name)));
-  const errors = lintRunbooks(docs, { projectDir, home, exists }).filter((f) => f.severity === 'error');
-  const first = errors[0];
+  const { evaluateRunbookFiles } = await import('./runbook-eval.ts');
+  const r = evaluateRunbookFiles(projectDir, home, files);
   return {
-    now: {
-      hash,
-      files: names,
-      errors: errors.length,
-      firstError: first ? `${first.file}:${first.line}: ${first.message}` : null,
-    },
-    compiled: compileRunbook(docs, { projectDir }),
+    now: { hash, files: names, errors: r.errors, firstError: r.firstError },
+    compiled: r.compiled,
   };
 }

@@ -491,5 +491,16 @@ describe.concurrent('CLI', () => {
     expect(check('policy')).toMatchObject({ ok: true });
     expect(check('hooks')).toMatchObject({ ok: true });
     expect(check('policy')!.detail).toContain(join(dir, 'agent-sre.yaml'));
+    // init scaffolded a runbook that lints clean, and installed the acceptance gates.
+    expect(check('runbook')).toMatchObject({ ok: true });
+    expect(check('runbook')!.detail).toContain('AGENTS.md: lints clean');
+    expect(check('gates')).toMatchObject({ ok: true });
+
+    // A runbook that fails lint is a failed check that says what it costs.
+    writeFileSync(join(dir, 'AGENTS.md'), '# Notes\n');
+    const again = JSON.parse((await runBin(['doctor', '--json', '--dir', dir])).stdout) as typeof report;
+    const rb = again.checks.find((c) => c.name === 'runbook')!;
+    expect(rb.ok).toBe(false);
+    expect(rb.detail).toContain('gated at tier 3');
   }, 60_000);
 });

@@ -6,14 +6,18 @@ import {
   formatVersion,
   isVersionAtLeast,
   MIN_CLAUDE_VERSION,
+  type OurHook,
   parseClaudeVersion,
 } from '../../adapters/agents/claude/settings.ts';
 import { processEnvironment } from '../../app/context.ts';
 import { hookCommand } from '../../app/paths.ts';
 import { loadProjectPolicy } from '../../app/policy.ts';
+import { type LoadedRunbook, loadRunbook } from '../../app/runbook.ts';
 import { CANARY_SESSION } from '../../app/signals.ts';
 import { openLedger } from '../../app/store.ts';
+import type { AcceptanceCheck } from '../../core/gates/types.ts';
 import type { PagingSettings } from '../../core/incidents/config.ts';
+import type { Policy } from '../../core/policy/types.ts';
 import { parse } from '../args.ts';
 import type { Io } from '../io.ts';
 
@@ -23,8 +27,11 @@ Check that agent-sre really protects this repository:
   node      Node.js is 20 or newer
   policy    agent-sre.yaml is valid (or the embedded default is used)
   paging    every channel's credential variable is set (try one with agent-sre page test)
+  runbook   AGENTS.md or CLAUDE.md exists and lints clean (otherwise the agent's writes are gated)
   gate      in gate mode wait, the hook's timeout outlasts the gate's
   hooks     .claude/settings.json runs agent-sre on PreToolUse with onFailure "block"
+  gates     the acceptance gates (Stop, SubagentStop, TaskCompleted) and the PostToolUseFailure and
+            PostToolBatch hooks are installed, with a timeout that outlasts the longest check
   claude    Claude Code is 2.1.295 or newer (older versions ignore onFailure and fail open)
   ledger    .agent-sre/ledger.db can be written
   canary    the configured hook command, run exactly as Claude Code runs it, denies \`rm -rf ~\`
@@ -51,13 +58,23 @@ export async function run(args: string[], io: Io): Promise<number> {
   checks.push({ name: 'node', ok: major >= 20, detail: `Node.js ${process.versions.node}` });
 
   let paging: PagingSettings | undefined;
+  let policy: Policy | undefined;
   try {
     const p = await loadProjectPolicy(dir, env.home, { cache: false });
+    policy = p.compiled.policy;
     checks.push({ name: 'policy', ok: true, detail: `${p.source}: ${p.compiled.rules.length} rules` });
     paging = p.compiled.policy.paging;
     checks.push(pagingCheck(paging, io.env));
   } catch (err) {
     checks.push({ name: 'policy', ok: false, detail: (err as Error).message });
+  }
+
+  let runbook: LoadedRunbook | undefined;
+  try {
+    runbook = await loadRunbook(dir, env.home, { cache: false });
+    checks.push(runbookCheck(runbook, policy));
+  } catch (err) {
+    checks.push({ name: 'runbook', ok: false, detail: (err as Error).message });
   }
 
   const settingsPath = join(dir, '.claude', 'settings.json');
@@ -82,6 +99,7 @@ export async function run(args: string[], io: Io): Promise<number> {
           detail: `${ours.map((h) => h.event).join(', ')}${failClosed ? ', onFailure block' : '; onFailure is not "block": a crashing hook would let calls through'}`,
         });
         if (paging?.gate.mode === 'wait') checks.push(gateCheck(paging, entry.timeout));
+        if (policy) checks.push(stopHooksCheck(ours, policy, runbook?.compiled?.checks ?? []));
       }
     } catch (err) {
       checks.push({ name: 'hooks', ok: false, detail: `${settingsPath}: ${(err as Error).message}` });
@@ -118,6 +136,60 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (values.json) io.stdout(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks }, null, 2)}\n`);
   else for (const c of checks) io.stdout(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(7)} ${c.detail}\n`);
   return checks.every((c) => c.ok) ? 0 : 1;
+}
+
+/** AGENTS.md / CLAUDE.md present and clean: otherwise the hook gates the agent's writes. */
+function runbookCheck(runbook: LoadedRunbook, policy: Policy | undefined): Check {
+  const tier = policy?.runbook.missingTier ?? 3;
+  const effect = tier > 1 ? `; the agent's writes are gated at tier ${tier} until it is fixed` : '';
+  if (runbook.now.hash === null)
+    return {
+      name: 'runbook',
+      ok: false,
+      detail: `no AGENTS.md or CLAUDE.md${effect} (agent-sre init scaffolds one)`,
+    };
+  if (runbook.now.errors > 0)
+    return {
+      name: 'runbook',
+      ok: false,
+      detail: `${runbook.now.files.join(', ')}: ${runbook.now.errors} lint error(s), first ${runbook.now.firstError}${effect} (agent-sre runbook lint)`,
+    };
+  const compiled = runbook.compiled;
+  return {
+    name: 'runbook',
+    ok: true,
+    detail: `${runbook.now.files.join(', ')}: lints clean; ${compiled?.rules.length ?? 0} rule(s), ${compiled?.checks.length ?? 0} Stop check(s) compiled`,
+  };
+}
+
+/** The acceptance gates are installed, with a timeout that outlasts the longest check. */
+function stopHooksCheck(ours: OurHook[], policy: Policy, runbookChecks: readonly AcceptanceCheck[]): Check {
+  const wanted = ['Stop', 'SubagentStop', 'TaskCompleted', 'PostToolUseFailure', 'PostToolBatch'];
+  const missing = wanted.filter((e) => !ours.some((h) => h.event === e));
+  if (missing.length > 0)
+    return {
+      name: 'gates',
+      ok: false,
+      detail: `no agent-sre hook on ${missing.join(', ')}: run agent-sre init again to install the acceptance gates`,
+    };
+  const checks = [...policy.acceptance.checks, ...(policy.acceptance.runbookChecks ? runbookChecks : [])];
+  const longest = Math.max(0, ...checks.map((c) => c.timeoutSeconds));
+  const short = ours.filter(
+    (h) =>
+      ['Stop', 'SubagentStop', 'TaskCompleted'].includes(h.event) &&
+      Number(h.entry.timeout ?? 600) < longest + 30,
+  );
+  if (short.length > 0)
+    return {
+      name: 'gates',
+      ok: false,
+      detail: `the ${short.map((h) => h.event).join(', ')} hook timeout is under the longest check (${longest} s) + 30 s: Claude Code would let the agent stop unchecked; run agent-sre init again`,
+    };
+  return {
+    name: 'gates',
+    ok: true,
+    detail: `${checks.length} acceptance check(s)${checks.length ? `, longest ${longest} s` : ''}; burst throttle ${policy.burst.enabled ? 'on' : 'off'}`,
+  };
 }
 
 /** Every channel's credential variable is set (values are never shown). */

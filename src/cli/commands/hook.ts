@@ -7,12 +7,19 @@ import type { Io } from '../io.ts';
 
 const HELP = `Usage: agent-sre hook claude
 
-The command Claude Code runs for PreToolUse, PostToolUse, SessionStart and SessionEnd.
-Reads one hook event as JSON on stdin and answers on stdout exactly as Claude Code expects:
-  tier 1-2  nothing (Claude Code's own permission flow stays in charge)
-  tier 3    {"hookSpecificOutput":{"permissionDecision":"ask", ...}}
-  tier 4    {"hookSpecificOutput":{"permissionDecision":"deny", ...}}
-Any failure (bad input, bad policy, unusable ledger) is a refusal, never exit 1.
+The command Claude Code runs for every agent-sre hook event. Reads one hook event as JSON on stdin
+and answers on stdout exactly as Claude Code expects:
+  PreToolUse          tier 1-2: nothing (Claude Code's own permission flow stays in charge)
+                      tier 3:   {"hookSpecificOutput":{"permissionDecision":"ask", ...}}
+                      tier 4:   {"hookSpecificOutput":{"permissionDecision":"deny", ...}}
+  PostToolUse(Failure) nothing; records what ran (a failed test run's output tail too)
+  PostToolBatch       {"decision":"block","reason":...} when a parallel burst goes over the burst limits
+  SessionStart        binds AGENTS.md/CLAUDE.md to the session; its digest as additionalContext
+  Stop, SubagentStop  runs the acceptance checks; {"decision":"block","reason":...} when one fails or
+                      the final message claims what the evidence denies
+  TaskCompleted       the same checks scoped to tasks; exit 2 with the reason on stderr
+  SessionEnd          nothing; records the end
+Any failure (bad input, bad policy, unusable ledger) is a refusal or a block, never exit 1.
 \`agent-sre init\` writes the hook entries; \`agent-sre doctor\` proves they work.
 `;
 
