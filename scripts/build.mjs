@@ -38,8 +38,9 @@ const SIDE_FILES = [
   ['src/app/runbook-eval.ts', 'runbook-eval.cjs', /\/runbook-eval\.ts$/],
   ['src/app/json-schema.ts', 'json-schema.cjs', /\/json-schema\.ts$/],
 ];
-for (const [entry, outName] of SIDE_FILES) {
-  await build({
+/** One CommonJS file for Node 20, everything bundled but what `extra` says. */
+const cjs = (entry, outName, extra = {}) =>
+  build({
     entryPoints: [join(root, entry)],
     outfile: join(out, outName),
     bundle: true,
@@ -47,8 +48,9 @@ for (const [entry, outName] of SIDE_FILES) {
     platform: 'node',
     target: 'node20',
     logLevel: 'warning',
+    ...extra,
   });
-}
+for (const [entry, outName] of SIDE_FILES) await cjs(entry, outName);
 const sideFilesExternal = {
   name: 'side-files-external',
   setup(b) {
@@ -62,18 +64,11 @@ for (const [entry, outName] of [
   ['src/cli/hook-main.ts', 'hook.cjs'],
   ['src/cli/hookd-main.ts', 'hookd.cjs'],
 ]) {
-  await build({
+  await cjs(entry, outName, {
     plugins: [sideFilesExternal],
-    entryPoints: [join(root, entry)],
-    outfile: join(out, outName),
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
     external,
     define: { 'import.meta.url': '__agentSreMetaUrl' },
     banner: { js: "const __agentSreMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-    logLevel: 'warning',
   });
 }
 

@@ -1,6 +1,7 @@
 // agent-sre.yaml sections for the confidence threshold: acceptance checks on Stop, the burst throttle on
 // PostToolBatch, and how the runbook binds to a session.
 import { z } from 'zod';
+import { regexString } from './regex-schema.ts';
 
 const id = z
   .string()
@@ -24,18 +25,6 @@ const common = {
   on: z.array(scope).min(1).default(['main']),
   timeoutSeconds: z.number().int().min(1).max(3600).default(300),
 };
-
-const regexString = z.string().refine(
-  (s) => {
-    try {
-      new RegExp(s);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a valid regular expression' },
-);
 
 const commandCheck = z.strictObject({
   ...common,

@@ -6,24 +6,13 @@ import { SEVERITIES } from '../core/incidents/types.ts';
 import { channelsSchema, routeSchema } from './channels-schema.ts';
 import { acceptanceSchema, burstSchema, runbookSchema } from './gates-schema.ts';
 import { escalationSchema, oncallSchema } from './oncall-schema.ts';
+import { regexString } from './regex-schema.ts';
 
 const tier = z
   .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])
   .describe('1 auto, 2 log, 3 ask a human, 4 deny');
 const strList = z.array(z.string().min(1));
 const zone = z.enum(['project', 'temp', 'home', 'system', 'root', 'device', 'outside']);
-
-const regexString = z.string().refine(
-  (s) => {
-    try {
-      new RegExp(s);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not a valid regular expression' },
-);
 
 export const ruleMatchSchema = z
   .strictObject({

@@ -104,6 +104,14 @@ export function answerPreToolUse(
  * Never exit 1: Claude Code treats it as "go ahead".
  */
 export function answerFailure(event: string | null, message: string): HookAnswer {
+  if (event === 'Stop' || event === 'SubagentStop' || event === 'TaskCompleted') {
+    // onFailure is ignored on these events: only exit 2 keeps a broken gate from waving the agent through.
+    return {
+      stdout: '',
+      stderr: `agent-sre could not run its acceptance checks, so this stop is blocked: ${message}. Do not report the work as done; tell the human that agent-sre needs attention (agent-sre doctor).`,
+      exitCode: 2,
+    };
+  }
   const reason = `agent-sre could not judge this call, so it is refused: ${message}`;
   if (event === 'PreToolUse') {
     return {
