@@ -70,9 +70,21 @@ try {
   log('in-process engine throughput');
   summary.throughput = throughputBench(engine, Number(opts.seconds));
   summary.longInputs = longInputBench(engine);
+  log('transcript ingest');
+  summary.ingest = await ingestBench();
   if (!opts['skip-ledger']) {
     log('ledger, 8 writers');
     summary.ledger = ledgerBench();
+  }
+  // Postmortem of a 100k-event session through the built CLI (needs dist/, like the hook rows); run
+  // bench/postmortem.mjs alone for the same numbers. It exits 1 over its 5 s target but still reports.
+  if (!opts['skip-hook']) {
+    log('postmortem over a 100k-event session');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'postmortem.mjs')], { encoding: 'utf8' });
+    const last = r.stdout.trim().split('\n').at(-1);
+    summary.postmortem = last
+      ? JSON.parse(last)
+      : { error: `bench/postmortem.mjs exited ${r.status}: ${r.stderr.trim()}` };
   }
   if (existsSync(PEER_DIR)) {
     log(`peer corpora from ${PEER_DIR}`);
@@ -155,6 +167,61 @@ function hookBench(rounds, rssRuns) {
         last_assistant_message: 'Implementation complete. All tests pass.',
       });
     const startEvent = () => lifecycle('SessionStart', { source: 'startup' });
+    const costTranscript = join(project, 'bench-cost-session.jsonl');
+    const costLine = (n, block, out) =>
+      JSON.stringify({
+        type: 'assistant',
+        timestamp: new Date().toISOString(),
+        requestId: `req_bench_${n}`,
+        message: {
+          id: `msg_bench_${n}`,
+          model: 'claude-opus-5-5',
+          content: [block],
+          usage: {
+            input_tokens: 8,
+            output_tokens: out,
+            cache_creation_input_tokens: 900,
+            cache_read_input_tokens: 60000,
+          },
+        },
+      });
+    let costSeq = 0;
+    const appendResponse = () => {
+      const n = costSeq++;
+      const toolId = `toolu_bench_cost_${n}`;
+      writeFileSync(
+        costTranscript,
+        [
+          costLine(n, { type: 'thinking', thinking: 'Planning the next step.' }, 3),
+          costLine(n, { type: 'text', text: 'Running the tests.' }, 40),
+          costLine(n, { type: 'tool_use', id: toolId, name: 'Bash', input: { command: 'npm test' } }, 212),
+          JSON.stringify({
+            type: 'user',
+            timestamp: new Date().toISOString(),
+            message: {
+              role: 'user',
+              content: [{ type: 'tool_result', tool_use_id: toolId, content: 'ok '.repeat(1200) }],
+            },
+          }),
+          '',
+        ].join('\n'),
+        { flag: 'a' },
+      );
+    };
+    while (costSeq < 500) appendResponse(); // about 2 MB of history, read by the first (warm-up) call
+    const costPostEvent = () => {
+      appendResponse();
+      return JSON.stringify({
+        session_id: 'bench-cost',
+        transcript_path: costTranscript,
+        cwd: project,
+        hook_event_name: 'PostToolUse',
+        tool_name: 'Bash',
+        tool_input: { command: 'npm test' },
+        tool_response: { stdout: 'ok', stderr: '', interrupted: false, isImage: false },
+        tool_use_id: `toolu_bench_${seq++}`,
+      });
+    };
     const env = { ...process.env, CLAUDE_PROJECT_DIR: project };
     const kinds = {
       baseline: { args: ['-e', '0'], input: () => '', expect: 'allow' },
@@ -243,6 +310,13 @@ function hookBench(rounds, rssRuns) {
         input: startEvent,
         expect: 'context',
         env: { AGENT_SRE_HOOKD: '0' },
+      },
+      // Cost accounting: each call first appends one response (three content-block lines and a tool result)
+      // to a transcript that starts with 2 MB of history; the hook stats it and folds only the new bytes.
+      'hook PostToolUse (incremental cost accounting)': {
+        args: HOOK,
+        input: costPostEvent,
+        expect: 'allow',
       },
       // Context, not targets: what the hook's two native modules cost on their own.
       'node + better-sqlite3 open': {
@@ -517,6 +591,59 @@ function throughputBench(engine, seconds) {
     };
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transcript ingest: `agent-sre cost`'s reader (streamed, usage de-duplicated and priced) over a
+// generated 64 MB Claude Code transcript, bundled from src/ like the engine. Best and median of 5 reads.
+
+async function ingestBench() {
+  const { build } = await import('esbuild');
+  const outfile = join(work, 'ingest.mjs');
+  await build({
+    stdin: {
+      contents:
+        "export { sessionUsage } from './src/adapters/transcripts/usage-reader.ts';\n" +
+        "export { writeTranscript } from './test/helpers/transcript-gen.ts';\n",
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'silent',
+  });
+  const { sessionUsage, writeTranscript } = await import(pathToFileURL(outfile).href);
+  const file = join(work, 'ingest-transcript.jsonl');
+  const expected = writeTranscript(file, 64 * 1024 * 1024, 3);
+  const mbps = [];
+  let peakHeapMb = 0;
+  for (let i = 0; i < 5; i++) {
+    const heap0 = process.memoryUsage().heapUsed;
+    const t0 = performance.now();
+    const u = await sessionUsage(file, {
+      onProgress: () => {
+        peakHeapMb = Math.max(peakHeapMb, (process.memoryUsage().heapUsed - heap0) / 1048576);
+      },
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    if (u.modelCalls !== expected.modelCalls || u.tokens.cacheRead !== expected.cacheRead)
+      throw new Error('ingest: totals differ from the generated transcript');
+    mbps.push(expected.bytes / 1048576 / seconds);
+  }
+  mbps.sort((a, b) => a - b);
+  rmSync(file, { force: true });
+  return {
+    targetMBps: 50,
+    fileMb: round(expected.bytes / 1048576),
+    lines: expected.lines,
+    responses: expected.modelCalls,
+    bestMBps: round(mbps.at(-1)),
+    medianMBps: round(quantile(mbps, 0.5)),
+    peakHeapGrowthMb: round(peakHeapMb),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

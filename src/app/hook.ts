@@ -16,6 +16,7 @@ import {
   stopFields,
 } from '../adapters/agents/claude/hook.ts';
 import type { CommandRunner } from '../adapters/exec/command.ts';
+import type { Pricing } from '../core/cost/prices.ts';
 import { effectsOf } from '../core/effects/tools.ts';
 import { type BurstCall, judgeBurst } from '../core/gates/burst.ts';
 import type { RunbookSettings } from '../core/gates/types.ts';
@@ -28,6 +29,7 @@ import type { Decision, Effect, JudgeContext, ToolCall } from '../core/types.ts'
 import type { LedgerStore } from '../ports.ts';
 import { type Approval, answerApproval, waitForAnswer } from './approvals.ts';
 import { createJudgeContext, type Environment } from './context.ts';
+import { readNewUsage, withCost } from './cost.ts';
 import { type LoadedPolicy, loadProjectPolicy, withRunbookRules } from './policy.ts';
 import { type LoadedRunbook, loadRunbook } from './runbook.ts';
 import { describeCall } from './signals.ts';
@@ -94,8 +96,13 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
   }
   try {
     if ((e.event === 'PostToolUse' || e.event === 'PostToolUseFailure') && call) {
+      const cost = await newUsage(store, e, policy.compiled.policy.pricing, started);
       await store.commit(
-        postToolUseTransition(e, call, effectsOf(call, ctx), e.response, started, deps.now, failureText(e)),
+        withCost(
+          postToolUseTransition(e, call, effectsOf(call, ctx), e.response, started, deps.now, failureText(e)),
+          cost,
+          started,
+        ),
       );
       return answerSilently();
     }
@@ -122,6 +129,19 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
     return answerSilently();
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * What the session's transcript gained since the last call, for the cost budgets. The transcript is Claude
+ * Code's internal file, written asynchronously: when it cannot be read, the call that already ran is still
+ * recorded, and the next call reads on from the same place.
+ */
+async function newUsage(store: LedgerStore, e: HookEvent, pricing: Pricing, at: number) {
+  try {
+    return await readNewUsage(store, e.sessionId, e.transcriptPath, pricing, at);
+  } catch {
+    return null;
   }
 }
 

@@ -44,7 +44,9 @@ export async function loadProjectPolicy(
         // The cache holds the exact text it was validated from: comparing it is cheaper than hashing
         // (node:crypto alone costs the hook about 7 ms to load).
         const c = JSON.parse(cached) as CacheEntry;
-        if (c.version === VERSION && c.text === text)
+        // A cache written by a build that had no pricing (same version string) would run without the
+        // cost budgets: rebuilt instead.
+        if (c.version === VERSION && c.text === text && c.policy.pricing !== undefined)
           return { compiled: compilePolicy(c.policy, home), source };
       } catch {
         // A damaged cache is rebuilt from the policy file below.

@@ -14,6 +14,7 @@ import type { LedgerEvent, SessionState } from '../core/session/types.ts';
 import type { Decision, Effect, ToolCall } from '../core/types.ts';
 import type { LedgerTx, Transition } from '../ports.ts';
 import { type Approval, requestApproval } from './approvals.ts';
+import { spendOf } from './cost.ts';
 import { raiseSignals } from './incidents.ts';
 import { signalsOf } from './signals.ts';
 
@@ -102,7 +103,7 @@ export function preToolUseTransition(
     now: started,
     apply: (prev, _newFiles, tx) => {
       const before = prev ?? newSession(e.sessionId, e.cwd, started);
-      let judged = judgeEffects(call, effects, compiled, before);
+      let judged = judgeEffects(call, effects, compiled, before, spendOf(tx, e.sessionId, started));
       if (opts.runbook) {
         const bound = bindRunbook(tx, e.sessionId, opts.runbook, started, 'first-call');
         judged = gateByRunbook(
@@ -146,6 +147,18 @@ function failureTail(text: string): string {
   return t.length <= FAILURE_TAIL ? t : `…${t.slice(t.length - FAILURE_TAIL + 1)}`;
 }
 
+/**
+ * The tool input, plus the commit, push or PR that Claude Code reports in `tool_response.gitOperation`:
+ * the only part of a response the ledger keeps, so `evidence` and `report` know the agent's commits even
+ * where `git log` cannot be read.
+ */
+function withGitOperation(input: unknown, response: unknown): unknown {
+  const op = (response as { gitOperation?: unknown } | null)?.gitOperation;
+  if (!op || typeof op !== 'object' || !input || typeof input !== 'object' || Array.isArray(input))
+    return input;
+  return { ...input, gitOperation: op };
+}
+
 /** Account for a call that ran: budgets grow by what it touched. */
 export function postToolUseTransition(
   e: CallEvent,
@@ -169,7 +182,7 @@ export function postToolUseTransition(
         event: {
           ...emptyEvent({ ...e, tool: call.tool }, started),
           effects,
-          input: redactedJson(e.input),
+          input: redactedJson(withGitOperation(e.input, response)),
           reason: failure === null ? null : failureTail(failure),
           durationMs: now() - started,
         },

@@ -23,6 +23,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'list sessions in the ledger with denials and budget use',
     load: () => import('./commands/sessions.ts'),
   },
+  cost: {
+    summary: 'what a session cost: tokens, model and tool calls, wall time, USD (subagents included)',
+    load: () => import('./commands/cost.ts'),
+  },
   session: {
     summary: 'act on one session: `agent-sre session resume ID`',
     load: () => import('./commands/session.ts'),
@@ -34,6 +38,18 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   incident: {
     summary: 'show one incident: `agent-sre incident show INC-3` (milestones, timeline, pages)',
     load: () => import('./commands/incident.ts'),
+  },
+  evidence: {
+    summary: "one session's evidence: timeline, blast radius vs budgets, cost, commits, last test run",
+    load: () => import('./commands/evidence.ts'),
+  },
+  postmortem: {
+    summary: 'draft a blameless postmortem for INC-n or a session (--file-issues); `postmortem lint FILE`',
+    load: () => import('./commands/postmortem.ts'),
+  },
+  report: {
+    summary: 'incidents, MTTD/MTTA/MTTC/MTTR vs targets, change failure rate, cost; --out DIR for SVG charts',
+    load: () => import('./commands/report.ts'),
   },
   ack: {
     summary: 'acknowledge an incident (humans only); escalation stops, channels hear it',
@@ -70,6 +86,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   oncall: {
     summary: 'who is on call now and next; schedule, override, ics calendar',
     load: () => import('./commands/oncall.ts'),
+  },
+  golden: {
+    summary:
+      'daily golden-prompt evals and drift detection: `agent-sre golden run|baseline|history|schedule`',
+    load: () => import('./commands/golden.ts'),
   },
   calibrate: {
     summary: 'how often humans accept each tier-3 rule (Wilson interval); suggests tiers, --write proposes',

@@ -1,5 +1,6 @@
 // agent-sre.yaml text -> a validated Policy, or every problem with its file, line and key.
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { DEFAULT_PRICING, mergePricing } from '../core/cost/prices.ts';
 import type { AcceptanceCheck, CheckScope } from '../core/gates/types.ts';
 import type { Policy } from '../core/policy/types.ts';
 import { DEFAULT_POLICY_YAML } from './default-policy.ts';
@@ -196,6 +197,9 @@ function toPolicy(file: PolicyFile, inherited: PolicyFile['rules']): Policy {
     },
     burst: file.burst,
     runbook: file.runbook,
+    golden: file.golden,
+    pricing: mergePricing(DEFAULT_PRICING, file.pricing, 'agent-sre.yaml'),
+    report: file.report,
   };
 }
 

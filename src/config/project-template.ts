@@ -13,6 +13,8 @@ budgets:
   externalCalls: 300
   toolCalls: 3000
   subagents: 30
+  costUsd: 50                # USD per session at list prices, subagents included (agent-sre cost)
+  fleetCostUsdPerDay: 500    # USD per UTC day across all sessions of this project
 
 # Three denials in a row escalate the session to a human; twenty end it.
 denials:

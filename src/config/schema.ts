@@ -5,7 +5,9 @@ import type { Severity, SignalKind } from '../core/incidents/types.ts';
 import { SEVERITIES } from '../core/incidents/types.ts';
 import { channelsSchema, routeSchema } from './channels-schema.ts';
 import { acceptanceSchema, burstSchema, runbookSchema } from './gates-schema.ts';
+import { goldenSchema } from './golden-schema.ts';
 import { escalationSchema, oncallSchema } from './oncall-schema.ts';
+import { pricingSchema } from './pricing-schema.ts';
 import { regexString } from './regex-schema.ts';
 
 const tier = z
@@ -70,6 +72,16 @@ export const policyFileSchema = z
         externalCalls: positive.default(300),
         toolCalls: positive.default(3_000),
         subagents: positive.default(30),
+        costUsd: z
+          .number()
+          .positive()
+          .default(50)
+          .describe('USD per session at list prices, main agent and subagents together.'),
+        fleetCostUsdPerDay: z
+          .number()
+          .positive()
+          .default(500)
+          .describe("USD per UTC day across all sessions in this project's ledger."),
       })
       .prefault({}),
     denials: z
@@ -129,6 +141,24 @@ export const policyFileSchema = z
     acceptance: acceptanceSchema.prefault({}),
     burst: burstSchema.prefault({}),
     runbook: runbookSchema.prefault({}),
+    golden: goldenSchema.prefault({}),
+    pricing: pricingSchema.optional(),
+    report: z
+      .strictObject({
+        targets: z
+          .strictObject({
+            sev1ResolveMinutes: positive.optional().describe('SEV1 (P0) time to resolve; default 120.'),
+            detectMinutes: positive.optional().describe('Time to detect; proposed default 5.'),
+            acknowledgeMinutes: positive
+              .optional()
+              .describe('Time to acknowledge a page; proposed default 15.'),
+            containMinutes: positive.optional().describe('Time to contain (mitigate); proposed default 15.'),
+          })
+          .prefault({})
+          .describe('Minutes; absent ones use the defaults, which the report marks as default or proposed.'),
+      })
+      .prefault({})
+      .describe('What `agent-sre report` and `postmortem` hold incidents to.'),
   })
   .describe('agent-sre policy');
 

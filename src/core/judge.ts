@@ -1,7 +1,7 @@
 // The whole pure pipeline for one tool call: effects, policy, session standing.
 import { effectsOf } from './effects/tools.ts';
 import { type CompiledPolicy, evaluate } from './policy/evaluate.ts';
-import { gateBySession } from './session/rules.ts';
+import { gateBySession, type Spend } from './session/rules.ts';
 import type { SessionState } from './session/types.ts';
 import type { Decision, Effect, JudgeContext, ToolCall } from './types.ts';
 
@@ -10,9 +10,10 @@ export function judgeEffects(
   effects: Effect[],
   policy: CompiledPolicy,
   session: SessionState | undefined,
+  spend?: Spend,
 ): Decision {
   const decision = evaluate(effects, policy);
-  return session ? gateBySession(decision, session, policy.policy.budgets, call.tool) : decision;
+  return session ? gateBySession(decision, session, policy.policy.budgets, call.tool, spend) : decision;
 }
 
 export function judge(

@@ -3,7 +3,15 @@ import { countVerdict, gateBySession, newSession, usageOf } from '../../src/core
 import type { Decision } from '../../src/core/types.ts';
 
 const limits = { escalateAfter: 3, terminateAfter: 20 };
-const budgets = { filesTouched: 2, linesChanged: 100, externalCalls: 1, toolCalls: 50, subagents: 1 };
+const budgets = {
+  filesTouched: 2,
+  linesChanged: 100,
+  externalCalls: 1,
+  toolCalls: 50,
+  subagents: 1,
+  costUsd: 50,
+  fleetCostUsdPerDay: 500,
+};
 const deny: Decision = { tier: 4, verdict: 'deny', rule: 'x', reason: 'r', effects: [] };
 const allow: Decision = {
   tier: 2,

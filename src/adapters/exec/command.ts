@@ -26,6 +26,8 @@ export interface RunOptions {
   maxTail?: number;
   /** After SIGTERM, wait this long before SIGKILL. */
   graceMs?: number;
+  /** Written to the command's stdin, which is then closed (golden-prompt runners read the prompt there). */
+  stdin?: string;
 }
 
 export type CommandRunner = (command: string, opts: RunOptions) => Promise<CommandResult>;
@@ -61,7 +63,7 @@ export const runCommand: CommandRunner = (command, opts) =>
         cwd: opts.cwd,
         env: opts.env,
         detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
     } catch (err) {
       finish(null, (err as Error).message);
@@ -82,6 +84,11 @@ export const runCommand: CommandRunner = (command, opts) =>
       }
     });
     child.stderr!.on('data', keep);
+    if (opts.stdin !== undefined) {
+      // A command that never reads its stdin closes the pipe early: that is not a failure.
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(opts.stdin);
+    }
     const killGroup = (signal: NodeJS.Signals) => {
       try {
         if (child.pid) process.kill(-child.pid, signal);

@@ -1,5 +1,8 @@
+import type { Pricing } from '../cost/prices.ts';
+import type { GoldenSettings } from '../drift/types.ts';
 import type { AcceptanceSettings, BurstSettings, RunbookSettings } from '../gates/types.ts';
 import type { PagingSettings } from '../incidents/config.ts';
+import type { ReportSettings } from '../metrics/types.ts';
 import type { EffectKind, Tier, Zone } from '../types.ts';
 
 /**
@@ -53,6 +56,10 @@ export interface Budgets {
   externalCalls: number;
   toolCalls: number;
   subagents: number;
+  /** USD per session at list prices (main agent and subagents), from the transcript's token usage. */
+  costUsd: number;
+  /** USD per UTC day across every session in the project's ledger. */
+  fleetCostUsdPerDay: number;
 }
 
 export interface DenialLimits {
@@ -79,4 +86,10 @@ export interface Policy {
   acceptance: AcceptanceSettings;
   burst: BurstSettings;
   runbook: RunbookSettings;
+  /** Golden-prompt evals run daily and compared with a baseline (docs/drift.md). */
+  golden: GoldenSettings;
+  /** Token prices for cost accounting: the defaults with the project's `pricing:` rows laid over them. */
+  pricing: Pricing;
+  /** Targets the report and postmortems hold incidents to (docs/postmortem.md). */
+  report: ReportSettings;
 }

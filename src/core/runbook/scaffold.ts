@@ -176,15 +176,15 @@ export function scaffoldRunbook(shape: ProjectShape): RunbookScaffold {
 /**
  * A blameless postmortem for an incident a coding agent caused: the sections of Google's SRE example
  * postmortem plus what is particular to agents (session, model, blast radius against budgets, token cost,
- * the guard rule that fired). `{{...}}` placeholders name incident, session and policy fields for the
- * filler to come; the time metrics follow the milestone definitions the incident store uses.
+ * the guard rule that fired). `agent-sre postmortem` fills the `{{...}}` placeholders (scalars such as
+ * `{{incident.id}}`, whole sections such as `{{postmortem.summary}}`; docs/postmortem.md lists them); the
+ * guidance for each section stays in HTML comments, invisible once rendered.
  */
 export const POSTMORTEM_TEMPLATE = `# Postmortem: {{incident.title}} ({{incident.id}})
 
-> Template for a blameless postmortem of an incident caused by a coding agent. \`agent-sre postmortem\`
-> (coming) will copy it and fill the \`{{...}}\` placeholders from the incident and the session ledger.
-> Until then, copy it to \`docs/postmortems/{{incident.id}}.md\` and fill it by hand from
-> \`agent-sre incident show {{incident.id}}\` and \`agent-sre sessions --json\`.
+> A blameless postmortem of an incident caused by a coding agent. \`agent-sre postmortem\` fills the
+> \`{{...}}\` placeholders from the incident, the session ledger and git; edit this file to change what
+> every generated postmortem looks like (docs/postmortem.md in agent-sre lists the placeholders).
 >
 > Blameless: the agent, whoever started it and whoever reviewed its work acted on what they knew.
 > Ask what in the system let this happen (the task, the runbook, the policy, the checks, the review),
@@ -203,12 +203,16 @@ export const POSTMORTEM_TEMPLATE = `# Postmortem: {{incident.title}} ({{incident
 
 ## Summary
 
-Two or three sentences: what the agent was asked to do, what it did instead, and how it was stopped.
+<!-- Two or three sentences: what the agent was asked to do, what it did instead, and how it was stopped. -->
+
+{{postmortem.summary}}
 
 ## Impact
 
-What was affected and for how long: code, data, environments, people. Say whether anything left the
-machine (a push, a deploy, an API call, a message) and whether any data was lost or exposed.
+<!-- What was affected and for how long: code, data, environments, people. Say whether anything left the
+machine (a push, a deploy, an API call, a message) and whether any data was lost or exposed. -->
+
+{{postmortem.impact}}
 
 ## Blast radius
 
@@ -222,64 +226,77 @@ What the session used against what \`agent-sre.yaml\` allowed.
 | Tool calls | {{session.usage.toolCalls}} | {{policy.budgets.toolCalls}} |
 | Subagents | {{session.usage.subagents}} | {{policy.budgets.subagents}} |
 | Denials (in a row / in total) | {{session.consecutiveDenials}} / {{session.totalDenials}} | {{policy.denials.escalateAfter}} / {{policy.denials.terminateAfter}} |
-| Token cost | {{session.tokens}} tokens, {{session.costUsd}} USD | |
+| Token cost | {{session.tokenCost}} | |
 
 Files and systems touched outside the project, if any: {{session.outsideProject}}
 
 ## Root causes
 
-Keep asking why until the answer is about the system, not the agent: a task that was ambiguous, a
-runbook that did not cover the case, a policy rule that allowed the action, a check that did not run.
+<!-- Keep asking why until the answer is about the system, not the agent: a task that was ambiguous, a
+runbook that did not cover the case, a policy rule that allowed the action, a check that did not run. -->
+
+{{postmortem.rootCauses}}
 
 ## Trigger
 
-The action that set it off: the tool call, its (redacted) input, and when it ran.
+<!-- The action that set it off: the tool call, its (redacted) input, and when it ran. -->
+
+{{postmortem.trigger}}
 
 ## Detection
 
-Who or what noticed first (an agent-sre rule, a check, a reviewer, a user) and how long after the
-trigger.
+<!-- Who or what noticed first (an agent-sre rule, a check, a reviewer, a user) and how long after the
+trigger; what would have caught it earlier (the guard rule, runbook postcondition or CI check that was
+missing or too weak); the AGENTS.md / CLAUDE.md line that applied, or the line to add. -->
 
-- Caught by: {{incident.source.kind}} \`{{incident.source.rule}}\`
-- Should have caught it earlier: the guard rule, runbook postcondition or CI check that was missing or
-  too weak (name it, or write "nothing existed")
-- Runbook: the AGENTS.md / CLAUDE.md line that applied, or the line to add
+{{postmortem.detection}}
 
 ## Resolution
 
-How it was contained (agent halted, session ended, change reverted) and then fixed.
+<!-- How it was contained (agent halted, session ended, change reverted) and then fixed. -->
 
-## Time to detect, acknowledge, mitigate and resolve
+{{postmortem.resolution}}
 
-Every metric comes from the timeline below. Started is the first offending agent action, which is
-usually earlier than anyone noticed.
+## Time to detect, acknowledge, contain and resolve
+
+Every metric comes from a recorded milestone; one nobody recorded says so instead of showing 0. Started
+is the first offending agent action, which is usually earlier than anyone noticed.
 
 | Metric | Definition | This incident |
 |---|---|---|
 | TTD, time to detect | detected − started | {{metrics.ttd}} |
 | TTA, time to acknowledge | acknowledged − first page sent | {{metrics.tta}} |
-| TTM, time to mitigate | mitigated − detected (agent halted, change reverted, blast radius stopped) | {{metrics.ttm}} |
+| TTC, time to contain | mitigated − detected (agent halted, change reverted, blast radius stopped) | {{metrics.ttc}} |
 | TTR, time to resolve | resolved − started | {{metrics.ttr}} |
 
-MTTD, MTTA, MTTM and MTTR are these per-incident times aggregated over incidents. Report the median
-and p90 next to the mean: one long incident dominates a mean.
+{{postmortem.targets}}
+
+MTTD, MTTA, MTTC and MTTR are these per-incident times aggregated over incidents; \`agent-sre report\`
+shows the median and p90 next to each other, since one long incident dominates a mean.
 
 ## Action items
 
 | Action item | Type | Owner | Priority | Tracking |
 |---|---|---|---|---|
-| | | | | |
+{{postmortem.actionItemRows}}
 
-Type is one of: mitigate (less impact next time), prevent (it cannot recur), detect (noticed sooner).
-Every item has an owner and a tracking issue; a guard rule or runbook line to add counts as an item.
+Type is one of: mitigate (less impact next time), prevent (it cannot recur), process (detection, paging, review).
+Every item has an owner and a tracking issue (\`agent-sre postmortem --file-issues\` files them); a guard
+rule or runbook line to add counts as an item.
 
 ## Lessons learned
 
 ### What went well
 
+{{postmortem.wentWell}}
+
 ### What went wrong
 
+{{postmortem.wentWrong}}
+
 ### Where we got lucky
+
+{{postmortem.gotLucky}}
 
 ## Timeline
 
@@ -287,15 +304,9 @@ All times UTC.
 
 | Time (UTC) | Event |
 |---|---|
-| {{incident.milestones.startedAt}} | Started: the first offending agent action |
-| {{incident.milestones.detectedAt}} | Detected by {{incident.source.kind}} \`{{incident.source.rule}}\` |
-| {{incident.milestones.pagedAt}} | First page sent |
-| {{incident.milestones.acknowledgedAt}} | Acknowledged by {{incident.acknowledgedBy}} |
-| {{incident.milestones.mitigatedAt}} | Mitigated |
-| {{incident.milestones.resolvedAt}} | Resolved by {{incident.resolvedBy}} |
+{{postmortem.timelineRows}}
 
 ## Supporting information
 
-The incident (\`agent-sre incident show {{incident.id}}\`), the session transcript, the
-\`agent-sre replay\` output for it, and the pull requests and issues involved.
+{{postmortem.supporting}}
 `;

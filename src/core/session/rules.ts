@@ -26,8 +26,19 @@ export type Signal =
 const isWrite = (e: Effect) => e.kind === 'write' || e.kind === 'delete';
 const isExternal = (e: Effect) => (e.kind === 'net' && !e.tags.includes('local')) || e.kind === 'mcp';
 
+/**
+ * Money spent so far, from the transcripts' token usage at list prices. Kept in ledger records rather than
+ * in SessionState: the fleet figure spans sessions, and the hook reads it inside the call's transaction.
+ */
+export interface Spend {
+  /** This session, main agent and subagents. */
+  costUsd: number;
+  /** Every session in the ledger since 00:00 UTC. */
+  fleetCostUsdToday: number;
+}
+
 /** Which budget a call would draw on that is already spent, if any. */
-function spentBudget(state: SessionState, effects: Effect[], budgets: Budgets, tool: string) {
+function spentBudget(state: SessionState, effects: Effect[], budgets: Budgets, tool: string, spend?: Spend) {
   const u = state.usage;
   const lines = u.linesAdded + u.linesRemoved;
   const checks: [keyof Budgets, number, number, boolean][] = [
@@ -36,8 +47,27 @@ function spentBudget(state: SessionState, effects: Effect[], budgets: Budgets, t
     ['linesChanged', lines, budgets.linesChanged, effects.some(isWrite)],
     ['externalCalls', u.externalCalls, budgets.externalCalls, effects.some(isExternal)],
     ['subagents', u.subagents, budgets.subagents, tool === 'Agent' || tool === 'Task'],
+    // Every call is followed by another model request, so a spent cost budget gates them all.
+    ['costUsd', spend?.costUsd ?? 0, budgets.costUsd, spend !== undefined],
+    ['fleetCostUsdPerDay', spend?.fleetCostUsdToday ?? 0, budgets.fleetCostUsdPerDay, spend !== undefined],
   ];
   return checks.find(([, used, limit, applies]) => applies && used >= limit);
+}
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+
+function spentReason(
+  name: keyof Budgets,
+  used: number,
+  limit: number,
+  state: SessionState,
+  budgets: Budgets,
+) {
+  if (name === 'costUsd')
+    return `The session's cost budget is spent (${usd(used)} of ${usd(limit)} at list prices, from its transcripts' token usage, subagents included). A human must approve each further call; \`agent-sre cost ${state.sessionId}\` shows where it went, and budgets.costUsd in agent-sre.yaml sets the limit.`;
+  if (name === 'fleetCostUsdPerDay')
+    return `Today's cost budget for all agent sessions of this project is spent (${usd(used)} of ${usd(limit)} since 00:00 UTC, at list prices). A human must approve each further call until the day turns; budgets.fleetCostUsdPerDay in agent-sre.yaml sets the limit.`;
+  return `The session's ${name} budget is spent (${used}/${limit}). Used so far: ${usageLine(state.usage, budgets)}. A human must approve further work of this kind.`;
 }
 
 export function usageLine(u: Usage, b: Budgets): string {
@@ -56,6 +86,7 @@ export function gateBySession(
   state: SessionState,
   budgets: Budgets,
   tool: string,
+  spend?: Spend,
 ): Decision {
   if (state.status === 'terminated') {
     return {
@@ -76,7 +107,7 @@ export function gateBySession(
       reason: `This session is escalated after ${state.consecutiveDenials} denials in a row, so a human approves each action until someone runs \`agent-sre session resume ${state.sessionId}\`. Wanted: ${decision.reason}`,
     };
   }
-  const spent = spentBudget(state, decision.effects, budgets, tool);
+  const spent = spentBudget(state, decision.effects, budgets, tool, spend);
   if (spent && decision.tier < 3) {
     const [name, used, limit] = spent;
     return {
@@ -84,7 +115,7 @@ export function gateBySession(
       tier: 3,
       verdict: verdictForTier(3),
       rule: `budget.${name}`,
-      reason: `The session's ${name} budget is spent (${used}/${limit}). Used so far: ${usageLine(state.usage, budgets)}. A human must approve further work of this kind.`,
+      reason: spentReason(name, used, limit, state, budgets),
     };
   }
   return decision;

@@ -258,7 +258,7 @@ describe('POSTMORTEM_TEMPLATE', () => {
       '{{session.model}}',
       '{{session.usage.filesTouched}}',
       '{{policy.budgets.linesChanged}}',
-      '{{session.tokens}}',
+      '{{session.tokenCost}}',
     ])
       expect(POSTMORTEM_TEMPLATE).toContain(placeholder);
     expect(POSTMORTEM_TEMPLATE).toContain('| Action item | Type | Owner | Priority | Tracking |');

@@ -1,0 +1,106 @@
+// `agent-sre report`: the fleet view over a window. Reads every session and incident in it from the
+// ledger, git once for the whole window (commits and their reverts up to now), and each session's cost.
+import { gitLog } from '../adapters/git/log.ts';
+import { type SessionCommit, sessionCommits } from '../core/metrics/commits.ts';
+import { firstAnomalyAt, type IncidentTimes, incidentTimes } from '../core/metrics/incident.ts';
+import {
+  buildReport,
+  type ChartFile,
+  type Report,
+  type ReportSession,
+  reportCharts,
+} from '../core/metrics/report.ts';
+import { runFacts } from '../core/metrics/runs.ts';
+import { resolveTargets } from '../core/metrics/targets.ts';
+import type { LedgerEvent } from '../core/session/types.ts';
+import { type EvidenceDeps, testCommandsOf } from './evidence.ts';
+
+export interface ReportResult {
+  report: Report;
+  charts: ChartFile[];
+}
+
+const STOPS = new Set(['Stop', 'SubagentStop', 'TaskCompleted']);
+// A session that started before the window but ran into it belongs to it; so do commits a minute early.
+const GIT_LOOKBACK_MS = 60_000;
+
+export async function makeReport(since: number, deps: EvidenceDeps): Promise<ReportResult> {
+  const { store, now, policy } = deps;
+  const t = testCommandsOf(policy);
+  const runs = runFacts(t.testPatterns, t.testCommands);
+  const all = await store.listSessions();
+  const incidents = await store.transact(now, (tx) => tx.incidents(), { readonly: true });
+  const inWindow = incidents.filter(
+    (i) => i.milestones.detectedAt >= since && i.milestones.detectedAt <= now,
+  );
+  const git = await (deps.git ?? gitLog)(deps.projectDir, { since: since - GIT_LOOKBACK_MS });
+
+  const eventsOf = new Map<string, LedgerEvent[]>();
+  const load = async (id: string) => {
+    let ev = eventsOf.get(id);
+    if (!ev) {
+      ev = await store.events({ sessionId: id });
+      eventsOf.set(id, ev);
+    }
+    return ev;
+  };
+
+  const sessions: ReportSession[] = [];
+  const commits: SessionCommit[] = [];
+  for (const { state, events: count } of all) {
+    const end = state.endedAt ?? Number.POSITIVE_INFINITY;
+    if (state.startedAt > now || (state.startedAt < since && end < since)) continue;
+    const events = await load(state.sessionId);
+    const lastAt = events.at(-1)?.ts ?? state.startedAt;
+    if (state.startedAt < since && lastAt < since) continue;
+    commits.push(
+      ...sessionCommits(
+        { startedAt: state.startedAt, endAt: state.endedAt ?? lastAt },
+        events,
+        git,
+        runs,
+      ).filter((c) => c.at >= since - GIT_LOOKBACK_MS),
+    );
+    const cost = deps.costOf ? await deps.costOf(state).catch(() => null) : null;
+    sessions.push({
+      id: state.sessionId,
+      startedAt: state.startedAt,
+      endedAt: state.endedAt,
+      status: state.status,
+      events: count,
+      denials: state.totalDenials,
+      gateBlocks: events.filter((e) => STOPS.has(e.event) && e.rule === 'acceptance.blocked').length,
+      gateExhausted: events.filter((e) => STOPS.has(e.event) && e.rule === 'gate.exhausted').length,
+      cost,
+    });
+  }
+
+  const times: IncidentTimes[] = [];
+  for (const i of inWindow) {
+    const anomaly = i.sessionId
+      ? firstAnomalyAt(await load(i.sessionId), i.milestones.detectedAt, runs)
+      : null;
+    times.push(incidentTimes(i, anomaly));
+  }
+  const report = buildReport({
+    now,
+    since,
+    incidents: times,
+    sessions,
+    commits,
+    git: git.available ? { available: true, reason: null } : { available: false, reason: git.reason },
+    targets: resolveTargets(policy.report?.targets),
+  });
+  return { report, charts: reportCharts(report) };
+}
+
+/** `30d`, `12h`, `2w` or an ISO date: the start of the window. */
+export function parseSince(text: string, now: number): number | null {
+  const m = /^(\d+)\s*([hdw])$/.exec(text.trim());
+  if (m) {
+    const unit = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 }[m[2] as 'h' | 'd' | 'w'];
+    return now - Number(m[1]) * unit;
+  }
+  const t = Date.parse(text);
+  return Number.isFinite(t) ? t : null;
+}
