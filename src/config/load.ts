@@ -76,7 +76,13 @@ export function parsePolicyFile(
       }),
     };
   }
-  const raw = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS() ?? {};
+  } catch (err) {
+    // An alias with no anchor (`rules: *a`) parses but cannot be resolved.
+    return { ok: false, problems: [{ file, line: 1, column: 1, key: '', message: (err as Error).message }] };
+  }
   const parsed = policyFileSchema.safeParse(raw);
   if (!parsed.success) {
     return {

@@ -44,6 +44,12 @@ describe('policy loading', () => {
     expect(r.problems[0]).toMatchObject({ file: '/repo/agent-sre.yaml', line, key });
   });
 
+  it('reports an alias with no anchor as a problem instead of throwing', () => {
+    const r = loadPolicy('version: 1\nrules: *missing\n', 'agent-sre.yaml');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems[0]!.message).toMatch(/alias|anchor|missing/i);
+  });
+
   it('reports YAML syntax errors with a position', () => {
     const r = loadPolicy('version: 1\nrules: [\n', 'p.yaml');
     expect(r.ok).toBe(false);
