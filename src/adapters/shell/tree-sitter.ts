@@ -14,6 +14,7 @@ interface TsCursor {
   nodeType: string;
   nodeText: string;
   nodeIsNamed: boolean;
+  nodeIsMissing: boolean;
   currentFieldName: string | null | undefined;
   gotoFirstChild(): boolean;
   gotoNextSibling(): boolean;
@@ -44,11 +45,20 @@ function getParser(): TsParser {
   return p;
 }
 
+/**
+ * A token tree-sitter had to assume to finish the parse (the `)` of `$(ls`) becomes a zero-width MISSING
+ * node: a parse error, like ERROR. Except a heredoc's end: bash ends an unterminated heredoc at the end
+ * of input too (with a warning), so the parse is what bash runs.
+ */
+function missing(c: TsCursor): boolean {
+  return c.nodeIsMissing && c.nodeType !== 'heredoc_end';
+}
+
 function convert(c: TsCursor, depth: number): ShellNode {
   if (depth > MAX_TREE_DEPTH) throw new Error(`shell syntax nested deeper than ${MAX_TREE_DEPTH} levels`);
   const node: ShellNode = {
     // Anonymous tokens (`>`, `&&`, `|`) keep their text as the type, which is what tree-sitter does too.
-    type: c.nodeType,
+    type: missing(c) ? 'MISSING' : c.nodeType,
     text: c.nodeText,
     children: [],
   };

@@ -52,7 +52,29 @@ export function analyzeShell(source: string, scope: Scope, sink: Sink): void {
     );
     return;
   }
+  const error = firstError(tree);
+  if (error) {
+    // tree-sitter gave up on part of the text. Bash may read it differently (or run it anyway): what
+    // could be recovered is still judged below, and the gap itself is never auto-approved.
+    emitOpaque(
+      sink,
+      scope,
+      'shell text that could not be fully parsed',
+      ['unparsed'],
+      originOf('shell', error.text || source),
+    );
+  }
   visit(tree, scope, sink, undefined);
+}
+
+/** The first parse error in a tree (an ERROR region, or a MISSING token tree-sitter had to assume). */
+function firstError(tree: ShellNode): ShellNode | undefined {
+  const stack = [tree];
+  for (let n = stack.pop(); n; n = stack.pop()) {
+    if (n.type === 'ERROR' || n.type === 'MISSING') return n;
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+  }
+  return undefined;
 }
 
 const api: Api = {
@@ -105,7 +127,6 @@ const STATEMENT_CONTAINERS = new Set([
   'case_item',
   'negated_command',
   'function_definition',
-  'ERROR',
 ]);
 
 function visit(node: ShellNode, scope: Scope, sink: Sink, stdin: Stdin | undefined): void {
@@ -132,6 +153,9 @@ function visit(node: ShellNode, scope: Scope, sink: Sink, stdin: Stdin | undefin
     case 'process_substitution':
       for (const c of node.children) visit(c, childScope(scope, { depth: scope.depth }), sink, undefined);
       return;
+    case 'ERROR':
+      visitError(node, scope, sink);
+      return;
     case 'heredoc_body':
     case 'comment':
       return;
@@ -148,15 +172,180 @@ function visit(node: ShellNode, scope: Scope, sink: Sink, stdin: Stdin | undefin
     }
     default:
       if (STATEMENT_CONTAINERS.has(node.type) || node.children.length > 0) {
-        for (const c of node.children) {
+        const kids = node.children;
+        const breaks = kids.some((k) => k.type === 'ERROR') ? lineBreaksBefore(node) : undefined;
+        for (let i = 0; i < kids.length; i++) {
+          const c = kids[i]!;
           if (node.type === 'for_statement' && c.field === 'value') {
             substitutionsIn(c, scope, sink);
+            continue;
+          }
+          const next = kids[i + 1];
+          if (
+            next?.type === 'ERROR' &&
+            (c.type === 'command' || c.type === 'redirected_statement') &&
+            breaks?.[i + 1] === false
+          ) {
+            // `rm -rf / }l((`: tree-sitter ends the command at `rm` and leaves `-rf /` in the ERROR,
+            // on the same line: they are one command.
+            visitError(
+              { ...next, text: `${c.text} ${next.text}`, children: [c, ...next.children] },
+              scope,
+              sink,
+            );
+            i++;
             continue;
           }
           visit(c, scope, sink, undefined);
         }
       }
   }
+}
+
+/**
+ * For each child after the first: is there a line break between it and the child before? Nodes carry
+ * no offsets, so the children are found in the parent's text in order; undefined where one is not found.
+ */
+function lineBreaksBefore(parent: ShellNode): (boolean | undefined)[] {
+  const out: (boolean | undefined)[] = [];
+  let from = 0;
+  let end: number | undefined;
+  for (const c of parent.children) {
+    const at = parent.text.indexOf(c.text, from);
+    out.push(at < 0 || end === undefined ? undefined : parent.text.slice(end, at).includes('\n'));
+    end = at < 0 ? undefined : at + c.text.length;
+    if (end !== undefined) from = end;
+  }
+  return out;
+}
+
+/** What tree-sitter leaves of a command it could not fit into the grammar: its words and redirections. */
+const LOOSE_WORDS = new Set([
+  'word',
+  'string',
+  'raw_string',
+  'ansi_c_string',
+  'translated_string',
+  'concatenation',
+  'simple_expansion',
+  'expansion',
+  'command_substitution',
+  'process_substitution',
+  'arithmetic_expansion',
+  'number',
+  'brace_expression',
+]);
+const REDIRECTS = new Set(['file_redirect', 'herestring_redirect', 'heredoc_redirect']);
+const LOOSE_PARTS = new Set([...LOOSE_WORDS, ...REDIRECTS, 'command_name', 'variable_assignment']);
+const REDIRECT_OPS = new Set(['>', '>>', '<', '&>', '&>>', '>&', '<&', '>|', '<>']);
+const HEREDOC_PARTS = new Set(['heredoc_start', 'heredoc_body', 'heredoc_end']);
+
+/**
+ * A region tree-sitter could not parse (`rm -rf / `<(x<<EOF`). Bash may still run what is in it, so
+ * it is judged as the commands it most plausibly holds: whole statements inside are visited as usual;
+ * loose words (tree-sitter leaves `rm -rf /` as bare `command_name` and `word` tokens when it gives up
+ * on a line) are put back together as commands, or appended to the command just before them; a loose
+ * heredoc feeds the command before it. The parse error itself is an opaque effect (see analyzeShell).
+ */
+function visitError(node: ShellNode, scope: Scope, sink: Sink): void {
+  const parts = node.children;
+  // The statement just before, kept back so that loose parts right after it can join it.
+  let stmt: ShellNode | undefined;
+  let loose: ShellNode[] = [];
+  const flush = () => {
+    const s = joined(stmt, loose);
+    if (s) visit(s, scope, sink, undefined);
+    stmt = undefined;
+    loose = [];
+  };
+  for (let i = 0; i < parts.length; i++) {
+    const c = parts[i]!;
+    if (c.type === '<<' || c.type === '<<-') {
+      const tokens = [c];
+      while (i + 1 < parts.length && HEREDOC_PARTS.has(parts[i + 1]!.type)) tokens.push(parts[++i]!);
+      const heredoc: ShellNode = {
+        type: 'heredoc_redirect',
+        text: heredocRedirectText(tokens),
+        children: tokens,
+      };
+      if (stmt || loose.length > 0) {
+        loose.push(heredoc);
+        continue;
+      }
+      // A heredoc for no command: only its substitutions run.
+      const body = tokens.find((t) => t.type === 'heredoc_body');
+      if (body && !/<<-?\s*(['"]|\\)/.test(heredoc.text)) substitutionsIn(body, scope, sink);
+      continue;
+    }
+    const target = parts[i + 1];
+    if (REDIRECT_OPS.has(c.type) && target && LOOSE_WORDS.has(target.type)) {
+      // `> f` left as two tokens: the redirection it was.
+      loose.push({
+        type: 'file_redirect',
+        text: `${c.text}${target.text}`,
+        children: [c, { ...target, field: 'destination' }],
+      });
+      i++;
+      continue;
+    }
+    if (LOOSE_PARTS.has(c.type)) {
+      // `command_name` is where tree-sitter saw a command start; other parts extend the one before.
+      if (c.type === 'command_name') flush();
+      loose.push(c);
+      continue;
+    }
+    flush();
+    if (c.type === 'command' || c.type === 'redirected_statement') stmt = c;
+    else visit(c, scope, sink, undefined);
+  }
+  flush();
+}
+
+function heredocRedirectText(tokens: ShellNode[]): string {
+  const start = tokens
+    .filter((t) => t.type !== 'heredoc_body' && t.type !== 'heredoc_end')
+    .map((t) => t.text);
+  const rest = tokens.filter((t) => t.type === 'heredoc_body' || t.type === 'heredoc_end').map((t) => t.text);
+  return [start.join(''), ...rest].join('\n');
+}
+
+/** A statement with loose words and redirections added (a new command when there is no statement). */
+function joined(stmt: ShellNode | undefined, parts: ShellNode[]): ShellNode | undefined {
+  if (parts.length === 0) return stmt;
+  if (stmt?.type === 'redirected_statement') {
+    const body = stmt.children.find((c) => c.field === 'body');
+    const words = parts.filter((p) => !REDIRECTS.has(p.type));
+    const redirects = parts.filter((p) => REDIRECTS.has(p.type)).map((p) => ({ ...p, field: 'redirect' }));
+    const children = [...stmt.children, ...redirects];
+    const text = joinText(stmt.text, parts);
+    if (body?.type === 'command' && words.length > 0) children[children.indexOf(body)] = joined(body, words)!;
+    else if (words.length > 0)
+      // `{ ls; } >f x`: the words cannot join a compound statement; they are a command of their own.
+      return { type: 'program', text, children: [{ ...stmt, children }, joined(undefined, words)!] };
+    return { ...stmt, text, children };
+  }
+  const base = stmt ?? { type: 'command', text: '', children: [] };
+  const children = [...base.children];
+  let hasName = children.some((c) => c.field === 'name');
+  for (const p of parts) {
+    if (REDIRECTS.has(p.type)) children.push({ ...p, field: 'redirect' });
+    else if (p.type === 'variable_assignment' && !hasName) children.push(p);
+    else if (!hasName) {
+      hasName = true;
+      children.push(
+        p.type === 'command_name'
+          ? { ...p, field: 'name' }
+          : { type: 'command_name', text: p.text, field: 'name', children: [p] },
+      );
+    }
+    // After the name an assignment is just a word (`env FOO=1`): its parts are read as one.
+    else children.push({ type: 'concatenation', text: p.text, field: 'argument', children: [p] });
+  }
+  return { ...base, text: joinText(base.text, parts), children };
+}
+
+function joinText(text: string, parts: ShellNode[]): string {
+  return [text, ...parts.map((p) => p.text)].filter((t) => t !== '').join(' ');
 }
 
 /** Run the substitutions inside a node that is otherwise data (a `for` list, a test expression). */
@@ -198,7 +387,11 @@ function visitCommand(
   const prefixVars = new Map<string, string | null>();
   let name: WordValue | undefined;
   const args: WordValue[] = [];
-  for (const c of node.children) {
+  for (const c of node.children.flatMap(splitAtError)) {
+    if (c.type === 'ERROR') {
+      visitError(c, scope, sink);
+      continue;
+    }
     if (c.type === 'variable_assignment') {
       const n = c.children.find((x) => x.field === 'name')?.text;
       const v = c.children.find((x) => x.field === 'value');
@@ -213,6 +406,9 @@ function visitCommand(
       redirect(c, scope, sink);
       args.push(...extraDestinations(c).map((d) => evalWord(d, env)));
     } else if (c.type === 'herestring_redirect' || c.type === 'heredoc_redirect') stdinRedirects.push(c);
+    // Anything else with structure (tree-sitter reads `echo (rm -rf /)` as a command holding a subshell,
+    // which bash refuses) is judged for what it would run.
+    else if (c.children.length > 0) visit(c, scope, sink, undefined);
   }
   args.push(...extraArgs.map((d) => evalWord(d, env)));
   if (!name) {
@@ -245,6 +441,27 @@ function visitCommand(
     stdin: stdin ?? stdinFromRedirects(stdinRedirects, scope, sink),
   };
   handleCommand(cmd, scope, sink, api);
+}
+
+/**
+ * tree-sitter's error recovery glues what follows a word onto it (`"rm -rf /"<TAB>)| x $x` becomes one
+ * word holding an ERROR). Bash ends the word where the parse broke: the word is what comes before the
+ * ERROR, the ERROR is judged on its own, and what follows it stays as further arguments.
+ */
+function splitAtError(word: ShellNode): ShellNode[] {
+  const at = word.children.findIndex((c) => c.type === 'ERROR');
+  if (word.field !== 'argument' || word.type !== 'concatenation' || at < 0) return [word];
+  const before = word.children.slice(0, at);
+  const head: ShellNode[] =
+    before.length === 0
+      ? []
+      : [
+          before.length === 1
+            ? { ...before[0]!, field: 'argument' }
+            : { ...word, text: before.map((c) => c.text).join(''), children: before },
+        ];
+  const rest = word.children.slice(at + 1).map((c) => ({ ...c, field: 'argument' }));
+  return [...head, word.children[at]!, ...rest.flatMap(splitAtError)];
 }
 
 /** tree-sitter folds words after `2>/dev/null` into the redirect; bash passes them to the command. */
@@ -297,11 +514,43 @@ function visitRedirected(node: ShellNode, scope: Scope, sink: Sink, stdin: Stdin
   const written = fileRedirects
     .map((r) => redirect(r, scope, sink))
     .filter((p): p is string => p !== undefined);
-  if (!body) return;
-  if (body.type === 'command') {
-    visitCommand(body, scope, sink, stdin, redirects, fileRedirects.flatMap(extraDestinations));
+  const heredocs = redirects.filter((r) => r.type === 'heredoc_redirect');
+  // Likewise the words after `<<EOF` on its line: they are more arguments (`cat <<EOF $(date)`).
+  const heredocArgs = heredocs.flatMap((r) => r.children.filter((c) => c.field === 'argument'));
+  if (body?.type === 'command') {
+    visitCommand(body, scope, sink, stdin, redirects, [
+      ...fileRedirects.flatMap(extraDestinations),
+      ...heredocArgs,
+    ]);
     heredocToFile(body, redirects, written, scope, sink);
-  } else visit(body, scope, sink, stdin);
+  } else if (body) visit(body, scope, sink, stdin);
+  for (const r of heredocs) restOfHeredocLine(node, r, scope, sink);
+}
+
+const HEREDOC_OWN = new Set(['<<', '<<-', 'heredoc_start', 'heredoc_body', 'heredoc_end', 'file_redirect']);
+
+/**
+ * tree-sitter also nests the rest of the heredoc's line in the redirect: `cat <<EOF | sh` holds the
+ * pipeline `| sh`, `cat <<EOF && make` the operator and `make`. They run too; a pipeline reads the
+ * statement's output (here the heredoc, for `cat`).
+ */
+function restOfHeredocLine(stmt: ShellNode, heredoc: ShellNode, scope: Scope, sink: Sink): void {
+  for (const c of heredoc.children) {
+    if (HEREDOC_OWN.has(c.type) || c.field === 'argument' || c.children.length === 0) continue;
+    if (c.type === 'pipeline' && (c.children[0]?.type === '|' || c.children[0]?.type === '|&')) {
+      const body = heredoc.children.find((x) => x.type === 'heredoc_body');
+      let upstream = describeOutput(stmt, scope, sink, {
+        kind: 'text',
+        text: body ? heredocText(body) : '',
+      });
+      for (const stage of c.children.filter((x) => x.type !== '|' && x.type !== '|&')) {
+        visit(stage, scope, sink, upstream);
+        upstream = describeOutput(stage, scope, sink, upstream);
+      }
+      continue;
+    }
+    visit(c, scope, sink, undefined);
+  }
 }
 
 /** `cat > deploy.sh <<EOF` writes a file that may run later: judge the text by what it would run. */
@@ -340,6 +589,16 @@ function redirect(node: ShellNode, scope: Scope, sink: Sink): string | undefined
     .map((c) => c.type);
   const dest = node.children.find((c) => c.field === 'destination');
   if (!dest) return undefined;
+  if (/^[^\n]*?[<>][ \t]*\n/.test(node.text.slice(0, node.text.indexOf(dest.text))))
+    // `>> <LF>rm -rf /`: bash stops at the line break with a syntax error; tree-sitter takes the next
+    // line's first word as the target (and the rest as a command). Neither reading can be trusted.
+    emitOpaque(
+      sink,
+      scope,
+      'a redirection with no target on its line',
+      ['unparsed'],
+      originOf('bash', node.text),
+    );
   const v = evalWord(dest, wordEnv(scope, sink));
   for (const s of v.substitutions) visit(s, scope, sink, undefined);
   if (/^\d+$/.test(v.value) || v.value === '-') return undefined; // 2>&1, >&-

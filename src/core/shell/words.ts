@@ -102,13 +102,22 @@ function append(node: ShellNode, env: WordEnv, out: WordValue, inDouble: boolean
       out.value += decodeAnsiC(node.text.slice(2, -1));
       return;
     case 'translated_string':
-    case 'string':
+    case 'string': {
       out.quoted = true;
+      // tree-sitter leaves the line breaks between the parts of a string out of every child
+      // (`"echo hi<LF>rm -rf /"` has the parts `echo hi` and `rm -rf /`): put the text between them back.
+      let at = 0;
       for (const c of node.children) {
+        const i = node.text.indexOf(c.text, at);
+        if (i >= 0) {
+          if (i > at && at > 0) out.value += unescapeDouble(node.text.slice(at, i));
+          at = i + c.text.length;
+        }
         if (c.type === '"' || c.type === '$"' || c.type === '$') continue;
         append(c, env, out, true);
       }
       return;
+    }
     case 'concatenation':
       for (const c of node.children) append(c, env, out, inDouble);
       return;
