@@ -16,7 +16,13 @@ import {
 } from '../effects/sink.ts';
 import { resolvePath } from '../paths.ts';
 import type { ShellNode } from '../types.ts';
-import { evalWord, type WordValue } from './words.ts';
+import {
+  evalWord,
+  HIDDEN_SUBSTITUTION,
+  hiddenSubstitutions,
+  UNBALANCED_SUBSTITUTION,
+  type WordValue,
+} from './words.ts';
 
 export function analyzeShell(source: string, scope: Scope, sink: Sink): void {
   if (scope.depth > MAX_DEPTH) {
@@ -153,6 +159,19 @@ function visit(node: ShellNode, scope: Scope, sink: Sink, stdin: Stdin | undefin
     case 'process_substitution':
       for (const c of node.children) visit(c, childScope(scope, { depth: scope.depth }), sink, undefined);
       return;
+    case HIDDEN_SUBSTITUTION:
+      // A substitution tree-sitter left as text inside `${...}`: judged like one it parsed.
+      analyzeShell(node.text, childScope(scope), sink);
+      return;
+    case UNBALANCED_SUBSTITUTION:
+      emitOpaque(
+        sink,
+        scope,
+        'a command substitution inside a parameter expansion that could not be read',
+        ['unparsed'],
+        originOf('bash', node.text),
+      );
+      return;
     case 'ERROR':
       visitError(node, scope, sink);
       return;
@@ -171,6 +190,8 @@ function visit(node: ShellNode, scope: Scope, sink: Sink, stdin: Stdin | undefin
       return;
     }
     default:
+      if (node.type === 'expansion')
+        for (const h of hiddenSubstitutions(node)) visit(h, scope, sink, undefined);
       if (STATEMENT_CONTAINERS.has(node.type) || node.children.length > 0) {
         const kids = node.children;
         const breaks = kids.some((k) => k.type === 'ERROR') ? lineBreaksBefore(node) : undefined;
@@ -354,6 +375,7 @@ function substitutionsIn(node: ShellNode, scope: Scope, sink: Sink): void {
     visit(node, scope, sink, undefined);
     return;
   }
+  if (node.type === 'expansion') for (const h of hiddenSubstitutions(node)) visit(h, scope, sink, undefined);
   for (const c of node.children) substitutionsIn(c, scope, sink);
 }
 

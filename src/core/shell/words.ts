@@ -132,6 +132,7 @@ function append(node: ShellNode, env: WordEnv, out: WordValue, inDouble: boolean
         out.dynamic = true;
         out.value += node.text;
       } else out.value += v;
+      out.substitutions.push(...hiddenSubstitutions(node));
       for (const c of node.children) collectSubstitutions(c, out);
       return;
     }
@@ -158,5 +159,70 @@ function collectSubstitutions(node: ShellNode, out: WordValue): void {
     out.substitutions.push(node);
     return;
   }
+  if (node.type === 'expansion') out.substitutions.push(...hiddenSubstitutions(node));
   for (const c of node.children) collectSubstitutions(c, out);
+}
+
+/** A command substitution tree-sitter left as plain text inside `${...}`; its text is the command. */
+export const HIDDEN_SUBSTITUTION = 'hidden_substitution';
+/** The same, when the command cannot be cut out cleanly (an unclosed backtick or `$(`). */
+export const UNBALANCED_SUBSTITUTION = 'unbalanced_substitution';
+
+/**
+ * tree-sitter reads a backtick substitution in a parameter expansion's word (`${x:-`rm -rf /`}`,
+ * `${x//a/`cmd`}`) as plain text, and bash runs it. The expansion's own text, with the substitutions
+ * tree-sitter did parse and nested expansions (scanned on their own) blanked out, is searched for
+ * backticks and `$(`: each becomes a node holding the command text, or an unbalanced one.
+ */
+export function hiddenSubstitutions(expansion: ShellNode): ShellNode[] {
+  let text = expansion.text;
+  let from = 0;
+  const mask = (n: ShellNode) => {
+    const at = text.indexOf(n.text, from);
+    if (at < 0) return;
+    text = text.slice(0, at) + ' '.repeat(n.text.length) + text.slice(at + n.text.length);
+    from = at + n.text.length;
+  };
+  const walk = (n: ShellNode) => {
+    for (const c of n.children) {
+      if (c.type === 'command_substitution' || c.type === 'process_substitution' || c.type === 'expansion')
+        mask(c);
+      else walk(c);
+    }
+  };
+  walk(expansion);
+  const out: ShellNode[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    const backtick = ch === '`';
+    if (!backtick && !(ch === '$' && text[i + 1] === '(')) continue;
+    const end = backtick ? closingBacktick(text, i + 1) : closingParen(text, i + 2);
+    if (end < 0) return [...out, { type: UNBALANCED_SUBSTITUTION, text: expansion.text, children: [] }];
+    const inner = backtick ? text.slice(i + 1, end).replace(/\\([$`\\])/g, '$1') : text.slice(i + 2, end);
+    out.push({ type: HIDDEN_SUBSTITUTION, text: inner, children: [] });
+    i = end;
+  }
+  return out;
+}
+
+function closingBacktick(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '`') return i;
+  }
+  return -1;
+}
+
+function closingParen(text: string, from: number): number {
+  let depth = 1;
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return i;
+  }
+  return -1;
 }

@@ -137,3 +137,52 @@ describe('what tree-sitter hides outside any ERROR', () => {
     expect(bash('cat <<EOF | grep x | wc -l\nhello\nEOF').tier).toBe(1);
   });
 });
+
+// biome-ignore-start lint/suspicious/noTemplateCurlyInString: shell parameter expansions, not templates
+describe('command substitutions tree-sitter leaves as text inside ${...}', () => {
+  // tree-sitter reads `${x:-`rm -rf /`}` as an expansion whose word is the plain text `rm -rf /` in
+  // backticks, with no parse error; bash runs it when x is unset or empty.
+  it.each([
+    ['echo ${x:-`rm -rf /`}'],
+    ['echo ${x:=`rm -rf /`}'],
+    ['echo ${x:+`rm -rf /`}'],
+    ['echo ${x:?`rm -rf /`}'],
+    ['echo ${x-`rm -rf /`}'],
+    ['echo ${x:-$(rm -rf /)}'],
+    ['echo "${x:-`rm -rf /`}"'],
+    ['echo ${x//a/`rm -rf /`}'],
+    ['echo ${x//`rm -rf /`/b}'],
+    ['echo ${x#`rm -rf /`}'],
+    ['echo ${x:-a`rm -rf /`b}'],
+    ['echo ${x:-${y:-`rm -rf /`}}'],
+    ['echo ${x:-`echo \\`rm -rf /\\``}'],
+    ['x=${y:-`rm -rf /`}'],
+    ['for f in ${x:-`rm -rf /`}; do :; done'],
+    ['[[ ${x:-`rm -rf /`} ]]'],
+    ['cat <<EOF\n${x:-`rm -rf /`}\nEOF'],
+  ])('%j is judged like rm -rf /', (command) => {
+    const d = bash(command);
+    expect(d.tier, `${d.rule}: ${d.reason}`).toBe(4);
+    expect(d.verdict).toBe('deny');
+    expect(d.rule).toBe(ROOT.rule);
+  });
+
+  it('an unclosed backtick inside ${...} is never auto-approved', () => {
+    const command = 'echo ${x:-`rm -rf /}';
+    expect(bash(command).tier).toBeGreaterThanOrEqual(3);
+    expect(unparsed(command)).toBe(true);
+  });
+
+  it.each([
+    ['echo ${x:-default}'],
+    ['echo ${HOME}'],
+    ['echo "${x:-a b}"'],
+    ['echo ${x//a/b}'],
+    ['echo ${x:-\\`rm -rf /\\`}'], // escaped backticks are literal
+    ['echo ${x:-`date`}'],
+  ])('%j stays tier 1', (command) => {
+    expect(bash(command).tier).toBe(1);
+    expect(unparsed(command)).toBe(false);
+  });
+});
+// biome-ignore-end lint/suspicious/noTemplateCurlyInString: shell parameter expansions, not templates
