@@ -1,5 +1,6 @@
 // agent-sre.yaml text -> a validated Policy, or every problem with its file, line and key.
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
 import { DEFAULT_PRICING, mergePricing } from '../core/cost/prices.ts';
 import type { AcceptanceCheck, CheckScope } from '../core/gates/types.ts';
 import type { Policy } from '../core/policy/types.ts';
@@ -54,11 +55,15 @@ function locate(
   return best;
 }
 
-/** Parse and validate one policy file's text. `file` is only used in messages. */
-export function parsePolicyFile(
+/**
+ * Parse YAML and validate it with a zod schema: the value, or every problem with its file, line and key.
+ * Shared by agent-sre.yaml and the golden suite files, so both report problems the same way.
+ */
+export function parseYamlWith<S extends z.ZodType>(
+  schema: S,
   text: string,
   file: string,
-): { ok: true; value: PolicyFile } | { ok: false; problems: PolicyProblem[] } {
+): { ok: true; value: z.infer<S> } | { ok: false; problems: PolicyProblem[] } {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -83,7 +88,7 @@ export function parsePolicyFile(
     // An alias with no anchor (`rules: *a`) parses but cannot be resolved.
     return { ok: false, problems: [{ file, line: 1, column: 1, key: '', message: (err as Error).message }] };
   }
-  const parsed = policyFileSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     return {
       ok: false,
@@ -97,6 +102,14 @@ export function parsePolicyFile(
     };
   }
   return { ok: true, value: parsed.data };
+}
+
+/** Parse and validate one policy file's text. `file` is only used in messages. */
+export function parsePolicyFile(
+  text: string,
+  file: string,
+): { ok: true; value: PolicyFile } | { ok: false; problems: PolicyProblem[] } {
+  return parseYamlWith(policyFileSchema, text, file);
 }
 
 let defaultFile: PolicyFile | undefined;
