@@ -25,8 +25,17 @@ interface TsTree {
 }
 interface TsParser {
   setLanguage(lang: unknown): void;
-  parse(src: string): TsTree;
+  setTimeoutMicros(micros: number): void;
+  reset(): void;
+  parse(src: string): TsTree | null;
 }
+
+/**
+ * tree-sitter's error recovery is quadratic on some hostile inputs (200k characters of `||` or of NUL
+ * bytes take minutes). Past this the parse stops and the call is judged as unparsed shell, which is never
+ * auto-approved: the hook answers well inside its own timeout instead of hanging a CPU.
+ */
+export const PARSE_TIMEOUT_MS = 3000;
 
 let parser: TsParser | undefined;
 
@@ -41,8 +50,22 @@ function getParser(): TsParser {
   });
   const p = new Parser();
   p.setLanguage(bash);
+  p.setTimeoutMicros(PARSE_TIMEOUT_MS * 1000);
   parser = p;
   return p;
+}
+
+function parseTree(source: string): TsTree {
+  const p = getParser();
+  let tree: TsTree | null = null;
+  try {
+    tree = p.parse(source);
+  } finally {
+    // A halted parse resumes where it stopped on the next call unless the parser is reset.
+    if (!tree) p.reset();
+  }
+  if (!tree) throw new Error(`shell parse stopped after ${PARSE_TIMEOUT_MS} ms`);
+  return tree;
 }
 
 /**
@@ -73,4 +96,4 @@ function convert(c: TsCursor, depth: number): ShellNode {
   return node;
 }
 
-export const parseBash: ShellParser = (source) => convert(getParser().parse(source).walk(), 0);
+export const parseBash: ShellParser = (source) => convert(parseTree(source).walk(), 0);

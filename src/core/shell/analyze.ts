@@ -24,7 +24,12 @@ import {
   type WordValue,
 } from './words.ts';
 
-export function analyzeShell(source: string, scope: Scope, sink: Sink): void {
+export function analyzeShell(text: string, scope: Scope, sink: Sink): void {
+  // A command reaches bash as a C string, which ends at the first NUL: that prefix is what would run.
+  // (tree-sitter also spends minutes on long runs of NUL bytes.)
+  const nul = text.indexOf('\u0000');
+  const source = nul < 0 ? text : text.slice(0, nul);
+  if (nul >= 0) emitOpaque(sink, scope, 'shell text with a NUL byte', ['unparsed'], originOf('shell', text));
   if (scope.depth > MAX_DEPTH) {
     emitOpaque(
       sink,
