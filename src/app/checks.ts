@@ -1,12 +1,13 @@
 // Running one acceptance check: the IO half (commands, files) around the pure comparisons in core/gates.
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { CommandResult, CommandRunner } from '../adapters/exec/command.ts';
 import type { GateEvidence } from '../core/gates/evidence.ts';
 import { toolCalled } from '../core/gates/evidence.ts';
 import { compareGolden } from '../core/gates/golden.ts';
 import type { CheckOutcome } from '../core/gates/stop.ts';
 import type { AcceptanceCheck, CommandCheck, GoldenCheck, SchemaCheck } from '../core/gates/types.ts';
+import { outputTail } from '../core/output-tail.ts';
 import { redactText } from '../core/redact.ts';
 import type { LedgerEvent } from '../core/session/types.ts';
 
@@ -26,16 +27,9 @@ const TAIL_LINES = 30;
 const TAIL_CHARS = 2000;
 const MAX_FILE = 4 * 1024 * 1024;
 
-/** The last lines of an output, where runners print their summary; redacted before it goes anywhere. */
+/** The last lines of a check's output; redacted before it goes anywhere. */
 export function tailOf(text: string): string {
-  const lines = text
-    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
-    .replace(/\r\n?/g, '\n')
-    .trimEnd()
-    .split('\n');
-  const kept = lines.slice(-TAIL_LINES).join('\n');
-  const clipped = kept.length <= TAIL_CHARS ? kept : `…${kept.slice(kept.length - TAIL_CHARS + 1)}`;
-  return redactText(clipped);
+  return outputTail(text, TAIL_CHARS, TAIL_LINES);
 }
 
 function seconds(ms: number): string {
@@ -247,8 +241,4 @@ export async function runCheck(
     };
   }
   return { ...result, durationMs: now() - started };
-}
-
-export function projectPath(projectDir: string, file: string): string {
-  return join(projectDir, file);
 }

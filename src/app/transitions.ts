@@ -1,7 +1,8 @@
 // The two ledger transitions of a tool call, shared by the live hook and shadow-mode replay.
 import { judgeEffects } from '../core/judge.ts';
+import { outputTail } from '../core/output-tail.ts';
 import type { CompiledPolicy } from '../core/policy/evaluate.ts';
-import { redactedJson, redactText } from '../core/redact.ts';
+import { redactedJson } from '../core/redact.ts';
 import {
   BINDING_KIND,
   gateByRunbook,
@@ -141,12 +142,6 @@ export function preToolUseTransition(
 
 const FAILURE_TAIL = 1500;
 
-/** The end of a failed call's output, where test runners print their summary. Redacted. */
-function failureTail(text: string): string {
-  const t = redactText(text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').trimEnd());
-  return t.length <= FAILURE_TAIL ? t : `…${t.slice(t.length - FAILURE_TAIL + 1)}`;
-}
-
 /**
  * The tool input, plus the commit, push or PR that Claude Code reports in `tool_response.gitOperation`:
  * the only part of a response the ledger keeps, so `evidence` and `report` know the agent's commits even
@@ -183,7 +178,7 @@ export function postToolUseTransition(
           ...emptyEvent({ ...e, tool: call.tool }, started),
           effects,
           input: redactedJson(withGitOperation(e.input, response)),
-          reason: failure === null ? null : failureTail(failure),
+          reason: failure === null ? null : outputTail(failure, FAILURE_TAIL),
           durationMs: now() - started,
         },
         result: next,

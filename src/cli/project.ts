@@ -3,12 +3,14 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { processEnvironment } from '../app/context.ts';
+import { type CostOf, projectCostOf } from '../app/cost-seam.ts';
 import { startFlusher } from '../app/flusher.ts';
 import { loadProjectPolicy } from '../app/policy.ts';
 import { openLedger } from '../app/store.ts';
 import type { TickDeps } from '../app/tick.ts';
 import type { PagingSettings } from '../core/incidents/config.ts';
 import type { Actor } from '../core/incidents/types.ts';
+import type { Policy } from '../core/policy/types.ts';
 import type { LedgerStore, LedgerTx } from '../ports.ts';
 import { type Io, UsageError } from './io.ts';
 
@@ -16,6 +18,26 @@ export interface Project {
   dir: string;
   settings: PagingSettings;
   store: LedgerStore;
+}
+
+/** What `evidence`, `report` and `postmortem` read: the policy, the ledger, and token cost per session. */
+export interface EvidenceProject {
+  dir: string;
+  policy: Policy;
+  store: LedgerStore;
+  costOf: CostOf;
+}
+
+export async function openEvidenceProject(dirOption: string | undefined, io: Io): Promise<EvidenceProject> {
+  const dir = resolve(io.cwd, dirOption ?? '.');
+  const { home } = processEnvironment(io.env);
+  const loaded = await loadProjectPolicy(dir, home, { cache: false }).catch((err: Error) => {
+    throw new UsageError(err.message);
+  });
+  const policy = loaded.compiled.policy;
+  const store = openLedger(dir);
+  const costOf = projectCostOf({ store, projectDir: dir, env: io.env, home, pricing: policy.pricing });
+  return { dir, policy, store, costOf };
 }
 
 export async function openProject(dirOption: string | undefined, io: Io): Promise<Project> {

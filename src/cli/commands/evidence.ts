@@ -1,13 +1,8 @@
-// `agent-sre evidence SESSION`: the evidence pack of one session.
-import { resolve } from 'node:path';
-import { processEnvironment } from '../../app/context.ts';
-import { projectCostOf } from '../../app/cost-seam.ts';
 import { EvidenceError, loadEvidence, resolveSession, toJson } from '../../app/evidence.ts';
-import { loadProjectPolicy } from '../../app/policy.ts';
-import { openLedger } from '../../app/store.ts';
 import { renderEvidence } from '../../core/postmortem/render-evidence.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
+import { openEvidenceProject } from '../project.ts';
 
 const HELP = `Usage: agent-sre evidence SESSION [--json] [--dir DIR]
 
@@ -44,18 +39,11 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   const ref = positionals[0];
   if (!ref || positionals.length > 1) throw new UsageError('expected: agent-sre evidence SESSION');
-  const dir = resolve(io.cwd, values.dir ?? '.');
-  const env = processEnvironment(io.env);
-  const policy = await loadProjectPolicy(dir, env.home, { cache: false }).catch((err: Error) => {
-    throw new UsageError(err.message);
-  });
-  const store = openLedger(dir);
+  const { dir, policy: p, store, costOf } = await openEvidenceProject(values.dir, io);
   try {
-    const p = policy.compiled.policy;
     const session = await resolveSession(store, ref).catch((err: Error) => {
       throw err instanceof EvidenceError ? new UsageError(err.message) : err;
     });
-    const costOf = projectCostOf({ store, projectDir: dir, env: io.env, home: env.home, pricing: p.pricing });
     const pack = await loadEvidence(session, { store, projectDir: dir, policy: p, now: Date.now(), costOf });
     io.stdout(values.json ? `${toJson(pack)}\n` : renderEvidence(pack));
     return 0;

@@ -3,14 +3,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { processEnvironment } from '../../app/context.ts';
-import { projectCostOf } from '../../app/cost-seam.ts';
 import { EvidenceError, toJson } from '../../app/evidence.ts';
 import { loadProjectPolicy } from '../../app/policy.ts';
 import { draftPostmortem } from '../../app/postmortem.ts';
-import { openLedger } from '../../app/store.ts';
 import { type BlamelessFinding, formatFindings, lintBlameless } from '../../core/postmortem/blameless.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
+import { openEvidenceProject } from '../project.ts';
 
 const HELP = `Usage: agent-sre postmortem INCIDENT|SESSION [--out FILE] [--template FILE] [--file-issues [--channel NAME]]
                                                 [--json] [--dir DIR]
@@ -80,13 +79,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (!subject || positionals.length > 1)
     throw new UsageError('expected: agent-sre postmortem INCIDENT|SESSION');
   if (values.channel && !values['file-issues']) throw new UsageError('--channel goes with --file-issues');
-  const policy = await loadProjectPolicy(dir, env.home, { cache: false }).catch((err: Error) => {
-    throw new UsageError(err.message);
-  });
-  const store = openLedger(dir);
+  const { policy: p, store, costOf } = await openEvidenceProject(dir, io);
   try {
-    const p = policy.compiled.policy;
-    const costOf = projectCostOf({ store, projectDir: dir, env: io.env, home: env.home, pricing: p.pricing });
     const r = await draftPostmortem(
       {
         subject,

@@ -2,15 +2,12 @@
 // over a window, with SVG charts.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { processEnvironment } from '../../app/context.ts';
-import { projectCostOf } from '../../app/cost-seam.ts';
 import { toJson } from '../../app/evidence.ts';
-import { loadProjectPolicy } from '../../app/policy.ts';
 import { makeReport, parseSince } from '../../app/report.ts';
-import { openLedger } from '../../app/store.ts';
 import { renderReport } from '../../core/metrics/report.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
+import { openEvidenceProject } from '../project.ts';
 
 const HELP = `Usage: agent-sre report [--since 30d] [--json] [--out DIR] [--dir DIR]
 
@@ -73,15 +70,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     throw new UsageError(
       `--since takes a span such as 30d, 12h or 2w, or a past ISO date; got "${values.since}"`,
     );
-  const dir = resolve(io.cwd, values.dir ?? '.');
-  const env = processEnvironment(io.env);
-  const policy = await loadProjectPolicy(dir, env.home, { cache: false }).catch((err: Error) => {
-    throw new UsageError(err.message);
-  });
-  const store = openLedger(dir);
+  const { dir, policy: p, store, costOf } = await openEvidenceProject(values.dir, io);
   try {
-    const p = policy.compiled.policy;
-    const costOf = projectCostOf({ store, projectDir: dir, env: io.env, home: env.home, pricing: p.pricing });
     const { report, charts } = await makeReport(since, { store, projectDir: dir, policy: p, now, costOf });
     const json = toJson({
       ...report,
