@@ -9,7 +9,7 @@
 import type * as ChildProcess from 'node:child_process';
 import { closeSync, openSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireBuiltin } from './builtin.ts';
+import { requireBuiltin } from '../adapters/builtin.ts';
 import { packageRoot } from './paths.ts';
 import { STATE_DIR } from './policy.ts';
 

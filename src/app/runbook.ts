@@ -8,7 +8,7 @@ import type { RunbookNow } from '../core/runbook/binding.ts';
 import type { CompiledRunbook } from '../core/runbook/compile.ts';
 import { RUNBOOK_FILES } from '../core/runbook/lint.ts';
 import { VERSION } from '../version.ts';
-import { requireBuiltin } from './builtin.ts';
+import { requireBuiltin } from '../adapters/builtin.ts';
 import { STATE_DIR, writeJsonCache } from './policy.ts';
 
 export interface LoadedRunbook {

@@ -92,6 +92,18 @@ export interface JudgeContext {
   parseShell: ShellParser;
   /** Branch names (globs) treated as protected besides the built-in defaults. */
   protectedBranches: readonly string[];
+  /**
+   * Where the guard itself lives outside the project, so that no tool call can reach it: the installed
+   * agent-sre package (its launcher, dist/ and node_modules) and the per-user directory holding the secret.
+   */
+  guard?: GuardLocations;
+}
+
+export interface GuardLocations {
+  /** The agent-sre package root that runs the hook (has bin/ and dist/). */
+  installDir?: string;
+  /** agent-sre's per-user directory (~/.config/agent-sre): the secret, trusted install hashes. */
+  userDir?: string;
 }
 
 /** A minimal, parser-neutral shell syntax tree. Produced by an adapter (tree-sitter). */
