@@ -1,5 +1,7 @@
 // `agent-sre hook claude`: one hook event in, one answer out. Every path ends in an answer; any
 // failure is a refusal (fail closed), never an exit 1.
+
+import { join } from 'node:path';
 import {
   answerBatch,
   answerFailure,
@@ -20,8 +22,10 @@ import type { Pricing } from '../core/cost/prices.ts';
 import { effectsOf } from '../core/effects/tools.ts';
 import { type BurstCall, judgeBurst } from '../core/gates/burst.ts';
 import type { RunbookSettings } from '../core/gates/types.ts';
+import { GUARD_BINDING_KIND, type GuardBinding, type GuardConfigNow } from '../core/guard/binding.ts';
 import type { PagingSettings } from '../core/incidents/config.ts';
 import { judgeEffects } from '../core/judge.ts';
+import { compilePolicy } from '../core/policy/evaluate.ts';
 import type { RunbookNow } from '../core/runbook/binding.ts';
 import { newSession } from '../core/session/rules.ts';
 import type { SessionState } from '../core/session/types.ts';
@@ -30,10 +34,17 @@ import type { LedgerStore } from '../ports.ts';
 import { type Approval, answerApproval, waitForAnswer } from './approvals.ts';
 import { createJudgeContext, type Environment } from './context.ts';
 import { readNewUsage, withCost } from './cost.ts';
+import { guardConfigNow } from './guard-config.ts';
 import { type LoadedPolicy, loadProjectPolicy, withRunbookRules } from './policy.ts';
 import { type LoadedRunbook, loadRunbook } from './runbook.ts';
 import { describeCall } from './signals.ts';
-import { bindRunbook, emptyEvent, postToolUseTransition, preToolUseTransition } from './transitions.ts';
+import {
+  bindGuardConfig,
+  bindRunbook,
+  emptyEvent,
+  postToolUseTransition,
+  preToolUseTransition,
+} from './transitions.ts';
 
 export interface HookDeps {
   env: Environment;
@@ -80,13 +91,14 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
     runbook.compiled?.rules ?? [],
     deps.env.home,
   );
+  const guard = guardConfigNow(projectDir, join(deps.env.home, '.claude'));
   const ctx = createJudgeContext(projectDir, deps.env, policy.compiled.policy.protectedBranches);
   const call: ToolCall | undefined = e.tool
     ? { tool: e.tool, input: e.input, cwd: e.cwd || projectDir }
     : undefined;
 
   if (e.event === 'PreToolUse' && call)
-    return preToolUse(e, call, effectsOf(call, ctx), policy, deps, started, projectDir, runbook.now);
+    return preToolUse(e, call, effectsOf(call, ctx), policy, deps, started, projectDir, runbook.now, guard);
 
   let store: LedgerStore;
   try {
@@ -117,6 +129,7 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
         if (e.event === 'SessionStart') {
           if (next.endedAt !== null) next = { ...next, endedAt: null };
           bindRunbook(tx, e.sessionId, runbook.now, started, 'session-start');
+          bindGuardConfig(tx, e.sessionId, guard, started, 'session-start');
         }
         return {
           state: next,
@@ -171,6 +184,7 @@ async function preToolUse(
   started: number,
   projectDir: string,
   runbook: RunbookNow,
+  guard: GuardConfigNow,
 ): Promise<HookAnswer> {
   const compiled = policy.compiled;
   // Without the ledger there is no session state: judge the call on its own, so a tier-4 call keeps its
@@ -186,11 +200,13 @@ async function preToolUse(
     return refuse(err);
   }
   try {
+    const floor = await guardFloor(store, e.sessionId, guard, call, effects, deps.env.home, started);
     const pre = await store.commit(
       preToolUseTransition(e, call, effects, compiled, started, deps.now, {
         project: projectDir,
         gateWait: true,
         runbook,
+        guard: { now: guard, ...(floor ? { floor } : {}) },
       }),
     );
     if (pre.queued > 0) deps.startDelivery?.(projectDir);
@@ -287,6 +303,30 @@ async function stopGate(
   );
   if (r.queued > 0) deps.startDelivery?.(projectDir);
   return answerStop(e.event, r.verdict);
+}
+
+/**
+ * When the guard's configuration changed under this session, the call is also judged by the embedded
+ * default policy: a weakened agent-sre.yaml must not be what decides while a human has not reviewed it.
+ * Costs one read of the binding per call; the default policy loads only in that rare state.
+ */
+async function guardFloor(
+  store: LedgerStore,
+  sessionId: string,
+  guard: GuardConfigNow,
+  call: ToolCall,
+  effects: Effect[],
+  home: string,
+  at: number,
+): Promise<Decision | undefined> {
+  const bound = await store.transact(at, (tx) => tx.record<GuardBinding>(GUARD_BINDING_KIND, sessionId), {
+    readonly: true,
+  });
+  if (!bound || bound.data.hash === guard.hash) return undefined;
+  const { loadPolicy } = await import('../config/load.ts');
+  const defaults = loadPolicy(undefined, '<embedded default policy>');
+  if (!defaults.ok) throw new Error('the embedded default policy is invalid');
+  return judgeEffects(call, effects, compilePolicy(defaults.policy, home), undefined);
 }
 
 function ledgerDown(decision: Decision, err: unknown): Decision {

@@ -1,4 +1,10 @@
 // The two ledger transitions of a tool call, shared by the live hook and shadow-mode replay.
+import {
+  GUARD_BINDING_KIND,
+  type GuardBinding,
+  type GuardConfigNow,
+  gateByGuardConfig,
+} from '../core/guard/binding.ts';
 import { judgeEffects } from '../core/judge.ts';
 import { outputTail } from '../core/output-tail.ts';
 import type { CompiledPolicy } from '../core/policy/evaluate.ts';
@@ -74,6 +80,28 @@ export function bindRunbook(
   return binding;
 }
 
+/** The guard configuration this session is bound to; bound the first time the session is seen, like the runbook. */
+export function bindGuardConfig(
+  tx: LedgerTx,
+  sessionId: string,
+  now: GuardConfigNow,
+  at: number,
+  via: GuardBinding['via'],
+): GuardBinding {
+  const rec = tx.record<GuardBinding>(GUARD_BINDING_KIND, sessionId);
+  if (rec && via !== 'resume') return rec.data;
+  const binding: GuardBinding = { hash: now.hash, boundAt: at, via };
+  tx.putRecord({ kind: GUARD_BINDING_KIND, id: sessionId, createdAt: rec?.createdAt ?? at, data: binding });
+  return binding;
+}
+
+/** How the hook sees the guard's configuration for one call. */
+export interface GuardView {
+  now: GuardConfigNow;
+  /** The same call judged by the embedded default policy, when the configuration changed under the session. */
+  floor?: Decision;
+}
+
 /** `deny` mode: a tier-3 call that would need a human is refused instead (and counts as a denial). */
 export function applyGateMode(decision: Decision, compiled: CompiledPolicy): Decision {
   if (compiled.policy.paging.gate.mode !== 'deny' || decision.verdict !== 'ask') return decision;
@@ -96,7 +124,7 @@ export function preToolUseTransition(
   compiled: CompiledPolicy,
   started: number,
   now: () => number,
-  opts: { project: string; gateWait: boolean; runbook?: RunbookNow },
+  opts: { project: string; gateWait: boolean; runbook?: RunbookNow; guard?: GuardView },
 ): Transition<PreToolUseResult> {
   const paging = compiled.policy.paging;
   return {
@@ -113,6 +141,10 @@ export function preToolUseTransition(
           compiled.policy.runbook,
           e.sessionId,
         );
+      }
+      if (opts.guard) {
+        const bound = bindGuardConfig(tx, e.sessionId, opts.guard.now, started, 'first-call');
+        judged = gateByGuardConfig(judged, opts.guard.now, bound, e.sessionId, opts.guard.floor);
       }
       const decision = applyGateMode(judged, compiled);
       const counted = countVerdict(before, decision, compiled.policy.denials);

@@ -3,6 +3,7 @@ import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { DEFAULT_PRICING, mergePricing } from '../core/cost/prices.ts';
 import type { AcceptanceCheck, CheckScope } from '../core/gates/types.ts';
+import { isGuardRuleId } from '../core/policy/evaluate.ts';
 import type { Policy } from '../core/policy/types.ts';
 import { DEFAULT_POLICY_YAML } from './default-policy.ts';
 import { checkOncallReferences } from './oncall-schema.ts';
@@ -129,11 +130,20 @@ export function loadPolicy(text: string | undefined, file: string): PolicyResult
   const r = parsePolicyFile(text, file);
   if (!r.ok) return r;
   const own = r.value;
-  const inherited = own.extends === 'default' ? base.rules : [];
+  // The guard's own rules come with every policy: `extends: none` starts from them, not from nothing.
+  const inherited = own.extends === 'default' ? base.rules : base.rules.filter((x) => isGuardRuleId(x.id));
   const problems: PolicyProblem[] = [];
   const seen = new Set(inherited.map((x) => x.id));
   own.rules.forEach((rule, i) => {
-    if (seen.has(rule.id)) {
+    if (isGuardRuleId(rule.id) && !seen.has(rule.id)) {
+      problems.push({
+        file,
+        line: 1,
+        column: 1,
+        key: `rules.${i}.id`,
+        message: `rule ids starting with "guard." are reserved for agent-sre's built-in protection of itself; give "${rule.id}" another id`,
+      });
+    } else if (seen.has(rule.id)) {
       problems.push({
         file,
         line: 1,
@@ -146,7 +156,15 @@ export function loadPolicy(text: string | undefined, file: string): PolicyResult
   });
   const known = new Set([...inherited.map((x) => x.id), ...own.rules.map((x) => x.id)]);
   own.disabled.forEach((id, i) => {
-    if (!known.has(id))
+    if (isGuardRuleId(id))
+      problems.push({
+        file,
+        line: 1,
+        column: 1,
+        key: `disabled.${i}`,
+        message: `"${id}" protects agent-sre itself (its policy, settings, install, ledger and secret) and cannot be disabled`,
+      });
+    else if (!known.has(id))
       problems.push({
         file,
         line: 1,

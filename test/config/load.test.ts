@@ -2,10 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { parseBash } from '../../src/adapters/shell/tree-sitter.ts';
 import { DEFAULT_POLICY_YAML } from '../../src/config/default-policy.ts';
 import { loadPolicy } from '../../src/config/load.ts';
 import { PROJECT_POLICY_TEMPLATE } from '../../src/config/project-template.ts';
 import { policyFileSchema } from '../../src/config/schema.ts';
+import { effectsOf } from '../../src/core/effects/tools.ts';
+import { compilePolicy, evaluate } from '../../src/core/policy/evaluate.ts';
 import { VERSION } from '../../src/version.ts';
 
 describe('policy loading', () => {
@@ -65,6 +68,62 @@ describe('policy loading', () => {
     if (!r.ok) return;
     expect(r.policy.rules.at(-1)!.id).toBe('team.x');
     expect(r.policy.disabled).toEqual(['git.push-protected']);
+  });
+
+  describe('the guard rules are built in (issue 10, finding 1)', () => {
+    const judge = (text: string, command: string) => {
+      const r = loadPolicy(text, 'agent-sre.yaml');
+      if (!r.ok) throw new Error(r.problems.map((p) => p.message).join('; '));
+      const ctx = {
+        projectDir: '/work/proj',
+        home: '/home/dev',
+        tempDirs: ['/tmp'],
+        parseShell: parseBash,
+        protectedBranches: [],
+      };
+      const call = { tool: 'Bash', input: { command }, cwd: '/work/proj' };
+      return evaluate(effectsOf(call, ctx), compilePolicy(r.policy, '/home/dev'));
+    };
+
+    it('extends: none keeps every guard.* rule of the default', () => {
+      const guard = loadPolicy(undefined, 'x');
+      const none = loadPolicy('version: 1\nextends: none\n', 'agent-sre.yaml');
+      if (!guard.ok || !none.ok) throw new Error('invalid');
+      const want = guard.policy.rules.filter((r) => r.id.startsWith('guard.')).map((r) => r.id);
+      expect(want.length).toBeGreaterThan(3);
+      expect(none.policy.rules.map((r) => r.id)).toEqual(want);
+    });
+
+    it.each([
+      ['rm agent-sre.yaml', 'guard.tamper'],
+      ['echo "extends: none" > agent-sre.yaml', 'guard.tamper'],
+      ['agent-sre approve APR-1', 'guard.self-answer'],
+    ])('under extends: none, %s is still denied by %s', (command, rule) => {
+      const d = judge('version: 1\nextends: none\n', command);
+      expect(d).toMatchObject({ tier: 4, rule });
+    });
+
+    it.each([
+      ['disabled: [guard.tamper]', 'disabled.0'],
+      ['disabled: [fs.delete-system, guard.self-answer]', 'disabled.1'],
+      ['extends: none\nrules:\n  - id: guard.mine\n    tier: 1\n    reason: x\n    match: {}', 'rules.0.id'],
+    ])('refuses %s with the key located', (body, key) => {
+      const r = loadPolicy(`version: 1\n${body}\n`, 'agent-sre.yaml');
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.problems.map((p) => p.key)).toContain(key);
+    });
+
+    it('compilePolicy ignores a guard id under disabled: whatever produced the policy', () => {
+      const r = loadPolicy(undefined, 'x');
+      if (!r.ok) throw new Error('invalid');
+      const compiled = compilePolicy(
+        { ...r.policy, disabled: ['guard.tamper', 'git.force-push'] },
+        '/home/dev',
+      );
+      const ids = compiled.rules.map((x) => x.rule.id);
+      expect(ids).toContain('guard.tamper');
+      expect(ids).not.toContain('git.force-push');
+    });
   });
 
   it('default rule ids are unique', () => {

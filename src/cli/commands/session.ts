@@ -1,8 +1,9 @@
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { guardConfigNow } from '../../app/guard-config.ts';
 import { loadRunbook } from '../../app/runbook.ts';
 import { openLedger } from '../../app/store.ts';
-import { emptyEvent } from '../../app/transitions.ts';
+import { bindGuardConfig, emptyEvent } from '../../app/transitions.ts';
 import { BINDING_KIND, type RunbookBinding } from '../../core/runbook/binding.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
@@ -10,10 +11,11 @@ import { humanActor } from '../project.ts';
 
 const HELP = `Usage: agent-sre session resume ID [--dir DIR] [--json] [--by NAME]
 
-Resume a session that agent-sre escalated (three denials in a row), or whose runbook changed
-while it ran: tier-2 work runs again without a human approving each call. The consecutive-denial
-count starts over, and the session is bound to AGENTS.md / CLAUDE.md as they are now (review the
-change first: git diff AGENTS.md CLAUDE.md). A terminated session stays terminated; start a new
+Resume a session that agent-sre escalated (three denials in a row), or whose runbook or guard
+configuration (agent-sre.yaml, the hook settings in Claude Code's settings files) changed while
+it ran: tier-2 work runs again without a human approving each call. The consecutive-denial count
+starts over, and the session is bound to AGENTS.md / CLAUDE.md and the configuration as they are
+now (review the change first: git diff AGENTS.md CLAUDE.md agent-sre.yaml .claude/). A terminated session stays terminated; start a new
 one. Humans only: refused inside a coding agent (CLAUDECODE=1), and the policy denies it to agents.
 `;
 
@@ -32,6 +34,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const actor = humanActor(io, values.by);
   const dir = resolve(io.cwd, values.dir ?? '.');
   const runbook = await loadRunbook(dir, io.env.HOME || homedir());
+  const guard = guardConfigNow(dir, join(io.env.HOME || homedir(), '.claude'));
   const store = openLedger(dir);
   try {
     const current = await store.getSession(id);
@@ -50,6 +53,7 @@ export async function run(args: string[], io: Io): Promise<number> {
           createdAt: now,
           data: { hash: runbook.now.hash, boundAt: now, via: 'resume' },
         });
+        bindGuardConfig(tx, id, guard, now, 'resume');
         const event = {
           ...emptyEvent(
             {
@@ -62,7 +66,7 @@ export async function run(args: string[], io: Io): Promise<number> {
             },
             now,
           ),
-          reason: `resumed by ${actor.id} from the CLI; runbook bound at ${runbook.now.hash?.slice(0, 8) ?? 'none'}`,
+          reason: `resumed by ${actor.id} from the CLI; runbook bound at ${runbook.now.hash?.slice(0, 8) ?? 'none'}, configuration at ${guard.hash.slice(0, 8)}`,
         };
         return { state: next, event, result: next };
       },

@@ -118,8 +118,17 @@ export function compileMatch(m: RuleMatch, home: string): Test {
   return (e) => tests.every((t) => t(e));
 }
 
+/**
+ * The guard's own rules (`guard.*`) protect the policy, settings, install, ledger and secret. They are
+ * built in: no `disabled:` entry removes them, whatever path the policy took to get here (a cached
+ * policy file included).
+ */
+export function isGuardRuleId(id: string): boolean {
+  return id.startsWith('guard.');
+}
+
 export function compilePolicy(policy: Policy, home: string): CompiledPolicy {
-  const disabled = new Set(policy.disabled);
+  const disabled = new Set(policy.disabled.filter((id) => !isGuardRuleId(id)));
   const rules = [...policy.rules.filter((r) => !disabled.has(r.id)), ...FALLBACK_RULES].map((rule) => ({
     rule,
     test: compileMatch(rule.match, home),
