@@ -73,6 +73,8 @@ export interface StoredRecord<T = unknown> {
   id: string;
   createdAt: number;
   data: T;
+  /** A human's MAC over what the record says (approvals); absent on records nobody signed. */
+  mac?: string;
 }
 
 export type OutboxStatus = 'pending' | 'delivered' | 'failed';

@@ -31,10 +31,11 @@ import { newSession } from '../core/session/rules.ts';
 import type { SessionState } from '../core/session/types.ts';
 import type { Decision, Effect, JudgeContext, ToolCall } from '../core/types.ts';
 import type { LedgerStore } from '../ports.ts';
-import { type Approval, answerApproval, waitForAnswer } from './approvals.ts';
+import { type Approval, awaitHumanAnswer } from './approvals.ts';
 import { createJudgeContext, type Environment } from './context.ts';
 import { readNewUsage, withCost } from './cost.ts';
 import { guardConfigNow } from './guard-config.ts';
+import { humanMacForHook, secretPath } from './human-mac.ts';
 import { type LoadedPolicy, loadProjectPolicy, withRunbookRules } from './policy.ts';
 import { type LoadedRunbook, loadRunbook } from './runbook.ts';
 import { describeCall } from './signals.ts';
@@ -341,7 +342,7 @@ function ledgerDown(decision: Decision, err: unknown): Decision {
   };
 }
 
-/** `wait` mode: hold the call until a human answers in the ledger, or deny it when time runs out. */
+/** `wait` mode: hold the call until a human's signed answer is in the ledger, or deny it when time runs out. */
 async function awaitApproval(
   approval: Approval,
   decision: Decision,
@@ -350,48 +351,16 @@ async function awaitApproval(
   paging: PagingSettings,
   projectDir: string,
 ): Promise<Decision> {
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  let answer = await waitForAnswer(store, approval.id, approval.expiresAt, {
+  // The MAC check requires node:crypto on its first use, here: no ordinary tool call pays for it.
+  return awaitHumanAnswer(approval, decision, store, {
     now: deps.now,
-    sleep,
+    sleep: deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
     pollMs: deps.gatePollMs ?? 250,
+    paging,
+    mac: () => humanMacForHook(process.env),
+    secretPath: secretPath(process.env),
+    startDelivery: () => deps.startDelivery?.(projectDir),
   });
-  if (!answer || answer.status === 'pending') {
-    try {
-      const expired = await store.transact(deps.now(), (tx) =>
-        answerApproval(tx, approval.id, 'expired', { kind: 'system', id: 'gate' }, paging),
-      );
-      answer = expired.approval;
-      if (expired.queued > 0) deps.startDelivery?.(projectDir);
-    } catch {
-      // Answered in the last instant: read what the human said.
-      answer = (await waitForAnswer(store, approval.id, 0, { now: deps.now, sleep, pollMs: 0 })) ?? answer;
-    }
-  }
-  const by = answer?.answeredBy ?? 'nobody';
-  if (answer?.status === 'approved')
-    return {
-      ...decision,
-      verdict: 'allow',
-      rule: 'gate.approved',
-      reason: `${approval.id} approved by ${by}${answer.answerReason ? `: ${answer.answerReason}` : ''}. (${decision.rule}: ${decision.reason})`,
-    };
-  if (answer?.status === 'denied')
-    return {
-      ...decision,
-      tier: 4,
-      verdict: 'deny',
-      rule: 'gate.denied',
-      reason: `${approval.id} denied by ${by}${answer.answerReason ? `: ${answer.answerReason}` : ''}. Do not retry this action; find another way or stop and report.`,
-    };
-  const paged = approval.paged.length > 0 ? approval.paged.join(', ') : 'no one (no channel is routed)';
-  return {
-    ...decision,
-    tier: 4,
-    verdict: 'deny',
-    rule: 'gate.timeout',
-    reason: `no human approved within ${Math.round((approval.expiresAt - approval.createdAt) / 1000)} s; paged ${paged}. ${approval.id} needed approval because: ${decision.reason}`,
-  };
 }
 
 /** The gate's final word goes into the ledger next to the call it answered. */

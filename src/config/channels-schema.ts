@@ -120,6 +120,7 @@ const SIGNAL_KINDS: Record<SignalKind, true> = {
   'session.terminated': true,
   'budget.spent': true,
   'approval.requested': true,
+  'approval.forged': true,
   'acceptance.failed': true,
   'gate.exhausted': true,
   'drift.detected': true,

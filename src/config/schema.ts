@@ -107,6 +107,7 @@ export const policyFileSchema = z
           'session.terminated',
           'budget.spent',
           'approval.requested',
+          'approval.forged',
           'acceptance.failed',
           'gate.exhausted',
           'drift.detected',

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/adapters/store/memory.ts';
 import { answerApproval, expireStaleApprovals, requestApproval } from '../../src/app/approvals.ts';
+import { humanMac } from '../../src/app/human-mac.ts';
 import { answerIncident, escalateAll, OVERRIDE_KIND, raiseSignals } from '../../src/app/incidents.ts';
 import { queueHandoffs } from '../../src/app/tick.ts';
 import type { PagingSettings } from '../../src/core/incidents/config.ts';
@@ -182,6 +183,7 @@ describe('incidents on the ledger', () => {
 });
 
 describe('approvals', () => {
+  const mac = humanMac(Buffer.alloc(32, 7));
   const waitPaging = { ...paging, gate: { mode: 'wait' as const, timeoutSeconds: 30 } };
   const ctx = {
     project: '/work/proj',
@@ -216,12 +218,12 @@ describe('approvals', () => {
     await store.transact(T0, (tx) => requestApproval(tx, ctx, waitPaging));
     await store.transact(T0 + 1, (tx) => requestApproval(tx, { ...ctx, at: T0 + 1 }, waitPaging));
     const a = await store.transact(T0 + 5, (tx) =>
-      answerApproval(tx, 'APR-1', 'approved', { kind: 'human', id: 'alice' }, waitPaging),
+      answerApproval(tx, 'APR-1', 'approved', { kind: 'human', id: 'alice' }, waitPaging, undefined, mac),
     );
     expect(a.approval).toMatchObject({ status: 'approved', answeredBy: 'alice', answeredAt: T0 + 5 });
     await expect(
       store.transact(T0 + 6, (tx) =>
-        answerApproval(tx, 'APR-1', 'denied', { kind: 'human', id: 'bob' }, waitPaging, 'no'),
+        answerApproval(tx, 'APR-1', 'denied', { kind: 'human', id: 'bob' }, waitPaging, 'no', mac),
       ),
     ).rejects.toThrow(/already approved by alice/);
     await expect(

@@ -70,6 +70,9 @@ export const INCIDENT_TABLES = `
    ) WITHOUT ROWID;
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`;
 
+/** Schema 3: the MAC a human's answer carries (see src/app/human-mac.ts); NULL on anything unsigned. */
+export const RECORD_MAC_COLUMN = 'ALTER TABLE records ADD COLUMN mac TEXT;';
+
 interface OutboxDbRow {
   id: number;
   page: string;
@@ -102,6 +105,19 @@ function toOutboxRow(r: OutboxDbRow): OutboxRow {
 }
 
 type Statement = Database.Statement<unknown[], unknown>;
+
+interface RecordRow {
+  id: string;
+  created_at: number;
+  data: string;
+  mac: string | null;
+}
+
+function toRecord<T>(kind: string, r: RecordRow): StoredRecord<T> {
+  const rec: StoredRecord<T> = { kind, id: r.id, createdAt: r.created_at, data: JSON.parse(r.data) as T };
+  if (r.mac !== null) rec.mac = r.mac;
+  return rec;
+}
 
 /** A WHERE clause from the filters that apply (a condition, or undefined to skip it). */
 function where(filters: Array<[string | undefined, readonly unknown[]]>): { sql: string; params: unknown[] } {
@@ -254,25 +270,22 @@ export function sqliteTx(db: Database.Database): (now: number) => LedgerTx {
       return 0;
     },
     record: <T>(kind: string, id: string) => {
-      const r = st('SELECT created_at, data FROM records WHERE kind = ? AND id = ?').get(kind, id) as
-        | { created_at: number; data: string }
+      const r = st('SELECT id, created_at, data, mac FROM records WHERE kind = ? AND id = ?').get(kind, id) as
+        | RecordRow
         | undefined;
-      return r === undefined
-        ? undefined
-        : { kind, id, createdAt: r.created_at, data: JSON.parse(r.data) as T };
+      return r === undefined ? undefined : toRecord<T>(kind, r);
     },
     records: <T>(kind: string) =>
       (
-        st('SELECT id, created_at, data FROM records WHERE kind = ? ORDER BY created_at, id').all(kind) as {
-          id: string;
-          created_at: number;
-          data: string;
-        }[]
-      ).map((r) => ({ kind, id: r.id, createdAt: r.created_at, data: JSON.parse(r.data) as T })),
+        st('SELECT id, created_at, data, mac FROM records WHERE kind = ? ORDER BY created_at, id').all(
+          kind,
+        ) as RecordRow[]
+      ).map((r) => toRecord<T>(kind, r)),
     putRecord: (rec: StoredRecord) => {
+      // A record written without a MAC loses the old one: the MAC vouches for the data it was made over.
       st(
-        'INSERT INTO records (kind, id, created_at, data) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET data = excluded.data',
-      ).run(rec.kind, rec.id, rec.createdAt, JSON.stringify(rec.data));
+        'INSERT INTO records (kind, id, created_at, data, mac) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET data = excluded.data, mac = excluded.mac',
+      ).run(rec.kind, rec.id, rec.createdAt, JSON.stringify(rec.data), rec.mac ?? null);
     },
     meta: (key) =>
       (st('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value,

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { LedgerEvent, SessionState } from '../../core/session/types.ts';
 import type { EventQuery, LedgerStore, LedgerTx, SessionSummary, Transition } from '../../ports.ts';
 import { checkApplied, checkLimit } from './memory.ts';
-import { INCIDENT_TABLES, sqliteTx } from './sqlite-tx.ts';
+import { INCIDENT_TABLES, RECORD_MAC_COLUMN, sqliteTx } from './sqlite-tx.ts';
 
 export interface SqliteStoreOptions {
   readonly?: boolean;
@@ -16,7 +16,7 @@ export interface SqliteStoreOptions {
 }
 
 /** Stored in `PRAGMA user_version`; bump it and add a migration when the tables change. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
@@ -167,6 +167,7 @@ const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (session_id, path)
    ) WITHOUT ROWID;`,
   INCIDENT_TABLES,
+  RECORD_MAC_COLUMN,
 ];
 
 if (MIGRATIONS.length !== SCHEMA_VERSION)

@@ -40,6 +40,7 @@ export type SignalKind =
   | 'session.terminated'
   | 'budget.spent'
   | 'approval.requested'
+  | 'approval.forged'
   | 'acceptance.failed'
   | 'gate.exhausted'
   | 'drift.detected'

@@ -20,6 +20,7 @@ const SESSION_WIDE = new Set<string>([
 /** Raised by agent-sre's own detectors (the hook, the gates, drift evals), not reported by a person. */
 const AUTOMATED = new Set<string>([
   'tier4.denied',
+  'approval.forged',
   'session.escalated',
   'session.terminated',
   'budget.spent',

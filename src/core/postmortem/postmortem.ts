@@ -397,6 +397,8 @@ function trigger(pack: EvidencePack): string {
 
 const HOW: Record<string, string> = {
   'tier4.denied': 'The guard matched the call before it ran and refused it.',
+  'approval.forged':
+    'The waiting gate found an approval answer without a valid human signature in the ledger.',
   'session.escalated': 'The session rules escalate a session after a streak of denials.',
   'session.terminated': 'The session rules end a session after too many denials.',
   'budget.spent': 'A scope budget ran out, so further work needed a human.',
