@@ -1,22 +1,335 @@
 #!/usr/bin/env node
-// The hook's launcher: `node agent-sre-hook.cjs hook claude`, hook JSON on stdin.
+// The hook's launcher: `node agent-sre-hook.cjs hook claude [--timeout SECONDS]`, hook JSON on stdin.
 // Every tool call waits for this process, so:
-//   1. it asks the project's warm daemon (.agent-sre/hookd-*.sock), which keeps SQLite, tree-sitter
-//      and the policy loaded, and prints its answer;
-//   2. when no daemon answers, it judges the call itself (dist/hook.cjs, run from a V8 code cache)
+//   1. it checks that the guard's own code (this file, dist/*.cjs) is the code a human trusted, by a
+//      record kept outside every project (~/.config/agent-sre/trusted-installs.json);
+//   2. it asks the project's warm daemon (.agent-sre/hookd-*.sock), which keeps SQLite, tree-sitter
+//      and the policy loaded, proving itself with the per-user secret, and prints its answer;
+//   3. when no daemon answers, it judges the call itself (dist/hook.cjs, run from a V8 code cache)
 //      and starts a daemon for the next call.
-// Any failure ends in a refusal (exit 2 or a JSON deny), never exit 1.
+// A watchdog in this process answers with a refusal shortly before Claude Code's hook timeout, since a
+// timed-out hook lets the call through on Claude Code before 2.1.295. Any failure ends in a refusal
+// (exit 2 or a JSON deny), never exit 1.
+//
+// Also loaded as a module (the CLI's `trust`, `doctor`, the daemon and the build): the trust record and
+// the secret have exactly one implementation, here, in plain CommonJS with no dependencies.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 
 const MAX_INPUT = 8 * 1024 * 1024;
-const dist = path.join(__dirname, '..', 'dist');
+const install = path.join(__dirname, '..');
+const dist = path.join(install, 'dist');
 const hookFile = path.join(dist, 'hook.cjs');
+const daemonFile = path.join(dist, 'hookd.cjs');
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
 
+/** Claude Code's default for tool events when the entry has no --timeout (init writes one). */
+const DEFAULT_TIMEOUT_SEC = 10;
+const DAEMON_WAIT_MS = 5000;
+
+// ---------------------------------------------------------------------------------------------------
+// Private files: never through a link, owned by this user, nobody else may read them.
+
+class Unsafe extends Error {}
+
+const myUid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+
+/** agent-sre's per-user directory: `$XDG_CONFIG_HOME/agent-sre`, else `~/.config/agent-sre`. */
+function userDir(env) {
+  const base =
+    typeof env.XDG_CONFIG_HOME === 'string' && env.XDG_CONFIG_HOME.startsWith('/')
+      ? env.XDG_CONFIG_HOME
+      : path.join(env.HOME || '/root', '.config');
+  return path.join(base, 'agent-sre');
+}
+
+/** A real 0700 directory of ours, made when missing; a loose one of ours is tightened. */
+function ensurePrivateDir(dir) {
+  let st;
+  try {
+    st = fs.lstatSync(dir);
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    st = fs.lstatSync(dir);
+  }
+  if (st.isSymbolicLink()) throw new Unsafe(`${dir} is a symbolic link; agent-sre will not follow it`);
+  if (!st.isDirectory()) throw new Unsafe(`${dir} is not a directory`);
+  if (myUid !== undefined && st.uid !== myUid)
+    throw new Unsafe(`${dir} belongs to uid ${st.uid}, not to this user`);
+  if ((st.mode & 0o777) !== 0o700) fs.chmodSync(dir, 0o700);
+}
+
+/** A private file's content, or undefined when it does not exist. A link or a readable-by-others file throws. */
+function readPrivate(file, max) {
+  let fd;
+  try {
+    fd = fs.openSync(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch (err) {
+    if (err.code === 'ENOENT') return undefined;
+    if (err.code === 'ELOOP') throw new Unsafe(`${file} is a symbolic link; agent-sre will not follow it`);
+    throw err;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new Unsafe(`${file} is not a regular file`);
+    if (myUid !== undefined && st.uid !== myUid)
+      throw new Unsafe(`${file} belongs to uid ${st.uid}, not to this user`);
+    if ((st.mode & 0o077) !== 0)
+      throw new Unsafe(`${file} is open to other users (mode ${(st.mode & 0o777).toString(8)})`);
+    const buf = Buffer.allocUnsafe(Math.min(st.size, max));
+    let off = 0;
+    while (off < buf.length) {
+      const n = fs.readSync(fd, buf, off, buf.length - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return buf.subarray(0, off);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Replace a private file atomically: a fresh 0600 file (O_EXCL, so never a planted link) renamed over it. */
+function writePrivateAtomic(file, data) {
+  const tmp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  const fd = fs.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+  try {
+    fs.writeSync(fd, data);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fs.closeSync(fd);
+  // rename replaces a link at `file` itself; it never writes through it.
+  fs.renameSync(tmp, file);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The per-user secret (the same file and format as src/adapters/fs/user-secret.ts).
+
+function loadSecret(env, opts = {}) {
+  const dir = userDir(env);
+  const file = path.join(dir, 'secret');
+  ensurePrivateDir(dir);
+  let buf = readPrivate(file, 4096);
+  if (!buf && opts.create !== false) {
+    // /dev/urandom instead of node:crypto, which costs the hook ~7 ms to load.
+    const raw = Buffer.alloc(32);
+    const rfd = fs.openSync('/dev/urandom', O_RDONLY);
+    try {
+      if (fs.readSync(rfd, raw, 0, 32, null) !== 32) throw new Error('short read from /dev/urandom');
+    } finally {
+      fs.closeSync(rfd);
+    }
+    try {
+      const fd = fs.openSync(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK, 0o600);
+      try {
+        fs.writeSync(fd, `${raw.toString('hex')}\n`);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (err) {
+      // O_EXCL: two processes making it at once agree on whichever landed first.
+      if (err.code !== 'EEXIST') throw err;
+    }
+    buf = readPrivate(file, 4096);
+  }
+  if (!buf) return undefined;
+  const hex = buf.toString('latin1').trim();
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Unsafe(`${file} is not an agent-sre secret`);
+  return hex;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Install integrity: which code a human trusted, per install directory.
+
+const RECORD_FILE = 'trusted-installs.json';
+/** Without these in the record an install is not considered recorded at all. */
+const CORE_FILES = ['bin/agent-sre-hook.cjs', 'dist/hook.cjs', 'dist/hookd.cjs'];
+
+function recordPath(env) {
+  return path.join(userDir(env), RECORD_FILE);
+}
+
+function readRecord(env) {
+  const file = recordPath(env);
+  ensurePrivateDir(userDir(env));
+  const buf = readPrivate(file, 4 * 1024 * 1024);
+  if (!buf) return { v: 1, installs: {} };
+  let rec;
+  try {
+    rec = JSON.parse(buf.toString('utf8'));
+  } catch (err) {
+    throw new Unsafe(`${file} is not valid JSON (${err.message})`);
+  }
+  if (rec?.v !== 1 || typeof rec.installs !== 'object' || rec.installs === null)
+    throw new Unsafe(`${file} is not an agent-sre trust record`);
+  return rec;
+}
+
+function writeRecord(env, rec) {
+  ensurePrivateDir(userDir(env));
+  writePrivateAtomic(recordPath(env), `${JSON.stringify(rec, null, 1)}\n`);
+}
+
+// ctime too: mtime can be set back with `touch -d`, ctime cannot be set by a user at all.
+const statOf = (st) => ({
+  size: st.size,
+  mtimeMs: st.mtimeMs,
+  ctimeMs: st.ctimeMs,
+  ino: st.ino,
+  dev: st.dev,
+});
+const sameStat = (f, st) =>
+  !!f &&
+  f.size === st.size &&
+  f.mtimeMs === st.mtimeMs &&
+  f.ctimeMs === st.ctimeMs &&
+  f.ino === st.ino &&
+  f.dev === st.dev;
+
+function sha256(file) {
+  return require('node:crypto').createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** The code an install runs: this launcher and every CommonJS file in dist/ (the hook, the daemon, side files). */
+function codeFiles(dir) {
+  const files = fs
+    .readdirSync(path.join(dir, 'dist'))
+    .filter((f) => f.endsWith('.cjs'))
+    .sort()
+    .map((f) => `dist/${f}`);
+  return ['bin/agent-sre-hook.cjs', ...files];
+}
+
+/** Hash the install's code now and record it as trusted (`by`: init, trust, build, first use). */
+function trustInstall(dir, env, by, now = Date.now()) {
+  const files = {};
+  for (const rel of codeFiles(dir)) {
+    const abs = path.join(dir, rel);
+    const sha = sha256(abs);
+    files[rel] = { sha256: sha, ...statOf(fs.statSync(abs)) };
+  }
+  for (const rel of CORE_FILES)
+    if (!files[rel]) throw new Unsafe(`${path.join(dir, rel)} is missing; run npm run build`);
+  const rec = readRecord(env);
+  const entry = { trustedAt: new Date(now).toISOString(), by, files };
+  rec.installs[dir] = entry;
+  writeRecord(env, rec);
+  return entry;
+}
+
+function changedReason(dir, rel, entry, what) {
+  return (
+    `agent-sre's own code at ${path.join(dir, rel)} ${what} since it was trusted on ${entry.trustedAt}; ` +
+    'if you upgraded or rebuilt agent-sre, a human runs `agent-sre trust`'
+  );
+}
+
+function checkEntry(dir, entry) {
+  if (!entry || typeof entry.files !== 'object' || entry.files === null)
+    return { ok: false, reason: `the trust record for ${dir} is damaged; a human runs \`agent-sre trust\`` };
+  for (const rel of CORE_FILES)
+    if (!entry.files[rel])
+      return {
+        ok: false,
+        reason: `the trust record for ${dir} does not cover ${rel}; a human runs \`agent-sre trust\``,
+      };
+  const refreshed = [];
+  for (const [rel, f] of Object.entries(entry.files)) {
+    let st;
+    try {
+      st = fs.statSync(path.join(dir, rel));
+    } catch {
+      return { ok: false, reason: changedReason(dir, rel, entry, 'is missing') };
+    }
+    if (sameStat(f, st)) continue;
+    // Touched, copied or moved: only the content decides (never read from a FIFO or a device).
+    if (!st.isFile() || f.size !== st.size || sha256(path.join(dir, rel)) !== f.sha256)
+      return { ok: false, reason: changedReason(dir, rel, entry, 'changed') };
+    refreshed.push([rel, statOf(st)]);
+  }
+  return { ok: true, refreshed };
+}
+
+/**
+ * Is the install at `dir` the code a human trusted? Stats only, unless one differs from the record;
+ * then the file is hashed. No record for `dir` yet: trusted on first use (like ssh), when `tofu`.
+ */
+function verifyInstall(dir, env, opts = {}) {
+  let rec = readRecord(env);
+  let entry = rec.installs[dir];
+  if (!entry) {
+    if (opts.tofu === false)
+      return { ok: false, reason: `no trust record for ${dir}; run \`agent-sre trust\`` };
+    return { ok: true, entry: trustInstall(dir, env, 'first use'), firstUse: true };
+  }
+  let r = checkEntry(dir, entry);
+  if (!r.ok) {
+    // A build or `trust` may have re-recorded it a moment ago.
+    rec = readRecord(env);
+    entry = rec.installs[dir];
+    r = checkEntry(dir, entry);
+    if (!r.ok) return r;
+  }
+  if (r.refreshed.length > 0) {
+    for (const [rel, st] of r.refreshed) entry.files[rel] = { ...entry.files[rel], ...st };
+    try {
+      writeRecord(env, rec);
+    } catch {
+      // Only the fast path is lost: the next call hashes again.
+    }
+  }
+  return { ok: true, entry };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The hook.
+
+let event = null;
+let answered = false;
+let watchdog;
+
+function sniffEvent(input) {
+  const m = /"hook_event_name"\s*:\s*"([A-Za-z]+)"/.exec(input.slice(0, 64 * 1024));
+  return m ? m[1] : null;
+}
+
+/** The refusal for this event: a JSON deny for a tool call, exit 2 with the reason for the rest. */
 function refuse(why) {
-  process.stderr.write(`agent-sre could not run its hook (${why}); the call is refused.\n`);
+  if (answered) return;
+  answered = true;
+  clearTimeout(watchdog);
+  try {
+    if (event === 'PreToolUse') {
+      fs.writeSync(
+        1,
+        JSON.stringify({
+          hookSpecificOutput: {
+            hookEventName: 'PreToolUse',
+            permissionDecision: 'deny',
+            permissionDecisionReason: `agent-sre refused this call: ${why}.`,
+          },
+        }),
+      );
+      process.exit(0);
+    }
+    fs.writeSync(2, `agent-sre refused: ${why}.\n`);
+  } catch {}
   process.exit(2);
+}
+
+/** Claude Code's deadline for this call, less a margin for the answer to travel back. */
+function deadlineFrom(argv) {
+  const i = argv.indexOf('--timeout');
+  const n = i >= 0 ? Number(argv[i + 1]) : Number.NaN;
+  const timeoutMs = (Number.isFinite(n) && n > 0 ? n : DEFAULT_TIMEOUT_SEC) * 1000;
+  const margin = Math.min(1500, timeoutMs / 4);
+  // Claude Code's clock started when it spawned this process.
+  return Date.now() - process.uptime() * 1000 + timeoutMs - margin;
 }
 
 function readStdinSync() {
@@ -46,21 +359,34 @@ function readStdinSync() {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Run dist/hook.cjs in this process, from a code cache V8 rejects by itself if it is stale. */
-function inProcess(preread) {
+/**
+ * Run dist/hook.cjs in this process, from a code cache V8 rejects by itself if it is stale. The cache and
+ * the module paths are trusted only as recorded by this launcher in the trust record: V8 checks little
+ * more than the source length, and a planted path would load any code.
+ */
+function inProcess(preread, deadline, trust) {
   const vm = require('node:vm');
   const Module = require('node:module');
   const cacheFile = `${hookFile}.cache`;
-  const resolvedFile = `${hookFile}.resolved.json`;
   let source;
   try {
-    source = fs.readFileSync(hookFile, 'utf8');
+    const fd = fs.openSync(hookFile, O_RDONLY | O_NONBLOCK);
+    try {
+      // The file read is the file verified: a swap since then is refused, not run.
+      if (trust && !sameStat(trust.entry.files['dist/hook.cjs'], fs.fstatSync(fd)))
+        return refuse(`agent-sre's own code at ${hookFile} changed while the hook was starting`);
+      source = fs.readFileSync(fd, 'utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (err) {
-    refuse(`${err.message}; run npm run build`);
+    return refuse(`agent-sre could not run its hook (${err.message}; run npm run build)`);
   }
+  const runtime = trust ? trust.entry.runtime || {} : {};
   let cachedData;
   try {
-    cachedData = fs.readFileSync(cacheFile);
+    const st = fs.statSync(cacheFile);
+    if (trust && sameStat(runtime.cache, st)) cachedData = fs.readFileSync(cacheFile);
   } catch {
     cachedData = undefined;
   }
@@ -68,18 +394,13 @@ function inProcess(preread) {
   try {
     script = new vm.Script(Module.wrap(source), { filename: hookFile, cachedData });
   } catch (err) {
-    refuse(`dist/hook.cjs does not compile: ${err.message}`);
+    return refuse(`agent-sre could not run its hook (dist/hook.cjs does not compile: ${err.message})`);
   }
   const mod = new Module(hookFile, module);
   mod.filename = hookFile;
   mod.paths = Module._nodeModulePaths(dist);
   // Where the native packages resolved last time: walking node_modules for them costs ~8 ms.
-  let resolved = {};
-  try {
-    resolved = JSON.parse(fs.readFileSync(resolvedFile, 'utf8'));
-  } catch {
-    resolved = {};
-  }
+  const resolved = { ...(runtime.resolved || {}) };
   let resolvedChanged = false;
   const req = (id) => {
     if (id.startsWith('node:') || id.startsWith('.')) return mod.require(id);
@@ -91,43 +412,77 @@ function inProcess(preread) {
   };
   req.resolve = (request) => Module._resolveFilename(request, mod);
   process.on('exit', () => {
-    // Both caches only save time; a read-only install runs without them.
+    // Both only save time; a read-only install or user dir runs without them.
+    if (!trust) return;
     try {
+      const next = { ...runtime };
       if (cachedData === undefined || script.cachedDataRejected) {
-        fs.writeFileSync(`${cacheFile}.${process.pid}`, script.createCachedData());
-        fs.renameSync(`${cacheFile}.${process.pid}`, cacheFile);
-      }
-      if (resolvedChanged) {
-        fs.writeFileSync(`${resolvedFile}.${process.pid}`, JSON.stringify(resolved));
-        fs.renameSync(`${resolvedFile}.${process.pid}`, resolvedFile);
-      }
+        const tmp = `${cacheFile}.${process.pid}`;
+        fs.writeFileSync(tmp, script.createCachedData());
+        fs.renameSync(tmp, cacheFile);
+        next.cache = statOf(fs.statSync(cacheFile));
+      } else if (!resolvedChanged) return;
+      if (resolvedChanged) next.resolved = resolved;
+      const rec = readRecord(process.env);
+      const entry = rec.installs[install];
+      if (!entry || entry.trustedAt !== trust.entry.trustedAt) return;
+      entry.runtime = next;
+      writeRecord(process.env, rec);
     } catch {}
   });
   try {
     script.runInThisContext().call(mod.exports, mod.exports, req, mod, hookFile, dist);
-    mod.exports.main(preread);
+    mod.exports.main(preread, {
+      deadline,
+      // The answer is going out: the watchdog must not write a second one.
+      onAnswer: () => {
+        answered = true;
+        clearTimeout(watchdog);
+      },
+    });
   } catch (err) {
-    refuse(`dist/hook.cjs failed to start: ${err.message}`);
+    refuse(`agent-sre could not run its hook (dist/hook.cjs failed to start: ${err.message})`);
   }
 }
 
 /** Start a daemon for later calls, at most once per 30 s per socket so a broken one is not respawned in a loop. */
-function startDaemon(sock) {
+function startDaemon(sock, projectDir) {
   try {
+    // The marker is never followed through a link (O_EXCL, then O_NOFOLLOW), never truncated, and its
+    // time is set through our own fd. O_NONBLOCK: a FIFO planted there must not hang the hook.
     const marker = `${sock}.started`;
+    let fd;
     try {
-      if (Date.now() - fs.statSync(marker).mtimeMs < 30_000) return;
-    } catch {}
-    fs.writeFileSync(marker, '');
+      fd = fs.openSync(marker, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK, 0o600);
+    } catch (err) {
+      if (err.code !== 'EEXIST') return;
+      fd = fs.openSync(marker, O_WRONLY | O_NOFOLLOW | O_NONBLOCK);
+      try {
+        const st = fs.fstatSync(fd);
+        if (!st.isFile() || Date.now() - st.mtimeMs < 30_000) return;
+        const now = new Date();
+        fs.futimesSync(fd, now, now);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fd = undefined;
+    }
+    if (fd !== undefined) fs.closeSync(fd);
     const { spawn } = require('node:child_process');
-    spawn(process.execPath, [path.join(dist, 'hookd.cjs'), sock], {
+    spawn(process.execPath, [daemonFile, sock, projectDir], {
       detached: true,
       stdio: 'ignore',
     }).unref();
   } catch {}
 }
 
-function viaDaemon(input) {
+/** A short, stable name for this build of the daemon's code, from the stat the trust check already did. */
+function buildTag(entry) {
+  const f = entry.files['dist/hookd.cjs'];
+  return `${f.ino.toString(36)}${Math.round(f.mtimeMs).toString(36)}${f.size.toString(36)}`;
+}
+
+function viaDaemon(input, deadline, trust) {
   let projectDir = process.env.CLAUDE_PROJECT_DIR;
   if (!projectDir) {
     try {
@@ -136,18 +491,23 @@ function viaDaemon(input) {
       projectDir = undefined;
     }
   }
-  const stateDir =
-    typeof projectDir === 'string' && projectDir ? path.join(projectDir, '.agent-sre') : undefined;
-  let build;
-  try {
-    build = fs.statSync(hookFile).mtimeMs.toString(36).replace('.', '');
-  } catch {
-    build = undefined;
-  }
+  if (typeof projectDir !== 'string' || !projectDir.startsWith('/') || input.length > MAX_INPUT)
+    return inProcess(input, deadline, trust);
+  const stateDir = path.join(projectDir, '.agent-sre');
+  const sock = path.join(stateDir, `hookd-${buildTag(trust.entry)}.sock`);
   // Unix socket paths are limited to ~107 bytes; a deeper project simply runs in-process.
-  const sock = stateDir && build ? path.join(stateDir, `hookd-${build}.sock`) : undefined;
-  if (!sock || sock.length > 100 || input.length > MAX_INPUT || !fs.existsSync(stateDir))
-    return inProcess(input);
+  if (sock.length > 100) return inProcess(input, deadline, trust);
+  let secret;
+  try {
+    // Only an initialised project gets a daemon; its state dir holds the socket, so nobody else may enter.
+    const st = fs.lstatSync(stateDir);
+    if (!st.isDirectory()) return inProcess(input, deadline, trust);
+    ensurePrivateDir(stateDir);
+    secret = loadSecret(process.env);
+  } catch {
+    // No daemon without a private socket dir and the secret; judging here is always correct.
+    return inProcess(input, deadline, trust);
+  }
   const net = require('node:net');
   const c = net.connect(sock);
   let reply = '';
@@ -155,23 +515,10 @@ function viaDaemon(input) {
   let held = false;
   const deniedWhileHeld = () => {
     done = true;
-    // A stop held for its acceptance checks is blocked (exit 2); a tool call is denied in JSON.
-    if (!/"hook_event_name"\s*:\s*"PreToolUse"/.test(input.slice(0, 64 * 1024))) {
-      process.stderr.write(
-        'agent-sre lost its daemon while running acceptance checks; not done yet: finish again.\n',
-      );
-      process.exitCode = 2;
-      return;
-    }
-    process.stdout.write(
-      JSON.stringify({
-        hookSpecificOutput: {
-          hookEventName: 'PreToolUse',
-          permissionDecision: 'deny',
-          permissionDecisionReason:
-            'agent-sre lost its daemon while waiting for a human approval; the call is refused.',
-        },
-      }),
+    refuse(
+      event === 'PreToolUse'
+        ? 'agent-sre lost its daemon while waiting for a human approval'
+        : 'agent-sre lost its daemon while running acceptance checks; not done yet: finish again',
     );
   };
   let timer;
@@ -180,18 +527,29 @@ function viaDaemon(input) {
     done = true;
     clearTimeout(timer);
     c.destroy();
-    if (start) startDaemon(sock);
-    inProcess(input);
+    if (start) startDaemon(sock, projectDir);
+    inProcess(input, deadline, trust);
   };
-  timer = setTimeout(() => fallback(false), 5000);
+  // Leave the in-process path at least half of what is left.
+  timer = setTimeout(() => fallback(false), Math.min(DAEMON_WAIT_MS, (deadline - Date.now()) / 2));
   c.setEncoding('utf8');
   c.on('connect', () =>
-    c.end(JSON.stringify({ v: 1, stdin: input, claudeProjectDir: process.env.CLAUDE_PROJECT_DIR })),
+    c.end(
+      JSON.stringify({
+        v: 2,
+        secret,
+        projectDir,
+        deadline,
+        stdin: input,
+        claudeProjectDir: process.env.CLAUDE_PROJECT_DIR,
+      }),
+    ),
   );
   c.on('data', (d) => {
     reply += d;
-    // The daemon is waiting for a human (tier-3 gate in wait mode): the call must not be judged a
-    // second time here, so the fallback timer stops; Claude Code's own hook timeout still applies.
+    // The daemon is waiting for a human (tier-3 gate in wait mode) or running acceptance checks: the call
+    // must not be judged a second time here, so the fallback timer stops. The watchdog still runs at the
+    // configured timeout, which init sizes to outlast the gate's wait.
     if (!held && reply.startsWith('{"hold":true}\n')) {
       held = true;
       clearTimeout(timer);
@@ -206,9 +564,13 @@ function viaDaemon(input) {
       answer = undefined;
     }
     if (!answer || typeof answer.stdout !== 'string' || (answer.exitCode !== 0 && answer.exitCode !== 2))
+      // A refusal (wrong secret, another project, too late) or a broken reply: judge it here.
       return held ? deniedWhileHeld() : fallback(false);
     done = true;
+    if (answered) return;
+    answered = true;
     clearTimeout(timer);
+    clearTimeout(watchdog);
     if (answer.stdout) process.stdout.write(answer.stdout);
     if (answer.stderr) process.stderr.write(`${answer.stderr}\n`);
     process.exitCode = answer.exitCode;
@@ -223,13 +585,53 @@ function viaDaemon(input) {
   });
 }
 
-try {
-  if (process.argv[3] !== 'claude' || process.env.AGENT_SRE_HOOKD === '0') inProcess(undefined);
-  else {
-    const input = readStdinSync();
-    if (input === undefined) inProcess(undefined);
-    else viaDaemon(input);
+function main() {
+  const argv = process.argv.slice(2);
+  const deadline = deadlineFrom(argv);
+  // Armed before anything can block; SQLite's busy wait in the in-process path is bounded below this.
+  watchdog = setTimeout(
+    () =>
+      refuse(
+        `agent-sre could not answer within its hook timeout (the ledger may be locked by another process, or the machine is overloaded), so nothing runs unjudged`,
+      ),
+    Math.max(0, deadline - Date.now()),
+  );
+  // Not unref'd: a hook that would otherwise end without a word (exit 0, "go ahead") ends in the refusal.
+  const isHook = argv[1] === 'claude';
+  const input = isHook ? readStdinSync() : undefined;
+  if (input !== undefined) event = sniffEvent(input);
+  let trust;
+  try {
+    trust = verifyInstall(install, process.env);
+  } catch (err) {
+    return refuse(`agent-sre cannot check its own code against the trust record (${err.message})`);
   }
-} catch (err) {
-  refuse(err.message);
+  if (!trust.ok) return refuse(trust.reason);
+  if (input === undefined || process.env.AGENT_SRE_HOOKD === '0') return inProcess(input, deadline, trust);
+  viaDaemon(input, deadline, trust);
+}
+
+module.exports = {
+  CORE_FILES,
+  RECORD_FILE,
+  Unsafe,
+  codeFiles,
+  ensurePrivateDir,
+  loadSecret,
+  readRecord,
+  recordPath,
+  sameStat,
+  statOf,
+  trustInstall,
+  userDir,
+  verifyInstall,
+};
+
+// Run as the hook (by Claude Code, or through bin/agent-sre.js hook); as a module it only exports.
+if (require.main === module || process.argv[2] === 'hook') {
+  try {
+    main();
+  } catch (err) {
+    refuse(`agent-sre could not run its hook (${err.message})`);
+  }
 }

@@ -1,12 +1,43 @@
 // Bundle the CLI into dist/ (one entry, lazily loaded chunks: the hook path never loads yaml or zod
 // unless the policy changed) and regenerate the policy JSON Schema.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const external = ['better-sqlite3', 'tree-sitter', 'tree-sitter-bash'];
+
+// The build id: a hash of everything that goes into the bundles (sources, this script, the locked
+// dependency versions). Caches of compiled policy and runbooks key on it, so a rebuild under the same
+// version string never reuses what an older build compiled.
+function buildId() {
+  const h = createHash('sha256');
+  const files = readdirSync(join(root, 'src'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+  for (const f of [
+    ...files,
+    join(root, 'scripts/build.mjs'),
+    join(root, 'package.json'),
+    join(root, 'package-lock.json'),
+  ]) {
+    let text;
+    try {
+      text = readFileSync(f);
+    } catch {
+      continue;
+    }
+    h.update(`${relative(root, f)}\0${text.length}\0`);
+    h.update(text);
+  }
+  return h.digest('hex').slice(0, 16);
+}
+const BUILD_ID = buildId();
+const define = { __AGENT_SRE_BUILD_ID__: JSON.stringify(BUILD_ID) };
 
 // Build beside dist/ and swap it in at the end, so an installed hook never sees a half-built dist/
 // (a missing file would be exit 1: "go ahead" on Claude Code without onFailure "block").
@@ -23,6 +54,7 @@ await build({
   external,
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
+  define,
   // yaml is CommonJS: give its require() calls something to call inside our ESM chunks.
   banner: {
     js: "import { createRequire as __agentSreCreateRequire } from 'node:module'; const require = __agentSreCreateRequire(import.meta.url);",
@@ -49,6 +81,7 @@ const cjs = (entry, outName, extra = {}) =>
     target: 'node20',
     logLevel: 'warning',
     ...extra,
+    define: { ...define, ...extra.define },
   });
 for (const [entry, outName] of SIDE_FILES) await cjs(entry, outName);
 const sideFilesExternal = {
@@ -93,6 +126,19 @@ try {
 }
 renameSync(out, join(root, 'dist'));
 rmSync(old, { recursive: true, force: true });
+writeFileSync(join(root, 'dist', 'build-id'), `${BUILD_ID}\n`);
+
+// Whoever builds the guard vouches for the code it runs: record it as trusted for this install, so the
+// hook does not refuse its own fresh build. Not from inside a coding agent: there a human runs
+// `agent-sre trust` after looking at what changed.
+if (process.env.CLAUDECODE === '1') {
+  process.stderr.write(
+    'build: running inside a coding agent (CLAUDECODE=1), so this build is not trusted; a human runs `agent-sre trust`\n',
+  );
+} else {
+  const { trustInstall } = createRequire(import.meta.url)(join(root, 'bin', 'agent-sre-hook.cjs'));
+  trustInstall(root, process.env, 'build');
+}
 
 // The JSON Schema for editors comes from the same zod schema that validates the file.
 const tmp = join(root, 'node_modules', '.cache', 'agent-sre-build');

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CompiledPolicy, compilePolicy } from '../core/policy/evaluate.ts';
 import type { Policy, Rule } from '../core/policy/types.ts';
-import { VERSION } from '../version.ts';
+import { BUILD_ID, VERSION } from '../version.ts';
 
 export const POLICY_FILE = 'agent-sre.yaml';
 export const STATE_DIR = '.agent-sre';
@@ -44,9 +44,14 @@ export async function loadProjectPolicy(
         // The cache holds the exact text it was validated from: comparing it is cheaper than hashing
         // (node:crypto alone costs the hook about 7 ms to load).
         const c = JSON.parse(cached) as CacheEntry;
-        // A cache written by a build that had no pricing (same version string) would run without the
-        // cost budgets: rebuilt instead.
-        if (c.version === VERSION && c.text === text && c.policy.pricing !== undefined)
+        // Keyed on the build, not only the version: a rebuilt default policy (same version string) must
+        // not be served from an older build's cache.
+        if (
+          c.version === VERSION &&
+          c.build === BUILD_ID &&
+          c.text === text &&
+          c.policy.pricing !== undefined
+        )
           return { compiled: compilePolicy(c.policy, home), source };
       } catch {
         // A damaged cache is rebuilt from the policy file below.
@@ -58,12 +63,18 @@ export async function loadProjectPolicy(
   if (!result.ok) throw new PolicyError(`invalid policy:\n${formatProblems(result.problems)}`);
   const compiled = compilePolicy(result.policy, home);
   if (opts.cache !== false)
-    writeJsonCache(cacheFile, { version: VERSION, text, policy: result.policy } satisfies CacheEntry);
+    writeJsonCache(cacheFile, {
+      version: VERSION,
+      build: BUILD_ID,
+      text,
+      policy: result.policy,
+    } satisfies CacheEntry);
   return { compiled, source };
 }
 
 interface CacheEntry {
   version: string;
+  build: string;
   text: string | null;
   policy: Policy;
 }

@@ -4,11 +4,11 @@
 import type * as Crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { requireBuiltin } from '../adapters/builtin.ts';
 import type { RunbookNow } from '../core/runbook/binding.ts';
 import type { CompiledRunbook } from '../core/runbook/compile.ts';
 import { RUNBOOK_FILES } from '../core/runbook/lint.ts';
-import { VERSION } from '../version.ts';
-import { requireBuiltin } from '../adapters/builtin.ts';
+import { BUILD_ID, VERSION } from '../version.ts';
 import { STATE_DIR, writeJsonCache } from './policy.ts';
 
 export interface LoadedRunbook {
@@ -23,6 +23,8 @@ export const MAX_RUNBOOK_LINES = 2000;
 
 interface CacheEntry {
   version: string;
+  /** The build that compiled it: a rebuild may compile the same text differently. */
+  build: string;
   key: string;
   runbook: LoadedRunbook;
 }
@@ -58,7 +60,7 @@ export async function loadRunbook(
     if (cached !== undefined) {
       try {
         const c = JSON.parse(cached) as CacheEntry;
-        if (c.version === VERSION && c.key === key) return c.runbook;
+        if (c.version === VERSION && c.build === BUILD_ID && c.key === key) return c.runbook;
       } catch {
         // Rebuilt below.
       }
@@ -66,7 +68,7 @@ export async function loadRunbook(
   }
   const runbook = await evaluateRunbook(projectDir, home, files, key);
   if (opts.cache !== false)
-    writeJsonCache(cacheFile, { version: VERSION, key, runbook } satisfies CacheEntry);
+    writeJsonCache(cacheFile, { version: VERSION, build: BUILD_ID, key, runbook } satisfies CacheEntry);
   return runbook;
 }
 

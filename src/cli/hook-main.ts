@@ -1,7 +1,21 @@
 // The hook's in-process path, bundled as one CommonJS file (dist/hook.cjs). The launcher
-// (bin/agent-sre-hook.cjs) calls `main` when no warm daemon answered, handing over stdin it read.
+// (bin/agent-sre-hook.cjs) calls `main` when no warm daemon answered, handing over stdin it read and the
+// time by which its watchdog will answer with a refusal.
+import { answerFailure, MAX_HOOK_INPUT } from '../adapters/agents/claude/hook.ts';
+import { DEFAULT_BUSY_TIMEOUT_MS, openSqliteStore } from '../adapters/store/sqlite.ts';
+import { processEnvironment } from '../app/context.ts';
+import { startFlusher } from '../app/flusher.ts';
+import { runClaudeHook } from '../app/hook.ts';
+import { ledgerPath } from '../app/store.ts';
 import { run } from './commands/hook.ts';
 import { readStdin } from './stdin.ts';
+
+export interface MainOptions {
+  /** Epoch ms at which the launcher's watchdog refuses the call; SQLite must give up before it. */
+  deadline?: number;
+  /** Called just before the answer is written, so the watchdog does not write a second one. */
+  onAnswer?: () => void;
+}
 
 // Whatever happens, answer in Claude Code's protocol: exit 2 with the reason blocks; never exit 1.
 function failClosed(err: unknown): never {
@@ -11,17 +25,57 @@ function failClosed(err: unknown): never {
   process.exit(2);
 }
 
-export function main(preread?: string): void {
+/**
+ * How long SQLite may wait for the write lock. better-sqlite3 waits synchronously, so while it waits the
+ * watchdog's timer cannot fire: the wait must end early enough to leave time to answer. Halved, because a
+ * call can wait twice (a read on a non-WAL ledger, then the commit).
+ */
+export function busyTimeoutFor(deadline: number | undefined, now: number): number {
+  if (deadline === undefined) return DEFAULT_BUSY_TIMEOUT_MS;
+  const left = deadline - now - 400;
+  return Math.max(50, Math.min(DEFAULT_BUSY_TIMEOUT_MS, Math.floor(left / 2)));
+}
+
+export function main(preread?: string, opts: MainOptions = {}): void {
   process.on('uncaughtException', failClosed);
   process.on('unhandledRejection', failClosed);
-  run(process.argv.slice(3), {
-    argv: process.argv.slice(2),
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-    readStdin: (limit) => (preread === undefined ? readStdin(limit) : Promise.resolve(preread)),
-    env: process.env,
-    cwd: process.cwd(),
-  }).then((code) => {
-    process.exitCode = code;
+  const args = process.argv.slice(3);
+  const readInput = (limit: number) => (preread === undefined ? readStdin(limit) : Promise.resolve(preread));
+  if (args[0] !== 'claude' || args.includes('--help') || args.includes('-h')) {
+    opts.onAnswer?.();
+    run(args, {
+      argv: process.argv.slice(2),
+      stdout: (s) => process.stdout.write(s),
+      stderr: (s) => process.stderr.write(s),
+      readStdin: readInput,
+      env: process.env,
+      cwd: process.cwd(),
+    }).then((code) => {
+      process.exitCode = code;
+    }, failClosed);
+    return;
+  }
+  const answer = async () => {
+    let stdin: string;
+    try {
+      stdin = await readInput(MAX_HOOK_INPUT + 1);
+    } catch (err) {
+      return answerFailure(null, (err as Error).message);
+    }
+    return runClaudeHook(stdin, {
+      env: processEnvironment(process.env),
+      projectDir: process.env.CLAUDE_PROJECT_DIR || undefined,
+      now: Date.now,
+      commandEnv: process.env,
+      openStore: (dir) =>
+        openSqliteStore(ledgerPath(dir), { busyTimeoutMs: busyTimeoutFor(opts.deadline, Date.now()) }),
+      ...(process.env.AGENT_SRE_DELIVERY === 'off' ? {} : { startDelivery: startFlusher }),
+    });
+  };
+  answer().then((a) => {
+    opts.onAnswer?.();
+    if (a.stdout) process.stdout.write(a.stdout);
+    if (a.stderr) process.stderr.write(`${a.stderr}\n`);
+    process.exitCode = a.exitCode;
   }, failClosed);
 }
