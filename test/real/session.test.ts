@@ -1,0 +1,108 @@
+// Benign work through the real client: `ls` and a Write inside src/ run, land in the ledger, and replay
+// agrees; and the SessionStart hook's runbook digest reaches the model in its first request.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createProject,
+  explain,
+  ledgerSessions,
+  type Project,
+  type RunResult,
+  replay,
+  runClaude,
+} from './harness.ts';
+import { bash, type MessagesBody, say, systemText, tools, write } from './stand-in.ts';
+
+describe.skipIf(!process.env.AGENT_SRE_REAL)('real client: a benign session', () => {
+  let project: Project;
+  let run: RunResult;
+
+  beforeAll(async () => {
+    project = createProject();
+    run = await runClaude(project, {
+      prompt: 'Add a helper module.',
+      script: [
+        tools(bash('ls', 'toolu_ls')),
+        tools(
+          write(join(project.dir, 'src', 'util.js'), 'module.exports.twice = (x) => 2 * x;\n', 'toolu_write'),
+        ),
+        say('Added src/util.js.'),
+      ],
+    });
+  });
+  afterAll(() => project?.dispose());
+
+  it('runs every step and stops', () => {
+    expect(run.code, explain(run)).toBe(0);
+    expect(run.json?.terminal_reason, explain(run)).toBe('completed');
+    expect(run.json?.result).toBe('Added src/util.js.');
+    expect(run.standIn.stepsServed).toBe(3);
+    expect(
+      run.standIn.mainRequests().some((r) => r.answer === 'overrun'),
+      explain(run),
+    ).toBe(false);
+    expect(run.json?.permission_denials).toEqual([]);
+  });
+
+  it('the calls really ran and their results reached the model', () => {
+    expect(readFileSync(join(project.dir, 'src', 'util.js'), 'utf8')).toContain('twice');
+    const ls = run.standIn.toldAfter(0).toolResults.find((r) => r.tool_use_id === 'toolu_ls');
+    expect(ls?.is_error, explain(run)).toBe(false);
+    expect(ls?.text).toContain('package.json');
+    const w = run.standIn.toldAfter(1).toolResults.find((r) => r.tool_use_id === 'toolu_write');
+    expect(w?.is_error).toBe(false);
+    expect(w?.text).toMatch(/File created successfully/);
+  });
+
+  it('each hook ran and answered with status 0', () => {
+    for (const event of [
+      'SessionStart:startup',
+      'PreToolUse:Bash',
+      'PostToolUse:Bash',
+      'PreToolUse:Write',
+      'PostToolUse:Write',
+      'PostToolBatch',
+      'Stop',
+    ]) {
+      expect(
+        run.hookLog.some((l) => l.includes(`Hooks: ${event} [`) && /finished with status 0/.test(l)),
+        `${event}\n${explain(run)}`,
+      ).toBe(true);
+    }
+  });
+
+  it('the ledger has the session with both calls and the file', () => {
+    const sessions = ledgerSessions(project);
+    expect(sessions.map((s) => s.session_id)).toEqual([run.sessionId]);
+    const [s] = sessions;
+    expect(s?.denials).toBe(0);
+    expect(s?.usage.toolCalls).toBe(2);
+    expect(s?.usage.filesTouched).toBe(1);
+  });
+
+  it('replaying the transcript gives the same verdicts', () => {
+    expect(run.transcriptPath && existsSync(run.transcriptPath)).toBe(true);
+    const lines = replay(project, run.transcriptPath!);
+    expect(lines.map((l) => [l.tool, l.decision, l.tier])).toEqual([
+      ['Bash', 'allow', 1],
+      ['Write', 'allow', 2],
+    ]);
+  });
+
+  it("SessionStart: the runbook digest reaches the model's first request", () => {
+    const first = run.standIn.first();
+    const body = first.body as MessagesBody;
+    // 2.1.332 sends hook context as a mid-conversation `system` turn, not in the top-level system prompt.
+    const turns = (body.messages ?? []).map((m) =>
+      typeof m.content === 'string' ? m.content : m.content.map((b) => b.text ?? '').join('\n'),
+    );
+    const digest = turns.find((t) =>
+      t.includes('From the project runbook (AGENTS.md), enforced by agent-sre'),
+    );
+    expect(digest, `system: ${systemText(first).slice(0, 500)}\n${explain(run)}`).toBeDefined();
+    expect(digest).toContain('SessionStart hook additional context');
+    expect(digest).toContain('Never force-push');
+    expect(digest).toContain('Writable: src/');
+  });
+});
