@@ -1,7 +1,9 @@
 // The real-time gate, end to end: a hook process in `wait` mode holds a tier-3 call until a human runs
 // `agent-sre approve` or `deny` in another process, and denies it when nobody answers in time.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bashPre, ensureBuilt, runBin, runHook, tempProject } from './bin.ts';
 
@@ -21,7 +23,10 @@ function makeProject(timeoutSeconds: number): string {
   return dir;
 }
 
-const env = { CLAUDECODE: '', AGENT_SRE_USER: 'alice' };
+// The per-user secret that signs answers lives here, not in the real ~/.config (the hook and the CLI share it).
+const userConfig = mkdtempSync(join(tmpdir(), 'agent-sre-gate-xdg-'));
+made.push(userConfig);
+const env = { CLAUDECODE: '', AGENT_SRE_USER: 'alice', XDG_CONFIG_HOME: userConfig };
 
 /** Harmless calls until the project's daemon listens (the first creates .agent-sre/, the next starts it). */
 async function warmDaemon(dir: string): Promise<void> {
@@ -126,6 +131,68 @@ describe.each([
     const late = await runBin(['approve', 'APR-1', '--dir', dir], { env });
     expect(late.code).toBe(2);
     expect(late.stderr).toMatch(/already expired/);
+  }, 60_000);
+});
+
+/** What an agent with write access to ledger.db would do: answer for a human, past agent-sre. */
+function forgeApproval(dir: string, id: string): void {
+  const db = new Database(join(dir, '.agent-sre', 'ledger.db'));
+  try {
+    db.prepare(
+      `UPDATE records SET data = json_set(data, '$.status', 'approved', '$.answeredBy', 'alice', '$.answeredAt', ?)
+       WHERE kind = 'approval' AND id = ?`,
+    ).run(Date.now(), id);
+  } finally {
+    db.close();
+  }
+}
+
+describe.each([
+  ['in-process', { AGENT_SRE_HOOKD: '0' }],
+  ['through the daemon', {}],
+])('a forged approval (%s)', (_label, hookEnv) => {
+  it('is not obeyed: the gate denies at its timeout naming the forgery, and pages approval.forged', async () => {
+    const dir = makeProject(6);
+    const started = Date.now();
+    const hook = runHook(bashPre(dir, 'sess-forge', 'git push origin main'), dir, {
+      env: { ...env, ...hookEnv },
+    });
+    const id = await approvalId(dir);
+    forgeApproval(dir, id);
+    const answer = await hook;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(6_000);
+    expect(decision(answer.stdout)).toMatchObject({
+      permissionDecision: 'deny',
+      permissionDecisionReason: expect.stringMatching(
+        /^agent-sre \(tier 4, gate\.forged\): a forged answer to APR-1 was detected/,
+      ),
+    });
+    const list = await runBin(['incidents', '--json', '--dir', dir], { env });
+    const incidents = list.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { source: { kind: string }; severity: string; alertCount: number });
+    expect(incidents.filter((i) => i.source.kind === 'approval.forged')).toMatchObject([
+      { severity: 'SEV1', alertCount: 1 },
+    ]);
+  }, 60_000);
+
+  it('does not stop a human: `agent-sre approve` still lets the call go ahead', async () => {
+    const dir = makeProject(60);
+    const hook = runHook(bashPre(dir, 'sess-forge', 'git push origin main'), dir, {
+      env: { ...env, ...hookEnv },
+    });
+    const id = await approvalId(dir);
+    forgeApproval(dir, id);
+    // Give the gate a poll or two to see the forgery first.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const approve = await runBin(['approve', id, '--dir', dir, '--reason', 'checked it'], { env });
+    expect(approve.code, approve.stderr).toBe(0);
+    expect(approve.stderr).toMatch(/held a forged answer/);
+    expect(decision((await hook).stdout)).toMatchObject({
+      permissionDecision: 'allow',
+      permissionDecisionReason: expect.stringContaining(`${id} approved by alice: checked it`),
+    });
   }, 60_000);
 });
 
