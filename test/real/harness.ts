@@ -110,6 +110,11 @@ function baseEnv(home: string): NodeJS.ProcessEnv {
     // Daemons the hook starts for test projects go away soon after the run.
     AGENT_SRE_HOOKD_IDLE_MS: '4000',
     GIT_CONFIG_NOSYSTEM: '1',
+    // The scratch HOME has no ~/.npmrc: without this, `npm test` run by the Stop gate asks
+    // registry.npmjs.org for npm updates (the stand-in, as the proxy, records and refuses it).
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
   };
 }
 

@@ -23,7 +23,8 @@ describe.skipIf(!process.env.AGENT_SRE_REAL)('real client: a benign session', ()
     run = await runClaude(project, {
       prompt: 'Add a helper module.',
       script: [
-        tools(bash('ls', 'toolu_ls')),
+        // Two tool_use blocks in one message: a parallel batch (one PostToolBatch).
+        tools(bash('ls', 'toolu_ls'), bash('git status --short', 'toolu_status')),
         tools(
           write(join(project.dir, 'src', 'util.js'), 'module.exports.twice = (x) => 2 * x;\n', 'toolu_write'),
         ),
@@ -45,17 +46,27 @@ describe.skipIf(!process.env.AGENT_SRE_REAL)('real client: a benign session', ()
     expect(run.json?.permission_denials).toEqual([]);
   });
 
+  it('the client talked to the stand-in only', () => {
+    expect(run.standIn.escapes).toEqual([]);
+    expect(run.standIn.unknown().map((r) => r.url)).toEqual([]);
+    expect(run.requests.every((r) => r.url.startsWith('/v1/messages'))).toBe(true);
+  });
+
   it('the calls really ran and their results reached the model', () => {
     expect(readFileSync(join(project.dir, 'src', 'util.js'), 'utf8')).toContain('twice');
     const ls = run.standIn.toldAfter(0).toolResults.find((r) => r.tool_use_id === 'toolu_ls');
     expect(ls?.is_error, explain(run)).toBe(false);
     expect(ls?.text).toContain('package.json');
+    const status = run.standIn.toldAfter(0).toolResults.find((r) => r.tool_use_id === 'toolu_status');
+    expect(status?.is_error).toBe(false);
     const w = run.standIn.toldAfter(1).toolResults.find((r) => r.tool_use_id === 'toolu_write');
     expect(w?.is_error).toBe(false);
     expect(w?.text).toMatch(/File created successfully/);
   });
 
-  it('each hook ran and answered with status 0', () => {
+  it('each hook ran and answered with status 0; the batch of two made one PostToolBatch', () => {
+    expect(run.hookLog.filter((l) => l.includes('Hooks: PreToolUse:Bash [')).length, explain(run)).toBe(2);
+    expect(run.hookLog.filter((l) => l.includes('Hooks: PostToolBatch [')).length, explain(run)).toBe(2);
     for (const event of [
       'SessionStart:startup',
       'PreToolUse:Bash',
@@ -77,7 +88,7 @@ describe.skipIf(!process.env.AGENT_SRE_REAL)('real client: a benign session', ()
     expect(sessions.map((s) => s.session_id)).toEqual([run.sessionId]);
     const [s] = sessions;
     expect(s?.denials).toBe(0);
-    expect(s?.usage.toolCalls).toBe(2);
+    expect(s?.usage.toolCalls).toBe(3);
     expect(s?.usage.filesTouched).toBe(1);
   });
 
@@ -85,6 +96,7 @@ describe.skipIf(!process.env.AGENT_SRE_REAL)('real client: a benign session', ()
     expect(run.transcriptPath && existsSync(run.transcriptPath)).toBe(true);
     const lines = replay(project, run.transcriptPath!);
     expect(lines.map((l) => [l.tool, l.decision, l.tier])).toEqual([
+      ['Bash', 'allow', 1],
       ['Bash', 'allow', 1],
       ['Write', 'allow', 2],
     ]);
