@@ -22,6 +22,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const CLAUDE_CODE_VERSION = '2.1.332';
 const PACKAGE = '@anthropic-ai/claude-code';
@@ -117,7 +118,7 @@ export function install(version = CLAUDE_CODE_VERSION, log = (m) => process.stde
   return exe;
 }
 
-const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
   const arg = process.argv[2];
   try {
