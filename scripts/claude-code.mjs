@@ -105,8 +105,12 @@ export function install(version = CLAUDE_CODE_VERSION, log = (m) => process.stde
   }
   mkdirSync(dirname(dir), { recursive: true });
   try {
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(tmp, dir);
+    // Another process may have finished first: keep its working install rather than swap it away.
+    if (installed(version)) rmSync(tmp, { recursive: true, force: true });
+    else {
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(tmp, dir);
+    }
   } catch (err) {
     // Another process finished first: keep its install if it works.
     rmSync(tmp, { recursive: true, force: true });
