@@ -121,6 +121,7 @@ const SIGNAL_KINDS: Record<SignalKind, true> = {
   'budget.spent': true,
   'approval.requested': true,
   'approval.forged': true,
+  'ledger.integrity': true,
   'acceptance.failed': true,
   'gate.exhausted': true,
   'drift.detected': true,

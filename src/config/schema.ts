@@ -108,6 +108,7 @@ export const policyFileSchema = z
           'budget.spent',
           'approval.requested',
           'approval.forged',
+          'ledger.integrity',
           'acceptance.failed',
           'gate.exhausted',
           'drift.detected',

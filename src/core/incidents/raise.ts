@@ -7,6 +7,7 @@ import { OPEN_STATES, SEVERITIES } from './types.ts';
 /** Defaults a project can override per signal kind in agent-sre.yaml (`severity:`). */
 export const DEFAULT_SEVERITY: Record<SignalKind, Severity> = {
   'approval.forged': 'SEV1',
+  'ledger.integrity': 'SEV1',
   'session.terminated': 'SEV2',
   'session.escalated': 'SEV2',
   'approval.requested': 'SEV2',

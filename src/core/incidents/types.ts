@@ -41,6 +41,7 @@ export type SignalKind =
   | 'budget.spent'
   | 'approval.requested'
   | 'approval.forged'
+  | 'ledger.integrity'
   | 'acceptance.failed'
   | 'gate.exhausted'
   | 'drift.detected'

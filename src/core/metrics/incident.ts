@@ -21,6 +21,7 @@ const SESSION_WIDE = new Set<string>([
 const AUTOMATED = new Set<string>([
   'tier4.denied',
   'approval.forged',
+  'ledger.integrity',
   'session.escalated',
   'session.terminated',
   'budget.spent',

@@ -399,6 +399,8 @@ const HOW: Record<string, string> = {
   'tier4.denied': 'The guard matched the call before it ran and refused it.',
   'approval.forged':
     'The waiting gate found an approval answer without a valid human signature in the ledger.',
+  'ledger.integrity':
+    'The ledger store found its file empty, replaced or unlinked, moved it aside and held the hook until a human accepted.',
   'session.escalated': 'The session rules escalate a session after a streak of denials.',
   'session.terminated': 'The session rules end a session after too many denials.',
   'budget.spent': 'A scope budget ran out, so further work needed a human.',
