@@ -27,6 +27,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'what a session cost: tokens, model and tool calls, wall time, USD (subagents included)',
     load: () => import('./commands/cost.ts'),
   },
+  ledger: {
+    summary: "the evidence ledger's identity and hold: `agent-sre ledger status|accept`",
+    load: () => import('./commands/ledger.ts'),
+  },
   session: {
     summary: 'act on one session: `agent-sre session resume ID`',
     load: () => import('./commands/session.ts'),

@@ -130,12 +130,17 @@ export function createPrivateExclusive(path: string, data: string | Uint8Array):
 
 /**
  * Read a private file (no link, ours, no group or other permissions: a secret that others could read is
- * refused, not quietly tightened); undefined when it does not exist.
+ * refused, not quietly tightened, unless `tighten` says the file is no secret); undefined when it does not
+ * exist.
  */
-export function readPrivate(path: string, maxBytes = 1024 * 1024): Buffer | undefined {
+export function readPrivate(
+  path: string,
+  maxBytes = 1024 * 1024,
+  opts: { tighten?: boolean } = {},
+): Buffer | undefined {
   let fd: number;
   try {
-    fd = openChecked(path, O_RDONLY, false);
+    fd = openChecked(path, O_RDONLY, opts.tighten ?? false);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;

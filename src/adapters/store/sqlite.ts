@@ -1,22 +1,72 @@
 // The evidence ledger on SQLite. The hook opens this store once per tool call of the agent, and several
-// agents (or subagents) may write to one file at the same time, so opening a current file costs two
-// pragmas and no DDL, and every commit is a single BEGIN IMMEDIATE transaction.
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+// agents (or subagents) may write to one file at the same time, so opening a healthy current file costs a
+// few stat calls, two pragmas and one small query, and no DDL, and every commit is a single BEGIN IMMEDIATE
+// transaction. A ledger that is not the one agent-sre created (0 bytes, replaced, unlinked, header-less) is
+// moved aside and replaced by a fresh one that starts with an incident and a hold: see ledger-file.ts.
+
+import { readdirSync } from 'node:fs';
+import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import type { LedgerEvent, SessionState } from '../../core/session/types.ts';
 import type { EventQuery, LedgerStore, LedgerTx, SessionSummary, Transition } from '../../ports.ts';
+import { VERSION } from '../../version.ts';
+import { createPrivateExclusive, ensurePrivateDir } from '../fs/private.ts';
+import {
+  checkOurFile,
+  chmodPrivate,
+  HOLD_META_KEY,
+  type IntegrityProblem,
+  installLedger,
+  LedgerAbsent,
+  type LedgerFiles,
+  type LedgerHold,
+  LedgerHoldError,
+  type LedgerIdFile,
+  LedgerIntegrityError,
+  ledgerFiles,
+  lstatMaybe,
+  quarantine,
+  readIdFile,
+  sameFile,
+  tightenCompanions,
+  traceOf,
+  UnsafePathError,
+  withLedgerLock,
+} from './ledger-file.ts';
 import { checkApplied, checkLimit } from './memory.ts';
 import { INCIDENT_TABLES, RECORD_MAC_COLUMN, sqliteTx } from './sqlite-tx.ts';
+
+export {
+  HOLD_META_KEY,
+  type IntegrityProblem,
+  type LedgerHold,
+  LedgerHoldError,
+  type LedgerIdFile,
+  LedgerIntegrityError,
+  ledgerFiles,
+  UnsafePathError,
+};
 
 export interface SqliteStoreOptions {
   readonly?: boolean;
   /** How long a writer waits for the write lock before failing. */
   busyTimeoutMs?: number;
+  /** The caller's clock, for the header and for recovery records. */
+  now?: () => number;
+  /**
+   * Raise the incident for an integrity problem, inside the transaction that writes the replacement
+   * ledger's first records. Returns the incident id. Should it throw, the hold is still recorded.
+   */
+  onIntegrityProblem?: (tx: LedgerTx, problem: IntegrityProblem, suspects: string[]) => string | null;
+  /** Called once a replacement ledger is in place (to start delivering the incident's pages). */
+  afterRecovery?: () => void;
 }
 
 /** Stored in `PRAGMA user_version`; bump it and add a migration when the tables change. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
+
+/** The first schema with the ledger header; older files are upgraded and given an id once. */
+const HEADER_SINCE = 4;
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
@@ -168,6 +218,14 @@ const MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;`,
   INCIDENT_TABLES,
   RECORD_MAC_COLUMN,
+  // Who this file is: a random id also written to ledger.id beside it, so a copy, a replacement or an empty
+  // file is told from the ledger agent-sre created. One row.
+  `CREATE TABLE ledger_header (
+     one INTEGER PRIMARY KEY CHECK (one = 1),
+     ledger_id TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     agent_sre_version TEXT NOT NULL
+   );`,
 ];
 
 if (MIGRATIONS.length !== SCHEMA_VERSION)
@@ -180,60 +238,404 @@ function causeText(cause: unknown): string {
 }
 
 export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): LedgerStore {
-  const readonly = opts.readonly ?? false;
-  let db: Database.Database;
+  const files = ledgerFiles(file);
   try {
-    db = connect(file, readonly, opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
-  } catch (cause) {
-    throw new Error(`${PREFIX} cannot open ${file}: ${causeText(cause)}`, { cause });
+    return storeOf(openGuarded(files, opts), files, opts);
+  } catch (err) {
+    if (opts.readonly || !(err instanceof LedgerIntegrityError || err instanceof LedgerAbsent))
+      throw openError(file, err, opts.readonly ?? false);
   }
-  return new SqliteStore(db, file);
+  // Rare: the first run in a project, or a problem. Settled under the lock, then opened like any other time.
+  try {
+    if (withLedgerLock(files, () => settle(files, opts))) opts.afterRecovery?.();
+    return storeOf(openGuarded(files, opts), files, opts);
+  } catch (err) {
+    throw openError(file, err, false);
+  }
 }
 
-function connect(file: string, readonly: boolean, timeout: number): Database.Database {
-  let db: Database.Database;
-  try {
-    db = new Database(file, { readonly, fileMustExist: readonly, timeout });
-  } catch (err) {
-    // Creating the directory only after a failed open keeps the common path free of extra syscalls.
-    const dir = dirname(file);
-    if (readonly || existsSync(dir)) throw err;
-    mkdirSync(dir, { recursive: true });
-    db = new Database(file, { timeout });
+function openError(file: string, err: unknown, readonly: boolean): Error {
+  if (err instanceof LedgerIntegrityError && readonly)
+    return new LedgerIntegrityError(
+      err.problem,
+      `${err.message}. Opened read-only, so nothing was changed: the next hook call (or any agent-sre command that writes) moves the suspect files aside and raises a SEV1 ledger.integrity incident.`,
+    );
+  if (err instanceof LedgerIntegrityError || err instanceof UnsafePathError || err instanceof LedgerHoldError)
+    return err;
+  return new Error(`${PREFIX} cannot open ${file}: ${causeText(err)}`, { cause: err });
+}
+
+/** What a guarded open found: the connection, and who the file is. */
+interface Opened {
+  db: Database.Database;
+  ino: number;
+  dev: number;
+  size: number;
+  ledgerId: string;
+  hold: LedgerHold | undefined;
+}
+
+interface HeaderRow {
+  ledger_id: string;
+  created_at: number;
+  agent_sre_version: string;
+  hold: string | null;
+}
+
+const HEADER_SQL = `SELECT ledger_id, created_at, agent_sre_version,
+  (SELECT value FROM meta WHERE key = '${HOLD_META_KEY}') AS hold FROM ledger_header WHERE one = 1`;
+
+const problem = (kind: IntegrityProblem['kind'], path: string, detail: string) =>
+  new LedgerIntegrityError({ kind, path, detail });
+
+/**
+ * Open the ledger only when it is the file agent-sre created: a regular file of ours (0600, in a 0700
+ * directory, no links), not empty, the inode and id its witness names, with the header. The healthy path
+ * costs an lstat of the directory and of the file and one small read of the witness.
+ */
+function openGuarded(files: LedgerFiles, opts: SqliteStoreOptions): Opened {
+  const readonly = opts.readonly ?? false;
+  if (readonly) checkDirReadonly(files.dir);
+  else ensurePrivateDir(files.dir);
+  const witness = readIdFile(files.id);
+  const st = lstatMaybe(files.db);
+  const file = files.db;
+  if (!st) {
+    const trace = witness ? files.id : traceOf(files);
+    if (trace)
+      throw problem(
+        'missing',
+        file,
+        `${file} is missing while ${trace} exists: the ledger was deleted or moved`,
+      );
+    const earlier = earlierSuspects(files);
+    if (earlier)
+      throw problem(
+        'missing',
+        file,
+        `${file} is missing while suspect files of an earlier ledger remain (${earlier}); move them away to start afresh`,
+      );
+    throw new LedgerAbsent(`${file} does not exist`);
   }
+  checkOurFile(file, st);
+  if (st.size === 0) throw problem('empty', file, `${file} is empty (0 bytes): it was truncated or replaced`);
+  if (witness && !sameFile(st, witness))
+    throw problem(
+      'replaced',
+      file,
+      `${file} is not the file created as ledger ${witness.id} (inode ${st.ino}, expected ${witness.ino}): it was replaced or copied`,
+    );
+  if (!readonly && (st.mode & 0o077) !== 0) {
+    // An older agent-sre made these 0644: they hold every recorded tool input.
+    chmodPrivate(file);
+    tightenCompanions(files);
+  }
+  const db = connect(files, readonly, opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
   try {
-    // Per connection, so it is set on every open; it costs no I/O.
-    db.pragma('synchronous = NORMAL');
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version !== SCHEMA_VERSION) migrate(db, version, readonly);
-    return db;
+    let version: number;
+    try {
+      // Per connection, so it is set on every open; it costs no I/O.
+      if (!readonly) db.pragma('synchronous = NORMAL');
+      version = db.pragma('user_version', { simple: true }) as number;
+    } catch (err) {
+      if (isCode(err, 'SQLITE_NOTADB') || isCode(err, 'SQLITE_CORRUPT'))
+        throw problem('not-a-ledger', file, `${file} is not an SQLite database (${causeText(err)})`);
+      throw err;
+    }
+    if (version > SCHEMA_VERSION)
+      throw new Error(
+        `schema version ${version} is newer than this agent-sre understands (${SCHEMA_VERSION})`,
+      );
+    if (version === 0)
+      throw problem(
+        'not-a-ledger',
+        file,
+        `${file} has no agent-sre tables: it is not a ledger agent-sre created`,
+      );
+    let known = witness;
+    if (version < HEADER_SINCE) {
+      if (witness)
+        throw problem(
+          'replaced',
+          file,
+          `${file} has schema version ${version}, older than ledger ${witness.id} was created with: it was replaced`,
+        );
+      if (readonly)
+        throw new Error(
+          `schema version ${version} needs upgrading to ${SCHEMA_VERSION}; open it writable once first`,
+        );
+      known = adopt(db, files, st, opts);
+    } else if (version < SCHEMA_VERSION) {
+      if (readonly)
+        throw new Error(
+          `schema version ${version} needs upgrading to ${SCHEMA_VERSION}; open it writable once first`,
+        );
+      migrate(db, newLedgerId(), (opts.now ?? Date.now)());
+    }
+    let head: HeaderRow | undefined;
+    try {
+      head = db.prepare(HEADER_SQL).get() as HeaderRow | undefined;
+    } catch (err) {
+      if (!(err instanceof Database.SqliteError)) throw err;
+      head = undefined;
+    }
+    if (!head)
+      throw problem('no-header', file, `${file} has no ledger header: it is not a ledger agent-sre created`);
+    if (!known)
+      throw problem(
+        'id-file',
+        files.id,
+        `${files.id} is missing for ledger ${head.ledger_id}: the witness was deleted`,
+      );
+    if (head.ledger_id !== known.id)
+      throw problem(
+        'replaced',
+        file,
+        `${file} holds ledger ${head.ledger_id} but ${files.id} names ${known.id}: it was replaced`,
+      );
+    const hold = head.hold === null ? undefined : parseHold(head.hold);
+    return {
+      db,
+      ino: st.ino,
+      dev: st.dev,
+      size: st.size,
+      ledgerId: head.ledger_id,
+      hold: hold?.state === 'on' ? hold : undefined,
+    };
   } catch (err) {
     db.close();
+    if (isCode(err, 'SQLITE_CANTOPEN')) explainCantOpen(files);
     throw err;
   }
 }
 
-function migrate(db: Database.Database, from: number, readonly: boolean): void {
-  if (from > SCHEMA_VERSION) {
-    throw new Error(`schema version ${from} is newer than this agent-sre understands (${SCHEMA_VERSION})`);
+/** SQLite refuses a linked -wal or -shm (it opens them O_NOFOLLOW) with only "unable to open": say which. */
+function explainCantOpen(files: LedgerFiles): void {
+  for (const path of [files.wal, files.shm]) {
+    const st = lstatMaybe(path);
+    if (st) checkOurFile(path, st);
   }
-  if (readonly) {
-    throw new Error(
-      `schema version ${from} needs upgrading to ${SCHEMA_VERSION}; open it writable once first`,
+}
+
+function checkDirReadonly(dir: string): void {
+  const st = lstatMaybe(dir);
+  if (!st) throw new LedgerAbsent(`${dir} does not exist`);
+  if (st.isSymbolicLink())
+    throw new UnsafePathError(
+      `${PREFIX} ${dir} is a symbolic link; agent-sre will not follow it. Remove the link.`,
     );
+}
+
+function connect(files: LedgerFiles, readonly: boolean, timeout: number): Database.Database {
+  try {
+    return new Database(files.db, { readonly, fileMustExist: true, timeout });
+  } catch (err) {
+    explainCantOpen(files);
+    throw err;
   }
+}
+
+function isCode(err: unknown, code: string): boolean {
+  return err instanceof Database.SqliteError && (err.code === code || err.code.startsWith(`${code}_`));
+}
+
+function parseHold(text: string): LedgerHold {
+  try {
+    return JSON.parse(text) as LedgerHold;
+  } catch {
+    // An unreadable hold is still a hold: fail closed.
+    return {
+      state: 'on',
+      since: 0,
+      problem: { kind: 'no-header', path: '', detail: 'the ledger hold record is unreadable' },
+      incident: null,
+      suspects: [],
+    };
+  }
+}
+
+/** Suspect files of an earlier ledger, looked for only when no ledger exists (the first-run path). */
+function earlierSuspects(files: LedgerFiles): string | undefined {
+  const stem = basename(files.db);
+  try {
+    return readdirSync(files.dir).find((n) => n.startsWith(stem) && n.includes('.suspect-'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Under the lock, look again: another process may have created or replaced the ledger meanwhile. Then
+ * create the first ledger, or move the suspect files aside and start a replacement held for a human.
+ * True when a replacement was made.
+ */
+function settle(files: LedgerFiles, opts: SqliteStoreOptions): boolean {
+  try {
+    openGuarded(files, opts).db.close();
+    return false;
+  } catch (err) {
+    if (err instanceof LedgerAbsent) {
+      createLedger(files, opts, undefined);
+      return false;
+    }
+    if (!(err instanceof LedgerIntegrityError)) throw err;
+    replaceLedger(files, opts, err.problem);
+    return true;
+  }
+}
+
+function replaceLedger(files: LedgerFiles, opts: SqliteStoreOptions, found: IntegrityProblem): LedgerHold {
+  const at = (opts.now ?? Date.now)();
+  const suspects = quarantine(files, at);
+  return createLedger(files, opts, { problem: found, suspects, at }) as LedgerHold;
+}
+
+function newLedgerId(): string {
+  // The global Web Crypto loads on first touch, so only the rare path that creates a ledger pays for it.
+  return globalThis.crypto.randomUUID();
+}
+
+/**
+ * Build a complete ledger under a temporary name (schema, header and, after an integrity problem, the
+ * incident and the hold as its first records) and put it in place. Returns the hold, if one was set.
+ */
+function createLedger(
+  files: LedgerFiles,
+  opts: SqliteStoreOptions,
+  recovery: { problem: IntegrityProblem; suspects: string[]; at: number } | undefined,
+): LedgerHold | undefined {
+  const now = recovery?.at ?? (opts.now ?? Date.now)();
+  const id = newLedgerId();
+  let hold: LedgerHold | undefined;
+  installLedger(
+    files,
+    { id, createdAt: now },
+    (tmp) => {
+      const db = new Database(tmp, {
+        fileMustExist: true,
+        timeout: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+      });
+      try {
+        db.transaction(() => {
+          for (const m of MIGRATIONS) db.exec(m);
+          insertHeader(db, id, now);
+          if (recovery) hold = recordHold(db, now, recovery, opts);
+          db.pragma(`user_version = ${SCHEMA_VERSION}`);
+        })();
+        // Stored in the file; the WAL is checkpointed and removed when this connection closes.
+        db.pragma('journal_mode = WAL');
+      } finally {
+        db.close();
+      }
+    },
+    VERSION,
+  );
+  return hold;
+}
+
+function insertHeader(db: Database.Database, id: string, now: number): void {
+  db.prepare(
+    'INSERT OR IGNORE INTO ledger_header (one, ledger_id, created_at, agent_sre_version) VALUES (1, ?, ?, ?)',
+  ).run(id, now, VERSION);
+}
+
+function recordHold(
+  db: Database.Database,
+  now: number,
+  recovery: { problem: IntegrityProblem; suspects: string[] },
+  opts: SqliteStoreOptions,
+): LedgerHold {
+  const tx = sqliteTx(db)(now);
+  let incident: string | null = null;
+  let raiseError: string | undefined;
+  try {
+    // A savepoint: a failed raise leaves nothing half-written, and the hold below is recorded regardless.
+    incident = db.transaction(
+      () => opts.onIntegrityProblem?.(tx, recovery.problem, recovery.suspects) ?? null,
+    )();
+  } catch (err) {
+    raiseError = causeText(err);
+  }
+  const hold: LedgerHold = {
+    state: 'on',
+    since: now,
+    problem: raiseError
+      ? {
+          ...recovery.problem,
+          detail: `${recovery.problem.detail} (the incident could not be raised: ${raiseError})`,
+        }
+      : recovery.problem,
+    incident,
+    suspects: recovery.suspects,
+  };
+  tx.setMeta(HOLD_META_KEY, JSON.stringify(hold));
+  tx.putRecord({ kind: 'ledger.integrity', id: String(now), createdAt: now, data: hold });
+  return hold;
+}
+
+/**
+ * A ledger from before the header (schema 1 or 2) and no witness: upgraded in place and given an id. The
+ * one case where a file without a witness is accepted; a schema-3 file without one is not.
+ */
+function adopt(
+  db: Database.Database,
+  files: LedgerFiles,
+  st: { ino: number; dev: number },
+  opts: SqliteStoreOptions,
+): LedgerIdFile {
+  const now = (opts.now ?? Date.now)();
+  migrate(db, newLedgerId(), now);
+  const head = db.prepare(HEADER_SQL).get() as HeaderRow;
+  const witness: LedgerIdFile = {
+    id: head.ledger_id,
+    dev: st.dev,
+    ino: st.ino,
+    createdAt: head.created_at,
+    version: head.agent_sre_version,
+  };
+  // Another process upgrading the same file at the same time writes the same witness; only one gets to.
+  if (!createPrivateExclusive(files.id, `${JSON.stringify(witness)}\n`)) {
+    const other = readIdFile(files.id);
+    if (!other || other.id !== witness.id || !sameFile(st, other))
+      throw problem('replaced', files.db, `${files.id} does not match ${files.db}: one of them was replaced`);
+  }
+  return witness;
+}
+
+function migrate(db: Database.Database, id: string, now: number): void {
   // The journal mode is stored in the file, so it only needs setting while the file is being set up. The
   // switch waits on the busy timeout like any write. Should a file system refuse WAL, rollback journaling
   // is still correct, only slower, so the result is not checked.
   db.pragma('journal_mode = WAL');
   db.transaction(() => {
-    // Another process may have set the file up while this one waited for the write lock.
+    // Another process may have upgraded the file while this one waited for the write lock.
     const current = db.pragma('user_version', { simple: true }) as number;
     if (current > SCHEMA_VERSION)
       throw new Error(`schema version ${current} is newer than ${SCHEMA_VERSION}`);
     for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    if (current < HEADER_SINCE) insertHeader(db, id, now);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
+}
+
+/** What the store keeps to notice, before each write, that its file was changed under it. */
+interface Guard {
+  ino: number;
+  dev: number;
+  /** The largest size seen: a database file never shrinks (no VACUUM, no auto-vacuum). */
+  size: number;
+  ledgerId: string;
+  files: LedgerFiles;
+  opts: SqliteStoreOptions;
+}
+
+function storeOf(o: Opened, files: LedgerFiles, opts: SqliteStoreOptions): LedgerStore {
+  return new SqliteStore(
+    o.db,
+    files.db,
+    { ino: o.ino, dev: o.dev, size: o.size, ledgerId: o.ledgerId, files, opts },
+    o.hold,
+  );
 }
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -256,15 +658,25 @@ class SqliteStore implements LedgerStore {
 
   private readonly db: Database.Database;
   private readonly file: string;
+  readonly #guard: Guard;
+  readonly #hold: LedgerHold | undefined;
+  /** Set once the file was found changed under this connection: every later call fails the same way. */
+  #broken?: Error;
 
-  constructor(db: Database.Database, file: string) {
+  constructor(db: Database.Database, file: string, guard: Guard, hold: LedgerHold | undefined) {
     this.db = db;
     this.file = file;
+    this.#guard = guard;
+    this.#hold = hold;
   }
 
   async commit<R>(t: Transition<R>): Promise<R> {
     this.#assertOpen();
     if (this.db.readonly) throw new Error(`${PREFIX} cannot write to ${this.file}: opened read-only`);
+    this.#verify();
+    // Only the hook commits tool calls: while a hold is on they are refused, and the incident and the
+    // outbox stay usable for the humans and the delivery worker (they use transact).
+    if (this.#hold) throw new LedgerHoldError(this.file, this.#hold);
     const ctx: CommitContext = { applyFailed: false };
     try {
       return this.#writer()(t, ctx) as R;
@@ -308,6 +720,7 @@ class SqliteStore implements LedgerStore {
   async transact<R>(now: number, fn: (tx: LedgerTx) => R, opts: { readonly?: boolean } = {}): Promise<R> {
     this.#assertOpen();
     const readonly = opts.readonly || this.db.readonly;
+    if (!readonly) this.#verify();
     const tx = this.db.transaction(() => fn(this.#ledgerTx()(now)));
     try {
       return readonly ? tx.deferred() : tx.immediate();
@@ -329,7 +742,77 @@ class SqliteStore implements LedgerStore {
   }
 
   #assertOpen(): void {
+    if (this.#broken) throw this.#broken;
     if (!this.db.open) throw new Error(`${PREFIX} ${this.file} is closed`);
+  }
+
+  /**
+   * Before a write: is the file at our path still the one this connection has open, and no shorter than
+   * it was? One lstat; a long-lived connection (the daemon's) would otherwise keep writing into an unlinked
+   * or truncated file, and every event would be lost.
+   */
+  #verify(): void {
+    const g = this.#guard;
+    const st = lstatMaybe(this.file);
+    let found: IntegrityProblem;
+    if (!st)
+      found = {
+        kind: 'unlinked',
+        path: this.file,
+        detail: `${this.file} was deleted or moved away while agent-sre had it open`,
+      };
+    else if (st.ino !== g.ino || st.dev !== g.dev)
+      found = {
+        kind: 'replaced',
+        path: this.file,
+        detail: `${this.file} was replaced by another file while agent-sre had it open`,
+      };
+    else if (st.size < g.size)
+      found = {
+        kind: 'truncated',
+        path: this.file,
+        detail: `${this.file} shrank from ${g.size} to ${st.size} bytes while agent-sre had it open: it was truncated`,
+      };
+    else {
+      if (st.size > g.size) g.size = st.size;
+      return;
+    }
+    throw this.#changedUnderUs(found);
+  }
+
+  /**
+   * Move the changed files aside and start a held replacement (unless another process already did), then
+   * close this connection: only after the move, so SQLite sees its file gone and neither checkpoints into
+   * the suspect file nor deletes its WAL. The caller (the daemon) drops this store and opens afresh.
+   */
+  #changedUnderUs(found: IntegrityProblem): Error {
+    const g = this.#guard;
+    let err: Error;
+    try {
+      let hold: LedgerHold | undefined;
+      withLedgerLock(g.files, () => {
+        let current: LedgerIdFile | undefined;
+        try {
+          current = readIdFile(g.files.id);
+        } catch {
+          current = undefined;
+        }
+        if (current && current.id !== g.ledgerId && lstatMaybe(g.files.db)) return;
+        hold = replaceLedger(g.files, g.opts, found);
+      });
+      this.db.close();
+      if (hold) g.opts.afterRecovery?.();
+      err = hold
+        ? new LedgerHoldError(this.file, hold)
+        : new LedgerIntegrityError(found, `${PREFIX} ${found.detail}; another process already replaced it`);
+    } catch (cause) {
+      err = new LedgerIntegrityError(
+        found,
+        `${PREFIX} ${found.detail}, and it could not be moved aside: ${causeText(cause)}`,
+      );
+    }
+    this.#broken = err;
+    return err;
   }
 
   #statement(key: string, sql: () => string): Statement {
@@ -381,5 +864,35 @@ class SqliteStore implements LedgerStore {
     // state and each write their own successor (a lost update).
     this.#write = (t, ctx) => tx.immediate(t, ctx);
     return this.#write;
+  }
+}
+
+export interface LedgerHeader {
+  id: string;
+  createdAt: number;
+  version: string;
+}
+
+/**
+ * The header and hold of a ledger, read through the same checks as any open but read-only, so nothing
+ * is changed; throws LedgerIntegrityError when the file is not the ledger its witness names.
+ */
+export function readLedgerHeader(file: string): { header: LedgerHeader; hold: LedgerHold | undefined } {
+  const files = ledgerFiles(file);
+  let opened: Opened;
+  try {
+    opened = openGuarded(files, { readonly: true });
+  } catch (err) {
+    throw openError(file, err, true);
+  }
+  try {
+    const head = opened.db.prepare(HEADER_SQL).get() as HeaderRow;
+    const hold = head.hold === null ? undefined : parseHold(head.hold);
+    return {
+      header: { id: head.ledger_id, createdAt: head.created_at, version: head.agent_sre_version },
+      hold,
+    };
+  } finally {
+    opened.db.close();
   }
 }

@@ -1,3 +1,4 @@
+import { chmodSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,20 +119,25 @@ describe('openSqliteStore', () => {
   });
 
   it('trusts user_version on open, so the usual path runs no DDL', async () => {
+    await store(file).close();
     const db = new Database(file);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    db.exec('DROP TABLE sessions');
     db.close();
-    // Tables are missing, but open must not notice: only the first statement that needs them does.
+    // A table is missing, but open must not notice: only the first statement that needs it does.
     const s = store(file);
     await expect(s.getSession('s1')).rejects.toThrow(/no such table/);
   });
 
-  it('names the file and keeps the cause when the file is not a database', async () => {
+  it('holds, never starts afresh, when the file is not a database', async () => {
     await writeFile(file, 'this is not a sqlite database, just text. '.repeat(200));
-    const err = catchError(() => openSqliteStore(file));
-    expect(err.message).toContain(`[agent-sre] [ledger] cannot open ${file}: `);
-    expect(err.message).toMatch(/not a database/);
-    expect(err.cause).toBeInstanceOf(Error);
+    const s = store(file);
+    const err = await s.commit(step('s1')).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.name).toBe('LedgerHoldError');
+    expect(err?.message).toContain(`${file} is not an SQLite database`);
+    expect(err?.message).toContain('agent-sre ledger accept');
   });
 
   it('names the file and keeps the cause when the path cannot be created', async () => {
@@ -147,6 +153,7 @@ describe('openSqliteStore', () => {
     const db = new Database(file);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
+    chmodSync(file, 0o600);
     const err = catchError(() => openSqliteStore(file));
     expect(err.message).toContain(`cannot open ${file}: schema version ${SCHEMA_VERSION + 1} is newer`);
   });
