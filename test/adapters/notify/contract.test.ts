@@ -1,9 +1,12 @@
 // Runs the Channel contract against all five adapters, each built the way the app builds it: the YAML-shaped
 // config parsed by channelsSchema, then createChannel with an injected environment.
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { appendPrivate } from '../../../src/adapters/fs/private.ts';
+import { createFileChannel } from '../../../src/adapters/notify/file.ts';
+import type { ConfigOf } from '../../../src/adapters/notify/http.ts';
 import { createChannel } from '../../../src/adapters/notify/index.ts';
 import { SLACK_LEAD } from '../../../src/adapters/notify/slack.ts';
 import { channelsSchema, routeSchema } from '../../../src/config/channels-schema.ts';
@@ -141,8 +144,16 @@ testChannelContract(
         return '';
       }
     };
+    // A full disk: the append fails with ENOSPC, which may pass, so the channel must say retry. (A link to
+    // /dev/full used to stand in for it; the channel now refuses links.)
+    let full = false;
+    const append = (p: string, line: string) => {
+      if (full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      appendPrivate(p, line);
+    };
+    const parsed = channelsSchema.parse({ file: { type: 'file' } }).file as ConfigOf<'file'>;
     return {
-      channel: build('file', { type: 'file' }, {}, dir),
+      channel: createFileChannel('file', parsed, { env: {}, projectDir: dir, timeoutMs: 2_000 }, append),
       received: () =>
         read()
           .split('\n')
@@ -150,24 +161,11 @@ testChannelContract(
           .map((l) => JSON.parse(l) as { action: PageAction; dedupKey: string })
           .map((r) => ({ action: r.action, incident: r.dedupKey })),
       wire: read,
-      // A full disk: appends to /dev/full fail with ENOSPC, which may pass, so the channel must say retry.
       failNext: () => {
-        mkdirSync(join(dir, '.agent-sre'), { recursive: true });
-        rmSync(`${path}.aside`, { force: true });
-        try {
-          renameSync(path, `${path}.aside`);
-        } catch {
-          // no file yet
-        }
-        symlinkSync('/dev/full', path);
+        full = true;
       },
       heal: () => {
-        unlinkSync(path);
-        try {
-          renameSync(`${path}.aside`, path);
-        } catch {
-          // there was no file before
-        }
+        full = false;
       },
       breakEndpoint: async () => {
         rmSync(path, { force: true });

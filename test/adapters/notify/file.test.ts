@@ -1,7 +1,17 @@
 // The JSONL file channel: the record shape, where the file goes, which errors retry, and whole lines when
 // several processes append at once (each hook invocation is its own process).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,10 +78,50 @@ describe('file channel', () => {
     expect(text).not.toContain(SECRET_PASSWORD);
   });
 
+  it('writes pages 0600 in a 0700 state directory, and tightens an old 0644 file', async () => {
+    await make().send(makePage('trigger'), undefined);
+    const file = join(dir, '.agent-sre', 'pages.jsonl');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, '.agent-sre')).mode & 0o777).toBe(0o700);
+    chmodSync(file, 0o644);
+    chmodSync(join(dir, '.agent-sre'), 0o755);
+    await make().send(makePage('resolve'), undefined);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, '.agent-sre')).mode & 0o777).toBe(0o700);
+  });
+
+  it('refuses a link at pages.jsonl or at .agent-sre, and leaves the target alone', async () => {
+    const target = join(dir, 'target.txt');
+    writeFileSync(target, 'precious');
+    mkdirSync(join(dir, '.agent-sre'));
+    symlinkSync(target, join(dir, '.agent-sre', 'pages.jsonl'));
+    const linked = await make().send(makePage('trigger'), undefined);
+    expect(linked).toMatchObject({ status: 'failed', error: expect.stringContaining('symbolic link') });
+    expect(readFileSync(target, 'utf8')).toBe('precious');
+    rmSync(join(dir, '.agent-sre'), { recursive: true });
+    const elsewhere = mkdtempSync(join(tmpdir(), 'agent-sre-elsewhere-'));
+    try {
+      symlinkSync(elsewhere, join(dir, '.agent-sre'));
+      const r = await make().send(makePage('trigger'), undefined);
+      expect(r).toMatchObject({ status: 'failed', error: expect.stringContaining('symbolic link') });
+      expect(readdirSync(elsewhere)).toEqual([]);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('retries a full disk, fails a path that is a directory or under a file', async () => {
     mkdirSync(join(dir, 'a'));
-    symlinkSync('/dev/full', join(dir, 'a', 'full.jsonl'));
-    const full = await make('a/full.jsonl').send(makePage('trigger'), undefined);
+    const enospc = () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    };
+    const fullDisk = createFileChannel(
+      'log',
+      { type: 'file', path: 'a/full.jsonl' },
+      { env: {}, projectDir: dir },
+      enospc,
+    );
+    const full = await fullDisk.send(makePage('trigger'), undefined);
     expect(full).toEqual({ status: 'retry', error: expect.stringContaining('ENOSPC') });
     mkdirSync(join(dir, 'a', 'dir.jsonl'));
     expect(await make('a/dir.jsonl').send(makePage('trigger'), undefined)).toMatchObject({
