@@ -91,6 +91,10 @@ rules:
     match: { kind: [write], tags: [perm, recursive], path: ["~", "~/"] }
 
   # ---- the guard itself -------------------------------------------------------------------
+  - id: guard.secret
+    tier: 4
+    reason: agent-sre's per-user directory holds the secret that tells a human's answer from the agent's. No tool call may read, write or name it.
+    match: { kind: [read, write, delete, exec], tags: [guard-secret] }
   - id: guard.tamper
     tier: 4
     reason: agent-sre's policy, settings and ledger are off limits to the agent. Ask the human to change them.
@@ -99,6 +103,14 @@ rules:
     tier: 4
     reason: Deleting or moving this would take agent-sre's policy, settings or ledger with it. Delete something narrower.
     match: { kind: [delete], tags: [guard-ancestor] }
+  - id: guard.write-into-parent
+    tier: 3
+    reason: This writes a whole tree (an archive, a recursive copy) into a directory that holds agent-sre's policy, settings or ledger, and could replace them. Extract or copy into a subdirectory, or a human approves it.
+    match: { kind: [write], tags: [recursive, guard-ancestor], notTags: [perm] }
+  - id: guard.signal-broad
+    tier: 3
+    reason: This signals every node process (or every process of yours), agent-sre's own daemon with them. Name the process you mean (pkill -f vite), or a human approves it.
+    match: { kind: [exec], tags: [guard-signal-broad] }
   - id: guard.self-answer
     tier: 4
     reason: Acknowledging, resolving, approving or denying pages, changing who is on call, and accepting a new golden-eval baseline are for humans. Tell the human what you need and wait.

@@ -157,8 +157,12 @@ const GIT_HOOK = [
 const BUILD_OUTPUT =
   /\/(node_modules|dist|build|out|target|coverage|\.next|\.nuxt|\.turbo|\.cache|__pycache__|\.pytest_cache|\.mypy_cache|\.venv|venv|\.gradle|\.parcel-cache|tmp)(\/|$)/;
 
-/** Tags for a path, given where the guard keeps its own files. */
-export function pathTags(path: string, ctx: Pick<JudgeContext, 'projectDir' | 'home'>): string[] {
+/** Tags for a path, given where the guard keeps its own files. `exclude` drops paths a `find` skips. */
+export function pathTags(
+  path: string,
+  ctx: Pick<JudgeContext, 'projectDir' | 'home' | 'guard'>,
+  exclude?: (p: string) => boolean,
+): string[] {
   const tags: string[] = [];
   const p = path;
   if ((ENV_FILE.test(p) && !ENV_TEMPLATE.test(p)) || CREDENTIAL.some((r) => r.test(p)))
@@ -166,38 +170,131 @@ export function pathTags(path: string, ctx: Pick<JudgeContext, 'projectDir' | 'h
   if (PERSISTENCE.some((r) => r.test(p))) tags.push('persistence');
   if (CI.some((r) => r.test(p))) tags.push('ci');
   if (GIT_HOOK.some((r) => r.test(p))) tags.push('git-hook');
-  const guard = guardRelation(p, ctx);
-  if (guard) tags.push(guard === 'inside' ? 'guard' : 'guard-ancestor');
+  const guard = guardMatch(p, ctx, exclude);
+  if (guard.relation) tags.push(guard.relation === 'inside' ? 'guard' : 'guard-ancestor');
+  if (guard.secret) tags.push('guard-secret');
   if (isUnder(p, ctx.projectDir) && BUILD_OUTPUT.test(p.slice(ctx.projectDir.length)))
     tags.push('build-output');
   return tags;
 }
 
+interface GuardEntry {
+  path: string;
+  /** Names inside a guard directory a glob may aim at (`**\/ledger.db`); `x` stands for any other. */
+  members: string[];
+  secret: boolean;
+  /** An ancestor whose deletion is a routine reinstall, not an attack on this entry. */
+  routineAncestor?: (ancestor: string) => boolean;
+}
+
+const STATE_MEMBERS = [
+  'ledger.db',
+  'ledger.db-wal',
+  'ledger.db-shm',
+  'ledger.db-journal',
+  'hookd.sock',
+  'hookd.pid',
+  'pages.jsonl',
+  'policy.json',
+  'cache.json',
+  'golden/report.md',
+  'x',
+];
+const INSTALL_MEMBERS = [
+  'package.json',
+  'bin/agent-sre.js',
+  'bin/agent-sre-hook.cjs',
+  'dist/hook.cjs',
+  'dist/hookd.cjs',
+  'dist/cli.js',
+  'dist/config-load.cjs',
+  'dist/chunks/x.js',
+  'node_modules/x/index.js',
+  'x',
+];
+
+/**
+ * `rm -rf node_modules && npm ci` reinstalls the guard from the lockfile; the hook is registered with
+ * onFailure "block", so in between every call is refused rather than let through. Deleting the
+ * package's own directory (or a pnpm `agent-sre@x` store entry) is not routine.
+ */
+const routineInstallAncestor = (a: string) => /\/(node_modules|\.pnpm)$/.test(a);
+
+/** Everything that makes up the guard: its policy, state, Claude Code settings, code and secret. */
+export function guardEntries(ctx: Pick<JudgeContext, 'projectDir' | 'home' | 'guard'>): GuardEntry[] {
+  const file = (path: string): GuardEntry => ({ path, members: [], secret: false });
+  const { projectDir: p, home: h } = ctx;
+  const entries = [
+    file(`${p}/agent-sre.yaml`),
+    file(`${p}/agent-sre.yml`),
+    { path: `${p}/.agent-sre`, members: STATE_MEMBERS, secret: false },
+    file(`${p}/.claude/settings.json`),
+    file(`${p}/.claude/settings.local.json`),
+    file(`${h}/.claude/settings.json`),
+    file(`${h}/.claude/settings.local.json`),
+    file('/etc/claude-code/managed-settings.json'),
+    file('/Library/Application Support/ClaudeCode/managed-settings.json'),
+  ];
+  const install = ctx.guard?.installDir;
+  if (install)
+    entries.push({
+      path: normalize(install),
+      members: INSTALL_MEMBERS,
+      secret: false,
+      routineAncestor: routineInstallAncestor,
+    });
+  const user = ctx.guard?.userDir;
+  if (user) entries.push({ path: normalize(user), members: ['secret', 'x'], secret: true });
+  return entries;
+}
+
 /** `inside`: the path is (or is in) a guard file; `ancestor`: it holds one, so deleting it removes the guard. */
 export function guardRelation(
   p: string,
-  ctx: Pick<JudgeContext, 'projectDir' | 'home'>,
+  ctx: Pick<JudgeContext, 'projectDir' | 'home' | 'guard'>,
 ): 'inside' | 'ancestor' | undefined {
-  const guardFiles = [
-    `${ctx.projectDir}/agent-sre.yaml`,
-    `${ctx.projectDir}/agent-sre.yml`,
-    `${ctx.projectDir}/.agent-sre`,
-    `${ctx.projectDir}/.claude/settings.json`,
-    `${ctx.projectDir}/.claude/settings.local.json`,
-    `${ctx.home}/.claude/settings.json`,
-    `${ctx.home}/.claude/settings.local.json`,
-  ];
-  if (!hasGlob(p)) {
-    if (guardFiles.some((g) => isUnder(p, g))) return 'inside';
-    return guardFiles.some((g) => isUnder(g, p)) ? 'ancestor' : undefined;
+  return guardMatch(p, ctx).relation;
+}
+
+/**
+ * How a path (or a glob) relates to the guard, and whether it reaches the per-user secret. Compared
+ * without case: on a case-insensitive file system (macOS by default) `AGENT-SRE.YAML` is the policy.
+ */
+export function guardMatch(
+  path: string,
+  ctx: Pick<JudgeContext, 'projectDir' | 'home' | 'guard'>,
+  exclude: (p: string) => boolean = () => false,
+): { relation: 'inside' | 'ancestor' | undefined; secret: boolean } {
+  const entries = guardEntries(ctx);
+  const low = (s: string) => s.toLowerCase();
+  let secret = false;
+  let inside = false;
+  let ancestor = false;
+  if (!hasGlob(path)) {
+    const p = low(path);
+    for (const e of entries) {
+      if (exclude(e.path)) continue;
+      if (isUnder(p, low(e.path))) {
+        inside = true;
+        secret ||= e.secret;
+      } else if (isUnder(low(e.path), p) && !e.routineAncestor?.(path)) ancestor = true;
+    }
+  } else {
+    // A glob reaches the guard when it matches a guard file, something inside one, or a directory holding one.
+    const re = globToRegExp(path, ctx.home, 'i');
+    for (const e of entries) {
+      const candidates = [e.path, ...e.members.map((m) => `${e.path}/${m}`)].filter((c) => !exclude(c));
+      if (candidates.some((c) => re.test(c))) {
+        inside = true;
+        secret ||= e.secret;
+        continue;
+      }
+      const parts = e.path.split('/');
+      for (let i = 2; i < parts.length; i++) {
+        const a = parts.slice(0, i).join('/');
+        if (re.test(a) && !exclude(a) && !e.routineAncestor?.(a)) ancestor = true;
+      }
+    }
   }
-  // A glob reaches the guard when it matches a guard file, something inside one, or a directory holding one.
-  const re = globToRegExp(p, ctx.home);
-  if (guardFiles.some((g) => re.test(g) || re.test(`${g}/x`))) return 'inside';
-  const holds = guardFiles.some((g) => {
-    const parts = g.split('/');
-    for (let i = 2; i < parts.length; i++) if (re.test(parts.slice(0, i).join('/'))) return true;
-    return false;
-  });
-  return holds ? 'ancestor' : undefined;
+  return { relation: inside ? 'inside' : ancestor ? 'ancestor' : undefined, secret };
 }

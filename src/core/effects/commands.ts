@@ -4,7 +4,8 @@ import { resolvePath } from '../paths.ts';
 import type { WordValue } from '../shell/words.ts';
 import type { CodeLang } from './code.ts';
 import { FILE_COMMANDS } from './fs-commands.ts';
-import { gitTags } from './git.ts';
+import { gitPaths, gitTags } from './git.ts';
+import { guardExecTags } from './guard.ts';
 import { makeRecipes } from './make.ts';
 import { NET_COMMANDS } from './net.ts';
 import { recognizeInfra } from './recognize/index.ts';
@@ -150,11 +151,13 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
     ...(program === 'git' ? gitTags([...gitEnvConfig(cmd.env), ...argv], sink.ctx.protectedBranches) : []),
   ];
   tags.push(...registryTags(program, argv));
+  tags.push(...guardExecTags(program, cmd.name, cmd.args, scope.cwd, sink.ctx));
   for (const [k] of cmd.env)
     if (/^(LD_PRELOAD|LD_LIBRARY_PATH|PROMPT_COMMAND|BASH_ENV|ENV)$/.test(k)) tags.push('env-hijack');
   if (program === 'git' && skipsHooksByEnv(cmd.env) && !tags.includes('git.no-verify'))
     tags.push('git.no-verify');
   emit(sink, scope, { kind: 'exec', program, argv, tags, origin });
+  if (program === 'git') gitPaths(c);
   if (raw.includes('/') && !SYSTEM_BIN.test(raw) && !(program in INTERPRETERS) && !SHELLS.has(program)) {
     // `./deploy.sh`, `scripts/x`: run by path, so read and judge what it holds.
     const path = resolvePath(raw, scope.cwd, sink.ctx.home);
@@ -290,7 +293,65 @@ function dynamicCode(c: Ctx, w: WordValue, who: string): void {
   else emitOpaque(c.sink, c.scope, `${who} runs code only known at run time`, ['dynamic-command'], c.origin);
 }
 
+/** Switch letters that take the rest of the word as their value (`-Mstrict`, `-rjson`, `-i.bak`). */
+const REST_TAKING: Partial<Record<CodeLang, string>> = { perl: 'MmIxdDCVi', ruby: 'IrxCEFKTWi' };
+/** Switches whose value may be the next word. */
+const NEXT_TAKING: Partial<Record<CodeLang, string>> = { perl: 'I', ruby: 'IrCEF' };
+
+/**
+ * `perl -i -pe CODE files`, `perl -pi.bak -e ...`, `ruby -i -pe ...`: each file is rewritten in place.
+ * Without -i, -p and -n read them.
+ */
+function inPlaceFiles(c: Ctx, lang: CodeLang): void {
+  const rest = REST_TAKING[lang];
+  if (!rest) return;
+  let inplace = false;
+  let loops = false;
+  let code = false;
+  const positional: WordValue[] = [];
+  for (let i = 0; i < c.argv.length; i++) {
+    const a = c.argv[i]!;
+    if (a === '--') {
+      positional.push(...c.cmd.args.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith('-') || a === '-' || a.startsWith('--')) {
+      if (!a.startsWith('--')) positional.push(c.cmd.args[i]!);
+      continue;
+    }
+    for (let k = 1; k < a.length; k++) {
+      const ch = a[k]!;
+      if (ch === 'i') inplace = true;
+      if (ch === 'p' || ch === 'n') loops = true;
+      if (ch === 'e' || (lang === 'perl' && ch === 'E')) {
+        code = true;
+        if (k === a.length - 1) i++;
+        break;
+      }
+      if ((ch === 'l' || ch === '0') && /^\d/.test(a.slice(k + 1)))
+        k += /^\d+/.exec(a.slice(k + 1))![0].length;
+      if (rest.includes(ch)) {
+        if (k === a.length - 1 && NEXT_TAKING[lang]!.includes(ch)) i++;
+        break;
+      }
+    }
+  }
+  const files = code ? positional : positional.slice(1);
+  if (!inplace && !loops) return;
+  for (const f of files)
+    emitPath(
+      c.sink,
+      c.scope,
+      inplace ? 'write' : 'read',
+      f.value,
+      inplace ? ['edit'] : [],
+      c.origin,
+      f.dynamic,
+    );
+}
+
 function runInterpreter(c: Ctx, lang: CodeLang): void {
+  inPlaceFiles(c, lang);
   const flags = CODE_FLAGS[lang];
   for (let i = 0; i < c.argv.length; i++) {
     const a = c.argv[i]!;

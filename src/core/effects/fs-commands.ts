@@ -1,16 +1,20 @@
 // File-system programs: which paths they delete, write or read.
 
+import { guardRelation, resolvePath } from '../paths.ts';
 import { decodeAnsiC } from '../shell/words.ts';
+import { ARCHIVE_COMMANDS } from './archives.ts';
 import type { Ctx, Handler } from './commands.ts';
+import { EDITOR_COMMANDS } from './editors.ts';
+import { find } from './find.ts';
 import { emitOpaque, emitPath } from './sink.ts';
 
-interface Operand {
+export interface Operand {
   value: string;
   dynamic: boolean;
 }
 
 /** Split argv into options and operands. `withValue` options consume the next word. */
-function parse(c: Ctx, withValue: Set<string> = new Set()): { flags: string[]; operands: Operand[] } {
+export function parse(c: Ctx, withValue: Set<string> = new Set()): { flags: string[]; operands: Operand[] } {
   const flags: string[] = [];
   const operands: Operand[] = [];
   let done = false;
@@ -31,13 +35,13 @@ function parse(c: Ctx, withValue: Set<string> = new Set()): { flags: string[]; o
 }
 
 /** Short flags may be bundled (`-rf`); long ones are spelled out. */
-function has(flags: string[], short: string, long: string[] = []): boolean {
+export function has(flags: string[], short: string, long: string[] = []): boolean {
   return flags.some((f) =>
     f.startsWith('--') ? long.includes(f.split('=')[0]!) : f.slice(1).includes(short),
   );
 }
 
-function paths(c: Ctx, kind: 'delete' | 'write' | 'read', ops: Operand[], tags: string[]): void {
+export function paths(c: Ctx, kind: 'delete' | 'write' | 'read', ops: Operand[], tags: string[]): void {
   for (const o of ops) emitPath(c.sink, c.scope, kind, o.value, tags, c.origin, o.dynamic);
 }
 
@@ -52,18 +56,76 @@ const rm: Handler = (c) => {
 const copyLike =
   (moves: boolean): Handler =>
   (c) => {
-    const { flags, operands } = parse(c, new Set(['-t', '--target-directory', '-S', '--suffix']));
+    const { flags, operands } = parse(
+      c,
+      new Set([
+        '-t',
+        '--target-directory',
+        '-S',
+        '--suffix',
+        '-m',
+        '--mode',
+        '-o',
+        '--owner',
+        '-g',
+        '--group',
+      ]),
+    );
     const tIndex = c.argv.findIndex((a) => a === '-t' || a === '--target-directory');
     const tEq = c.argv.find((a) => a.startsWith('--target-directory='));
     const target = tIndex >= 0 ? c.argv[tIndex + 1] : tEq?.split('=')[1];
     const recursive = has(flags, 'r', ['--recursive']) || has(flags, 'R') || has(flags, 'a', ['--archive']);
+    if (c.program === 'install' && has(flags, 'd', ['--directory'])) {
+      paths(c, 'write', operands, ['create']);
+      return;
+    }
     const sources = target ? operands : operands.slice(0, -1);
     const dest = target ? { value: target, dynamic: false } : operands[operands.length - 1];
     if (!dest || (sources.length === 0 && !target)) return;
     paths(c, moves ? 'delete' : 'read', sources, moves ? (recursive ? ['recursive', 'move'] : ['move']) : []);
     if (moves) paths(c, 'read', sources, []);
-    paths(c, 'write', [dest], recursive || moves ? ['overwrite', 'recursive'] : ['overwrite']);
+    const tags = recursive || moves ? ['overwrite', 'recursive'] : ['overwrite'];
+    paths(c, 'write', landing(c, sources, dest, target !== undefined), tags);
+    if (has(flags, 'l', ['--link']) || has(flags, 's', ['--symbolic-link'])) aliasGuard(c, sources, dest);
   };
+
+/**
+ * Where copying or linking `sources` to `dest` lands: inside `dest` when it is a directory (named with
+ * -t or a trailing slash, or one that holds guard files), so `mv /tmp/agent-sre.yaml .` writes the policy.
+ * A source only known at run time could land on any name there: the directory itself is written.
+ */
+function landing(c: Ctx, sources: Operand[], dest: Operand, intoDir: boolean): Operand[] {
+  const abs = resolvePath(dest.value, c.scope.cwd, c.sink.ctx.home);
+  const isDir =
+    intoDir || dest.value.endsWith('/') || (!dest.dynamic && guardRelation(abs, c.sink.ctx) === 'ancestor');
+  if (!isDir || sources.length === 0) return [dest];
+  const dir = dest.value.replace(/\/+$/, '') || '/';
+  return sources.map((s) => {
+    const name = s.value.replace(/\/+$/, '').split('/').pop() ?? '';
+    if (s.dynamic || name === '' || name === '.' || name === '..')
+      return { value: dir, dynamic: dest.dynamic };
+    return { value: `${dir}/${name}`, dynamic: dest.dynamic };
+  });
+}
+
+/** A link to a guard file is a second name for it: writes through the link change the guard. */
+function aliasGuard(c: Ctx, sources: Operand[], dest: Operand): void {
+  const linkDir = resolvePath(
+    dest.value.endsWith('/') ? dest.value : `${dest.value}/..`,
+    c.scope.cwd,
+    c.sink.ctx.home,
+  );
+  for (const s of sources) {
+    if (s.dynamic) continue;
+    for (const from of [c.scope.cwd, linkDir]) {
+      const abs = resolvePath(s.value, from, c.sink.ctx.home);
+      if (guardRelation(abs, c.sink.ctx) === 'inside') {
+        emitPath(c.sink, c.scope, 'write', abs, ['link-target'], c.origin);
+        break;
+      }
+    }
+  }
+}
 
 const writeTargets =
   (tags: string[], withValue: string[] = [], skip = 0): Handler =>
@@ -90,106 +152,6 @@ const dd: Handler = (c) => {
     if (a.startsWith('if=')) emitPath(c.sink, c.scope, 'read', a.slice(3), [], c.origin);
   }
 };
-
-// What `find ROOTS EXPR` selects, as globs: root + any depth + the -name pattern, else the roots.
-const FIND_WITH_VALUE = new Set([
-  '-name',
-  '-iname',
-  '-path',
-  '-ipath',
-  '-wholename',
-  '-regex',
-  '-iregex',
-  '-type',
-  '-user',
-  '-group',
-  '-uid',
-  '-gid',
-  '-perm',
-  '-size',
-  '-mtime',
-  '-mmin',
-  '-atime',
-  '-amin',
-  '-ctime',
-  '-cmin',
-  '-newer',
-  '-maxdepth',
-  '-mindepth',
-  '-inum',
-  '-links',
-  '-fstype',
-  '-samefile',
-  '-printf',
-  '-fprintf',
-  '-fprint',
-  '-context',
-]);
-
-export function findTargets(argv: string[]): {
-  roots: string[];
-  targets: string[];
-  rest: string[];
-  deletes: boolean;
-} {
-  const roots: string[] = [];
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('-') || a === '!' || a === '(') break;
-    roots.push(a);
-  }
-  if (roots.length === 0) roots.push('.');
-  const all = argv.slice(i);
-  // Drop option values and -exec bodies, so `-gid -delete` or `-exec echo -delete ;` are not deletes.
-  const rest: string[] = [];
-  let deletes = false;
-  for (let j = 0; j < all.length; j++) {
-    const a = all[j]!;
-    if (/^-(exec|execdir|ok|okdir)$/.test(a)) {
-      const end = all.findIndex((x, k) => k > j && (x === ';' || x === '+' || x === '\\;'));
-      rest.push(...all.slice(j, end < 0 ? undefined : end + 1));
-      j = end < 0 ? all.length : end;
-      continue;
-    }
-    rest.push(a);
-    if (a === '-delete') deletes = true;
-    if (FIND_WITH_VALUE.has(a)) rest.push(`=${all[++j] ?? ''}`);
-  }
-  const names: string[] = [];
-  for (let j = 0; j < rest.length; j++)
-    if (/^-i?name$/.test(rest[j]!) && rest[j + 1]) names.push(rest[j + 1]!);
-  const base = (r: string) => r.replace(/\/+$/, '') || '/';
-  const targets = roots.flatMap((r) => (names.length > 0 ? names.map((n) => `${base(r)}/**/${n}`) : [r]));
-  return { roots, targets, rest, deletes };
-}
-
-const find: Handler = (c) => {
-  const { roots, targets, rest, deletes } = findTargets(c.argv);
-  if (deletes) {
-    for (const t of targets)
-      emitPath(c.sink, c.scope, 'delete', t, ['recursive', 'force'], c.origin, /[$`]/.test(t));
-  }
-  for (let j = 0; j < rest.length; j++) {
-    if (!/^-(exec|execdir|ok|okdir)$/.test(rest[j]!)) continue;
-    const end = rest.findIndex((x, k) => k > j && (x === ';' || x === '+' || x === '\\;'));
-    const words = rest.slice(j + 1, end < 0 ? undefined : end);
-    // `{}` stands for every file found.
-    for (const t of targets) {
-      const line = words
-        .map((w) => (w === '{}' ? (t === roots.find((r) => r === t) ? `${t.replace(/\/$/, '')}/*` : t) : w))
-        .map(quote)
-        .join(' ');
-      c.api.shell(line, { ...c.scope, depth: c.scope.depth + 1 }, c.sink);
-    }
-  }
-  for (const r of roots) emitPath(c.sink, c.scope, 'read', r, [], c.origin);
-};
-
-function quote(w: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./*~-]+$/.test(w)) return w;
-  return `'${w.replace(/'/g, `'\\''`)}'`;
-}
 
 const inPlace: Handler = (c) => {
   const { flags, operands } = parse(c, new Set(['-e', '-f', '--expression', '--file']));
@@ -242,11 +204,35 @@ export const FILE_COMMANDS: Record<string, Handler> = {
   cp: copyLike(false),
   install: copyLike(false),
   ln: (c) => {
-    const { operands } = parse(c, new Set(['-t', '-S']));
-    const link = operands[operands.length - 1];
-    if (operands.length >= 2 && link) paths(c, 'write', [link], ['overwrite', 'link']);
+    const { operands } = parse(c, new Set(['-t', '--target-directory', '-S', '--suffix']));
+    const ti = c.argv.findIndex((a) => a === '-t' || a === '--target-directory');
+    const dir = ti >= 0 ? c.argv[ti + 1] : undefined;
+    // `ln TARGET` makes a link named like TARGET in the current directory.
+    const dest = dir
+      ? { value: dir, dynamic: false }
+      : operands.length === 1
+        ? { value: '.', dynamic: false }
+        : operands[operands.length - 1];
+    const sources = dir || operands.length === 1 ? operands : operands.slice(0, -1);
+    if (!dest || sources.length === 0) return;
+    paths(c, 'write', landing(c, sources, dest, dir !== undefined || operands.length === 1), [
+      'overwrite',
+      'link',
+    ]);
+    aliasGuard(c, sources, dest);
   },
   tee: writeTargets(['overwrite']),
+  sponge: writeTargets(['overwrite']),
+  dos2unix: writeTargets(['edit']),
+  unix2dos: writeTargets(['edit']),
+  rename: writeTargets(['move'], [], 1),
+  prename: writeTargets(['move'], [], 1),
+  'perl-rename': writeTargets(['move'], [], 1),
+  'file-rename': writeTargets(['move'], [], 1),
+  sd: (c) =>
+    paths(c, 'write', parse(c, new Set(['-f', '--flags', '-n', '--max-replacements'])).operands.slice(2), [
+      'edit',
+    ]),
   truncate: writeTargets(['overwrite', 'truncate'], ['-s', '--size', '-r', '--reference']),
   touch: writeTargets(['create'], ['-d', '-t', '-r', '--date', '--reference']),
   mkdir: writeTargets(['create'], ['-m', '--mode']),
@@ -260,6 +246,8 @@ export const FILE_COMMANDS: Record<string, Handler> = {
   chattr: perm,
   setfacl: perm,
   rsync,
+  ...ARCHIVE_COMMANDS,
+  ...EDITOR_COMMANDS,
   cat: readTargets(never),
   tac: readTargets(never),
   less: readTargets(never),
@@ -275,8 +263,18 @@ export const FILE_COMMANDS: Record<string, Handler> = {
   base64: readTargets(never),
   base32: readTargets(never),
   wc: readTargets(never),
-  sort: readTargets(never, ['-o', '-k', '-t']),
-  uniq: readTargets(never),
+  sort: (c) => {
+    readTargets(never, ['-o', '-k', '-t', '-S', '-T', '--output'])(c);
+    const o = c.argv.findIndex((a) => a === '-o' || a === '--output');
+    const out = o >= 0 ? c.argv[o + 1] : c.argv.find((a) => a.startsWith('--output='))?.slice(9);
+    if (out) emitPath(c.sink, c.scope, 'write', out, ['overwrite'], c.origin);
+  },
+  uniq: (c) => {
+    // `uniq INPUT OUTPUT` writes OUTPUT.
+    const { operands } = parse(c, new Set(['-f', '-s', '-w']));
+    paths(c, 'read', operands.slice(0, 1), []);
+    paths(c, 'write', operands.slice(1, 2), ['overwrite']);
+  },
   diff: readTargets(never),
   cmp: readTargets(never),
   md5sum: readTargets(never),
@@ -285,20 +283,33 @@ export const FILE_COMMANDS: Record<string, Handler> = {
   stat: readTargets(never),
   source: readTargets(never),
   zip: readTargets(never),
-  tar: (c) => {
-    const create = c.argv.some((a) => /^-?[a-zA-Z]*c/.test(a) && !a.startsWith('--'));
-    const { operands } = parse(c, new Set(['-f', '-C', '--file', '--directory', '-T', '--exclude']));
-    if (create) paths(c, 'read', operands, []);
-  },
+
   grep: readTargets(grepLike, ['-e', '-f', '-m', '-A', '-B', '-C', '--include', '--exclude']),
   egrep: readTargets(grepLike, ['-e', '-f', '-m', '-A', '-B', '-C']),
   rg: readTargets(grepLike, ['-e', '-f', '-g', '-t', '-T', '-m', '-A', '-B', '-C', '--glob', '--type']),
   ag: readTargets(grepLike, ['-G', '-m', '-A', '-B', '-C']),
   awk: (c) => {
-    readTargets((_c, flags) => !flags.includes('-f'), ['-F', '-v', '-f'])(c);
+    const withValue = ['-F', '-v', '-f', '-i', '--include', '-l', '--load', '-E', '--exec', '-e', '--source'];
+    const fromFlag = c.argv.some(
+      (a) => /^(-f|-E|-e|--source|--exec)$/.test(a) || /^--(source|exec)=/.test(a),
+    );
+    // gawk -i inplace (or --include=inplace) rewrites each input file.
+    const inplace = c.argv.some(
+      (a, i) =>
+        (/^(-i|--include)$/.test(a) && /^inplace(\.awk)?$/.test(c.argv[i + 1] ?? '')) ||
+        /^(-i|--include=)inplace/.test(a),
+    );
+    const { operands } = parse(c, new Set(withValue));
+    const files = fromFlag ? operands : operands.slice(1);
+    paths(
+      c,
+      inplace ? 'write' : 'read',
+      files.filter((o) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(o.value)),
+      inplace ? ['edit'] : [],
+    );
     // system("cmd"), print | "cmd" and "cmd" | getline run shell commands; awk strings take \x and octal escapes.
     const program =
-      c.argv.find((a, i) => !a.startsWith('-') && !['-F', '-v', '-f'].includes(c.argv[i - 1] ?? '')) ?? '';
+      c.argv.find((a, i) => !a.startsWith('-') && !withValue.includes(c.argv[i - 1] ?? '')) ?? '';
     const literal =
       /system\s*\(\s*"((?:[^"\\]|\\.)*)"|\|\s*"((?:[^"\\]|\\.)*)"|"((?:[^"\\]|\\.)*)"\s*\|\s*getline/g;
     for (const m of program.matchAll(literal)) {
@@ -315,7 +326,11 @@ export const FILE_COMMANDS: Record<string, Handler> = {
     (_c, flags) => !flags.includes('-f') && !flags.includes('--from-file'),
     ['--arg', '--argjson', '-f', '--from-file', '--slurpfile', '--rawfile'],
   ),
-  yq: readTargets(() => true, []),
+  yq: (c) => {
+    const { flags, operands } = parse(c);
+    const inplace = flags.some((f) => f === '-i' || f === '--inplace' || /^-[a-zA-Z]*i$/.test(f));
+    paths(c, inplace ? 'write' : 'read', operands.slice(1), inplace ? ['edit'] : []);
+  },
   openssl: (c) => {
     const i = c.argv.indexOf('-in');
     if (i >= 0 && c.argv[i + 1]) emitPath(c.sink, c.scope, 'read', c.argv[i + 1]!, [], c.origin);

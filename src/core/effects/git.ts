@@ -1,4 +1,8 @@
-// Semantic tags for git command lines: what would be lost, rewritten or pushed where.
+// Semantic tags for git command lines: what would be lost, rewritten or pushed where; and the work-tree
+// files a git command deletes or overwrites, as path effects (so `git rm agent-sre.yaml` meets the guard).
+import { guardRelation, resolvePath } from '../paths.ts';
+import type { Ctx } from './commands.ts';
+import { emitPath } from './sink.ts';
 
 const GLOBAL_WITH_VALUE = new Set([
   '-C',
@@ -274,4 +278,112 @@ function pushTags(rest: string[], protectedBranches: readonly string[]): string[
     if (tags.includes('git.protected-branch')) tags.push('git.force-push');
   }
   return [...new Set(tags)];
+}
+
+/** Options of the path-taking subcommands that take a value. */
+const PATH_CMD_WITH_VALUE = new Set([
+  '-s',
+  '--source',
+  '-m',
+  '--message',
+  '--pathspec-from-file',
+  '-e',
+  '--exclude',
+  '-b',
+  '-B',
+  '--orphan',
+  '--conflict',
+]);
+
+/** The pathspecs after the options (or after `--`), and the option words. */
+function pathArgs(rest: string[]): { flags: string[]; paths: string[]; dashdash: boolean } {
+  const flags: string[] = [];
+  const paths: string[] = [];
+  let dashdash = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (dashdash) paths.push(a);
+    else if (a === '--') dashdash = true;
+    else if (a.startsWith('-')) {
+      flags.push(a);
+      if (PATH_CMD_WITH_VALUE.has(a)) i++;
+    } else paths.push(a);
+  }
+  return { flags, paths, dashdash };
+}
+
+const hasFlag = (flags: string[], short: string, long: string[]) =>
+  flags.some((f) => long.includes(f.split('=')[0]!) || (/^-[a-zA-Z]+$/.test(f) && f.includes(short)));
+
+/** Work-tree files that `git rm|mv|checkout|restore|clean|stash -u` delete or overwrite. */
+export function gitPaths(c: Ctx): void {
+  let cwd = c.scope.cwd;
+  const argv = c.argv;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-C') cwd = resolvePath(argv[++i] ?? '.', cwd, c.sink.ctx.home);
+    else if (a.startsWith('--work-tree=')) cwd = resolvePath(a.slice(12), cwd, c.sink.ctx.home);
+    else if (a === '--work-tree') cwd = resolvePath(argv[++i] ?? '.', cwd, c.sink.ctx.home);
+    else if (GLOBAL_WITH_VALUE.has(a)) i++;
+    else if (!a.startsWith('-')) break;
+  }
+  const sub = argv[i];
+  const rest = argv.slice(i + 1);
+  if (rest.includes('--help') || rest.includes('-h')) return;
+  const { flags, paths, dashdash } = pathArgs(rest);
+  const scope = { ...c.scope, cwd };
+  // `:/x` is relative to the top of the repository.
+  const spec = (p: string) => (p.startsWith(':/') ? `${c.sink.ctx.projectDir}/${p.slice(2)}` : p);
+  const emit = (kind: 'delete' | 'write', targets: string[], tags: string[]) => {
+    for (const t of targets) emitPath(c.sink, scope, kind, spec(t), tags, c.origin, /[$`]/.test(t));
+  };
+  switch (sub) {
+    case 'rm':
+      if (hasFlag(flags, '\0', ['--cached'])) return;
+      emit('delete', paths, hasFlag(flags, 'r', []) ? ['git-rm', 'recursive'] : ['git-rm']);
+      return;
+    case 'mv': {
+      if (paths.length < 2) return;
+      emit('delete', paths.slice(0, -1), ['git-mv', 'move']);
+      emit('write', paths.slice(-1), ['git-mv', 'overwrite']);
+      return;
+    }
+    case 'checkout': {
+      // `git checkout -- f`, `git checkout REV -- f`, `git checkout REV f`: files overwritten from REV.
+      // A lone word is a branch unless it names a guard file (git takes it as a path when no branch has that name).
+      const lone = paths.length === 1 && !dashdash ? paths[0]! : undefined;
+      const files = dashdash
+        ? rest.slice(rest.indexOf('--') + 1)
+        : lone &&
+            (/^(\.|\.\/.*|:\/.*)$/.test(lone) ||
+              guardRelation(resolvePath(spec(lone), cwd, c.sink.ctx.home), c.sink.ctx) === 'inside')
+          ? [lone]
+          : paths.slice(1);
+      emit('write', files, ['git-checkout', 'overwrite']);
+      return;
+    }
+    case 'restore':
+      if (hasFlag(flags, 'S', ['--staged']) && !hasFlag(flags, 'W', ['--worktree'])) return;
+      emit('write', paths, ['git-restore', 'overwrite']);
+      return;
+    case 'clean':
+      // Without a force git refuses to clean (clean.requireForce); a dry run only lists.
+      if (!forced(flags) || flags.some((f) => isLong(f, '--dry-run', 5) || /^-[a-zA-Z]*n/.test(f))) return;
+      emit('delete', paths.length > 0 ? paths : ['./**'], ['git-clean', 'recursive', 'force']);
+      return;
+    case 'stash': {
+      // Untracked (-u) or ignored (-a) files are taken out of the work tree: an untracked
+      // agent-sre.yaml or the ignored .agent-sre/ with them. Plain `git stash` only touches tracked files.
+      const words = rest[0] === 'push' || rest[0] === 'save' ? rest.slice(1) : rest;
+      if (rest[0] && !rest[0].startsWith('-') && rest[0] !== 'push' && rest[0] !== 'save') return;
+      const st = pathArgs(words);
+      if (!hasFlag(st.flags, 'u', ['--include-untracked']) && !hasFlag(st.flags, 'a', ['--all'])) return;
+      emit('delete', st.paths.length > 0 && rest[0] === 'push' ? st.paths : ['./**'], [
+        'git-stash',
+        'recursive',
+      ]);
+      return;
+    }
+  }
 }

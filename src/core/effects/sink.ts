@@ -23,6 +23,8 @@ export interface Scope {
 export interface Sink {
   ctx: JudgeContext;
   effects: Effect[];
+  /** Globs a `find` produced, with the paths its `-prune` and `-not -path` leave out. */
+  excluded?: Map<string, (p: string) => boolean>;
 }
 
 export function createSink(ctx: JudgeContext): Sink {
@@ -88,7 +90,7 @@ export function emitPath(
     path = resolvePath(raw, scope.cwd, ctx.home);
   }
   const zone = zoneOf(path, ctx);
-  for (const t of pathTags(path, ctx)) if (!allTags.includes(t)) allTags.push(t);
+  for (const t of pathTags(path, ctx, sink.excluded?.get(path))) if (!allTags.includes(t)) allTags.push(t);
   if (globBase(path) !== path) allTags.push('glob');
   emit(sink, scope, { kind, path, zone, tags: allTags, origin });
 }

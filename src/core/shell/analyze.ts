@@ -2,7 +2,7 @@
 // this file only knows shell structure: lists, pipelines, redirections, heredocs, substitutions.
 import { analyzeCode, type CodeLang } from '../effects/code.ts';
 import { type Api, type Command, handleCommand, type Stdin } from '../effects/commands.ts';
-import { findTargets } from '../effects/fs-commands.ts';
+import { findTargets, registerExclusions } from '../effects/find.ts';
 import { judgeRunnable, languageOf } from '../effects/runnable.ts';
 import {
   childScope,
@@ -682,8 +682,11 @@ function describeOutput(stage: ShellNode, scope: Scope, sink: Sink, upstream: St
     const words = args.map((a) => a.value).filter((a, i) => !(i === 0 && /^-[neE]+$/.test(a)));
     return { kind: 'text', text: words.join(' ') };
   }
-  if (name === 'find' && args.every((a) => !a.dynamic))
-    return { kind: 'text', text: findTargets(args.map((a) => a.value)).targets.join(' ') };
+  if (name === 'find' && args.every((a) => !a.dynamic)) {
+    const plan = findTargets(args.map((a) => a.value));
+    registerExclusions(plan, scope, sink);
+    return { kind: 'text', text: plan.targets.join(' ') };
+  }
   if (name === 'cat' && args.length === 1 && !args[0]!.dynamic) return { kind: 'file', path: args[0]!.value };
   if (upstream && (name === 'cat' || name === 'tee') && args.length === 0) return upstream;
   return { kind: 'unknown', what: originOf(name || 'a command', cmd.text) };
