@@ -15,7 +15,9 @@ import {
   parseClaudeVersion,
 } from '../adapters/agents/claude/settings.ts';
 import type { Finding } from '../core/runbook/types.ts';
+import { packageRoot } from './paths.ts';
 import { applyPostmortemTemplate, applyRunbook, planPostmortemTemplate, planRunbook } from './scaffold.ts';
+import { trustOnInit } from './trust.ts';
 
 /** Short enough that a hung hook blocks quickly (the default is 600 s); long enough for a cold start. */
 export const DEFAULT_HOOK_TIMEOUT_SEC = 10;
@@ -31,6 +33,11 @@ export interface InitOptions {
   hookTimeoutSec?: number;
   /** Absolute; resolves `~/` scope paths when an existing runbook is linted. Default: os.homedir(). */
   home?: string;
+  /**
+   * The install whose code the hook runs, recorded as trusted when it has no record yet. Default: this
+   * install and the process environment (which names the user's config dir); `false` skips it.
+   */
+  trust?: { installDir: string; env: Record<string, string | undefined> } | false;
 }
 
 export type FileAction = 'created' | 'updated' | 'unchanged';
@@ -129,6 +136,13 @@ export function runInit(opts: InitOptions): InitReport {
 
   files.push(updateGitignore(gitignorePath, gitignore));
   files.push(...applyRunbook(runbook));
+  const trustWarnings: string[] = [];
+  const trust = opts.trust ?? { installDir: packageRoot(), env: process.env };
+  if (trust) {
+    const t = trustOnInit(trust.installDir, trust.env);
+    if ('warning' in t) trustWarnings.push(t.warning);
+    else files.push(t);
+  }
   const template = applyPostmortemTemplate(postmortem);
   if (template) files.push(template);
 
@@ -139,6 +153,7 @@ export function runInit(opts: InitOptions): InitReport {
     warnings: [
       ...warnings(opts.claudeVersion, merged.settings),
       ...('skip' in postmortem ? [postmortem.skip] : []),
+      ...trustWarnings,
     ],
     runbookFindings: runbook.kind === 'existing' ? runbook.findings : [],
     claudeVersion: opts.claudeVersion === undefined ? undefined : parseClaudeVersion(opts.claudeVersion),

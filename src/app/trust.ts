@@ -55,6 +55,13 @@ export function trustStatus(installDir: string, env: Env): TrustStatus {
   const l = launcherOf(installDir);
   const recordPath = l.recordPath(env);
   try {
+    if (!l.readRecord(env).installs[installDir])
+      return {
+        installDir,
+        recordPath,
+        ok: true,
+        detail: `${installDir} has no trust record yet; the next hook call records it (trust on first use)`,
+      };
     const v = l.verifyInstall(installDir, env, { tofu: false });
     if (!v.ok) return { installDir, recordPath, ok: false, detail: v.reason };
     return {
@@ -72,4 +79,37 @@ export function trustStatus(installDir: string, env: Env): TrustStatus {
 /** Record the install's code as trusted now. Throws on an unsafe user dir or record path. */
 export function recordTrust(installDir: string, env: Env, by: string): TrustEntry {
   return launcherOf(installDir).trustInstall(installDir, env, by);
+}
+
+/**
+ * `init` records an install that has no record yet (as the hook would on its first call). It never
+ * re-records changed code: that is `agent-sre trust`, which a coding agent may not run.
+ */
+export function trustOnInit(
+  installDir: string,
+  env: Env,
+): { path: string; action: 'created' | 'unchanged'; detail: string } | { warning: string } {
+  try {
+    const l = launcherOf(installDir);
+    const path = l.recordPath(env);
+    if (!l.readRecord(env).installs[installDir]) {
+      const entry = l.trustInstall(installDir, env, 'init');
+      return {
+        path,
+        action: 'created',
+        detail: `agent-sre's code at ${installDir} trusted (${Object.keys(entry.files).length} files)`,
+      };
+    }
+    const v = l.verifyInstall(installDir, env, { tofu: false });
+    if (!v.ok) return { warning: `${v.reason}; until then the hook refuses every call` };
+    return {
+      path,
+      action: 'unchanged',
+      detail: `agent-sre's code at ${installDir} matches its trust record`,
+    };
+  } catch (err) {
+    return {
+      warning: `cannot check agent-sre's own code: ${(err as Error).message}; the hook will refuse every call`,
+    };
+  }
 }

@@ -100,6 +100,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'how often humans accept each tier-3 rule (Wilson interval); suggests tiers, --write proposes',
     load: () => import('./commands/calibrate.ts'),
   },
+  trust: {
+    summary: "after an upgrade or rebuild, a human vouches for agent-sre's own code (humans only)",
+    load: () => import('./commands/trust.ts'),
+  },
   doctor: {
     summary: 'check the wiring, versions and policy; prove the hook is live with a canary',
     load: () => import('./commands/doctor.ts'),

@@ -30,6 +30,8 @@ const options = (over: Partial<InitOptions> = {}): InitOptions => ({
   defaultPolicyYaml: POLICY,
   claudeVersion: '2.1.332 (Claude Code)',
   now: new Date('2026-11-26T19:24:05.123Z'),
+  // The trust record lives in the user's config dir; test/app/trust.test.ts covers it in a temp one.
+  trust: false,
   ...over,
 });
 
@@ -78,12 +80,14 @@ describe('runInit', () => {
       'TaskCompleted',
     ]);
     for (const { event, entry } of findOurHooks(settings)) {
+      // The acceptance gates run verification commands: their hooks must outlast the longest check.
+      const timeout = ['Stop', 'SubagentStop', 'TaskCompleted'].includes(event) ? GATE_HOOK_TIMEOUT_SEC : 10;
       expect(entry).toEqual({
         type: 'command',
         command: 'node',
-        args: ['/opt/agent-sre/dist/cli.js', 'hook', 'claude'],
-        // The acceptance gates run verification commands: their hooks must outlast the longest check.
-        timeout: ['Stop', 'SubagentStop', 'TaskCompleted'].includes(event) ? GATE_HOOK_TIMEOUT_SEC : 10,
+        // The launcher's watchdog refuses shortly before the timeout, so it is told the timeout.
+        args: ['/opt/agent-sre/dist/cli.js', 'hook', 'claude', '--timeout', String(timeout)],
+        timeout,
         onFailure: 'block',
       });
     }

@@ -10,11 +10,12 @@ import {
   parseClaudeVersion,
 } from '../../adapters/agents/claude/settings.ts';
 import { processEnvironment } from '../../app/context.ts';
-import { hookCommand } from '../../app/paths.ts';
+import { hookCommand, packageRoot } from '../../app/paths.ts';
 import { loadProjectPolicy } from '../../app/policy.ts';
 import { type LoadedRunbook, loadRunbook } from '../../app/runbook.ts';
 import { CANARY_SESSION } from '../../app/signals.ts';
 import { openLedger } from '../../app/store.ts';
+import { trustStatus } from '../../app/trust.ts';
 import type { AcceptanceCheck } from '../../core/gates/types.ts';
 import type { PagingSettings } from '../../core/incidents/config.ts';
 import type { Policy } from '../../core/policy/types.ts';
@@ -34,6 +35,7 @@ Check that agent-sre really protects this repository:
             PostToolBatch hooks are installed, with a timeout that outlasts the longest check
   claude    Claude Code is 2.1.295 or newer (older versions ignore onFailure and fail open)
   ledger    .agent-sre/ledger.db can be written
+  trust     agent-sre's own code matches the record a human trusted (agent-sre trust)
   canary    the configured hook command, run exactly as Claude Code runs it, denies \`rm -rf ~\`
             and stays silent on \`ls\`
 Exit code 0 when every check passes, 1 when any fails.
@@ -131,6 +133,9 @@ export async function run(args: string[], io: Io): Promise<number> {
     checks.push({ name: 'ledger', ok: false, detail: (err as Error).message });
   }
 
+  // Before the canary: a canary refused because the code changed would otherwise look like a broken hook.
+  const trust = trustStatus(packageRoot(), io.env);
+  checks.push({ name: 'trust', ok: trust.ok, detail: trust.detail });
   checks.push(canary(hook ?? hookCommand(), dir, io.env, hook === undefined));
 
   if (values.json) io.stdout(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks }, null, 2)}\n`);

@@ -65,8 +65,9 @@ function isStringArray(v: unknown): v is string[] {
 
 /**
  * Ours = the exact entry we would write now, or any earlier install of `agent-sre hook claude`, even
- * from another path (a moved checkout, a global install replaced by a local one). Shell-form
- * `agent-sre hook claude` written by hand counts too: left in place it would run the guard twice.
+ * from another path (a moved checkout, a global install replaced by a local one), with or without the
+ * `--timeout N` tail later versions add. Shell-form `agent-sre hook claude` written by hand counts too:
+ * left in place it would run the guard twice.
  */
 function isOurEntry(entry: unknown, current?: { command: string; args: string[] }): boolean {
   if (!isPlainObject(entry)) return false;
@@ -75,16 +76,31 @@ function isOurEntry(entry: unknown, current?: { command: string; args: string[] 
   if (typeof command !== 'string') return false;
   if (args === undefined) {
     const words = command.trim().split(/\s+/);
-    return words.length >= 3 && endsWithOurArgs(words) && words.slice(0, -2).some(mentionsUs);
+    const head = ourTail(words);
+    return head >= 1 && words.slice(0, head).some(mentionsUs);
   }
   if (!isStringArray(args)) return false;
-  if (current && command === current.command && sameStrings(args, current.args)) return true;
-  return endsWithOurArgs(args) && (mentionsUs(command) || args.slice(0, -2).some(mentionsUs));
+  if (
+    current &&
+    command === current.command &&
+    sameStrings(withoutTimeout(args), withoutTimeout(current.args))
+  )
+    return true;
+  const head = ourTail(args);
+  return head >= 0 && (mentionsUs(command) || args.slice(0, head).some(mentionsUs));
 }
 
-function endsWithOurArgs(words: readonly string[]): boolean {
+function withoutTimeout(words: readonly string[]): readonly string[] {
   const n = words.length;
-  return n >= 2 && words[n - 2] === OUR_ARGS_SUFFIX[0] && words[n - 1] === OUR_ARGS_SUFFIX[1];
+  return n >= 2 && words[n - 2] === TIMEOUT_FLAG && /^\d+$/.test(words[n - 1]!) ? words.slice(0, -2) : words;
+}
+
+const TIMEOUT_FLAG = '--timeout';
+
+/** Where `hook claude [--timeout N]` starts at the end of `words`; -1 when it is not there. */
+function ourTail(words: readonly string[]): number {
+  const n = withoutTimeout(words).length;
+  return n >= 2 && words[n - 2] === OUR_ARGS_SUFFIX[0] && words[n - 1] === OUR_ARGS_SUFFIX[1] ? n - 2 : -1;
 }
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
@@ -149,10 +165,13 @@ function checkShape(settings: Json): void {
 }
 
 function ourEntry(opts: MergeOptions): Json {
+  const head = ourTail(opts.args);
   return {
     type: 'command',
     command: opts.command,
-    args: [...opts.args],
+    // The launcher's watchdog answers with a refusal shortly before this timeout, so it must know it.
+    args:
+      head < 0 ? [...opts.args] : [...opts.args.slice(0, head + 2), TIMEOUT_FLAG, String(opts.timeoutSec)],
     timeout: opts.timeoutSec,
     // On the entry, not the matcher group: on the group Claude Code ignores it.
     onFailure: 'block',

@@ -22,13 +22,18 @@ const opts: MergeOptions = {
 const ours = {
   type: 'command',
   command: 'node',
-  args: ['/opt/agent-sre/dist/cli.js', 'hook', 'claude'],
+  // The launcher's watchdog needs the timeout: it refuses shortly before Claude Code would give up.
+  args: ['/opt/agent-sre/dist/cli.js', 'hook', 'claude', '--timeout', '10'],
   timeout: 10,
   onFailure: 'block',
 };
 
 // The acceptance gate's entry: same command, a timeout that outlasts the longest check.
-const oursGate = { ...ours, timeout: GATE_HOOK_TIMEOUT_SEC };
+const oursGate = {
+  ...ours,
+  args: ['/opt/agent-sre/dist/cli.js', 'hook', 'claude', '--timeout', String(GATE_HOOK_TIMEOUT_SEC)],
+  timeout: GATE_HOOK_TIMEOUT_SEC,
+};
 
 const userLint = { type: 'command', command: 'npm', args: ['run', 'lint'] };
 const userShell = { type: 'command', command: './scripts/check.sh' };
