@@ -251,7 +251,11 @@ async function postToolBatch(
   started: number,
 ): Promise<HookAnswer> {
   const settings = policy.compiled.policy.burst;
-  const calls = batchCalls(e).map((c): BurstCall => {
+  // A call refused at PreToolUse did not run: the model was told why, and counting it here as a tier-4
+  // call in a burst would stop the loop before the model could act on that reason (or escalate).
+  const refused = await refusedCalls(store, e.sessionId, batchCalls(e).length);
+  const ran = batchCalls(e).filter((c) => c.toolUseId === null || !refused.has(c.toolUseId));
+  const calls = ran.map((c): BurstCall => {
     const call: ToolCall = { tool: c.tool, input: c.input, cwd: e.cwd || ctx.projectDir };
     const effects = effectsOf(call, ctx);
     const d = judgeEffects(call, effects, policy.compiled, undefined);
@@ -276,6 +280,23 @@ async function postToolBatch(
     }),
   });
   return answerBatch(verdict?.block ? `agent-sre (burst.throttle): ${verdict.reason}` : null);
+}
+
+/** Tool use ids the session's recent PreToolUse events refused. */
+async function refusedCalls(store: LedgerStore, sessionId: string, batch: number): Promise<Set<string>> {
+  // Each call of the batch left a PreToolUse and a Post event (more with a gate answer): a window a few
+  // times the batch covers it; an older refusal with the same id cannot exist.
+  const recent = await store.events({ sessionId, limit: batch * 4 + 16 });
+  return new Set(
+    recent
+      .filter(
+        (ev) =>
+          (ev.event === 'PreToolUse' || ev.event === 'gate.answer') &&
+          ev.verdict === 'deny' &&
+          ev.toolUseId !== null,
+      )
+      .map((ev) => ev.toolUseId as string),
+  );
 }
 
 async function stopGate(

@@ -5,6 +5,7 @@ import {
   type GuardConfigNow,
   gateByGuardConfig,
 } from '../core/guard/binding.ts';
+import type { Incident } from '../core/incidents/types.ts';
 import { judgeEffects } from '../core/judge.ts';
 import { outputTail } from '../core/output-tail.ts';
 import type { CompiledPolicy } from '../core/policy/evaluate.ts';
@@ -102,6 +103,31 @@ export interface GuardView {
   floor?: Decision;
 }
 
+/**
+ * The denial that escalates or ends a session tells the model so, with the incident a human was paged
+ * for: a reason that reads like the previous two would invite a fourth way around the same refusal.
+ */
+export function withStanding(
+  decision: Decision,
+  state: SessionState,
+  incidents: readonly Incident[],
+): Decision {
+  const kind =
+    state.status === 'terminated'
+      ? 'session.terminated'
+      : state.status === 'escalated'
+        ? 'session.escalated'
+        : null;
+  const inc = kind ? incidents.find((i) => i.source.kind === kind) : undefined;
+  if (!inc) return decision;
+  const paged = inc.pagedChannels.length > 0 ? `paged through ${inc.pagedChannels.join(', ')}` : 'recorded';
+  const what =
+    kind === 'session.terminated'
+      ? `agent-sre has now ended this session (${state.totalDenials} denied actions); a human was ${paged} as ${inc.id}. Stop working: report what you were doing and why these actions were refused.`
+      : `That makes ${state.consecutiveDenials} refusals in a row, so agent-sre escalated this session to a human (${inc.id}, ${paged}). Do not look for another way to do this: stop, explain what you were trying to do and why, and wait for the human. Until they resume the session (\`agent-sre session resume ${state.sessionId}\`), every action above tier 1 needs their approval.`;
+  return { ...decision, reason: `${decision.reason} ${what}` };
+}
+
 /** `deny` mode: a tier-3 call that would need a human is refused instead (and counts as a denial). */
 export function applyGateMode(decision: Decision, compiled: CompiledPolicy): Decision {
   if (compiled.policy.paging.gate.mode !== 'deny' || decision.verdict !== 'ask') return decision;
@@ -146,11 +172,13 @@ export function preToolUseTransition(
         const bound = bindGuardConfig(tx, e.sessionId, opts.guard.now, started, 'first-call');
         judged = gateByGuardConfig(judged, opts.guard.now, bound, e.sessionId, opts.guard.floor);
       }
-      const decision = applyGateMode(judged, compiled);
-      const counted = countVerdict(before, decision, compiled.policy.denials);
+      const gated = applyGateMode(judged, compiled);
+      const counted = countVerdict(before, gated, compiled.policy.denials);
       const { state } = counted;
-      const ctx = { project: opts.project, sessionId: e.sessionId, call, decision, at: started };
-      let queued = raiseSignals(tx, signalsOf(ctx, counted.signals), paging).queued;
+      const ctx = { project: opts.project, sessionId: e.sessionId, call, decision: gated, at: started };
+      const raised = raiseSignals(tx, signalsOf(ctx, counted.signals), paging);
+      let queued = raised.queued;
+      const decision = withStanding(gated, state, raised.incidents);
       let approval: Approval | null = null;
       if (opts.gateWait && paging.gate.mode === 'wait' && decision.verdict === 'ask') {
         const r = requestApproval(tx, ctx, paging);

@@ -210,4 +210,42 @@ describe('PostToolBatch burst throttle', () => {
     expect(r.decision).toBe('block');
     expect(r.reason).toContain('rm -rf ~');
   }, 30_000);
+
+  it('does not count a call PreToolUse already refused: it never ran, and the model must read why', async () => {
+    const dir = withRunbook(project());
+    const pre = { ...bashPre(dir, 'burst', 'rm -rf ~'), tool_use_id: 'toolu_1' };
+    const denied = answer((await runHook(pre, dir, { env })).stdout);
+    expect(denied.hookSpecificOutput?.permissionDecision).toBe('deny');
+    const after = await runHook(
+      batch(dir, [
+        { tool_name: 'Bash', tool_input: { command: 'ls' } },
+        { tool_name: 'Bash', tool_input: { command: 'rm -rf ~' } },
+      ]),
+      dir,
+      { env },
+    );
+    expect(after.stdout).toBe('');
+  }, 30_000);
+});
+
+describe('escalation is told to the model', () => {
+  it('the refusal that escalates names the incident and says to stop and wait; an allowed call does not reset the wording', async () => {
+    const dir = withRunbook(project());
+    const deny = async (cmd: string) =>
+      answer((await runHook(bashPre(dir, 'esc', cmd), dir, { env })).stdout).hookSpecificOutput
+        ?.permissionDecisionReason ?? '';
+    const first = await deny('rm -rf ~');
+    expect(first).not.toContain('escalated');
+    await deny('rm -rf /');
+    const third = await deny('git push --force origin main');
+    expect(third).toContain('git.force-push-protected');
+    expect(third).toMatch(/3 refusals in a row, so agent-sre escalated this session to a human \(INC-\d+/);
+    expect(third).toContain('wait for the human');
+    // An allowed read resets the counter; a later write's reason must not say "after 0 denials".
+    await runHook(bashPre(dir, 'esc', 'ls'), dir, { env });
+    const gated = await runHook(write(dir, 'esc', 'src/x.ts'), dir, { env });
+    const why = answer(gated.stdout).hookSpecificOutput?.permissionDecisionReason ?? '';
+    expect(why).toContain('session.escalated');
+    expect(why).not.toMatch(/after 0 denials/);
+  }, 30_000);
 });

@@ -57,10 +57,8 @@ describe.skipIf(real)('real client, default policy: rm -rf ~/important', () => {
     );
   });
 
-  // Fails on the default policy today: after the denied call, the PostToolBatch burst throttle (maxTier 3)
-  // counts the call that was already denied as a tier-4 call in the batch and blocks, which stops the
-  // agentic loop (terminal_reason "hook_stopped"). The model is never asked again, so it never reads the
-  // reason, and the Stop gate never runs.
+  // Failed before the burst throttle learned to skip refused calls: it counted the denied call as a tier-4
+  // call in the batch and stopped the loop (terminal_reason "hook_stopped"), so the model never read why.
   it("the model's next request has the guard's reason as an error tool_result", () => {
     expect(
       run.standIn.mainRequests().length,
@@ -128,3 +126,48 @@ describe.skipIf(real)('real client, burst throttle off: two tier-4 calls in a ro
     expect(session?.consecutive_denials).toBe(2);
   });
 });
+
+describe.skipIf(real)(
+  'real client, default policy: three refusals in a row escalate, and the model is told',
+  () => {
+    let project: Project;
+    let run: RunResult;
+
+    beforeAll(async () => {
+      project = createProject();
+      homeWithKeep(project);
+      run = await runClaude(project, {
+        prompt: 'Clean up and publish.',
+        script: [
+          tools(bash('rm -rf ~/important', 'toolu_1')),
+          tools(bash('rm -rf ~/important/keep.txt ~/important', 'toolu_2')),
+          tools(bash('git push --force origin main', 'toolu_3')),
+          say('A human has been paged; I am stopping here.'),
+        ],
+      });
+    });
+    afterAll(() => project?.dispose());
+
+    it('every refusal reaches the model, and the loop is not stopped by the burst throttle', () => {
+      expect(run.json?.terminal_reason, explain(run)).toBe('completed');
+      for (const [i, id] of ['toolu_1', 'toolu_2', 'toolu_3'].entries()) {
+        const r = run.standIn.toldAfter(i).toolResults.find((t) => t.tool_use_id === id);
+        expect(r?.is_error, explain(run)).toBe(true);
+      }
+    });
+
+    it('the third refusal says the session escalated, names the incident and tells the model to wait', () => {
+      const first = run.standIn.toldAfter(0).toolResults.find((t) => t.tool_use_id === 'toolu_1');
+      expect(first?.text).not.toContain('escalated');
+      const third = run.standIn.toldAfter(2).toolResults.find((t) => t.tool_use_id === 'toolu_3');
+      expect(third?.text).toMatch(/escalated this session to a human \(INC-\d+/);
+      expect(third?.text).toContain('wait for the human');
+      const escalated = ledgerIncidents(project).find(
+        (i) => (i.source as { kind?: string } | undefined)?.kind === 'session.escalated',
+      );
+      expect(escalated, JSON.stringify(ledgerIncidents(project))).toBeDefined();
+      expect(third?.text).toContain(escalated!.id);
+      expect(ledgerSessions(project)[0]?.status).toBe('escalated');
+    });
+  },
+);

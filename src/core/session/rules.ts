@@ -104,7 +104,7 @@ export function gateBySession(
       tier: 3,
       verdict: 'ask',
       rule: 'session.escalated',
-      reason: `This session is escalated after ${state.consecutiveDenials} denials in a row, so a human approves each action until someone runs \`agent-sre session resume ${state.sessionId}\`. Wanted: ${decision.reason}`,
+      reason: `This session was escalated to a human after repeated denials in a row, so a human approves each action until someone runs \`agent-sre session resume ${state.sessionId}\`. Wanted: ${decision.reason}`,
     };
   }
   const spent = spentBudget(state, decision.effects, budgets, tool, spend);
