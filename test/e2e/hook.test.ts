@@ -473,7 +473,7 @@ describe.concurrent('CLI', () => {
     };
     const pre = settings.hooks.PreToolUse?.flatMap((g) => g.hooks) ?? [];
     const ours = pre.filter((h) =>
-      /bin\/agent-sre(-hook\.cjs|\.js) hook claude$/.test(h.args?.join(' ') ?? ''),
+      /bin\/agent-sre(-hook\.cjs|\.js) hook claude( --timeout \d+)?$/.test(h.args?.join(' ') ?? ''),
     );
     expect(ours).toHaveLength(1);
     expect(ours[0]!.onFailure).toBe('block');
