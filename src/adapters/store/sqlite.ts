@@ -237,7 +237,23 @@ function causeText(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): LedgerStore {
+type IntegrityDefaults = (
+  file: string,
+) => Pick<SqliteStoreOptions, 'now' | 'onIntegrityProblem' | 'afterRecovery'> | undefined;
+
+let integrityDefaults: IntegrityDefaults | undefined;
+
+/**
+ * What every open of a project ledger does about an integrity problem when its caller passes nothing (the
+ * app registers it when it loads): a caller that opens the file directly must not get a hold that pages
+ * nobody.
+ */
+export function setIntegrityDefaults(fn: IntegrityDefaults): void {
+  integrityDefaults = fn;
+}
+
+export function openSqliteStore(file: string, given: SqliteStoreOptions = {}): LedgerStore {
+  const opts: SqliteStoreOptions = { ...integrityDefaults?.(file), ...given };
   const files = ledgerFiles(file);
   try {
     return storeOf(openGuarded(files, opts), files, opts);
