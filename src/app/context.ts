@@ -1,7 +1,8 @@
 // The process-facing half of judging: where home, temp and the project are, and reading scripts.
 import { readFileSync, statSync } from 'node:fs';
+import { userDir } from '../adapters/fs/user-secret.ts';
 import { parseBash } from '../adapters/shell/tree-sitter.ts';
-import type { JudgeContext } from '../core/types.ts';
+import type { GuardLocations, JudgeContext } from '../core/types.ts';
 
 /** Scripts larger than this are not read; the call is judged without their content. */
 export const MAX_SCRIPT_BYTES = 512 * 1024;
@@ -9,13 +10,46 @@ export const MAX_SCRIPT_BYTES = 512 * 1024;
 export interface Environment {
   home: string;
   tempDirs: string[];
+  /** Where the running guard's code and per-user secret live, so no tool call can reach them. */
+  guard?: GuardLocations;
 }
 
 export function processEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
   const home = env.HOME || env.USERPROFILE || '/root';
   const temps = new Set(['/tmp', '/var/tmp', '/private/tmp']);
   if (env.TMPDIR) temps.add(env.TMPDIR.replace(/\/+$/, ''));
-  return { home: home.replace(/\/+$/, '') || '/', tempDirs: [...temps] };
+  const installDir = installRootOf(runningFrom());
+  const guard: GuardLocations = { userDir: userDir({ HOME: home, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME }) };
+  if (installDir) guard.installDir = installDir;
+  return { home: home.replace(/\/+$/, '') || '/', tempDirs: [...temps], guard };
+}
+
+/**
+ * The agent-sre package root, from where this code runs: `<root>/dist/hook.cjs`, a chunk in
+ * `<root>/dist/chunks/`, or `<root>/src/app/context.ts` from source. Pure string work; undefined when the
+ * location has neither shape (a test bundle elsewhere), so nothing is guessed.
+ */
+export function installRootOf(location: string | undefined): string | undefined {
+  if (!location) return undefined;
+  let path = location;
+  if (location.startsWith('file://')) {
+    try {
+      path = decodeURIComponent(new URL(location).pathname);
+    } catch {
+      return undefined;
+    }
+  }
+  const m = /^(\/.*?)\/(?:dist(?:\/chunks)?|src\/app)(?:\/[^/]+\.[cm]?[jt]s)?\/?$/.exec(path);
+  return m?.[1];
+}
+
+function runningFrom(): string | undefined {
+  try {
+    if (import.meta.url) return import.meta.url;
+  } catch {
+    // A CommonJS bundle without the import.meta shim: fall back to __dirname.
+  }
+  return typeof __dirname === 'string' ? __dirname : undefined;
 }
 
 export function readScriptFromDisk(path: string): string | undefined {
@@ -41,5 +75,6 @@ export function createJudgeContext(
     readScript,
     parseShell: parseBash,
     protectedBranches,
+    ...(environment.guard ? { guard: environment.guard } : {}),
   };
 }

@@ -235,14 +235,17 @@ export function guardEntries(ctx: Pick<JudgeContext, 'projectDir' | 'home' | 'gu
     file('/etc/claude-code/managed-settings.json'),
     file('/Library/Application Support/ClaudeCode/managed-settings.json'),
   ];
-  const install = ctx.guard?.installDir;
-  if (install)
-    entries.push({
-      path: normalize(install),
-      members: INSTALL_MEMBERS,
-      secret: false,
-      routineAncestor: routineInstallAncestor,
-    });
+  const install = ctx.guard?.installDir ? normalize(ctx.guard.installDir) : undefined;
+  // Working on agent-sre itself: what runs is bin/ and dist/, not the sources being edited (node_modules
+  // is a routine reinstall, as below).
+  const running =
+    install && isUnder(p, install)
+      ? ['bin', 'dist', 'package.json'].map((d) => `${install}/${d}`)
+      : install
+        ? [install]
+        : [];
+  for (const path of running)
+    entries.push({ path, members: INSTALL_MEMBERS, secret: false, routineAncestor: routineInstallAncestor });
   const user = ctx.guard?.userDir;
   if (user) entries.push({ path: normalize(user), members: ['secret', 'x'], secret: true });
   return entries;

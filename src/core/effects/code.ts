@@ -2,6 +2,7 @@
 // We scan for the library calls that delete, write, read, spawn shells or reach the network, and
 // resolve their first argument when it is a literal. Unresolved targets become `dynamic` paths.
 import type { Api } from './commands.ts';
+import { namesSecretDir } from './guard.ts';
 import { netEffect } from './net.ts';
 import { emit, emitPath, originOf, type Scope, type Sink } from './sink.ts';
 
@@ -62,6 +63,17 @@ const PATTERNS: Record<CodeLang, CallPattern[]> = {
     },
     { re: new RegExp(String.raw`urllib\.request\.(?:urlopen|Request)${ARG}`, 'g'), kind: 'net', tags: [] },
     { re: /os\.(?:chmod|chown)\s*\(\s*([^,]+),/g, kind: 'write', tags: ['perm'] },
+    { re: /os\.truncate\s*\(\s*([^,]+),/g, kind: 'write', tags: ['truncate'] },
+    {
+      re: new RegExp(String.raw`(?:os\.(?:rename|replace|renames)|shutil\.move)${ARG}`, 'g'),
+      kind: 'delete',
+      tags: ['move'],
+    },
+    {
+      re: /Path\(([^()]*(?:\([^()]*\))?[^()]*)\)\s*\.\s*(?:rename|replace)\s*\(/g,
+      kind: 'delete',
+      tags: ['move'],
+    },
   ],
   node: [
     {
@@ -112,6 +124,8 @@ const PATTERNS: Record<CodeLang, CallPattern[]> = {
     },
     { re: new RegExp(String.raw`\b(?:system|exec)${ARG}`, 'g'), kind: 'shell', tags: [] },
     { re: /\bqx\s*[{(/]([^})/]*)[})/]/g, kind: 'shell', tags: ['raw'] },
+    { re: new RegExp(String.raw`\brename${ARG}`, 'g'), kind: 'delete', tags: ['move'] },
+    { re: new RegExp(String.raw`\btruncate${ARG}`, 'g'), kind: 'write', tags: ['truncate'] },
   ],
   ruby: [
     {
@@ -133,6 +147,16 @@ const PATTERNS: Record<CodeLang, CallPattern[]> = {
       tags: ['overwrite'],
     },
     { re: new RegExp(String.raw`File\.read${ARG}`, 'g'), kind: 'read', tags: [] },
+    {
+      re: new RegExp(String.raw`(?:File\.rename|FileUtils\.(?:mv|move))${ARG}`, 'g'),
+      kind: 'delete',
+      tags: ['move'],
+    },
+    {
+      re: new RegExp(String.raw`(?:File\.truncate|FileUtils\.touch|IO\.write)${ARG}`, 'g'),
+      kind: 'write',
+      tags: ['overwrite'],
+    },
     {
       re: new RegExp(String.raw`\b(?:system|exec|spawn|IO\.popen|Open3\.\w+)${ARG}`, 'g'),
       kind: 'shell',
@@ -256,12 +280,25 @@ export function analyzeCode(lang: CodeLang, code: string, scope: Scope, sink: Si
 
 // Any string in the code that names agent-sre's own files counts as writing them, whatever library
 // opens it: `sqlite3.connect('.agent-sre/ledger.db')` could otherwise answer the agent's own pages.
-const GUARD_LITERAL =
-  /(['"`])([^'"`\n]{0,400}(?:\.agent-sre\b|agent-sre\.ya?ml|\.claude\/settings)[^'"`\n]{0,200})\1/g;
+const STRING_LITERAL = /(['"`])([^'"`\n]{1,600})\1/g;
+const GUARD_WORDS =
+  /\.agent-sre\b|agent-sre\.ya?ml|\.claude\/settings|managed-settings\.json|node_modules\/agent-sre\b|\.config\/agent-sre\b/i;
+/** Perl's two-argument open puts the mode in the string: `open(F, ">agent-sre.yaml")`, `"| cmd"`. */
+const OPEN_MODE = /^\s*(\+?[<>]{1,2}&?|\|)\s*|\s*\|\s*$/g;
 
 function guardReferences(code: string, scope: Scope, sink: Sink, origin: string): void {
-  for (const m of code.matchAll(GUARD_LITERAL))
-    emitPath(sink, scope, 'write', m[2]!, ['code-reference'], origin, false);
+  const { guard } = sink.ctx;
+  const dirs = [guard?.installDir, guard?.userDir]
+    .filter((d): d is string => !!d)
+    .map((d) => d.toLowerCase());
+  for (const m of code.matchAll(STRING_LITERAL)) {
+    const text = m[2]!;
+    if (!GUARD_WORDS.test(text) && !dirs.some((d) => text.toLowerCase().includes(d))) continue;
+    emitPath(sink, scope, 'write', text.replace(OPEN_MODE, ''), ['code-reference'], origin, false);
+  }
+  // The secret's directory spelled from parts (`os.environ['XDG_CONFIG_HOME'] + '/agent-sre/secret'`).
+  if (guard?.userDir && namesSecretDir(code, scope.cwd, sink.ctx))
+    emitPath(sink, scope, 'read', guard.userDir, ['code-reference'], origin, false);
 }
 
 function shellFromCode(

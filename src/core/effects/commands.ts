@@ -2,6 +2,7 @@
 // and scripts, and hand known programs to the handler that knows their effects.
 import { resolvePath } from '../paths.ts';
 import type { WordValue } from '../shell/words.ts';
+import type { ShellNode } from '../types.ts';
 import type { CodeLang } from './code.ts';
 import { FILE_COMMANDS } from './fs-commands.ts';
 import { gitPaths, gitTags } from './git.ts';
@@ -681,8 +682,12 @@ const WRAPPERS: Record<string, Handler> = {
 
 /** What xargs or parallel read from stdin: words or lines of literal text, else one unseen argument. */
 function stdinItems(stdin: Stdin | undefined, split: 'words' | 'lines'): WordValue[] {
-  if (stdin?.kind !== 'text')
-    return [{ value: '$STDIN_ITEM', dynamic: true, quoted: false, substitutions: [] }];
+  if (stdin?.kind !== 'text') {
+    // The producer's text travels with the item, so `pgrep -f hookd | xargs kill` is seen for what it is.
+    const from: ShellNode[] =
+      stdin?.kind === 'unknown' ? [{ type: 'pipeline_input', text: stdin.what, children: [] }] : [];
+    return [{ value: '$STDIN_ITEM', dynamic: true, quoted: false, substitutions: from }];
+  }
   const parts = stdin.text
     .split(split === 'words' ? /\s+|\\n/ : /\n|\\n/)
     .map((p) => (split === 'lines' ? p.trim() : p));
@@ -729,22 +734,9 @@ function registryTags(program: string, argv: string[]): string[] {
 }
 
 const OTHER: Record<string, Handler> = {
-  sqlite3: (c) => {
-    const file = c.argv.find((a) => !a.startsWith('-'));
-    if (!file || file === ':memory:') return;
-    const sql = c.argv.slice(c.argv.indexOf(file) + 1).join(' ');
-    const readOnly =
-      sql !== '' &&
-      /^\s*(select|pragma\s+\w+\s*;?\s*$|explain|\.(tables|schema|indexes|dump|mode|headers))/i.test(sql);
-    emitPath(
-      c.sink,
-      c.scope,
-      readOnly || c.argv.includes('-readonly') ? 'read' : 'write',
-      file,
-      ['database'],
-      c.origin,
-    );
-  },
+  sqlite3: (c) => sqliteClient(c),
+  sqlite: (c) => sqliteClient(c),
+  litecli: (c) => sqliteClient(c),
   cd: (c) => {
     const target = c.cmd.args[0];
     if (!target || target.value === '~') c.scope.cwd = c.sink.ctx.home;
@@ -841,6 +833,62 @@ const OTHER: Record<string, Handler> = {
   blkdiscard: diskWrite,
   cryptsetup: diskWrite,
 };
+
+const SQLITE_WITH_VALUE = new Set([
+  '-cmd',
+  '-init',
+  '-separator',
+  '-newline',
+  '-nullvalue',
+  '-vfs',
+  '-maxsize',
+  '-mmap',
+  '-lookaside',
+  '-pagecache',
+  '-heap',
+  '-A',
+  '-ascii',
+]);
+const READ_STATEMENT =
+  /^\s*(select|explain|pragma\s+[\w.]+\s*(\(\s*\w*\s*\))?\s*$|\.(tables|schema|indexes|indices|dump|mode|headers|databases|show|help|width|timer|stats)\b|with\b(?![\s\S]*\b(insert|update|delete|replace)\b))/i;
+
+/**
+ * `sqlite3 DB [SQL]`: a write unless every statement (in the SQL and any -cmd) only reads; `.shell`
+ * and `.system` run commands; `.output`, `.once`, `.save` and `.backup` write files.
+ */
+function sqliteClient(c: Ctx): void {
+  const statements: string[] = [];
+  const operands: string[] = [];
+  let readonly = false;
+  for (let i = 0; i < c.argv.length; i++) {
+    const a = c.argv[i]!;
+    if (a === '-cmd') statements.push(c.argv[++i] ?? '');
+    else if (a === '-readonly' || a === '--readonly') readonly = true;
+    else if (SQLITE_WITH_VALUE.has(a)) i++;
+    else if (!a.startsWith('-')) operands.push(a);
+  }
+  const [file, ...sql] = operands;
+  statements.push(...sql);
+  if (c.cmd.stdin?.kind === 'text') statements.push(c.cmd.stdin.text);
+  const parts = statements.flatMap((t) => t.split(/;|\n/)).filter((t) => t.trim() !== '');
+  for (const p of parts) {
+    const dot = /^\s*\.(shell|system|output|once|save|backup)\s+(.*)$/i.exec(p);
+    if (dot?.[1] === 'shell' || dot?.[1] === 'system') c.api.shell(dot[2]!, childScope(c.scope), c.sink);
+    else if (dot) {
+      const target = dot[2]!
+        .trim()
+        .split(/\s+/)
+        .pop()!
+        .replace(/^['"]|['"]$/g, '');
+      if (target && !target.startsWith('-'))
+        emitPath(c.sink, c.scope, 'write', target, ['overwrite'], c.origin);
+    }
+  }
+  if (!file || file === ':memory:') return;
+  // No SQL on the line: statements come from stdin or a terminal, unseen.
+  const reads = readonly || (parts.length > 0 && parts.every((p) => READ_STATEMENT.test(p)));
+  emitPath(c.sink, c.scope, reads ? 'read' : 'write', file, ['database'], c.origin);
+}
 
 /** `make target`: judge the recipes of the named targets (or the default one) in the Makefile. */
 function runMake(c: Ctx): void {

@@ -26,7 +26,7 @@ export function guardExecTags(
 // ---- the per-user secret ------------------------------------------------------------------------
 
 const SECRET_SPELLINGS =
-  /\.config\/agent-sre(\/|$|[^\w.-])|XDG_CONFIG_HOME\}?\/+agent-sre|agent-sre\/+secret/i;
+  /\.config\/agent-sre(\/|$|[^\w.-])|XDG_CONFIG_HOME[^\n]{0,40}agent-sre|agent-sre\/+secret/i;
 
 /** Does this text name agent-sre's per-user directory, however it is spelled? */
 export function namesSecretDir(text: string, cwd: string, ctx: JudgeContext): boolean {

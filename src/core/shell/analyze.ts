@@ -18,6 +18,7 @@ import { resolvePath } from '../paths.ts';
 import type { ShellNode } from '../types.ts';
 import {
   evalWord,
+  expandBraces,
   HIDDEN_SUBSTITUTION,
   hiddenSubstitutions,
   UNBALANCED_SUBSTITUTION,
@@ -397,6 +398,13 @@ function assign(node: ShellNode, scope: Scope, sink: Sink): void {
   scope.vars.set(name, v.dynamic ? null : v.value);
 }
 
+/** An unquoted word with braces (`rm agent-sre.{yaml,yml}`) is the words bash expands it to. */
+function braceWords(node: ShellNode, w: WordValue): WordValue[] {
+  if (w.quoted || w.dynamic || /['"`$\\]/.test(node.text) || !/\{[^{}]*(,|\.\.)[^{}]*\}/.test(node.text))
+    return [w];
+  return expandBraces(w.value).map((value) => ({ ...w, value }));
+}
+
 function wordEnv(scope: Scope, sink: Sink) {
   return { home: sink.ctx.home, cwd: scope.cwd, vars: scope.vars };
 }
@@ -427,8 +435,11 @@ function visitCommand(
       if (n) prefixVars.set(n, val && !val.dynamic ? val.value : null);
       continue;
     }
-    if (c.field === 'name') name = evalWord(c, env);
-    else if (c.field === 'argument') args.push(evalWord(c, env));
+    if (c.field === 'name') {
+      const [head, ...more] = braceWords(c, evalWord(c, env));
+      name = head;
+      args.push(...more);
+    } else if (c.field === 'argument') args.push(...braceWords(c, evalWord(c, env)));
     else if (c.type === 'file_redirect') {
       redirect(c, scope, sink);
       args.push(...extraDestinations(c).map((d) => evalWord(d, env)));
@@ -665,6 +676,21 @@ function visitPipeline(node: ShellNode, scope: Scope, sink: Sink): void {
   }
 }
 
+const FILTERS = new Set([
+  'grep',
+  'egrep',
+  'fgrep',
+  'awk',
+  'gawk',
+  'sed',
+  'cut',
+  'head',
+  'tail',
+  'sort',
+  'uniq',
+  'tr',
+]);
+
 /** What a pipeline stage writes to its stdout, as far as it matters to the next stage. */
 function describeOutput(stage: ShellNode, scope: Scope, sink: Sink, upstream: Stdin | undefined): Stdin {
   const cmd = stage.type === 'redirected_statement' ? stage.children.find((c) => c.field === 'body') : stage;
@@ -689,5 +715,8 @@ function describeOutput(stage: ShellNode, scope: Scope, sink: Sink, upstream: St
   }
   if (name === 'cat' && args.length === 1 && !args[0]!.dynamic) return { kind: 'file', path: args[0]!.value };
   if (upstream && (name === 'cat' || name === 'tee') && args.length === 0) return upstream;
+  // A filter passes on what it was fed: `ps aux | grep hookd | awk '{print $2}'` still names hookd.
+  if (upstream?.kind === 'unknown' && FILTERS.has(name))
+    return { kind: 'unknown', what: `${upstream.what} | ${originOf(name, cmd.text)}` };
   return { kind: 'unknown', what: originOf(name || 'a command', cmd.text) };
 }

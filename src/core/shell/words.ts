@@ -226,3 +226,60 @@ function closingParen(text: string, from: number): number {
   }
   return -1;
 }
+
+const MAX_BRACE_WORDS = 256;
+
+/**
+ * Bash brace expansion of one unquoted word: `agent-sre.{yaml,yml}` is two words, `f{1..3}` three.
+ * Nested and repeated braces expand in turn; past 256 words the rest is left as is.
+ */
+export function expandBraces(word: string): string[] {
+  const open = findBrace(word);
+  if (!open) return [word];
+  const { start, end, parts } = open;
+  const out: string[] = [];
+  for (const p of parts) {
+    for (const w of expandBraces(word.slice(0, start) + p + word.slice(end + 1))) {
+      out.push(w);
+      if (out.length >= MAX_BRACE_WORDS) return out;
+    }
+  }
+  return out;
+}
+
+function findBrace(word: string): { start: number; end: number; parts: string[] } | undefined {
+  for (let start = word.indexOf('{'); start >= 0; start = word.indexOf('{', start + 1)) {
+    if (word[start - 1] === '$') continue;
+    let depth = 0;
+    const commas: number[] = [];
+    for (let i = start; i < word.length; i++) {
+      const ch = word[i];
+      if (ch === '\\') i++;
+      else if (ch === '{') depth++;
+      else if (ch === '}' && --depth === 0) {
+        const body = word.slice(start + 1, i);
+        if (commas.length > 0) {
+          const cuts = [start, ...commas, i];
+          return { start, end: i, parts: cuts.slice(1).map((c, k) => word.slice(cuts[k]! + 1, c)) };
+        }
+        const seq = /^(-?\d+|[a-zA-Z])\.\.(-?\d+|[a-zA-Z])$/.exec(body);
+        if (seq) return { start, end: i, parts: sequence(seq[1]!, seq[2]!) };
+        break;
+      } else if (ch === ',' && depth === 1) commas.push(i);
+    }
+  }
+  return undefined;
+}
+
+function sequence(a: string, b: string): string[] {
+  const num = /^-?\d+$/.test(a);
+  const from = num ? Number(a) : a.charCodeAt(0);
+  const to = num ? Number(b) : b.charCodeAt(0);
+  const step = from <= to ? 1 : -1;
+  const out: string[] = [];
+  for (let v = from; out.length < MAX_BRACE_WORDS; v += step) {
+    out.push(num ? String(v) : String.fromCharCode(v));
+    if (v === to) break;
+  }
+  return out;
+}
