@@ -27,6 +27,7 @@ const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = fs.const
 /** Claude Code's default for tool events when the entry has no --timeout (init writes one). */
 const DEFAULT_TIMEOUT_SEC = 10;
 const DAEMON_WAIT_MS = 5000;
+const CACHE_NAME = /^hook\.cjs\.cache-[0-9a-z]+$/;
 
 // ---------------------------------------------------------------------------------------------------
 // Private files: never through a link, owned by this user, nobody else may read them.
@@ -367,7 +368,6 @@ function readStdinSync() {
 function inProcess(preread, deadline, trust) {
   const vm = require('node:vm');
   const Module = require('node:module');
-  const cacheFile = `${hookFile}.cache`;
   let source;
   try {
     const fd = fs.openSync(hookFile, O_RDONLY | O_NONBLOCK);
@@ -385,8 +385,13 @@ function inProcess(preread, deadline, trust) {
   const runtime = trust ? trust.entry.runtime || {} : {};
   let cachedData;
   try {
-    const st = fs.statSync(cacheFile);
-    if (trust && sameStat(runtime.cache, st)) cachedData = fs.readFileSync(cacheFile);
+    // Each writer makes a cache file of its own name and records that name with its stat, so processes
+    // racing to refresh it never leave the record describing another process's file.
+    const name = runtime.cache?.name;
+    if (typeof name === 'string' && CACHE_NAME.test(name)) {
+      const file = path.join(dist, name);
+      if (sameStat(runtime.cache, fs.statSync(file))) cachedData = fs.readFileSync(file);
+    }
   } catch {
     cachedData = undefined;
   }
@@ -417,10 +422,20 @@ function inProcess(preread, deadline, trust) {
     try {
       const next = { ...runtime };
       if (cachedData === undefined || script.cachedDataRejected) {
-        const tmp = `${cacheFile}.${process.pid}`;
-        fs.writeFileSync(tmp, script.createCachedData());
-        fs.renameSync(tmp, cacheFile);
-        next.cache = statOf(fs.statSync(cacheFile));
+        const name = `hook.cjs.cache-${process.pid.toString(36)}${Date.now().toString(36)}`;
+        const fd = fs.openSync(path.join(dist, name), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+        try {
+          fs.writeSync(fd, script.createCachedData());
+          next.cache = { name, ...statOf(fs.fstatSync(fd)) };
+        } finally {
+          fs.closeSync(fd);
+        }
+        // Older caches (another process's from a moment ago is left alone: it may be recording it).
+        for (const f of fs.readdirSync(dist)) {
+          if (f === name || !f.startsWith('hook.cjs.cache')) continue;
+          const old = path.join(dist, f);
+          if (Date.now() - fs.lstatSync(old).mtimeMs > 10_000) fs.rmSync(old, { force: true });
+        }
       } else if (!resolvedChanged) return;
       if (resolvedChanged) next.resolved = resolved;
       const rec = readRecord(process.env);

@@ -68,7 +68,7 @@ export function copyInstall(): string {
   cpSync(join(ROOT, 'dist'), join(dir, 'dist'), {
     recursive: true,
     // The code cache belongs to the other install's trust record.
-    filter: (src) => !src.endsWith('.cache') && !/\.(tmp|\d+)$/.test(src),
+    filter: (src) => !src.includes('.cache') && !/\.(tmp|\d+)$/.test(src),
   });
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
