@@ -34,10 +34,11 @@ import type { LedgerStore } from '../ports.ts';
 import { type Approval, awaitHumanAnswer } from './approvals.ts';
 import { createJudgeContext, type Environment } from './context.ts';
 import { readNewUsage, withCost } from './cost.ts';
+import { loadEffectivePolicy } from './effective-policy.ts';
 import { guardConfigNow } from './guard-config.ts';
 import { humanMacForHook, secretPath } from './human-mac.ts';
-import { type LoadedPolicy, loadProjectPolicy, withRunbookRules } from './policy.ts';
-import { type LoadedRunbook, loadRunbook } from './runbook.ts';
+import type { LoadedPolicy } from './policy.ts';
+import type { LoadedRunbook } from './runbook.ts';
 import { describeCall } from './signals.ts';
 import {
   bindGuardConfig,
@@ -86,12 +87,9 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
   const started = deps.now();
   const projectDir = deps.projectDir || e.cwd;
   if (!projectDir) throw new Error('neither CLAUDE_PROJECT_DIR nor cwd tells where the project is');
-  const runbook = await loadRunbook(projectDir, deps.env.home);
-  const policy = withRunbookRules(
-    await loadProjectPolicy(projectDir, deps.env.home),
-    runbook.compiled?.rules ?? [],
-    deps.env.home,
-  );
+  const effective = await loadEffectivePolicy(projectDir, projectDir, deps.env.home);
+  const policy = effective.policy;
+  const runbook = effective.runbook as LoadedRunbook;
   const guard = guardConfigNow(projectDir, join(deps.env.home, '.claude'));
   const ctx = createJudgeContext(projectDir, deps.env, policy.compiled.policy.protectedBranches);
   const call: ToolCall | undefined = e.tool

@@ -7,7 +7,7 @@ import type { Incident } from '../core/incidents/types.ts';
 import type { SessionState } from '../core/session/types.ts';
 import type { Decision } from '../core/types.ts';
 import { createJudgeContext, type Environment } from './context.ts';
-import type { LoadedPolicy } from './policy.ts';
+import type { EffectivePolicy } from './effective-policy.ts';
 import { postToolUseTransition, preToolUseTransition } from './transitions.ts';
 
 export interface ReplayRow {
@@ -31,10 +31,11 @@ export function homeFromCwd(cwd: string): string | undefined {
 
 export async function replayLines(
   lines: Iterable<string>,
-  policy: LoadedPolicy,
+  effective: EffectivePolicy,
   env: Environment,
   opts: { projectDir?: string; readScript?: (p: string) => string | undefined } = {},
 ): Promise<ReplayResult> {
+  const { policy, runbook } = effective;
   const parsed = parseReplayLines(lines);
   const store = createMemoryStore();
   const rows: ReplayRow[] = [];
@@ -62,6 +63,7 @@ export async function replayLines(
       preToolUseTransition(e, call, effects, policy.compiled, clock, now, {
         project: projectDir,
         gateWait: false,
+        ...(runbook ? { runbook: runbook.now } : {}),
       }),
     );
     let session = state;

@@ -238,7 +238,7 @@ describe('agent-sre runbook explain', () => {
       'Not compiled',
     ]);
     expect(out).toMatch(/^Digest \(\d+ of at most 1500 characters, for the session's context\)$/m);
-    expect(out).toMatch(/^ {2}runbook\.scope {2}tier 4 \(hard deny\)$/m);
+    expect(out).toMatch(/^ {2}runbook\.scope {2}tier 3 \(real-time gate\)$/m);
     expect(out).toMatch(
       /^ {4}matches {2}write or delete in the project zone outside src, test, docs\/\*\*\/\*\.md /m,
     );

@@ -1,6 +1,7 @@
 import { createJudgeContext, processEnvironment } from '../../app/context.ts';
-import { loadProjectPolicy } from '../../app/policy.ts';
+import { loadEffectivePolicy } from '../../app/effective-policy.ts';
 import { judge } from '../../core/judge.ts';
+import { gateByRunbook, runbookStatus } from '../../core/runbook/binding.ts';
 import { parse } from '../args.ts';
 import { decisionJson, explain } from '../format.ts';
 import { type Io, UsageError } from '../io.ts';
@@ -70,9 +71,15 @@ export async function run(args: string[], io: Io): Promise<number> {
       ...(values.url ? { url: values.url, prompt: '' } : {}),
     };
   }
-  const policy = await loadProjectPolicy(projectDir, env.home, { cache: false });
+  const { policy, runbook } = await loadEffectivePolicy(projectDir, projectDir, env.home, { cache: false });
   const ctx = createJudgeContext(projectDir, env, policy.compiled.policy.protectedBranches);
-  const decision = judge({ tool, input, cwd }, ctx, policy.compiled);
+  // As a new session's first call: judged against the runbook as it stands (missing or failing gates writes).
+  const decision = gateByRunbook(
+    judge({ tool, input, cwd }, ctx, policy.compiled),
+    runbookStatus(runbook!.now, undefined),
+    policy.compiled.policy.runbook,
+    'check',
+  );
   if (values.json)
     io.stdout(`${JSON.stringify({ tool, input, ...decisionJson(decision), policy: policy.source })}\n`);
   else io.stdout(`${explain(decision)}\npolicy:  ${policy.source}\n`);

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { readJsonlLines } from '../../adapters/transcripts/read-lines.ts';
 import { processEnvironment, readScriptFromDisk } from '../../app/context.ts';
-import { loadProjectPolicy } from '../../app/policy.ts';
+import { loadEffectivePolicy } from '../../app/effective-policy.ts';
 import { homeFromCwd, replayLines } from '../../app/replay.ts';
 import { parse } from '../args.ts';
 import { decisionJson, verdictCell } from '../format.ts';
@@ -55,8 +56,13 @@ export async function run(args: string[], io: Io): Promise<number> {
   const firstCwd = lines.map((l) => /"cwd"\s*:\s*"([^"]+)"/.exec(l)?.[1]).find(Boolean) ?? '';
   const env = { ...base, home: values.home ?? homeFromCwd(values.project ?? firstCwd) ?? base.home };
   const policyDir = values.policy ?? io.cwd;
-  const policy = await loadProjectPolicy(policyDir, env.home, { cache: false });
-  const result = await replayLines(lines, policy, env, {
+  // The runbook is the recorded project's, read where it ran; a session from another machine replays
+  // without it (and says so), since guessing a runbook would make decisions the hook never made.
+  const recorded = values.project ?? firstCwd;
+  const runbookDir = recorded && existsSync(recorded) ? recorded : null;
+  const effective = await loadEffectivePolicy(policyDir, runbookDir, env.home, { cache: false });
+  const { policy } = effective;
+  const result = await replayLines(lines, effective, env, {
     readScript: readScriptFromDisk,
     ...(values.project ? { projectDir: values.project } : {}),
   });
@@ -70,7 +76,13 @@ export async function run(args: string[], io: Io): Promise<number> {
     });
     return 0;
   }
-  io.stdout(`Replaying ${file} (${result.format}) through ${policy.source}\n\n`);
+  const runbookNote =
+    effective.runbook === null
+      ? `no runbook (${recorded || 'the recorded project'} is not on this machine)`
+      : effective.runbook.now.files.length > 0
+        ? `the runbook in ${runbookDir} (${effective.runbook.now.files.join(', ')})`
+        : `no runbook in ${runbookDir}`;
+  io.stdout(`Replaying ${file} (${result.format}) through ${policy.source}, with ${runbookNote}\n\n`);
   result.rows.forEach((r, i) => {
     const what = summarize(r.item.tool, r.item.input);
     io.stdout(

@@ -664,15 +664,15 @@ export function compileRunbook(docs: readonly RunbookDoc[], opts: CompileOptions
     }
   }
   if (inGlobs.length > 0) {
-    // A Never item against editing outside the scope makes the boundary hard: the runbook said never.
-    const hard = a.scopeNever.length > 0;
+    // A scope miss is a human's decision, never an incident: editing package.json or README.md with
+    // init's scope (src/, test/) is ordinary work that a person may well want. A Never item against
+    // editing outside the scope is quoted in the reason but does not make it a hard deny.
     for (const n of a.scopeNever) source('runbook.scope', n);
+    const never = a.scopeNever[0] ? `, and the runbook says ${quoted(a.scopeNever[0])}` : '';
     rules.push({
       id: 'runbook.scope',
-      tier: hard ? 4 : 3,
-      reason: hard
-        ? `Outside the runbook's writable scope: ${listed(inScope.map((e) => e.value))} (${lines(inScope)}), and the runbook says ${quoted(a.scopeNever[0]!)}. Keep the change inside the scope, or ask the human to make it.`
-        : `Outside the runbook's writable scope: ${listed(inScope.map((e) => e.value))} (${lines(inScope)}). A human approves it, or keep the change inside the scope.`,
+      tier: 3,
+      reason: `Outside the runbook's writable scope: ${listed(inScope.map((e) => e.value))} (${lines(inScope)})${never}. A human approves it, or keep the change inside the scope.`,
       match: {
         kind: ['write', 'delete'],
         zone: ['project'],
