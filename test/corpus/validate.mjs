@@ -13,7 +13,10 @@ import { fileURLToPath } from 'node:url';
 const dir = process.argv[2] ?? dirname(fileURLToPath(import.meta.url));
 const EXPECTS = new Set(['allow', 'ask', 'deny']);
 const TIERS_FOR = { allow: [1, 2], ask: [3], deny: [4] };
-const KEYS = new Set(['id', 'tool', 'input', 'expect', 'tier', 'why', 'cwd', 'files']);
+const KEYS = new Set(['id', 'tool', 'input', 'expect', 'tier', 'why', 'cwd', 'files', 'guard']);
+// Where the guard is installed for the case (test/corpus.test.ts): in the project's node_modules (the
+// default), globally, or as a clone in the home directory.
+const GUARDS = new Set(['project', 'global', 'clone']);
 
 const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v) => typeof v === 'string';
@@ -93,6 +96,8 @@ for (const file of files) {
         err(`tier ${c.tier} contradicts expect "${c.expect}"`);
     }
     if (!isNonEmpty(c.why)) err('missing why');
+
+    if (c.guard !== undefined && !GUARDS.has(c.guard)) err(`guard must be project|global|clone, got ${JSON.stringify(c.guard)}`);
 
     // cwd and files
     if (c.cwd !== undefined && !(isStr(c.cwd) && isAbsolute(c.cwd))) err('cwd must be an absolute path');

@@ -114,7 +114,10 @@ const tar: Handler = (c) => {
   }
   const archive = file && file !== '-' ? [file] : [];
   if (mode === 'c') {
-    for (const o of operands) emitPath(c.sink, c.scope, 'read', o, [], c.origin);
+    // Members are named relative to -C.
+    const base = dir.replace(/\/+$/, '') || '/';
+    for (const o of operands)
+      emitPath(c.sink, c.scope, 'read', o.startsWith('/') ? o : `${base}/${o}`, [], c.origin);
     for (const f of archive) emitPath(c.sink, c.scope, 'write', f, ['overwrite'], c.origin);
   } else if (mode === 'r' || mode === 'u' || mode === 'A') {
     for (const f of archive) emitPath(c.sink, c.scope, 'write', f, ['edit'], c.origin);
