@@ -350,6 +350,20 @@ async function guardFloor(
 }
 
 function ledgerDown(decision: Decision, err: unknown): Decision {
+  // A ledger truncated, replaced or unlinked is an incident a human must look at, not a broken state
+  // directory: its own message says what happened and what the human runs (by name: no import of the store).
+  const name = (err as Error)?.name;
+  if (name === 'LedgerHoldError' || name === 'LedgerIntegrityError') {
+    const why = `agent-sre refused because ${(err as Error).message}`;
+    if (decision.tier === 4) return { ...decision, reason: `${decision.reason} Also: ${why}` };
+    return {
+      ...decision,
+      tier: 4,
+      verdict: 'deny',
+      rule: 'ledger.hold',
+      reason: `${why} Stop and tell the human.`,
+    };
+  }
   const why = `the evidence ledger could not be written (${(err as Error).message}); nothing runs unrecorded.`;
   if (decision.tier === 4) return { ...decision, reason: `${decision.reason} Also: ${why}` };
   return {

@@ -94,6 +94,9 @@ async function scenario(env: NodeJS.ProcessEnv, daemon: boolean): Promise<void> 
   expect(denied.decision).toBe('deny');
   expect(denied.reason).toContain('ledger.db');
   expect(denied.reason).toContain('agent-sre ledger accept');
+  // Its own rule, not "fix the state directory": this is an incident for a human.
+  expect(denied.reason).toMatch(/\(tier 4, ledger\.hold\)/);
+  expect(denied.reason).not.toContain('Fix the state directory');
   // The daemon's open connection notices the change itself; a fresh process finds the empty file.
   expect(denied.reason).toMatch(
     daemon ? /shrank from \d+ to 0 bytes while agent-sre had it open/ : /empty \(0 bytes\)/,
