@@ -49,12 +49,18 @@ function runEx(c: Ctx, command: string): void {
   }
 }
 
+/** Script lines fed on stdin; `printf 'a\\nb'` reaches us with the escape still in it. */
+function stdinLines(c: Ctx): string[] {
+  return c.cmd.stdin?.kind === 'text' ? c.cmd.stdin.text.split(/\n|\\n/) : [];
+}
+
 const vim: Handler = (c) => {
   let readOnly = c.program === 'view' || c.program === 'rview';
   const files: string[] = [];
   for (let i = 0; i < c.argv.length; i++) {
     const a = c.argv[i]!;
-    if (a === '-c' || a === '--cmd') runEx(c, c.argv[++i] ?? '');
+    // `-sc CMD`: a bundle ending in c takes the command.
+    if (a === '-c' || a === '--cmd' || /^-[a-zA-Z]+c$/.test(a)) runEx(c, c.argv[++i] ?? '');
     else if (VIM_WITH_VALUE.has(a)) i++;
     else if (a === '-R' || a === '-M') readOnly = true;
     else if (a.startsWith('+')) runEx(c, a.slice(1));
@@ -70,7 +76,7 @@ const vim: Handler = (c) => {
 
 const ed: Handler = (c) => {
   const files = c.argv.filter((a, i) => !a.startsWith('-') && c.argv[i - 1] !== '-p');
-  if (c.cmd.stdin?.kind === 'text') for (const line of c.cmd.stdin.text.split('\n')) runEx(c, line);
+  for (const line of stdinLines(c)) runEx(c, line);
   for (const f of files) emitPath(c.sink, c.scope, 'write', f, ['edit'], c.origin);
 };
 

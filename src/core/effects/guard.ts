@@ -32,8 +32,17 @@ const SECRET_SPELLINGS =
 export function namesSecretDir(text: string, cwd: string, ctx: JudgeContext): boolean {
   const dir = ctx.guard?.userDir;
   if (!dir) return false;
-  if (SECRET_SPELLINGS.test(text) || text.toLowerCase().includes(dir.toLowerCase())) return true;
+  if (SECRET_SPELLINGS.test(text) || containsDir(text, dir)) return true;
   return !/\s/.test(text) && guardMatch(resolvePath(text, cwd, ctx.home), ctx).secret;
+}
+
+function containsDir(text: string, dir: string): boolean {
+  const low = text.toLowerCase();
+  const d = dir.toLowerCase().replace(/\/+$/, '');
+  for (let at = low.indexOf(d); at >= 0; at = low.indexOf(d, at + 1)) {
+    if (!/[\w.-]/.test(low[at + d.length] ?? '')) return true;
+  }
+  return false;
 }
 
 function mentionsSecret(words: WordValue[], cwd: string, ctx: JudgeContext): boolean {
