@@ -262,6 +262,7 @@ describe('the per-user secret', () => {
   it.each([
     ['~/.config/agent-sre', false],
     ['/home/dev/.config/agent-sre/secret', true],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text, not a template
     ['${XDG_CONFIG_HOME:-$HOME/.config}/agent-sre/secret', true],
     ["os.environ['XDG_CONFIG_HOME'] + '/agent-sre/secret'", true],
     ['prefix/.config/agent-sre/', true],

@@ -13,6 +13,7 @@ describe('expandBraces', () => {
     ['f{1..3}', ['f1', 'f2', 'f3']],
     ['{c..a}', ['c', 'b', 'a']],
     ['{a}', ['{a}']],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell text, not a template
     ['${x}', ['${x}']],
     ['plain', ['plain']],
   ])('%s', (word, expected) => {
