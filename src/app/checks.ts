@@ -23,8 +23,9 @@ export interface CheckContext {
   env: NodeJS.ProcessEnv;
 }
 
-const TAIL_LINES = 30;
-const TAIL_CHARS = 2000;
+// Enough for the failing test and its assertion above a runner's summary block; the block reason digests it.
+const TAIL_LINES = 120;
+const TAIL_CHARS = 8000;
 const MAX_FILE = 4 * 1024 * 1024;
 
 /** The last lines of a check's output; redacted before it goes anywhere. */

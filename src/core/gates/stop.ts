@@ -1,7 +1,9 @@
 // The acceptance gate's judgement when an agent, a subagent or a task wants to stop: which checks to
 // run, and, from their results, the block reason the agent reads as its next instruction.
+
 import { redactText } from '../redact.ts';
 import type { GateEvidence } from './evidence.ts';
+import { failureDigest } from './failure-digest.ts';
 import { type AcceptanceCheck, checkApplies, type StopKind } from './types.ts';
 
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
@@ -61,17 +63,13 @@ export interface GateInput {
 }
 
 const REASON_MAX = 3000;
-const TAIL_MAX = 600;
+/** Of each failed check's output: the lines naming the failure and the runner's summary. */
+const TAIL_MAX = 1500;
 
 function who(stop: StopKind): string {
   if (stop.kind === 'main') return 'the agent';
   if (stop.kind === 'task') return 'the task';
   return `the ${stop.agentType} subagent`;
-}
-
-/** The end of a tail: where test runners print their summary. */
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `…${text.slice(text.length - max + 1)}`;
 }
 
 function clipHead(text: string, max: number): string {
@@ -82,7 +80,7 @@ export function failureLines(outcomes: readonly CheckOutcome[]): string {
   return outcomes
     .filter((o) => o.status === 'failed')
     .map((o) => {
-      const tail = o.tail.trim() ? `\n${indent(clip(redactText(o.tail.trim()), TAIL_MAX))}` : '';
+      const tail = o.tail.trim() ? `\n${indent(failureDigest(redactText(o.tail.trim()), TAIL_MAX))}` : '';
       return `- ${o.id} (${o.kind}): ${redactText(o.detail)}${tail}`;
     })
     .join('\n');

@@ -380,10 +380,10 @@ describe('judgeStop: bounds and redaction', () => {
     if (v.action === 'exhausted') expect(v.evidence.length).toBeLessThanOrEqual(3000);
   });
 
-  it('clips each tail to at most ~600 characters', () => {
+  it('clips each tail to at most 1500 characters (the failure digest)', () => {
     const lines = failureLines([outcome('unit', 'failed', { tail: 'y'.repeat(5000) })]);
     const tailLine = lines.split('\n')[1]!;
-    expect(tailLine.trim().length).toBeLessThanOrEqual(600);
+    expect(tailLine.trim().length).toBeLessThanOrEqual(1500);
     expect(tailLine.trim().startsWith('…')).toBe(true);
   });
 
