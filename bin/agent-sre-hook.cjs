@@ -323,14 +323,30 @@ function refuse(why) {
   process.exit(2);
 }
 
+/** Without --timeout (entries written before it existed): Claude Code's timeouts init wrote then. */
+const STOP_EVENTS = new Set(['Stop', 'SubagentStop', 'TaskCompleted']);
+const GATE_TIMEOUT_SEC = 3660;
+let explicitTimeout = false;
+
 /** Claude Code's deadline for this call, less a margin for the answer to travel back. */
 function deadlineFrom(argv) {
   const i = argv.indexOf('--timeout');
   const n = i >= 0 ? Number(argv[i + 1]) : Number.NaN;
-  const timeoutMs = (Number.isFinite(n) && n > 0 ? n : DEFAULT_TIMEOUT_SEC) * 1000;
+  explicitTimeout = Number.isFinite(n) && n > 0;
+  const fallback = STOP_EVENTS.has(event) ? GATE_TIMEOUT_SEC : DEFAULT_TIMEOUT_SEC;
+  const timeoutMs = (explicitTimeout ? n : fallback) * 1000;
   const margin = Math.min(1500, timeoutMs / 4);
   // Claude Code's clock started when it spawned this process.
   return Date.now() - process.uptime() * 1000 + timeoutMs - margin;
+}
+
+/**
+ * The call is waiting for a human or running acceptance checks, on purpose. With --timeout the watchdog
+ * stays: init sized that timeout to outlast the wait. An older entry without it may have a longer timeout
+ * than the default, so its wait is left to Claude Code's own timeout, as before.
+ */
+function onHold() {
+  if (!explicitTimeout) clearTimeout(watchdog);
 }
 
 function readStdinSync() {
@@ -449,6 +465,7 @@ function inProcess(preread, deadline, trust) {
     script.runInThisContext().call(mod.exports, mod.exports, req, mod, hookFile, dist);
     mod.exports.main(preread, {
       deadline,
+      onHold,
       // The answer is going out: the watchdog must not write a second one.
       onAnswer: () => {
         answered = true;
@@ -568,6 +585,7 @@ function viaDaemon(input, deadline, trust) {
     if (!held && reply.startsWith('{"hold":true}\n')) {
       held = true;
       clearTimeout(timer);
+      onHold();
     }
   });
   c.on('end', () => {
@@ -602,19 +620,20 @@ function viaDaemon(input, deadline, trust) {
 
 function main() {
   const argv = process.argv.slice(2);
+  const isHook = argv[1] === 'claude';
+  // Reading stdin is synchronous, so nothing could fire before it ends anyway; the deadline still
+  // counts from the start of this process, and the event decides the default timeout.
+  const input = isHook ? readStdinSync() : undefined;
+  if (input !== undefined) event = sniffEvent(input);
   const deadline = deadlineFrom(argv);
-  // Armed before anything can block; SQLite's busy wait in the in-process path is bounded below this.
+  // Not unref'd: a hook that would otherwise end without a word (exit 0, "go ahead") ends in the refusal.
   watchdog = setTimeout(
     () =>
       refuse(
-        `agent-sre could not answer within its hook timeout (the ledger may be locked by another process, or the machine is overloaded), so nothing runs unjudged`,
+        'agent-sre could not answer within its hook timeout (the ledger may be locked by another process, or the machine is overloaded), so nothing runs unjudged',
       ),
     Math.max(0, deadline - Date.now()),
   );
-  // Not unref'd: a hook that would otherwise end without a word (exit 0, "go ahead") ends in the refusal.
-  const isHook = argv[1] === 'claude';
-  const input = isHook ? readStdinSync() : undefined;
-  if (input !== undefined) event = sniffEvent(input);
   let trust;
   try {
     trust = verifyInstall(install, process.env);

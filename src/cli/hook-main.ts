@@ -15,6 +15,8 @@ export interface MainOptions {
   deadline?: number;
   /** Called just before the answer is written, so the watchdog does not write a second one. */
   onAnswer?: () => void;
+  /** Called when the call starts waiting on purpose (a human's approval, acceptance checks). */
+  onHold?: () => void;
 }
 
 // Whatever happens, answer in Claude Code's protocol: exit 2 with the reason blocks; never exit 1.
@@ -70,6 +72,7 @@ export function main(preread?: string, opts: MainOptions = {}): void {
       openStore: (dir) =>
         openSqliteStore(ledgerPath(dir), { busyTimeoutMs: busyTimeoutFor(opts.deadline, Date.now()) }),
       ...(process.env.AGENT_SRE_DELIVERY === 'off' ? {} : { startDelivery: startFlusher }),
+      ...(opts.onHold ? { onWait: opts.onHold } : {}),
     });
   };
   answer().then((a) => {

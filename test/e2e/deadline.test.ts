@@ -149,4 +149,22 @@ describe('deadlines', () => {
       expect(reasonOf(r)).toContain('hook timeout');
     }
   }, 30_000);
+
+  it('an entry written before --timeout existed keeps holding a gate past the 10 s default', async () => {
+    const { project, call } = await warmProject();
+    // Its Claude Code timeout (init wrote gate + 30 s) is unknown to the launcher: the hold is left to it.
+    writeFileSync(join(project, 'agent-sre.yaml'), 'version: 1\ngate:\n  mode: wait\n  timeoutSeconds: 11\n');
+    const runs = await Promise.all(
+      [{}, { AGENT_SRE_HOOKD: '0' }].map((env) =>
+        call(bashPre(project, 's', 'git push origin main'), {
+          env: { ...env, AGENT_SRE_DELIVERY: 'off', CLAUDECODE: '' },
+        }),
+      ),
+    );
+    for (const r of runs) {
+      expect(r.ms).toBeGreaterThan(10_500);
+      expect(verdictOf(r)).toBe('deny');
+      expect(reasonOf(r)).toContain('no human approved within 11 s');
+    }
+  }, 40_000);
 });
