@@ -1,5 +1,6 @@
 // Archives and compressors: what extracting writes (named members, or the whole target directory),
 // what creating reads and writes, and the file a compressor replaces (`gzip agent-sre.yaml` deletes it).
+import { resolvePath } from '../paths.ts';
 import type { Ctx, Handler } from './commands.ts';
 import { emitPath } from './sink.ts';
 
@@ -7,11 +8,13 @@ import { emitPath } from './sink.ts';
 function extracted(c: Ctx, dir: string, members: string[], junkPaths = false): void {
   const base = dir.replace(/\/+$/, '') || '/';
   if (members.length === 0) {
+    // Into a temp root the files land below it: a temp write, not a write of /tmp itself.
+    const abs = resolvePath(base, c.scope.cwd, c.sink.ctx.home);
     emitPath(
       c.sink,
       c.scope,
       'write',
-      base,
+      c.sink.ctx.tempDirs.includes(abs) ? `${abs}/*` : base,
       ['extract', 'overwrite', 'recursive'],
       c.origin,
       /[$`]/.test(dir),

@@ -87,6 +87,7 @@ describe('archives and compressors', () => {
     ['tar --extract --file=a.tar --directory=/tmp/x', ['write /tmp/x']],
     ['tar -xOf a.tar m1', []],
     ['tar tzf a.tgz', []],
+    ['tar xzf a.tgz -C /tmp', ['write /tmp/*']],
     ['tar cf out.tar -C src m', ['read /work/proj/src/m', 'write /work/proj/out.tar']],
     ['unzip -o a.zip -d dist', ['write /work/proj/dist']],
     ['unzip -j a.zip x/y/m.txt', ['write /work/proj/m.txt']],
