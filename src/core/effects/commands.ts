@@ -457,6 +457,7 @@ const WRAPPERS: Record<string, Handler> = {
   builtin: wrapper(opts()),
   npx: wrapper(opts('-p', '--package', '-c')),
   bunx: wrapper(opts()),
+  corepack: wrapper(opts()),
   busybox: (c) => rerun(c, 0),
   pkexec: wrapper(opts('--user'), ['privileged']),
   runuser: wrapper(opts('-u', '-g', '-G', '--user', '--group', '-s', '--shell'), ['privileged']),

@@ -6,6 +6,7 @@ import { ARCHIVE_COMMANDS } from './archives.ts';
 import type { Ctx, Handler } from './commands.ts';
 import { EDITOR_COMMANDS } from './editors.ts';
 import { find } from './find.ts';
+import { patch } from './patches.ts';
 import { emitOpaque, emitPath } from './sink.ts';
 
 export interface Operand {
@@ -246,6 +247,7 @@ export const FILE_COMMANDS: Record<string, Handler> = {
   chattr: perm,
   setfacl: perm,
   rsync,
+  patch,
   ...ARCHIVE_COMMANDS,
   ...EDITOR_COMMANDS,
   cat: readTargets(never),

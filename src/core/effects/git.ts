@@ -2,6 +2,7 @@
 // files a git command deletes or overwrites, as path effects (so `git rm agent-sre.yaml` meets the guard).
 import { guardRelation, resolvePath } from '../paths.ts';
 import type { Ctx } from './commands.ts';
+import { gitApply } from './patches.ts';
 import { emitPath } from './sink.ts';
 
 const GLOBAL_WITH_VALUE = new Set([
@@ -371,6 +372,10 @@ export function gitPaths(c: Ctx): void {
       // Without a force git refuses to clean (clean.requireForce); a dry run only lists.
       if (!forced(flags) || flags.some((f) => isLong(f, '--dry-run', 5) || /^-[a-zA-Z]*n/.test(f))) return;
       emit('delete', paths.length > 0 ? paths : ['./**'], ['git-clean', 'recursive', 'force']);
+      return;
+    case 'apply':
+    case 'am':
+      gitApply(c, rest, cwd);
       return;
     case 'stash': {
       // Untracked (-u) or ignored (-a) files are taken out of the work tree: an untracked

@@ -314,3 +314,29 @@ describe('sqlite3 and interpreter code', () => {
     );
   });
 });
+
+describe('patch and git apply', () => {
+  const DIFF = '--- a/agent-sre.yaml\n+++ b/agent-sre.yaml\n@@ -1 +1 @@\n-a\n+b\n';
+  const GIT_DIFF = 'diff --git a/src/x.ts b/src/y.ts\nrename from src/x.ts\nrename to src/y.ts\n';
+  const withFiles = (command: string, files: Record<string, string>) =>
+    effectsOf({ tool: 'Bash', input: { command }, cwd: P }, { ...context(files), guard: LOCAL }).flatMap(
+      (e) => (e.kind === 'write' ? [e.path] : []),
+    );
+
+  it('writes the files a readable diff names', () => {
+    expect(withFiles('patch -p1 < /tmp/x.diff', { '/tmp/x.diff': DIFF })).toEqual([`${P}/agent-sre.yaml`]);
+    expect(withFiles(`patch -p1 <<'EOF'\n${DIFF}EOF`, {})).toEqual([`${P}/agent-sre.yaml`]);
+    expect(withFiles('git apply /tmp/x.patch', { '/tmp/x.patch': DIFF })).toEqual([`${P}/agent-sre.yaml`]);
+    expect(withFiles('git apply /tmp/r.patch', { '/tmp/r.patch': GIT_DIFF })).toEqual([
+      `${P}/src/x.ts`,
+      `${P}/src/y.ts`,
+    ]);
+    expect(withFiles('patch src/a.c /tmp/x.diff', {})).toEqual([`${P}/src/a.c`]);
+  });
+
+  it('an unreadable diff may touch anything below where it is applied; --check touches nothing', () => {
+    expect(withFiles('git apply /tmp/missing.patch', {})).toEqual([P]);
+    expect(withFiles('git apply --check /tmp/x.patch', { '/tmp/x.patch': DIFF })).toEqual([]);
+    expect(withFiles('patch --dry-run -p1 < /tmp/x.diff', { '/tmp/x.diff': DIFF })).toEqual([]);
+  });
+});
