@@ -87,7 +87,7 @@ export function patch(c: Ctx): void {
   }
   // Without -p, patch takes the base name of each path: keep both readings.
   const diff = readDiff(c, input);
-  applied(c, dir, [diff], strip < 0 ? 0 : strip);
+  applied(c, dir, [diff], Math.max(strip, 0));
   if (strip < 0 && diff !== undefined) applied(c, dir, [diff], 99);
 }
 
