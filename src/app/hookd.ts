@@ -335,9 +335,11 @@ export async function serveHookd(socketPath: string, opts: HookdOptions): Promis
     stopping = true;
     clearTimeout(idle);
     clearInterval(watch);
-    server.close();
+    // Before close(), which unlinks the path whoever it belongs to now: ours goes with its marker, a
+    // newer daemon's socket at the same path stays.
     const now = lstatOrUndefined(socketPath);
     if (ownSocket && now && now.ino === ownSocket.ino && now.dev === ownSocket.dev) removeSocket(socketPath);
+    server.close();
     if (inflight === 0) exit();
   };
   const resetIdle = () => {

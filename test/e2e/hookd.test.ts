@@ -228,6 +228,8 @@ describe('hook daemon trust boundary', () => {
     const { project, call, sock } = await daemonProject();
     for (const pid of pidsWith(sock)) process.kill(pid, 'SIGTERM');
     await waitFor(() => pidsWith(sock).length === 0 && !existsSync(sock));
+    // A daemon that steps down takes its socket and its marker with it.
+    expect(existsSync(`${sock}.started`)).toBe(false);
     const victim = join(project, 'victim.txt');
     writeFileSync(victim, 'keep me');
     rmSync(`${sock}.started`, { force: true });
