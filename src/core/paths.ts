@@ -267,12 +267,14 @@ export function guardMatch(
   path: string,
   ctx: Pick<JudgeContext, 'projectDir' | 'home' | 'guard'>,
   exclude: (p: string) => boolean = () => false,
-): { relation: 'inside' | 'ancestor' | undefined; secret: boolean } {
+): { relation: 'inside' | 'ancestor' | undefined; secret: boolean; holdsSecret: boolean } {
   const entries = guardEntries(ctx);
   const low = (s: string) => s.toLowerCase();
   let secret = false;
   let inside = false;
   let ancestor = false;
+  // A directory above the secret: reading all of it reads the secret too.
+  let holdsSecret = false;
   if (!hasGlob(path)) {
     const p = low(path);
     for (const e of entries) {
@@ -280,7 +282,10 @@ export function guardMatch(
       if (isUnder(p, low(e.path))) {
         inside = true;
         secret ||= e.secret;
-      } else if (isUnder(low(e.path), p) && !e.routineAncestor?.(path)) ancestor = true;
+      } else if (isUnder(low(e.path), p) && !e.routineAncestor?.(path)) {
+        ancestor = true;
+        holdsSecret ||= e.secret;
+      }
     }
   } else {
     // A glob reaches the guard when it matches a guard file, something inside one, or a directory holding one.
@@ -295,9 +300,12 @@ export function guardMatch(
       const parts = e.path.split('/');
       for (let i = 2; i < parts.length; i++) {
         const a = parts.slice(0, i).join('/');
-        if (re.test(a) && !exclude(a) && !e.routineAncestor?.(a)) ancestor = true;
+        if (re.test(a) && !exclude(a) && !e.routineAncestor?.(a)) {
+          ancestor = true;
+          holdsSecret ||= e.secret;
+        }
       }
     }
   }
-  return { relation: inside ? 'inside' : ancestor ? 'ancestor' : undefined, secret };
+  return { relation: inside ? 'inside' : ancestor ? 'ancestor' : undefined, secret, holdsSecret };
 }

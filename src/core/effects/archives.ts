@@ -120,7 +120,7 @@ const tar: Handler = (c) => {
     // Members are named relative to -C.
     const base = dir.replace(/\/+$/, '') || '/';
     for (const o of operands)
-      emitPath(c.sink, c.scope, 'read', o.startsWith('/') ? o : `${base}/${o}`, [], c.origin);
+      emitPath(c.sink, c.scope, 'read', o.startsWith('/') ? o : `${base}/${o}`, ['recursive'], c.origin);
     for (const f of archive) emitPath(c.sink, c.scope, 'write', f, ['overwrite'], c.origin);
   } else if (mode === 'r' || mode === 'u' || mode === 'A') {
     for (const f of archive) emitPath(c.sink, c.scope, 'write', f, ['edit'], c.origin);

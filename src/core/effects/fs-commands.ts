@@ -83,7 +83,12 @@ const copyLike =
     const sources = target ? operands : operands.slice(0, -1);
     const dest = target ? { value: target, dynamic: false } : operands[operands.length - 1];
     if (!dest || (sources.length === 0 && !target)) return;
-    paths(c, moves ? 'delete' : 'read', sources, moves ? (recursive ? ['recursive', 'move'] : ['move']) : []);
+    paths(
+      c,
+      moves ? 'delete' : 'read',
+      sources,
+      moves ? (recursive ? ['recursive', 'move'] : ['move']) : recursive ? ['recursive'] : [],
+    );
     if (moves) paths(c, 'read', sources, []);
     const tags = recursive || moves ? ['overwrite', 'recursive'] : ['overwrite'];
     paths(c, 'write', landing(c, sources, dest, target !== undefined), tags);
@@ -138,11 +143,24 @@ const writeTargets =
   };
 
 const readTargets =
-  (skipFirst: (c: Ctx, flags: string[]) => boolean, withValue: string[] = []): Handler =>
+  (
+    skipFirst: (c: Ctx, flags: string[]) => boolean,
+    withValue: string[] = [],
+    recursive: (flags: string[]) => boolean = () => false,
+  ): Handler =>
   (c) => {
     const { flags, operands } = parse(c, new Set(withValue));
-    paths(c, 'read', skipFirst(c, flags) ? operands.slice(1) : operands, []);
+    paths(
+      c,
+      'read',
+      skipFirst(c, flags) ? operands.slice(1) : operands,
+      recursive(flags) ? ['recursive'] : [],
+    );
   };
+
+/** Whole trees are read: `grep -r`, `zip -r`; rg and ag search directories by default. */
+const recursiveFlag = (flags: string[]) => has(flags, 'r', ['--recursive']) || has(flags, 'R');
+const always = () => true;
 
 const never = () => false;
 
@@ -183,7 +201,8 @@ const rsync: Handler = (c) => {
   const dest = operands[operands.length - 1]!;
   const sources = operands.slice(0, -1);
   const local = (o: Operand) => !/^[^/]*:/.test(o.value);
-  paths(c, 'read', sources.filter(local), []);
+  const tree = has(flags, 'r', ['--recursive']) || has(flags, 'a', ['--archive']);
+  paths(c, 'read', sources.filter(local), tree ? ['recursive'] : []);
   if (!local(dest)) return;
   const deletes = flags.some((f) => /^--del(ete(-[a-z]+)?)?$/.test(f) || f === '--remove-source-files');
   if (deletes) paths(c, 'delete', [dest], ['recursive', 'force']);
@@ -284,12 +303,16 @@ export const FILE_COMMANDS: Record<string, Handler> = {
   file: readTargets(never),
   stat: readTargets(never),
   source: readTargets(never),
-  zip: readTargets(never),
+  zip: readTargets(never, [], recursiveFlag),
 
-  grep: readTargets(grepLike, ['-e', '-f', '-m', '-A', '-B', '-C', '--include', '--exclude']),
-  egrep: readTargets(grepLike, ['-e', '-f', '-m', '-A', '-B', '-C']),
-  rg: readTargets(grepLike, ['-e', '-f', '-g', '-t', '-T', '-m', '-A', '-B', '-C', '--glob', '--type']),
-  ag: readTargets(grepLike, ['-G', '-m', '-A', '-B', '-C']),
+  grep: readTargets(grepLike, ['-e', '-f', '-m', '-A', '-B', '-C', '--include', '--exclude'], recursiveFlag),
+  egrep: readTargets(grepLike, ['-e', '-f', '-m', '-A', '-B', '-C'], recursiveFlag),
+  rg: readTargets(
+    grepLike,
+    ['-e', '-f', '-g', '-t', '-T', '-m', '-A', '-B', '-C', '--glob', '--type'],
+    always,
+  ),
+  ag: readTargets(grepLike, ['-G', '-m', '-A', '-B', '-C'], always),
   awk: (c) => {
     const withValue = ['-F', '-v', '-f', '-i', '--include', '-l', '--load', '-E', '--exec', '-e', '--source'];
     const fromFlag = c.argv.some(

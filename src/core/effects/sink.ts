@@ -1,6 +1,6 @@
 // Where effects are collected while a tool call is taken apart, with the bounds that keep analysis
 // finite whatever the input: nesting depth and a budget of effects, never wall-clock time.
-import { globBase, pathTags, resolvePath, zoneOf } from '../paths.ts';
+import { globBase, guardMatch, pathTags, resolvePath, zoneOf } from '../paths.ts';
 import type { WordValue } from '../shell/words.ts';
 import type { Effect, JudgeContext, PathEffect, ShellNode } from '../types.ts';
 
@@ -91,6 +91,10 @@ export function emitPath(
   }
   const zone = zoneOf(path, ctx);
   for (const t of pathTags(path, ctx, sink.excluded?.get(path))) if (!allTags.includes(t)) allTags.push(t);
+  // Searching or archiving a whole tree above agent-sre's per-user dir reads its secret too.
+  if (kind === 'read' && allTags.includes('recursive') && !allTags.includes('guard-secret')) {
+    if (guardMatch(path, ctx).holdsSecret) allTags.push('guard-secret');
+  }
   if (globBase(path) !== path) allTags.push('glob');
   emit(sink, scope, { kind, path, zone, tags: allTags, origin });
 }

@@ -1,7 +1,10 @@
 // Every tool call becomes effects here, whatever tool produced it: Bash, file tools, web, MCP.
+
+import { guardMatch, resolvePath } from '../paths.ts';
 import { analyzeShell } from '../shell/analyze.ts';
 import type { Effect, JudgeContext, McpEffect, ToolCall } from '../types.ts';
 import { analyzeCode } from './code.ts';
+import { namesSecretDir } from './guard.ts';
 import { netEffect } from './net.ts';
 import { judgeRunnable } from './runnable.ts';
 import { createSink, emit, emitOpaque, emitPath, originOf, type Scope, type Sink } from './sink.ts';
@@ -89,7 +92,8 @@ export function effectsOf(call: ToolCall, ctx: JudgeContext): Effect[] {
     const pattern = tool === 'Glob' ? str('pattern') : undefined;
     const target =
       pattern?.startsWith('/') || pattern?.startsWith('~') ? pattern : pattern ? `${path}/${pattern}` : path;
-    emitPath(sink, scope, 'read', target, [], `${tool}: ${target}`);
+    // Grep reads the content of everything below its path.
+    emitPath(sink, scope, 'read', target, tool === 'Grep' ? ['recursive'] : [], `${tool}: ${target}`);
     return sink.effects;
   }
   if (tool === 'WebFetch') {
@@ -119,7 +123,9 @@ export function effectsOf(call: ToolCall, ctx: JudgeContext): Effect[] {
     return sink.effects;
   }
   if (tool.startsWith('mcp__')) {
-    emit(sink, scope, mcpEffect(tool));
+    const mcp = mcpEffect(tool);
+    emit(sink, scope, mcp);
+    mcpGuardPaths(mcp, input, scope, sink);
     return sink.effects;
   }
   if (INERT_TOOLS.has(tool)) return sink.effects;
@@ -152,6 +158,31 @@ export function mcpEffect(tool: string): McpEffect {
         ? 'read'
         : 'unknown';
   return { kind: 'mcp', server, tool: name, verb, tags: [`mcp.${verb}`], origin: `MCP: ${server}/${name}` };
+}
+
+/** Strings in a tool's input, nested ones too (bounded). */
+function strings(v: unknown, out: string[] = [], depth = 0): string[] {
+  if (typeof v === 'string') out.push(v);
+  else if (depth < 4 && v && typeof v === 'object' && out.length < 200)
+    for (const x of Object.values(v)) strings(x, out, depth + 1);
+  return out;
+}
+
+/**
+ * An MCP server (a filesystem server, a shell) reached with a path of the guard's: the secret's dir is
+ * refused for any verb, other guard paths for anything but a read.
+ */
+function mcpGuardPaths(mcp: McpEffect, input: Record<string, unknown>, scope: Scope, sink: Sink): void {
+  const origin = `MCP: ${mcp.server}/${mcp.tool}`;
+  for (const s of strings(input)) {
+    if (namesSecretDir(s, scope.cwd, sink.ctx) && sink.ctx.guard?.userDir) {
+      emitPath(sink, scope, 'read', sink.ctx.guard.userDir, ['mcp'], origin);
+      continue;
+    }
+    if (mcp.verb === 'read' || !/^(\/|~\/)/.test(s) || /\s/.test(s)) continue;
+    if (guardMatch(resolvePath(s, scope.cwd, sink.ctx.home), sink.ctx).relation === 'inside')
+      emitPath(sink, scope, mcp.verb === 'delete' ? 'delete' : 'write', s, ['mcp'], origin);
+  }
 }
 
 /** Notebook cells: `!cmd` and `%%bash` are shell, the rest is Python that runs when the cell does. */

@@ -340,3 +340,20 @@ describe('patch and git apply', () => {
     expect(withFiles('patch --dry-run -p1 < /tmp/x.diff', { '/tmp/x.diff': DIFF })).toEqual([]);
   });
 });
+
+describe('reading a whole tree above the secret', () => {
+  it.each([
+    ['grep -r token ~/.config', true],
+    ['rg -uu . ~', true],
+    ['tar czf /tmp/h.tgz ~', true],
+    ['zip -r /tmp/c.zip ~/.config', true],
+    ['cp -r ~/.config /tmp/c', true],
+    ['rsync -a ~/ /tmp/home/', true],
+    ['grep token ~/.config/git/config', false],
+    ['grep -rn TODO .', false],
+    ['cat ~/.config/git/config', false],
+  ])('%s: %s', (command, secret) => {
+    const tagged = effects(command).some((e) => e.kind === 'read' && e.tags.includes('guard-secret'));
+    expect(tagged).toBe(secret);
+  });
+});
