@@ -2,11 +2,11 @@
 // (bin/agent-sre-hook.cjs) calls `main` when no warm daemon answered, handing over stdin it read and the
 // time by which its watchdog will answer with a refusal.
 import { answerFailure, MAX_HOOK_INPUT } from '../adapters/agents/claude/hook.ts';
-import { DEFAULT_BUSY_TIMEOUT_MS, openSqliteStore } from '../adapters/store/sqlite.ts';
+import { DEFAULT_BUSY_TIMEOUT_MS } from '../adapters/store/sqlite.ts';
 import { processEnvironment } from '../app/context.ts';
 import { startFlusher } from '../app/flusher.ts';
 import { runClaudeHook } from '../app/hook.ts';
-import { ledgerPath } from '../app/store.ts';
+import { openLedger } from '../app/store.ts';
 import { run } from './commands/hook.ts';
 import { readStdin } from './stdin.ts';
 
@@ -69,8 +69,7 @@ export function main(preread?: string, opts: MainOptions = {}): void {
       projectDir: process.env.CLAUDE_PROJECT_DIR || undefined,
       now: Date.now,
       commandEnv: process.env,
-      openStore: (dir) =>
-        openSqliteStore(ledgerPath(dir), { busyTimeoutMs: busyTimeoutFor(opts.deadline, Date.now()) }),
+      openStore: (dir) => openLedger(dir, { busyTimeoutMs: busyTimeoutFor(opts.deadline, Date.now()) }),
       ...(process.env.AGENT_SRE_DELIVERY === 'off' ? {} : { startDelivery: startFlusher }),
       ...(opts.onHold ? { onWait: opts.onHold } : {}),
     });
