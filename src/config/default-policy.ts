@@ -113,11 +113,11 @@ rules:
     match: { kind: [exec], tags: [guard-signal-broad] }
   - id: guard.self-answer
     tier: 4
-    reason: Acknowledging, resolving, approving or denying pages, changing who is on call, and accepting a new golden-eval baseline are for humans. Tell the human what you need and wait.
+    reason: Acknowledging, resolving, approving or denying pages, changing who is on call, resuming a session, accepting a damaged ledger, trusting changed agent-sre code and accepting a new golden-eval baseline are for humans. Tell the human what you need and wait.
     match:
       kind: [exec]
       program: [agent-sre, node, nodejs, npx, bunx, pnpm, yarn, bun]
-      args: '(^|agent-sre([.]c?js)? +)(ack|mitigate|resolve|approve|deny|oncall +override|session +resume|golden +baseline)( |$)'
+      args: '(^|agent-sre([.]c?js)? +)(ack|mitigate|resolve|approve|deny|trust|oncall +override|session +resume|ledger +accept|golden +baseline)( |$)'
   - id: guard.runbook-edit
     tier: 3
     reason: AGENTS.md and CLAUDE.md are the runbook this session is bound to; a change to them changes the rules the agent works under, so a human approves it.
