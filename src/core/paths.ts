@@ -220,8 +220,23 @@ const INSTALL_MEMBERS = [
  */
 const routineInstallAncestor = (a: string) => /\/(node_modules|\.pnpm)$/.test(a);
 
+type GuardCtx = Pick<JudgeContext, 'projectDir' | 'home' | 'guard'>;
+const ENTRIES = new Map<string, (GuardEntry & { low: string })[]>();
+
+/** guardEntries with lower-cased paths, kept per world (a context is made per call; the world rarely changes). */
+function cachedEntries(ctx: GuardCtx): (GuardEntry & { low: string })[] {
+  const key = `${ctx.projectDir}\0${ctx.home}\0${ctx.guard?.installDir ?? ''}\0${ctx.guard?.userDir ?? ''}`;
+  const hit = ENTRIES.get(key);
+  if (hit) return hit;
+  const entries = guardEntries(ctx).map((e) => ({ ...e, low: e.path.toLowerCase() }));
+  // A daemon serves one project; tests and replays switch worlds. Stay small either way.
+  if (ENTRIES.size >= 16) ENTRIES.clear();
+  ENTRIES.set(key, entries);
+  return entries;
+}
+
 /** Everything that makes up the guard: its policy, state, Claude Code settings, code and secret. */
-export function guardEntries(ctx: Pick<JudgeContext, 'projectDir' | 'home' | 'guard'>): GuardEntry[] {
+export function guardEntries(ctx: GuardCtx): GuardEntry[] {
   const file = (path: string): GuardEntry => ({ path, members: [], secret: false });
   const { projectDir: p, home: h } = ctx;
   const entries = [
@@ -268,21 +283,20 @@ export function guardMatch(
   ctx: Pick<JudgeContext, 'projectDir' | 'home' | 'guard'>,
   exclude: (p: string) => boolean = () => false,
 ): { relation: 'inside' | 'ancestor' | undefined; secret: boolean; holdsSecret: boolean } {
-  const entries = guardEntries(ctx);
-  const low = (s: string) => s.toLowerCase();
+  const entries = cachedEntries(ctx);
   let secret = false;
   let inside = false;
   let ancestor = false;
   // A directory above the secret: reading all of it reads the secret too.
   let holdsSecret = false;
   if (!hasGlob(path)) {
-    const p = low(path);
+    const p = path.toLowerCase();
     for (const e of entries) {
       if (exclude(e.path)) continue;
-      if (isUnder(p, low(e.path))) {
+      if (isUnder(p, e.low)) {
         inside = true;
         secret ||= e.secret;
-      } else if (isUnder(low(e.path), p) && !e.routineAncestor?.(path)) {
+      } else if (isUnder(e.low, p) && !e.routineAncestor?.(path)) {
         ancestor = true;
         holdsSecret ||= e.secret;
       }

@@ -1,6 +1,6 @@
 // Programs that switch the guard off without writing a file: removing or replacing the agent-sre
 // package, signalling its processes, and naming the per-user secret. Tags only; the policy tiers them.
-import { guardMatch, resolvePath } from '../paths.ts';
+import { guardMatch, isUnder, resolvePath } from '../paths.ts';
 import type { WordValue } from '../shell/words.ts';
 import type { JudgeContext } from '../types.ts';
 
@@ -33,7 +33,14 @@ export function namesSecretDir(text: string, cwd: string, ctx: JudgeContext): bo
   const dir = ctx.guard?.userDir;
   if (!dir) return false;
   if (SECRET_SPELLINGS.test(text) || containsDir(text, dir)) return true;
-  return !/\s/.test(text) && guardMatch(resolvePath(text, cwd, ctx.home), ctx).secret;
+  if (/\s/.test(text)) return false;
+  // The dir's own name ends in agent-sre: a word without it reaches the dir only as a glob or from inside.
+  const low = text.toLowerCase();
+  if (!low.includes('agent-sre') && !/[*?[]/.test(text) && !isUnder(cwd.toLowerCase(), dir.toLowerCase()))
+    return false;
+  const abs = resolvePath(text, cwd, ctx.home);
+  if (/[*?[]/.test(abs)) return guardMatch(abs, ctx).secret;
+  return isUnder(abs.toLowerCase(), dir.toLowerCase().replace(/\/+$/, ''));
 }
 
 function containsDir(text: string, dir: string): boolean {
