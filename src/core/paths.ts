@@ -192,11 +192,17 @@ const STATE_MEMBERS = [
   'ledger.db-wal',
   'ledger.db-shm',
   'ledger.db-journal',
+  'ledger.id',
   'hookd.sock',
+  'hookd-0.sock',
+  'hookd-0.sock.started',
   'hookd.pid',
+  'flusher.lock',
   'pages.jsonl',
   'policy.json',
-  'cache.json',
+  'runbook.json',
+  'guard-config.json',
+  'hook.cjs.cache',
   'golden/report.md',
   'x',
 ];
@@ -208,6 +214,7 @@ const INSTALL_MEMBERS = [
   'dist/hookd.cjs',
   'dist/cli.js',
   'dist/config-load.cjs',
+  'dist/hook.cjs.cache',
   'dist/chunks/x.js',
   'node_modules/x/index.js',
   'x',
@@ -262,7 +269,8 @@ export function guardEntries(ctx: GuardCtx): GuardEntry[] {
   for (const path of running)
     entries.push({ path, members: INSTALL_MEMBERS, secret: false, routineAncestor: routineInstallAncestor });
   const user = ctx.guard?.userDir;
-  if (user) entries.push({ path: normalize(user), members: ['secret', 'x'], secret: true });
+  if (user)
+    entries.push({ path: normalize(user), members: ['secret', 'trusted-installs.json', 'x'], secret: true });
   return entries;
 }
 
