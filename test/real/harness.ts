@@ -3,21 +3,26 @@
 // (stand-in.ts) on loopback, and readers for what happened: the client's JSON result, the requests the
 // model got, the transcript, the hook debug log and agent-sre's ledger. Not a test file itself.
 import { type SpawnOptions, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   appendFileSync,
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   realpathSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type RecordedRequest, StandIn, type Step } from './stand-in.ts';
+import { type RecordedRequest, StandIn, type StandInOptions, type Step } from './stand-in.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'agent-sre.js');
@@ -79,6 +84,21 @@ export interface ProjectOptions {
   init?: boolean;
   /** Appended to agent-sre.yaml after init (a human's edit, before the session), e.g. `burst: { maxTier: 4 }`. */
   policy?: string;
+  /**
+   * agent-sre.yaml as it stands when `init` runs (`version: 1` and this; init keeps an existing policy),
+   * for settings init reads, e.g. a wait-mode gate, whose hook timeout init sets to the gate's plus 30 s.
+   */
+  policyAtInit?: string;
+  /**
+   * Give the project an `origin`: a bare repository beside it (`project.remote`), with `main` pushed, so
+   * a push the guard let through would show there.
+   */
+  remote?: boolean;
+  /**
+   * Executables put first on the session's PATH (name -> shell script), e.g. a `pkill` that only records
+   * that it ran, so a route that must be refused can be tried without harming anything if it is not.
+   */
+  shims?: Record<string, string>;
 }
 
 export interface Project {
@@ -86,6 +106,12 @@ export interface Project {
   dir: string;
   /** The scratch HOME the client, the hooks and init see. */
   home: string;
+  /** The run's directory, holding the project, the scratch HOME, the shims and the remote. */
+  base: string;
+  /** First on PATH: `agent-sre` (this checkout's CLI) and the shims. */
+  binDir: string;
+  /** The bare repository that is `origin`, when `remote` was asked for. */
+  remote?: string;
   /** The output of `agent-sre init --yes`, when it ran. */
   initOutput?: string;
   /** Remove the project and the scratch HOME (kept when AGENT_SRE_REAL_KEEP=1). */
@@ -97,10 +123,14 @@ function git(dir: string, ...args: string[]): void {
   if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
 }
 
-/** The environment shared by init, the client and the hooks it runs: nothing of the caller's leaks in. */
-function baseEnv(home: string): NodeJS.ProcessEnv {
+/**
+ * The environment shared by init, the client and the hooks it runs: nothing of the caller's leaks in. The
+ * CLI commands a test runs as the human (approve, ledger status) get the same HOME and XDG dirs, and no
+ * CLAUDECODE.
+ */
+function baseEnv(home: string, binDir?: string): NodeJS.ProcessEnv {
   return {
-    PATH: `${dirname(claudeBin())}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    PATH: `${binDir ? `${binDir}:` : ''}${dirname(claudeBin())}:${process.env.PATH ?? '/usr/bin:/bin'}`,
     LANG: 'C.UTF-8',
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
@@ -133,8 +163,15 @@ export function createProject(opts: ProjectOptions = {}): Project {
   const base = mkdtempSync(join(realRunsDir(), 'run-'));
   const dir = join(base, 'project');
   const home = join(base, 'home');
+  const binDir = join(base, 'bin');
   mkdirSync(dir);
   mkdirSync(join(home, '.config'), { recursive: true });
+  mkdirSync(binDir);
+  symlinkSync(BIN, join(binDir, 'agent-sre'));
+  for (const [name, script] of Object.entries(opts.shims ?? {})) {
+    writeFileSync(join(binDir, name), script);
+    chmodSync(join(binDir, name), 0o755);
+  }
   const files: Record<string, string> = {
     'package.json': `${JSON.stringify(
       {
@@ -149,6 +186,7 @@ export function createProject(opts: ProjectOptions = {}): Project {
     'test.js': ANSWER_TEST,
     'src/answer.js': `module.exports = ${opts.answer ?? 42};\n`,
     'README.md': '# real fixture\n',
+    ...(opts.policyAtInit === undefined ? {} : { 'agent-sre.yaml': `version: 1\n${opts.policyAtInit}\n` }),
     ...opts.files,
   };
   for (const [rel, text] of Object.entries(files)) {
@@ -163,7 +201,7 @@ export function createProject(opts: ProjectOptions = {}): Project {
     ensureBuilt();
     const r = spawnSync(process.execPath, [BIN, 'init', '--yes'], {
       cwd: dir,
-      env: baseEnv(home),
+      env: baseEnv(home, binDir),
       encoding: 'utf8',
     });
     if (r.status !== 0)
@@ -173,14 +211,59 @@ export function createProject(opts: ProjectOptions = {}): Project {
   }
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'fixture');
+  let remote: string | undefined;
+  if (opts.remote) {
+    remote = join(base, 'origin.git');
+    git(base, 'init', '-q', '--bare', '-b', 'main', remote);
+    git(dir, 'remote', 'add', 'origin', remote);
+    git(dir, 'push', '-q', 'origin', 'main');
+  }
   return {
     dir,
     home,
+    base,
+    binDir,
+    ...(remote ? { remote } : {}),
     initOutput,
     dispose() {
+      // The warm daemon and the page flusher the hooks started for this project: gone before it is.
+      reapProcesses(base);
       if (process.env.AGENT_SRE_REAL_KEEP !== '1') rmSync(base, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Kill the processes started for one run (by pid, found in /proc: a command line or working directory
+ * inside `base`), e.g. the hook's warm daemon and the detached page flusher. Linux only; elsewhere the
+ * daemon's own idle timeout (AGENT_SRE_HOOKD_IDLE_MS) ends it.
+ */
+export function reapProcesses(base: string): number[] {
+  if (!existsSync('/proc/self/cmdline')) return [];
+  const killed: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    let mine = false;
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      mine = cmdline.some((a) => a === base || a.startsWith(`${base}/`));
+      if (!mine) {
+        const cwd = readlinkSync(`/proc/${pid}/cwd`);
+        mine = cwd === base || cwd.startsWith(`${base}/`);
+      }
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (!mine) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+      killed.push(pid);
+    } catch {
+      // already gone
+    }
+  }
+  return killed;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -197,6 +280,10 @@ export interface RunOptions {
   args?: string[];
   /** Extra environment for the client and its hooks. */
   env?: NodeJS.ProcessEnv;
+  /** `--permission-mode` (default bypassPermissions). */
+  permissionMode?: 'bypassPermissions' | 'default' | 'acceptEdits' | 'dontAsk' | 'plan';
+  /** Options for the stand-in, e.g. the subagents' script. */
+  standIn?: StandInOptions;
 }
 
 /** The JSON `claude -p --output-format json` prints (fields seen on 2.1.332; all optional here). */
@@ -244,10 +331,10 @@ function findFile(dir: string, name: (f: string) => boolean): string | undefined
 
 /** Run `claude -p` in the project against a stand-in serving `script`. */
 export async function runClaude(project: Project, opts: RunOptions): Promise<RunResult> {
-  const standIn = await StandIn.start(opts.script);
+  const standIn = await StandIn.start(opts.script, opts.standIn);
   try {
     const env: NodeJS.ProcessEnv = {
-      ...baseEnv(project.home),
+      ...baseEnv(project.home, project.binDir),
       ANTHROPIC_BASE_URL: standIn.url,
       ANTHROPIC_API_KEY: 'sk-ant-stand-in-not-a-key',
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
@@ -271,7 +358,7 @@ export async function runClaude(project: Project, opts: RunOptions): Promise<Run
       '--output-format',
       'json',
       '--permission-mode',
-      'bypassPermissions',
+      opts.permissionMode ?? 'bypassPermissions',
       ...(opts.debugHooks === false ? [] : ['--debug', 'hooks']),
       ...(opts.args ?? []),
     ];
@@ -357,13 +444,53 @@ export function explain(run: RunResult): string {
 // ---------------------------------------------------------------------------------------------------
 // The ledger, through the CLI
 
-function cli(project: Project, args: string[]): string {
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `agent-sre ARGS` run as the human at the keyboard: in the project, with the session's HOME and XDG dirs
+ * (so approvals are signed with the same per-user secret the hook checks) and without CLAUDECODE.
+ * Asynchronous, so it can answer a hook that is holding a call while the stand-in keeps serving.
+ */
+export function agentSre(project: Project, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: project.dir,
+      env: { ...baseEnv(project.home, project.binDir), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+function cliRaw(project: Project, args: string[]): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: project.dir,
-    env: baseEnv(project.home),
+    env: baseEnv(project.home, project.binDir),
     encoding: 'utf8',
     timeout: 30_000,
   });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function cli(project: Project, args: string[]): string {
+  const r = cliRaw(project, args);
   if (r.status !== 0)
     throw new Error(`agent-sre ${args.join(' ')} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
@@ -431,3 +558,194 @@ export const replay = (project: Project, transcript: string): ReplayLine[] =>
 /** `agent-sre evidence <session> --json`: the session's timeline of decisions, checks and gates. */
 export const evidence = (project: Project, sessionId: string): unknown =>
   JSON.parse(cli(project, ['evidence', sessionId, '--json', '--dir', project.dir]));
+
+/** `agent-sre ledger status --json`: the exit code (0 healthy and not held) and what it printed. */
+export function ledgerStatus(project: Project): { status: number | null; json: Record<string, unknown> } {
+  const r = cliRaw(project, ['ledger', 'status', '--json', '--dir', project.dir]);
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(r.stdout) as Record<string, unknown>;
+  } catch {
+    json = { unparsed: r.stdout, stderr: r.stderr };
+  }
+  return { status: r.status, json };
+}
+
+export interface CostReport {
+  tokens: { input: number; output: number; [k: string]: number };
+  costUsd: number | null;
+  modelCalls: number;
+  toolCalls: number;
+  subagents: unknown[];
+  [k: string]: unknown;
+}
+
+/** `agent-sre cost --json FILE`: tokens and USD read from a real transcript. */
+export const cost = (project: Project, transcript: string): CostReport =>
+  JSON.parse(cli(project, ['cost', '--json', '--dir', project.dir, transcript])) as CostReport;
+
+// ---------------------------------------------------------------------------------------------------
+// The ledger's rows and the file channel, read directly (read-only; the test is the human here)
+
+export interface LedgerEvent {
+  id: number;
+  ts: number;
+  session_id: string;
+  event: string;
+  tool: string | null;
+  tool_use_id: string | null;
+  agent_id: string | null;
+  tier: number | null;
+  verdict: string | null;
+  rule: string | null;
+  reason: string | null;
+}
+
+const requireHere = createRequire(import.meta.url);
+
+/** Every event row of the ledger, in order (read-only: the file, its inode and its witness are untouched). */
+export function ledgerEvents(project: Project): LedgerEvent[] {
+  const Database = requireHere('better-sqlite3') as typeof import('better-sqlite3');
+  const db = new Database(join(project.dir, '.agent-sre', 'ledger.db'), {
+    readonly: true,
+    fileMustExist: true,
+  });
+  try {
+    db.pragma('busy_timeout = 5000');
+    return db
+      .prepare(
+        'SELECT id, ts, session_id, event, tool, tool_use_id, agent_id, tier, verdict, rule, reason FROM events ORDER BY id',
+      )
+      .all() as LedgerEvent[];
+  } finally {
+    db.close();
+  }
+}
+
+export interface Page {
+  at: string;
+  channel: string;
+  action: string;
+  incidentId: string;
+  severity: string;
+  title: string;
+  body: string;
+  [k: string]: unknown;
+}
+
+/** The pages the file channel delivered (`.agent-sre/pages.jsonl`), in order; [] before the first. */
+export function pages(project: Project): Page[] {
+  const file = join(project.dir, '.agent-sre', 'pages.jsonl');
+  if (!existsSync(file)) return [];
+  // A line being appended may be cut: only whole lines count.
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(0, -1)
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Page);
+}
+
+/**
+ * Poll `probe` until it returns something other than undefined/false, and return that; throw with `what`
+ * (and the last value seen by `describe`) after `timeoutMs`. For conditions, never for plain sleeps.
+ */
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  { timeoutMs = 15_000, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`,
+      );
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** The page of an incident, once the detached flusher has delivered it. */
+export const pageFor = (project: Project, match: (p: Page) => boolean, timeoutMs = 15_000) =>
+  waitFor(`a page in ${join(project.dir, '.agent-sre', 'pages.jsonl')}`, () => pages(project).find(match), {
+    timeoutMs,
+  });
+
+// ---------------------------------------------------------------------------------------------------
+// Live decisions against replay
+
+export interface Verdict {
+  toolUseId: string;
+  tool: string;
+  tier: number | null;
+  verdict: string | null;
+  rule: string | null;
+}
+
+export interface ReplayComparison {
+  /** The ledger's PreToolUse rows of the session's main agent, in order. */
+  live: Verdict[];
+  /** `replay --json` of the transcript, in order. */
+  replayed: Verdict[];
+  /** One line per disagreement (a call only one side has, or a different tier, verdict or rule). */
+  mismatches: string[];
+}
+
+/**
+ * Replay the run's real transcript and hold every call's verdict against what the hook decided live: the
+ * main agent's PreToolUse rows in the ledger (one per tool_use id), by tier, verdict and rule.
+ */
+export function compareReplay(project: Project, run: RunResult): ReplayComparison {
+  if (!run.transcriptPath) throw new Error(`no transcript for the run\n${explain(run)}`);
+  const live: Verdict[] = ledgerEvents(project)
+    .filter((e) => e.event === 'PreToolUse' && e.session_id === run.sessionId && e.agent_id === null)
+    .map((e) => ({
+      toolUseId: e.tool_use_id ?? '',
+      tool: e.tool ?? '',
+      tier: e.tier,
+      verdict: e.verdict,
+      rule: e.rule,
+    }));
+  const replayed: Verdict[] = replay(project, run.transcriptPath).map((l) => ({
+    toolUseId: String(l.toolUseId ?? ''),
+    tool: l.tool,
+    tier: l.tier,
+    verdict: l.decision,
+    rule: l.rule ?? null,
+  }));
+  const mismatches: string[] = [];
+  const byId = new Map(replayed.map((r) => [r.toolUseId, r]));
+  const fmt = (v: Verdict) => `${v.tool} tier ${v.tier} ${v.verdict} ${v.rule ?? '-'}`;
+  for (const l of live) {
+    const r = byId.get(l.toolUseId);
+    if (!r) mismatches.push(`${l.toolUseId}: live ${fmt(l)}, not replayed`);
+    else if (r.tool !== l.tool || r.tier !== l.tier || r.verdict !== l.verdict || r.rule !== l.rule)
+      mismatches.push(`${l.toolUseId}: live ${fmt(l)}, replay ${fmt(r)}`);
+    byId.delete(l.toolUseId);
+  }
+  for (const r of byId.values()) mismatches.push(`${r.toolUseId}: replay ${fmt(r)}, not live`);
+  if (live.map((l) => l.toolUseId).join() !== replayed.map((r) => r.toolUseId).join())
+    mismatches.push(
+      `order: live ${live.map((l) => l.toolUseId).join(',')}; replay ${replayed.map((r) => r.toolUseId).join(',')}`,
+    );
+  return { live, replayed, mismatches };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Files that must survive
+
+/** sha256 of each file (or 'missing'), to compare before and after a session. */
+export function fingerprints(files: string[]): Record<string, string> {
+  return Object.fromEntries(
+    files.map((f) => [
+      f,
+      existsSync(f) ? createHash('sha256').update(readFileSync(f)).digest('hex') : 'missing',
+    ]),
+  );
+}

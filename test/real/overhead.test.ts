@@ -34,7 +34,9 @@ describe.skipIf(!process.env.AGENT_SRE_REAL || !process.env.AGENT_SRE_REAL_BENCH
   'real client: hook overhead',
   () => {
     const projects: Project[] = [];
-    afterAll(() => projects.forEach((p) => p.dispose()));
+    afterAll(() => {
+      for (const p of projects) p.dispose();
+    });
 
     it(`${CALLS} Bash calls, without and with hooks`, { timeout: 600_000 }, async () => {
       const wall: Record<'none' | 'hooks', number[]> = { none: [], hooks: [] };

@@ -17,13 +17,39 @@ export interface ToolCall {
   input: Record<string, unknown>;
 }
 
-export type Step = { kind: 'tools'; calls: ToolCall[]; text?: string } | { kind: 'text'; text: string };
+/**
+ * Something the test does while the model "thinks": run when the request this step answers arrives,
+ * before the answer is sent. Every hook of the previous step has finished by then, so this is the
+ * deterministic place for a human's edit between two steps (a runbook changed mid-session).
+ */
+export type BeforeStep = (req: RecordedRequest) => void | Promise<void>;
+
+export type Step = ({ kind: 'tools'; calls: ToolCall[]; text?: string } | { kind: 'text'; text: string }) & {
+  before?: BeforeStep;
+};
 
 /** One step of tool calls: one call is a single call, several are a parallel batch. */
 export const tools = (...calls: ToolCall[]): Step => ({ kind: 'tools', calls });
 /** Text with `stop_reason: end_turn`: the model says it is done (the Stop hook fires). */
 export const say = (text: string): Step => ({ kind: 'text', text });
 export const endTurn = (text = 'Done.'): Step => say(text);
+/** `step`, with `fn` run when its request arrives (before it is answered). */
+export const before = (fn: BeforeStep, step: Step): Step => ({ ...step, before: fn });
+/** A call of the Agent tool (a subagent), in the foreground unless `background` is true. */
+export const agent = (
+  prompt: string,
+  id?: string,
+  extra: { subagent_type?: string; description?: string; background?: boolean } = {},
+): ToolCall => ({
+  name: 'Agent',
+  input: {
+    description: extra.description ?? 'scripted subagent',
+    prompt,
+    subagent_type: extra.subagent_type ?? 'general-purpose',
+    run_in_background: extra.background ?? false,
+  },
+  ...(id === undefined ? {} : { id }),
+});
 
 export const bash = (command: string, id?: string, extra: Record<string, unknown> = {}): ToolCall => ({
   name: 'Bash',
@@ -57,12 +83,22 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON body, or the raw text when it was not JSON. */
   body: unknown;
-  /** A main-loop request: it offered tools and got a scripted step. */
+  /** A main-loop request: it offered tools and got a scripted step (the main agent's or a subagent's). */
   mainLoop: boolean;
-  /** Index into the script of the step it was answered with (main-loop only); -1 when the script ran out. */
+  /**
+   * The subagent that sent it (Claude Code 2.1.332 sends `x-claude-code-agent-id` on a subagent's requests,
+   * and `cc_is_subagent=true` in its system prompt's billing line); undefined for the main agent.
+   */
+  agentId?: string;
+  /**
+   * Index into the script of the step it was answered with (main-loop only; for a subagent's request,
+   * into the subagent script when there is one); -1 when the script ran out.
+   */
   step?: number;
   /** How it was answered: 'step', 'overrun', 'side', 'count_tokens', 'unknown'. */
   answer: string;
+  /** The message it was answered with: its id and the usage the stand-in reported (Messages requests). */
+  served?: { id: string; usage: { input_tokens: number; output_tokens: number } };
   at: number;
 }
 
@@ -167,6 +203,18 @@ export interface StandInOptions {
   overrunText?: string;
   /** Log unknown endpoints to stderr. Default true. */
   logUnknown?: boolean;
+  /**
+   * The subagents' script: their main-loop requests (told apart by `x-claude-code-agent-id`) are answered
+   * from it, in order, whichever subagent asks. Without it they take the next step of the main script.
+   */
+  subagentScript?: Step[];
+}
+
+/** The subagent a request came from, when it came from one. */
+export function agentIdOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const v = headers['x-claude-code-agent-id'];
+  const id = Array.isArray(v) ? v[0] : v;
+  return id === undefined || id === '' ? undefined : id;
 }
 
 export class StandIn {
@@ -176,6 +224,7 @@ export class StandIn {
   private server: Server;
   private sockets = new Set<Socket>();
   private next = 0;
+  private nextSub = 0;
   private seq = 0;
   private msgSeq = 0;
 
@@ -222,9 +271,21 @@ export class StandIn {
     return this.next;
   }
 
-  /** Main-loop requests, in order. */
+  /** Subagent steps answered so far from the subagent script. */
+  get subagentStepsServed(): number {
+    return this.nextSub;
+  }
+
+  /** The main agent's main-loop requests, in order (a subagent's are in agentRequests()). */
   mainRequests(): RecordedRequest[] {
-    return this.requests.filter((r) => r.mainLoop);
+    return this.requests.filter((r) => r.mainLoop && r.agentId === undefined);
+  }
+
+  /** Subagents' main-loop requests, in order; of one subagent when `agentId` is given. */
+  agentRequests(agentId?: string): RecordedRequest[] {
+    return this.requests.filter(
+      (r) => r.mainLoop && r.agentId !== undefined && (agentId === undefined || r.agentId === agentId),
+    );
   }
 
   /** Requests to endpoints the stand-in does not know. */
@@ -269,7 +330,7 @@ export class StandIn {
     return this.requests
       .map((r) => {
         const b = r.body as MessagesBody;
-        const tail = r.mainLoop ? ` step=${r.step}` : '';
+        const tail = r.mainLoop ? ` step=${r.step}${r.agentId ? ` agent=${r.agentId}` : ''}` : '';
         return `#${r.seq} ${r.method} ${r.url} ${r.answer}${tail} model=${b?.model ?? '-'} max_tokens=${b?.max_tokens ?? '-'} tools=${b?.tools?.length ?? 0} stream=${b?.stream ?? '-'}`;
       })
       .join('\n');
@@ -312,20 +373,25 @@ export class StandIn {
       const b = (body ?? {}) as MessagesBody;
       if (isMainLoop(b)) {
         rec.mainLoop = true;
-        const n = this.next;
-        const step = this.script[n];
+        const agentId = agentIdOf(req.headers);
+        if (agentId !== undefined) rec.agentId = agentId;
+        const sub = agentId !== undefined && this.opts.subagentScript !== undefined;
+        const n = sub ? this.nextSub : this.next;
+        const step = sub ? this.opts.subagentScript![n] : this.script[n];
         if (step) {
-          this.next++;
+          if (sub) this.nextSub++;
+          else this.next++;
           rec.step = n;
           rec.answer = 'step';
-          return this.answer(res, b, step, n);
+          if (step.before) await step.before(rec);
+          return this.answer(res, b, step, n, sub ? 'a' : 's', rec);
         }
         rec.step = -1;
         rec.answer = 'overrun';
-        return this.answer(res, b, say(this.opts.overrunText ?? 'Nothing more to do.'), -1);
+        return this.answer(res, b, say(this.opts.overrunText ?? 'Nothing more to do.'), -1, 's', rec);
       }
       rec.answer = 'side';
-      return this.answer(res, b, say(this.opts.sideText ?? 'OK'), -1);
+      return this.answer(res, b, say(this.opts.sideText ?? 'OK'), -1, 's', rec);
     }
     if (this.opts.logUnknown !== false)
       process.stderr.write(`[stand-in] unknown endpoint ${req.method} ${url}\n`);
@@ -335,7 +401,14 @@ export class StandIn {
     });
   }
 
-  private answer(res: ServerResponse, b: MessagesBody, step: Step, n: number): void {
+  private answer(
+    res: ServerResponse,
+    b: MessagesBody,
+    step: Step,
+    n: number,
+    prefix: string,
+    rec: RecordedRequest,
+  ): void {
     const model = b.model ?? 'claude-stand-in';
     const id = `msg_standin_${++this.msgSeq}`;
     const content: ContentBlock[] = [];
@@ -343,7 +416,12 @@ export class StandIn {
     else {
       if (step.text) content.push({ type: 'text', text: step.text });
       step.calls.forEach((c, i) => {
-        content.push({ type: 'tool_use', id: c.id ?? `toolu_s${n}_${i}`, name: c.name, input: c.input });
+        content.push({
+          type: 'tool_use',
+          id: c.id ?? `toolu_${prefix}${n}_${i}`,
+          name: c.name,
+          input: c.input,
+        });
       });
     }
     const stopReason = step.kind === 'tools' ? 'tool_use' : 'end_turn';
@@ -355,6 +433,7 @@ export class StandIn {
       cache_creation_input_tokens: 0,
       cache_read_input_tokens: 0,
     };
+    rec.served = { id, usage: { input_tokens: inputTokens, output_tokens: outputTokens } };
     if (b.stream !== true) {
       return json(res, 200, {
         id,
