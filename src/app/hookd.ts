@@ -36,8 +36,11 @@ export interface HookdRequest {
 export const MAX_REQUEST_BYTES = 9 * 1024 * 1024;
 const SOCKET_NAME = /^hookd-[0-9a-z]+\.sock$/;
 
-/** One long-lived ledger connection per project directory; `close` is a no-op until shutdown. */
-function storeCache() {
+/**
+ * One long-lived ledger connection per project directory; `close` is a no-op until shutdown. Shared by the
+ * daemon (one project) and `agent-sre serve`'s HTTP hooks (every project of the user).
+ */
+export function storeCache() {
   const open = new Map<string, LedgerStore>();
   return {
     get(dir: string): LedgerStore {
@@ -70,6 +73,8 @@ function storeCache() {
   };
 }
 
+export type StoreCache = ReturnType<typeof storeCache>;
+
 /** First line of a reply that will take a while: the launcher stops its fallback timer. */
 export const HOLD_LINE = '{"hold":true}\n';
 
@@ -94,7 +99,7 @@ export function requestProject(req: HookdRequest): string | undefined {
 
 function answer(
   req: HookdRequest,
-  stores: ReturnType<typeof storeCache>,
+  stores: StoreCache,
   onWait?: () => void,
   startDelivery?: (projectDir: string) => void,
 ): Promise<HookAnswer> {

@@ -1,60 +1,121 @@
 import { runTick } from '../../app/tick.ts';
+import { DEFAULT_PORT } from '../../server/http-hook.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
 import { liveTickDeps, openProject } from '../project.ts';
 
-const HELP = `Usage: agent-sre serve [--interval SECONDS] [--dir DIR]
+const HELP = `Usage: agent-sre serve [--interval SECONDS] [--dir DIR] [--http [--port N] [--hooks-only]]
+       agent-sre serve --print-token
 
 Stay up and run \`agent-sre tick\` every interval: escalation, handoff notices and delivery. Use it
 where cron is not an option (a container next to the agent). Stop it with Ctrl-C or SIGTERM; a tick
 in progress finishes first. Running it next to cron ticks is safe.
 
+With --http it also answers Claude Code's \`type: "http"\` hooks (written by \`agent-sre init --http\`)
+on 127.0.0.1, for every project of this user, so no process starts per tool call. The hooks
+authenticate with a token Claude Code reads from $AGENT_SRE_TOKEN:
+  export AGENT_SRE_TOKEN=$(agent-sre serve --print-token)
+in the shell Claude Code starts from. The agent can read that variable too: the token lets it submit
+hook events, nothing more (approvals and the hook daemon never accept it).
+
 Options:
   --interval SECONDS  time between ticks (default 15)
-  --dir DIR           the repository (default: the current directory)
+  --dir DIR           the repository to tick (default: the current directory)
+  --http              answer HTTP hooks on 127.0.0.1
+  --port N            the HTTP hooks' port (default ${DEFAULT_PORT}; init --http --port N must match)
+  --hooks-only        answer HTTP hooks, tick nothing
+  --print-token       print this user's HTTP hook token and exit
 `;
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { interval: { type: 'string' }, dir: { type: 'string' } }, HELP);
+  const { values } = parse(
+    args,
+    {
+      interval: { type: 'string' },
+      dir: { type: 'string' },
+      http: { type: 'boolean' },
+      port: { type: 'string' },
+      'hooks-only': { type: 'boolean' },
+      'print-token': { type: 'boolean' },
+    },
+    HELP,
+  );
   if (values.help) {
     io.stdout(HELP);
+    return 0;
+  }
+  if (values['print-token']) {
+    const { tokenFor } = await import('../../server/serve-hooks.ts');
+    io.stdout(`${tokenFor(io.env)}\n`);
     return 0;
   }
   const interval = values.interval === undefined ? 15 : Number(values.interval);
   if (!Number.isFinite(interval) || interval <= 0)
     throw new UsageError('--interval takes a number of seconds');
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError('--port takes a port number');
+  const http = values.http || values['hooks-only'];
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
+  let hooks: { close(): Promise<void> } | undefined;
+  let stopped: () => void = () => undefined;
+  const done = new Promise<void>((res) => {
+    stopped = res;
+  });
   const stop = () => {
     stopping = true;
     clearTimeout(timer);
     wake?.();
+    stopped();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  io.stdout(`agent-sre serve: ticking every ${interval}s in ${values.dir ?? io.cwd}\n`);
-  while (!stopping) {
-    const p = await openProject(values.dir, io);
-    try {
-      const r = await runTick(liveTickDeps(p, io), {
-        maxWaitMs: interval * 1000,
-        deadline: Date.now() + interval * 1000,
-      });
-      if (r.delivered + r.failed + r.escalationPages + r.handoffPages > 0)
-        io.stdout(
-          `${new Date().toISOString()} escalation ${r.escalationPages}, handoffs ${r.handoffPages}, delivered ${r.delivered}, retrying ${r.retried}, failed ${r.failed}\n`,
-        );
-    } catch (err) {
-      io.stderr(`agent-sre serve: tick failed: ${(err as Error).message}\n`);
-    } finally {
-      await p.store.close();
-    }
-    if (stopping) break;
-    await new Promise<void>((res) => {
-      wake = res;
-      timer = setTimeout(res, interval * 1000);
+  if (http) {
+    const { serveHooks } = await import('../../server/serve-hooks.ts');
+    const service = await serveHooks({
+      port,
+      env: io.env,
+      log: (line) => io.stderr(`${new Date().toISOString()} http hook ${line}\n`),
     });
+    hooks = service;
+    io.stdout(`agent-sre serve: answering Claude Code HTTP hooks on http://127.0.0.1:${service.port}\n`);
+    if (!io.env.AGENT_SRE_TOKEN)
+      io.stderr(
+        'agent-sre serve: AGENT_SRE_TOKEN is not set here; Claude Code needs it in its environment: export AGENT_SRE_TOKEN=$(agent-sre serve --print-token)\n',
+      );
   }
-  return 0;
+  try {
+    if (values['hooks-only']) {
+      await done;
+      return 0;
+    }
+    io.stdout(`agent-sre serve: ticking every ${interval}s in ${values.dir ?? io.cwd}\n`);
+    while (!stopping) {
+      const p = await openProject(values.dir, io);
+      try {
+        const r = await runTick(liveTickDeps(p, io), {
+          maxWaitMs: interval * 1000,
+          deadline: Date.now() + interval * 1000,
+        });
+        if (r.delivered + r.failed + r.escalationPages + r.handoffPages > 0)
+          io.stdout(
+            `${new Date().toISOString()} escalation ${r.escalationPages}, handoffs ${r.handoffPages}, delivered ${r.delivered}, retrying ${r.retried}, failed ${r.failed}\n`,
+          );
+      } catch (err) {
+        io.stderr(`agent-sre serve: tick failed: ${(err as Error).message}\n`);
+      } finally {
+        await p.store.close();
+      }
+      if (stopping) break;
+      await new Promise<void>((res) => {
+        wake = res;
+        timer = setTimeout(res, interval * 1000);
+      });
+    }
+    return 0;
+  } finally {
+    await hooks?.close();
+  }
 }
