@@ -15,6 +15,7 @@ import {
   parseClaudeVersion,
 } from '../adapters/agents/claude/settings.ts';
 import type { Finding } from '../core/runbook/types.ts';
+import { hookUrl } from '../server/http-hook.ts';
 import { packageRoot } from './paths.ts';
 import { applyPostmortemTemplate, applyRunbook, planPostmortemTemplate, planRunbook } from './scaffold.ts';
 import { trustOnInit } from './trust.ts';
@@ -31,6 +32,10 @@ export interface InitOptions {
   claudeVersion?: string | undefined;
   now: Date;
   hookTimeoutSec?: number;
+  /** `init --http`: the per-call hooks go to `agent-sre serve --http` on this port. */
+  http?: { port: number };
+  /** `init --fold`: the after-the-call hooks run in the background (`async: true`). */
+  asyncPost?: boolean;
   /** Absolute; resolves `~/` scope paths when an existing runbook is linted. Default: os.homedir(). */
   home?: string;
   /**
@@ -84,12 +89,15 @@ export function runInit(opts: InitOptions): InitReport {
   // Plan: read and validate everything first.
   const settingsFile = readSettings(settingsPath);
   let merged: ReturnType<typeof mergeClaudeSettings>;
+  const timeoutSec = opts.hookTimeoutSec ?? DEFAULT_HOOK_TIMEOUT_SEC;
   try {
     merged = mergeClaudeSettings(settingsFile?.value, {
       command: opts.hookCommand,
       args: opts.hookArgs,
-      timeoutSec: opts.hookTimeoutSec ?? DEFAULT_HOOK_TIMEOUT_SEC,
+      timeoutSec,
       denyRules: defaultDenyRules(),
+      ...(opts.http ? { http: { url: hookUrl(opts.http.port, projectDir, timeoutSec) } } : {}),
+      ...(opts.asyncPost ? { asyncPost: true } : {}),
     });
   } catch (err) {
     throw new InitError(`${settingsPath}: ${(err as Error).message}`, { cause: err });
@@ -122,7 +130,13 @@ export function runInit(opts: InitOptions): InitReport {
     files.push({
       path: settingsPath,
       action: settingsFile ? 'updated' : 'created',
-      detail: `hooks ${OUR_EVENTS.join(', ')} (onFailure: block; the Stop-type gates with a ${GATE_HOOK_TIMEOUT_SEC} s timeout) and permissions.deny`,
+      detail: `hooks ${OUR_EVENTS.join(', ')} (onFailure: block; the Stop-type gates with a ${GATE_HOOK_TIMEOUT_SEC} s timeout)${
+        opts.http
+          ? `; tool-call and SessionEnd hooks over HTTP to agent-sre serve on 127.0.0.1:${opts.http.port}`
+          : opts.asyncPost
+            ? '; PostToolUse, PostToolUseFailure and PostToolBatch in the background (async)'
+            : ''
+      } and permissions.deny`,
     });
   }
 

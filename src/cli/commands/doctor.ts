@@ -38,6 +38,8 @@ Check that agent-sre really protects this repository:
   trust     agent-sre's own code matches the record a human trusted (agent-sre trust)
   canary    the configured hook command, run exactly as Claude Code runs it, denies \`rm -rf ~\`
             and stays silent on \`ls\`
+  http      (init --http) agent-sre serve answers the HTTP hook URL with this environment's
+            AGENT_SRE_TOKEN the same way: a deny for \`rm -rf ~\`, nothing for \`ls\`
 Exit code 0 when every check passes, 1 when any fails.
 `;
 
@@ -81,6 +83,7 @@ export async function run(args: string[], io: Io): Promise<number> {
 
   const settingsPath = join(dir, '.claude', 'settings.json');
   let hook: { command: string; args: string[] } | undefined;
+  let httpUrl: string | undefined;
   if (!existsSync(settingsPath)) {
     checks.push({ name: 'hooks', ok: false, detail: `${settingsPath} is missing: run agent-sre init` });
   } else {
@@ -88,12 +91,26 @@ export async function run(args: string[], io: Io): Promise<number> {
       const ours = findOurHooks(JSON.parse(readFileSync(settingsPath, 'utf8')), hookCommand());
       const pre = ours.find((h) => h.event === 'PreToolUse');
       const entry = pre?.entry as
-        | { command?: string; args?: string[]; onFailure?: string; timeout?: number }
+        | {
+            type?: string;
+            url?: string;
+            command?: string;
+            args?: string[];
+            onFailure?: string;
+            timeout?: number;
+          }
         | undefined;
       if (!entry)
         checks.push({ name: 'hooks', ok: false, detail: 'no agent-sre PreToolUse hook: run agent-sre init' });
       else {
-        hook = { command: entry.command ?? '', args: entry.args ?? [] };
+        if (entry.type === 'http') {
+          httpUrl = entry.url;
+          // The command canary still matters: SessionStart and the Stop-type gates stay commands.
+          const cmd = ours.find((h) => h.entry.type !== 'http')?.entry as
+            | { command?: string; args?: string[] }
+            | undefined;
+          if (cmd) hook = { command: cmd.command ?? '', args: cmd.args ?? [] };
+        } else hook = { command: entry.command ?? '', args: entry.args ?? [] };
         const failClosed = entry.onFailure === 'block';
         checks.push({
           name: 'hooks',
@@ -137,6 +154,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   const trust = trustStatus(packageRoot(), io.env);
   checks.push({ name: 'trust', ok: trust.ok, detail: trust.detail });
   checks.push(canary(hook ?? hookCommand(), dir, io.env, hook === undefined));
+  if (httpUrl) checks.push(await httpCanary(httpUrl, dir, io.env));
 
   if (values.json) io.stdout(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks }, null, 2)}\n`);
   else for (const c of checks) io.stdout(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(7)} ${c.detail}\n`);
@@ -227,6 +245,66 @@ function gateCheck(paging: PagingSettings, hookTimeout: number | undefined): Che
       ? `wait mode: the gate waits ${paging.gate.timeoutSeconds} s, the hook may run ${hookTimeout} s`
       : `wait mode: the gate waits ${paging.gate.timeoutSeconds} s but the PreToolUse hook times out after ${hookTimeout ?? 'the default'} s; run agent-sre init again to raise it`,
   };
+}
+
+/** POST the canaries to the HTTP hook URL the way Claude Code would, with the token from this environment. */
+async function httpCanary(url: string, dir: string, env: NodeJS.ProcessEnv): Promise<Check> {
+  const token = env.AGENT_SRE_TOKEN;
+  if (!token)
+    return {
+      name: 'http',
+      ok: false,
+      detail:
+        'AGENT_SRE_TOKEN is not set: Claude Code sends it to agent-sre serve, and every tool call is refused without it. export AGENT_SRE_TOKEN=$(agent-sre serve --print-token)',
+    };
+  const post = async (command: string) => {
+    const r = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        session_id: CANARY_SESSION,
+        transcript_path: '',
+        cwd: dir,
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Bash',
+        tool_input: { command },
+        tool_use_id: 'toolu_doctor_http',
+      }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    return { status: r.status, body: await r.text() };
+  };
+  try {
+    const t0 = performance.now();
+    const bad = await post('rm -rf ~');
+    const ms = Math.round(performance.now() - t0);
+    const good = await post('ls');
+    if (/not present the agent-sre token/.test(bad.body))
+      return {
+        name: 'http',
+        ok: false,
+        detail: `${url}: the server refused AGENT_SRE_TOKEN; set it from \`agent-sre serve --print-token\` (as the user the server runs as)`,
+      };
+    const denied = bad.status === 200 && /"permissionDecision":"deny"/.test(bad.body);
+    const quiet = good.status === 200 && good.body.trim() === '';
+    if (denied && quiet)
+      return {
+        name: 'http',
+        ok: true,
+        detail: `agent-sre serve denied rm -rf ~ and allowed ls; ${ms} ms per call`,
+      };
+    return {
+      name: 'http',
+      ok: false,
+      detail: `agent-sre serve did not behave: rm -rf ~ -> ${bad.status} ${JSON.stringify(bad.body.slice(0, 200))}; ls -> ${good.status} ${JSON.stringify(good.body.slice(0, 200))}`,
+    };
+  } catch (err) {
+    return {
+      name: 'http',
+      ok: false,
+      detail: `${url} does not answer (${(err as Error).message}): start agent-sre serve --http; until then every tool call is refused`,
+    };
+  }
 }
 
 /** Run the hook the way Claude Code would: exec form, JSON on stdin, the project dir in the env. */

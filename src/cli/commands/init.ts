@@ -4,10 +4,11 @@ import { DEFAULT_HOOK_TIMEOUT_SEC, runInit } from '../../app/init.ts';
 import { hookCommand } from '../../app/paths.ts';
 import { loadProjectPolicy } from '../../app/policy.ts';
 import { PROJECT_POLICY_TEMPLATE } from '../../config/project-template.ts';
+import { DEFAULT_PORT } from '../../server/http-hook.ts';
 import { parse } from '../args.ts';
-import type { Io } from '../io.ts';
+import { type Io, UsageError } from '../io.ts';
 
-const HELP = `Usage: agent-sre init [--yes] [--dir DIR] [--json]
+const HELP = `Usage: agent-sre init [--yes] [--dir DIR] [--json] [--http [--port N] | --fold]
 
 Wire agent-sre into a repository (default: the current directory):
   - writes agent-sre.yaml (only if absent): the default policy plus your budgets and rules;
@@ -29,12 +30,28 @@ Options:
   --yes        do not ask for confirmation (for scripts and CI)
   --dir DIR    the repository to set up
   --json       print the report as JSON
+  --http       answer the tool-call hooks (PreToolUse, PostToolUse, PostToolUseFailure, PostToolBatch)
+               and SessionEnd through \`agent-sre serve --http\` (type "http", onFailure "block": while
+               the server is down every tool call is refused). No process starts per tool call.
+               SessionStart and the Stop-type gates stay commands. Claude Code needs AGENT_SRE_TOKEN
+               in its environment: export AGENT_SRE_TOKEN=$(agent-sre serve --print-token)
+  --port N     the port of agent-sre serve --http (default ${DEFAULT_PORT})
+  --fold       keep command hooks, but run PostToolUse, PostToolUseFailure and PostToolBatch in the
+               background (async): one process per tool call instead of three. The burst throttle can
+               then no longer stop the loop, and a -p run may cancel its last bookkeeping hooks
 `;
 
 export async function run(args: string[], io: Io): Promise<number> {
   const { values } = parse(
     args,
-    { yes: { type: 'boolean', short: 'y' }, dir: { type: 'string' }, json: { type: 'boolean' } },
+    {
+      yes: { type: 'boolean', short: 'y' },
+      dir: { type: 'string' },
+      json: { type: 'boolean' },
+      http: { type: 'boolean' },
+      port: { type: 'string' },
+      fold: { type: 'boolean' },
+    },
     HELP,
   );
   if (values.help) {
@@ -46,6 +63,11 @@ export async function run(args: string[], io: Io): Promise<number> {
       ? values.dir
       : `${io.cwd}/${values.dir}`
     : io.cwd;
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new UsageError('--port takes a port number');
+  if (values.port !== undefined && !values.http) throw new UsageError('--port goes with --http');
+  if (values.http && values.fold) throw new UsageError('--http and --fold are alternatives');
   const version = spawnSync('claude', ['--version'], { encoding: 'utf8', timeout: 5000 });
   const hookTimeoutSec = await hookTimeoutFor(projectDir, io);
   const { command, args: hookArgs } = hookCommand();
@@ -58,6 +80,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     now: new Date(),
     hookTimeoutSec,
     home: processEnvironment(io.env).home,
+    ...(values.http ? { http: { port } } : {}),
+    ...(values.fold ? { asyncPost: true } : {}),
   });
   if (values.json) {
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -68,6 +92,10 @@ export async function run(args: string[], io: Io): Promise<number> {
     io.stdout(`  ${f.action.padEnd(9)} ${f.path}${f.detail ? `  (${f.detail})` : ''}\n`);
   if (report.backupPath) io.stdout(`  backup    ${report.backupPath}\n`);
   for (const w of report.warnings) io.stdout(`warning: ${w}\n`);
+  if (values.http)
+    io.stdout(
+      `HTTP hooks: keep \`agent-sre serve --http${values.port === undefined ? '' : ` --port ${port}`}\` running, and start Claude Code with AGENT_SRE_TOKEN set: export AGENT_SRE_TOKEN=$(agent-sre serve --print-token)${io.env.AGENT_SRE_TOKEN ? '' : ' (not set in this shell)'}\n`,
+    );
   const findings = report.runbookFindings;
   if (findings.length > 0) {
     io.stdout(

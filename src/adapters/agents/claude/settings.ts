@@ -15,7 +15,25 @@ export interface MergeOptions {
   args: string[];
   timeoutSec: number;
   denyRules: string[];
+  /**
+   * `init --http`: the per-call events go to `agent-sre serve` as `type: "http"` hooks at this URL instead
+   * of starting a process. SessionStart (Claude Code has no HTTP hooks for it) and the Stop-type gates
+   * (onFailure is ignored there, so a server that is down would wave the agent through unchecked) keep the
+   * command entry, which works with nothing running.
+   */
+  http?: { url: string };
+  /**
+   * `init --fold`: PostToolUse, PostToolUseFailure and PostToolBatch run as `async: true` command hooks, off
+   * the tool call's critical path. They can no longer answer (block) and, in `-p`, a run that ends may
+   * cancel the last ones.
+   */
+  asyncPost?: boolean;
 }
+
+/** The path of agent-sre's HTTP hook endpoint; a URL holding it marks an entry as ours. */
+export const HTTP_HOOK_PATH = '/agent-sre/v1/hook';
+/** The environment variable Claude Code interpolates into the HTTP hooks' Authorization header. */
+export const HTTP_TOKEN_ENV = 'AGENT_SRE_TOKEN';
 
 type Json = Record<string, unknown>;
 
@@ -25,6 +43,10 @@ interface EventSpec {
   matcher: string | undefined;
   /** The acceptance gate runs verification commands: its timeout must outlast the longest check. */
   gate?: true;
+  /** May be answered over HTTP (Claude Code supports it, and a failure blocks or does not matter). */
+  http?: true;
+  /** Bookkeeping after the call: may run in the background (`async`). */
+  post?: true;
 }
 
 /**
@@ -35,13 +57,13 @@ export const GATE_HOOK_TIMEOUT_SEC = 3660;
 
 // Session events take matchers such as `startup|resume`; leaving the key out covers every source.
 const EVENTS: readonly EventSpec[] = [
-  { event: 'PreToolUse', matcher: '*' },
-  { event: 'PostToolUse', matcher: '*' },
+  { event: 'PreToolUse', matcher: '*', http: true },
+  { event: 'PostToolUse', matcher: '*', http: true, post: true },
   // A failed Bash call (a red test run) arrives here, not at PostToolUse.
-  { event: 'PostToolUseFailure', matcher: '*' },
-  { event: 'PostToolBatch', matcher: undefined },
+  { event: 'PostToolUseFailure', matcher: '*', http: true, post: true },
+  { event: 'PostToolBatch', matcher: undefined, http: true, post: true },
   { event: 'SessionStart', matcher: undefined },
-  { event: 'SessionEnd', matcher: undefined },
+  { event: 'SessionEnd', matcher: undefined, http: true },
   { event: 'Stop', matcher: undefined, gate: true },
   { event: 'SubagentStop', matcher: undefined, gate: true },
   { event: 'TaskCompleted', matcher: undefined, gate: true },
@@ -71,6 +93,7 @@ function isStringArray(v: unknown): v is string[] {
  */
 function isOurEntry(entry: unknown, current?: { command: string; args: string[] }): boolean {
   if (!isPlainObject(entry)) return false;
+  if (entry.type === 'http') return isOurHttpEntry(entry);
   if (entry.type !== undefined && entry.type !== 'command') return false;
   const { command, args } = entry;
   if (typeof command !== 'string') return false;
@@ -88,6 +111,17 @@ function isOurEntry(entry: unknown, current?: { command: string; args: string[] 
     return true;
   const head = ourTail(args);
   return head >= 0 && (mentionsUs(command) || args.slice(0, head).some(mentionsUs));
+}
+
+/** An HTTP hook to agent-sre serve on loopback, whatever port or project it names. */
+function isOurHttpEntry(entry: Json): boolean {
+  if (typeof entry.url !== 'string') return false;
+  try {
+    const u = new URL(entry.url);
+    return u.pathname === HTTP_HOOK_PATH && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+  } catch {
+    return false;
+  }
 }
 
 function withoutTimeout(words: readonly string[]): readonly string[] {
@@ -178,6 +212,31 @@ function ourEntry(opts: MergeOptions): Json {
   };
 }
 
+function ourHttpEntry(url: string, timeoutSec: number): Json {
+  return {
+    type: 'http',
+    url,
+    timeout: timeoutSec,
+    // HTTP hooks fail open on a refused connection or a timeout unless this is set: a stopped server blocks.
+    onFailure: 'block',
+    // Interpolated by Claude Code from its own environment, and only for variables listed below.
+    headers: { Authorization: `Bearer \${${HTTP_TOKEN_ENV}}` },
+    allowedEnvVars: [HTTP_TOKEN_ENV],
+  };
+}
+
+function entryFor(spec: EventSpec, opts: MergeOptions): Json {
+  const timeoutSec = spec.gate ? Math.max(opts.timeoutSec, GATE_HOOK_TIMEOUT_SEC) : opts.timeoutSec;
+  if (opts.http && spec.http) return ourHttpEntry(opts.http.url, timeoutSec);
+  const entry = ourEntry({ ...opts, timeoutSec });
+  if (opts.asyncPost && spec.post) {
+    // onFailure is ignored on async hooks; leaving it out says so.
+    const { onFailure: _ignored, ...rest } = entry;
+    return { ...rest, async: true };
+  }
+  return entry;
+}
+
 function mergeEvent(groups: unknown[], spec: EventSpec, entry: Json, current: MergeOptions): unknown[] {
   let placed = false;
   const out: unknown[] = [];
@@ -223,12 +282,10 @@ export function mergeClaudeSettings(
   const before = JSON.stringify(base);
   const settings = structuredClone(base);
 
-  const entry = ourEntry(opts);
-  const gateEntry = ourEntry({ ...opts, timeoutSec: Math.max(opts.timeoutSec, GATE_HOOK_TIMEOUT_SEC) });
   const hooks: Json = isPlainObject(settings.hooks) ? settings.hooks : {};
   for (const spec of EVENTS) {
     const groups = Array.isArray(hooks[spec.event]) ? (hooks[spec.event] as unknown[]) : [];
-    hooks[spec.event] = mergeEvent(groups, spec, spec.gate ? gateEntry : entry, opts);
+    hooks[spec.event] = mergeEvent(groups, spec, entryFor(spec, opts), opts);
   }
   settings.hooks = hooks;
 
