@@ -729,11 +729,9 @@ export function compareReplay(project: Project, run: RunResult): ReplayCompariso
       mismatches.push(`${l.toolUseId}: live ${fmt(l)}, replay ${fmt(r)}`);
     byId.delete(l.toolUseId);
   }
+  // Not compared: the order. The calls of a parallel batch reach the hook concurrently, so the ledger has
+  // them in the order their hooks committed, and the transcript in the order the model wrote them.
   for (const r of byId.values()) mismatches.push(`${r.toolUseId}: replay ${fmt(r)}, not live`);
-  if (live.map((l) => l.toolUseId).join() !== replayed.map((r) => r.toolUseId).join())
-    mismatches.push(
-      `order: live ${live.map((l) => l.toolUseId).join(',')}; replay ${replayed.map((r) => r.toolUseId).join(',')}`,
-    );
   return { live, replayed, mismatches };
 }
 
