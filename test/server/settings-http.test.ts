@@ -21,6 +21,7 @@ describe('init --http entries', () => {
         url,
         timeout: 10,
         onFailure: 'block',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Claude Code's interpolation, not ours
         headers: { Authorization: 'Bearer ${AGENT_SRE_TOKEN}' },
         allowedEnvVars: ['AGENT_SRE_TOKEN'],
       });
