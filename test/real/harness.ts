@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import {
   appendFileSync,
   chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -99,6 +100,14 @@ export interface ProjectOptions {
    * that it ran, so a route that must be refused can be tried without harming anything if it is not.
    */
   shims?: Record<string, string>;
+  /**
+   * Which agent-sre the project is wired to. `copy` (the default): a copy of this checkout's bin/, dist/
+   * and package.json beside the project (node_modules linked), so the session's hooks never see another
+   * engineer's rebuild of dist/ halfway through, and a write to the installed hook that the guard failed
+   * to refuse would damage only the copy. `checkout`: this checkout itself (also for every project when
+   * AGENT_SRE_REAL_INSTALL=checkout).
+   */
+  install?: 'copy' | 'checkout';
 }
 
 export interface Project {
@@ -112,6 +121,9 @@ export interface Project {
   binDir: string;
   /** The bare repository that is `origin`, when `remote` was asked for. */
   remote?: string;
+  /** The agent-sre install the hooks run (a copy, or ROOT), and its CLI. */
+  install: string;
+  cliBin: string;
   /** The output of `agent-sre init --yes`, when it ran. */
   initOutput?: string;
   /** Remove the project and the scratch HOME (kept when AGENT_SRE_REAL_KEEP=1). */
@@ -167,7 +179,13 @@ export function createProject(opts: ProjectOptions = {}): Project {
   mkdirSync(dir);
   mkdirSync(join(home, '.config'), { recursive: true });
   mkdirSync(binDir);
-  symlinkSync(BIN, join(binDir, 'agent-sre'));
+  ensureBuilt();
+  const install =
+    opts.install === 'checkout' || process.env.AGENT_SRE_REAL_INSTALL === 'checkout'
+      ? ROOT
+      : copyInstall(join(base, 'install'));
+  const cliBin = join(install, 'bin', 'agent-sre.js');
+  symlinkSync(cliBin, join(binDir, 'agent-sre'));
   for (const [name, script] of Object.entries(opts.shims ?? {})) {
     writeFileSync(join(binDir, name), script);
     chmodSync(join(binDir, name), 0o755);
@@ -198,8 +216,7 @@ export function createProject(opts: ProjectOptions = {}): Project {
   git(dir, 'config', 'user.name', 'Real Test');
   let initOutput: string | undefined;
   if (opts.init !== false) {
-    ensureBuilt();
-    const r = spawnSync(process.execPath, [BIN, 'init', '--yes'], {
+    const r = spawnSync(process.execPath, [cliBin, 'init', '--yes'], {
       cwd: dir,
       env: baseEnv(home, binDir),
       encoding: 'utf8',
@@ -224,6 +241,8 @@ export function createProject(opts: ProjectOptions = {}): Project {
     base,
     binDir,
     ...(remote ? { remote } : {}),
+    install,
+    cliBin,
     initOutput,
     dispose() {
       // The warm daemon and the page flusher the hooks started for this project: gone before it is.
@@ -231,6 +250,20 @@ export function createProject(opts: ProjectOptions = {}): Project {
       if (process.env.AGENT_SRE_REAL_KEEP !== '1') rmSync(base, { recursive: true, force: true });
     },
   };
+}
+
+/** bin/, dist/ (without code caches) and package.json of this checkout in `dir`; node_modules linked. */
+function copyInstall(dir: string): string {
+  mkdirSync(dir);
+  cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+  cpSync(join(ROOT, 'dist'), join(dir, 'dist'), {
+    recursive: true,
+    // Code caches and half-written temp files belong to the checkout's own runs.
+    filter: (src) => !src.includes('.cache') && !/\.(tmp|\d+)$/.test(src),
+  });
+  cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
 }
 
 /**
@@ -457,7 +490,7 @@ export interface CliResult {
  */
 export function agentSre(project: Project, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [project.cliBin, ...args], {
       cwd: project.dir,
       env: { ...baseEnv(project.home, project.binDir), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -480,7 +513,7 @@ export function agentSre(project: Project, args: string[], env: NodeJS.ProcessEn
 }
 
 function cliRaw(project: Project, args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const r = spawnSync(process.execPath, [project.cliBin, ...args], {
     cwd: project.dir,
     env: baseEnv(project.home, project.binDir),
     encoding: 'utf8',
