@@ -1,6 +1,6 @@
 // Running the built bin the way Claude Code does: `node <repo>/bin/agent-sre.js hook claude`, hook JSON on
 // stdin, CLAUDE_PROJECT_DIR in the environment. Shared by the e2e tests; not a test file itself.
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,15 @@ export function runBin(args: string[], opts: BinOptions = {}): Promise<BinResult
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  return collect(child, opts.stdin ?? '', opts.gate);
+}
+
+/** Feed a child its stdin (after `gate`, when given) and collect what it prints until it closes. */
+export function collect(
+  child: ChildProcessWithoutNullStreams,
+  stdin: string,
+  gate?: Promise<void>,
+): Promise<BinResult> {
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => {
@@ -72,8 +81,8 @@ export function runBin(args: string[], opts: BinOptions = {}): Promise<BinResult
   });
   // The hook stops reading over-long input and exits; writing the rest then fails with EPIPE.
   child.stdin.on('error', () => undefined);
-  const write = () => child.stdin.end(opts.stdin ?? '');
-  if (opts.gate) void opts.gate.then(write);
+  const write = () => child.stdin.end(stdin);
+  if (gate) void gate.then(write);
   else write();
   return new Promise((resolve, reject) => {
     child.on('error', reject);

@@ -20,47 +20,16 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bashPre, ensureBuilt, runHook, tempProject } from './bin.ts';
-import { copyInstall, launch, tempConfig, verdictOf } from './launcher.ts';
+import { copyInstall, launch, pidsWith, removeProjects, tempConfig, verdictOf, waitFor } from './launcher.ts';
 
 beforeAll(() => ensureBuilt());
 const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) {
-    for (const pid of pidsWith(dir)) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {}
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+afterAll(() => removeProjects(made));
 
 const sockets = (project: string) =>
   existsSync(join(project, '.agent-sre'))
     ? readdirSync(join(project, '.agent-sre')).filter((f) => /^hookd-.*\.sock$/.test(f))
     : [];
-
-async function waitFor(cond: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Processes whose command line mentions `needle` (Linux /proc; no procps needed). */
-function pidsWith(needle: string): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 function decisionOf(stdout: string): string {
   if (stdout === '') return 'allow';

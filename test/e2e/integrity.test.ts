@@ -18,20 +18,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trustOnInit } from '../../src/app/trust.ts';
 import { bashPre, ensureBuilt, postToolUse, tempProject } from './bin.ts';
-import { copyInstall, launch, pidsWith, reasonOf, tempConfig, verdictOf, waitFor } from './launcher.ts';
+import {
+  copyInstall,
+  launch,
+  pidsWith,
+  reasonOf,
+  removeProjects,
+  tempConfig,
+  verdictOf,
+  waitFor,
+} from './launcher.ts';
 
 const made: string[] = [];
 beforeAll(() => ensureBuilt(), 180_000);
-afterAll(() => {
-  for (const dir of made) {
-    for (const pid of pidsWith(dir)) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {}
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+afterAll(() => removeProjects(made));
 
 function setup() {
   const install = copyInstall();

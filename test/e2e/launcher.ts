@@ -1,9 +1,9 @@
 // Running the hook launcher (bin/agent-sre-hook.cjs) of the repository or of a copied install, with
 // its own per-user config dir, timed. Shared by the trust, deadline and integrity tests; not a test file.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, tempProject } from './bin.ts';
+import { collect, ROOT, tempProject } from './bin.ts';
 
 export const LAUNCHER = join(ROOT, 'bin', 'agent-sre-hook.cjs');
 
@@ -24,7 +24,7 @@ export interface LaunchOptions {
   launcher?: string;
 }
 
-export function launch(input: unknown, opts: LaunchOptions): Promise<Run> {
+export async function launch(input: unknown, opts: LaunchOptions): Promise<Run> {
   const env: NodeJS.ProcessEnv = {
     AGENT_SRE_HOOKD_IDLE_MS: '4000',
     ...process.env,
@@ -38,20 +38,8 @@ export function launch(input: unknown, opts: LaunchOptions): Promise<Run> {
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => {
-    stdout += c;
-  });
-  child.stderr.setEncoding('utf8').on('data', (c: string) => {
-    stderr += c;
-  });
-  child.stdin.on('error', () => undefined);
-  child.stdin.end(typeof input === 'string' ? input : JSON.stringify(input));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
-  });
+  const r = await collect(child, typeof input === 'string' ? input : JSON.stringify(input));
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - started };
 }
 
 /** A private config dir (what ~/.config would be) for one test. */
@@ -98,18 +86,36 @@ export function verdictOf(r: Run): Verdict {
 /** Refusal text wherever the answer carried it. */
 export const reasonOf = (r: Run) => `${r.stdout}\n${r.stderr}`;
 
-/** Processes whose command line mentions `needle` (Linux /proc). */
+/** Other processes whose command line mentions `needle`, or whose cwd is it (Linux /proc). */
 export function pidsWith(needle: string): number[] {
   return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)
     .filter((d) => {
       try {
-        return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle);
+        // The cwd too: a page flusher runs in the project with nothing of it on its command line.
+        return (
+          readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle) ||
+          readlinkSync(`/proc/${d}/cwd`) === needle
+        );
       } catch {
         return false;
       }
     })
     .map(Number);
+}
+
+/** After a test file: stop the daemons its projects started (their command lines name the project), then remove them. */
+export function removeProjects(dirs: readonly string[]): void {
+  for (const dir of dirs) {
+    for (const pid of pidsWith(dir)) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {

@@ -2,48 +2,15 @@
 // not a fresh start. The next call is denied with a reason that names the ledger, the SEV1 incident is
 // there for `agent-sre incidents` and paged to pages.jsonl, and once a human runs `agent-sre ledger
 // accept`, calls are judged normally again. Both in-process and through the warm daemon.
-import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, truncateSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bashPre, ensureBuilt, runBin, runHook, tempProject, withRunbook } from './bin.ts';
+import { removeProjects, waitFor } from './launcher.ts';
 
 beforeAll(() => ensureBuilt());
 const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) {
-    for (const pid of pidsWith(dir)) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {}
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-/** Processes whose command line or cwd mentions `needle` (Linux /proc). */
-function pidsWith(needle: string): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)
-    .filter((d) => {
-      try {
-        return (
-          readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(needle) ||
-          readlinkSync(`/proc/${d}/cwd`) === needle
-        );
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+afterAll(() => removeProjects(made));
 
 const sockets = (project: string) =>
   existsSync(join(project, '.agent-sre'))
