@@ -7,6 +7,10 @@
 //   npm run bench                       (builds dist/ first)
 //   node bench/run.mjs [--rounds 40] [--rss-runs 5] [--seconds 2] [--show 20] [--json]
 //                      [--skip-hook] [--skip-ledger] [--peer-dir DIR]
+//                      [--skip-real] [--real-rounds 3] [--real-calls 20]
+//
+// The real-client part (bench/real-client.mjs) runs the pinned Claude Code against the scripted stand-in
+// with no hooks, cc-safety-net's hook, and agent-sre's command, folded and HTTP paths; --skip-real skips it.
 //
 // The peer corpora are read from ../shared/benchmarks/peer-corpora (or --peer-dir) and skipped when
 // that directory is absent, as in a user's clone. The engine is judged in-process through
@@ -48,6 +52,9 @@ const { values: opts } = parseArgs({
     'skip-hook': { type: 'boolean', default: false },
     'skip-ledger': { type: 'boolean', default: false },
     'peer-dir': { type: 'string' },
+    'skip-real': { type: 'boolean', default: false },
+    'real-rounds': { type: 'string', default: '3' },
+    'real-calls': { type: 'string', default: '20' },
   },
 });
 const PEER_DIR = opts['peer-dir'] ?? join(ROOT, '..', 'shared', 'benchmarks', 'peer-corpora');
@@ -96,12 +103,29 @@ try {
     // A list from an earlier run would look like this run's.
     rmSync(join(OUT, 'peer-disagreements.jsonl'), { force: true });
   }
+  if (!opts['skip-real'] && !opts['skip-hook']) {
+    log('real client: per-call overhead of none / cc-safety-net / command / fold / http');
+    const { realClientBench } = await import('./real-client.mjs');
+    try {
+      summary.realClient = await realClientBench({
+        rounds: Number(opts['real-rounds']),
+        calls: Number(opts['real-calls']),
+        log,
+      });
+    } catch (err) {
+      summary.realClient = { error: err.message.slice(0, 2000) };
+    }
+  }
   summary.seconds = round((performance.now() - started) / 1000);
   // Other processes on the machine skew the timings: compare these with machine.cpus.
   summary.machine.loadavgEnd = os.loadavg().map(round);
   mkdirSync(OUT, { recursive: true });
   writeFileSync(join(OUT, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (!opts.json) printTables(summary, disagreements, Number(opts.show));
+  if (!opts.json && summary.realClient?.modes) {
+    const { printRealClient } = await import('./real-client.mjs');
+    console.log(`\n${printRealClient(summary.realClient)}`);
+  }
   // The line on stdout leaves out the per-group breakdowns; bench/out/summary.json has everything.
   console.log(JSON.stringify(summary, (k, v) => (k === 'groups' ? undefined : v)));
 } finally {
