@@ -78,6 +78,14 @@ export function zoneOf(path: string, ctx: Pick<JudgeContext, 'projectDir' | 'hom
   const base = globBase(path);
   const globbed = base !== path;
   if (isUnder(base, ctx.projectDir)) return 'project';
+  // The most specific root wins: a home inside a temp dir (HOME=/tmp/u in some containers) is still home,
+  // so `rm -rf ~/x` there is not a temp-file delete. (HOME=/tmp itself makes the two the same place.)
+  if (
+    ctx.home !== '/' &&
+    isUnder(base, ctx.home) &&
+    ctx.tempDirs.some((t) => isUnder(ctx.home, t) && ctx.home !== t)
+  )
+    return 'home';
   if (ctx.tempDirs.some((t) => isUnder(base, t) && base !== t)) return 'temp';
   if (ctx.tempDirs.some((t) => base === t)) return globbed ? 'temp' : 'system';
   if (base.startsWith('/dev/') || base === '/dev') return HARMLESS_DEVICES.test(base) ? 'temp' : 'device';
