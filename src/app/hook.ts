@@ -90,14 +90,25 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
   const effective = await loadEffectivePolicy(projectDir, projectDir, deps.env.home);
   const policy = effective.policy;
   const runbook = effective.runbook as LoadedRunbook;
-  const guard = guardConfigNow(projectDir, join(deps.env.home, '.claude'));
+  // Read only where it is bound or compared: PostToolUse and the gates do not pay for it.
+  const guardNow = () => guardConfigNow(projectDir, join(deps.env.home, '.claude'));
   const ctx = createJudgeContext(projectDir, deps.env, policy.compiled.policy.protectedBranches);
   const call: ToolCall | undefined = e.tool
     ? { tool: e.tool, input: e.input, cwd: e.cwd || projectDir }
     : undefined;
 
   if (e.event === 'PreToolUse' && call)
-    return preToolUse(e, call, effectsOf(call, ctx), policy, deps, started, projectDir, runbook.now, guard);
+    return preToolUse(
+      e,
+      call,
+      effectsOf(call, ctx),
+      policy,
+      deps,
+      started,
+      projectDir,
+      runbook.now,
+      guardNow(),
+    );
 
   let store: LedgerStore;
   try {
@@ -128,7 +139,7 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
         if (e.event === 'SessionStart') {
           if (next.endedAt !== null) next = { ...next, endedAt: null };
           bindRunbook(tx, e.sessionId, runbook.now, started, 'session-start');
-          bindGuardConfig(tx, e.sessionId, guard, started, 'session-start');
+          bindGuardConfig(tx, e.sessionId, guardNow(), started, 'session-start');
         }
         return {
           state: next,
