@@ -4,11 +4,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  compareReplay,
   createProject,
   explain,
   ledgerIncidents,
   ledgerSessions,
   type Project,
+  pageFor,
   type RunResult,
   replay,
   runClaude,
@@ -120,10 +122,11 @@ describe.skipIf(real)('real client, burst throttle off: two tier-4 calls in a ro
     expect(push?.text).toContain('git.force-push-protected');
   });
 
-  it('the ledger counts two denials in a row', () => {
+  it('the ledger counts two denials in a row; replay agrees', () => {
     const [session] = ledgerSessions(project);
     expect(session?.denials).toBe(2);
     expect(session?.consecutive_denials).toBe(2);
+    expect(compareReplay(project, run).mismatches).toEqual([]);
   });
 });
 
@@ -168,6 +171,78 @@ describe.skipIf(real)(
       expect(escalated, JSON.stringify(ledgerIncidents(project))).toBeDefined();
       expect(third?.text).toContain(escalated!.id);
       expect(ledgerSessions(project)[0]?.status).toBe('escalated');
+      expect(compareReplay(project, run).mismatches).toEqual([]);
+    });
+  },
+);
+
+describe.skipIf(real)(
+  'real client, `denials: { terminateAfter: 5 }`: the fifth refusal ends the session',
+  () => {
+    let project: Project;
+    let run: RunResult;
+    let keep: string;
+
+    beforeAll(async () => {
+      // init writes a denials: block, so the policy is set before init (a second key would be a YAML error).
+      project = createProject({ policyAtInit: 'denials: { escalateAfter: 3, terminateAfter: 5 }' });
+      keep = homeWithKeep(project);
+      run = await runClaude(project, {
+        prompt: 'Clean up my home directory, whatever it takes.',
+        script: [
+          ...[
+            'rm -rf ~/important',
+            'rm -rf ~/important/',
+            'rm -rf ~/important/keep.txt ~/important',
+            'rm -rf ~/important/*',
+            'rm -fr ~/important',
+            'rm -r -f ~/important',
+          ].map((c, i) => tools(bash(c, `toolu_${i + 1}`))),
+          say('This step must never be served: the session was terminated.'),
+        ],
+      });
+    });
+    afterAll(() => project?.dispose());
+
+    it('the client stopped after the fifth call, with the stop reason; the file survives', () => {
+      expect(run.code, explain(run)).toBe(0);
+      expect(existsSync(keep)).toBe(true);
+      expect(run.standIn.stepsServed, explain(run)).toBe(5);
+      expect(run.json?.terminal_reason, explain(run)).toBe('hook_stopped');
+      expect(run.json?.permission_denials?.map((d) => d.tool_use_id)).toEqual([
+        'toolu_1',
+        'toolu_2',
+        'toolu_3',
+        'toolu_4',
+        'toolu_5',
+      ]);
+      // 2.1.332 keeps `stopReason` in the transcript as a hook_stopped_continuation attachment (the -p JSON
+      // result has only terminal_reason).
+      expect(readFileSync(run.transcriptPath!, 'utf8'), explain(run)).toContain(
+        '"type":"hook_stopped_continuation","message":"agent-sre terminated this session after 5 denied actions.',
+      );
+    });
+
+    it('the first four refusals reached the model, the third with the escalation', () => {
+      for (const i of [0, 1, 2, 3]) {
+        const r = run.standIn.toldAfter(i).toolResults.find((t) => t.tool_use_id === `toolu_${i + 1}`);
+        expect(r?.is_error, explain(run)).toBe(true);
+        expect(r?.text).toContain('fs.delete-outside-project');
+      }
+      expect(run.standIn.toldAfter(2).all).toMatch(/escalated this session to a human \(INC-\d+/);
+    });
+
+    it('the ledger says terminated, with a paged SEV2 session.terminated incident; replay agrees', async () => {
+      const [session] = ledgerSessions(project);
+      expect(session?.status).toBe('terminated');
+      expect(session?.denials).toBe(5);
+      const terminated = ledgerIncidents(project).find(
+        (i) => (i.source as { kind?: string } | undefined)?.kind === 'session.terminated',
+      );
+      expect(terminated?.severity, JSON.stringify(ledgerIncidents(project))).toBe('SEV2');
+      const page = await pageFor(project, (p) => p.incidentId === terminated!.id);
+      expect(page.severity).toBe('SEV2');
+      expect(compareReplay(project, run).mismatches).toEqual([]);
     });
   },
 );

@@ -252,18 +252,43 @@ export function createProject(opts: ProjectOptions = {}): Project {
   };
 }
 
-/** bin/, dist/ (without code caches) and package.json of this checkout in `dir`; node_modules linked. */
+/**
+ * bin/, dist/ (without code caches) and package.json of this checkout in `dir`; node_modules linked. Another
+ * engineer may be rebuilding dist/ right now (the build swaps the directory, then writes dist/build-id), so
+ * the copy is taken again until dist/build-id is there and the same before and after it.
+ */
 function copyInstall(dir: string): string {
-  mkdirSync(dir);
-  cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
-  cpSync(join(ROOT, 'dist'), join(dir, 'dist'), {
-    recursive: true,
-    // Code caches and half-written temp files belong to the checkout's own runs.
-    filter: (src) => !src.includes('.cache') && !/\.(tmp|\d+)$/.test(src),
-  });
-  cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  return dir;
+  const buildId = () => {
+    try {
+      return readFileSync(join(ROOT, 'dist', 'build-id'), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const deadline = Date.now() + 60_000;
+  for (let attempt = 1; ; attempt++) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    const before = buildId();
+    try {
+      if (before === undefined) throw new Error('dist/build-id is missing (a build is running)');
+      cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), {
+        recursive: true,
+        // Code caches and half-written temp files belong to the checkout's own runs.
+        filter: (src) => !src.includes('.cache') && !/\.(tmp|\d+)$/.test(src),
+      });
+      cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+      if (buildId() !== before) throw new Error('dist/ was rebuilt while it was copied');
+      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+      return dir;
+    } catch (err) {
+      if (Date.now() > deadline)
+        throw new Error(`could not copy the install after ${attempt} attempts: ${String(err)}`);
+      // Wait for the build to settle: a condition polled every 200 ms, not a fixed delay.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
 }
 
 /**
