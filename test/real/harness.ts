@@ -372,6 +372,8 @@ export interface RunResult {
   requests: RecordedRequest[];
   /** $HOME/.claude/projects/<project>/<session>.jsonl, when it exists. */
   transcriptPath?: string;
+  /** Subagents' transcripts (…/<session>/subagents/agent-<id>.jsonl) by agent id. */
+  agentTranscripts: Record<string, string>;
   /** The `--debug hooks` log, '' when there is none. */
   debugLog: string;
   /** Lines of the debug log about hooks. */
@@ -468,6 +470,13 @@ export async function runClaude(project: Project, opts: RunOptions): Promise<Run
       ? findFile(join(claudeDir, 'debug'), (f) => f === `${sessionId}.txt`)
       : findFile(join(claudeDir, 'debug'), (f) => f.endsWith('.txt'));
     const debugLog = debugFile ? readFileSync(debugFile, 'utf8') : '';
+    const agentTranscripts: Record<string, string> = {};
+    const subDir = transcriptPath ? join(transcriptPath.replace(/\.jsonl$/, ''), 'subagents') : undefined;
+    if (subDir && existsSync(subDir))
+      for (const f of readdirSync(subDir)) {
+        const m = /^agent-(.+)\.jsonl$/.exec(f);
+        if (m) agentTranscripts[m[1]!] = join(subDir, f);
+      }
     return {
       code,
       signal,
@@ -479,6 +488,7 @@ export async function runClaude(project: Project, opts: RunOptions): Promise<Run
       standIn,
       requests: standIn.requests,
       transcriptPath,
+      agentTranscripts,
       debugLog,
       hookLog: debugLog.split('\n').filter((l) => /hook/i.test(l)),
       wallMs,
@@ -759,10 +769,18 @@ export interface ReplayComparison {
  * Replay the run's real transcript and hold every call's verdict against what the hook decided live: the
  * main agent's PreToolUse rows in the ledger (one per tool_use id), by tier, verdict and rule.
  */
-export function compareReplay(project: Project, run: RunResult): ReplayComparison {
-  if (!run.transcriptPath) throw new Error(`no transcript for the run\n${explain(run)}`);
+export function compareReplay(
+  project: Project,
+  run: RunResult,
+  /** A subagent's calls instead: its id, and its transcript (subagents/agent-<id>.jsonl). */
+  agent?: { id: string; transcript: string },
+): ReplayComparison {
+  const transcript = agent ? agent.transcript : run.transcriptPath;
+  if (!transcript) throw new Error(`no transcript for the run\n${explain(run)}`);
   const live: Verdict[] = ledgerEvents(project)
-    .filter((e) => e.event === 'PreToolUse' && e.session_id === run.sessionId && e.agent_id === null)
+    .filter(
+      (e) => e.event === 'PreToolUse' && e.session_id === run.sessionId && e.agent_id === (agent?.id ?? null),
+    )
     .map((e) => ({
       toolUseId: e.tool_use_id ?? '',
       tool: e.tool ?? '',
@@ -770,7 +788,7 @@ export function compareReplay(project: Project, run: RunResult): ReplayCompariso
       verdict: e.verdict,
       rule: e.rule,
     }));
-  const replayed: Verdict[] = replay(project, run.transcriptPath).map((l) => ({
+  const replayed: Verdict[] = replay(project, transcript).map((l) => ({
     toolUseId: String(l.toolUseId ?? ''),
     tool: l.tool,
     tier: l.tier,
