@@ -6,6 +6,8 @@
 //   command   agent-sre init (command hooks: PreToolUse, PostToolUse and PostToolBatch each start a process)
 //   fold      agent-sre init --fold (PostToolUse, PostToolUseFailure, PostToolBatch async: one blocking process)
 //   http      agent-sre init --http with agent-sre serve --http (no process per tool call)
+//   httpnull  the same entries pointed at a server that answers every hook with an empty 200 at once:
+//             what Claude Code's own HTTP hook dispatch costs, the floor under the http row (not default)
 // Each round runs, per mode, a session of CALLS calls and a session of one call. The per-call overhead is
 // the slope, (median wall(CALLS) - median wall(1)) / (CALLS - 1), less the same slope without hooks: what
 // each further tool call costs, free of the once-per-session hooks (SessionStart, the Stop gate, SessionEnd,
@@ -16,6 +18,7 @@
 // Also run by bench/run.mjs (skip with --skip-real).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -176,6 +179,22 @@ async function session(h, mode, calls, ccsnBin) {
     if (mode === 'fold') {
       const r = await h.agentSre(project, ['init', '--yes', '--fold']);
       if (r.status !== 0) throw new Error(`init --fold: ${r.stderr}`);
+    }
+    if (mode === 'httpnull') {
+      const port = await freePort();
+      const r = await h.agentSre(project, ['init', '--yes', '--http', '--port', String(port)]);
+      if (r.status !== 0) throw new Error(`init --http: ${r.stderr}`);
+      env.AGENT_SRE_TOKEN = '0'.repeat(64);
+      const nullServer = createHttpServer((req, res) => {
+        req.resume();
+        req.on('end', () => res.end(''));
+      });
+      await new Promise((resolve) => nullServer.listen(port, '127.0.0.1', resolve));
+      serve = {
+        exitCode: null,
+        once: (_e, f) => nullServer.close(f),
+        kill: () => nullServer.closeAllConnections(),
+      };
     }
     if (mode === 'http') {
       const port = await freePort();
