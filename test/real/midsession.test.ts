@@ -1,0 +1,104 @@
+// The runbook and the guard's policy changed mid-session, by the human (the test process, between two
+// steps: the stand-in runs the edit when the model's next request arrives, after every hook of the step
+// before has answered). From then on every action above tier 1 is gated at tier 3 (`runbook.changed`,
+// `guard.config-changed`), which under `-p` means refused with the reason; tier 1 still runs.
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  compareReplay,
+  createProject,
+  explain,
+  ledgerEvents,
+  type Project,
+  type RunResult,
+  runClaude,
+} from './harness.ts';
+import { bash, before, say, tools, write } from './stand-in.ts';
+
+const cases = [
+  {
+    what: 'AGENTS.md (the runbook)',
+    rule: 'runbook.changed',
+    file: 'AGENTS.md',
+    edit: '- Never run `npm publish`.\n',
+    says: 'The runbook changed since this session started',
+  },
+  {
+    what: 'agent-sre.yaml (the policy)',
+    rule: 'guard.config-changed',
+    file: 'agent-sre.yaml',
+    edit: 'explicitAllow: false\n',
+    says: 'agent-sre.yaml',
+  },
+] as const;
+
+for (const c of cases) {
+  describe.skipIf(!process.env.AGENT_SRE_REAL)(`real client: ${c.what} edited mid-session`, () => {
+    let project: Project;
+    let run: RunResult;
+    let edited = false;
+
+    beforeAll(async () => {
+      project = createProject();
+      const src = (f: string) => join(project.dir, 'src', f);
+      run = await runClaude(project, {
+        prompt: 'Add two modules.',
+        script: [
+          tools(bash('ls src', 'toolu_ls1'), write(src('a.js'), 'module.exports = 1;\n', 'toolu_a')),
+          before(
+            () => {
+              appendFileSync(join(project.dir, c.file), c.edit);
+              edited = true;
+            },
+            tools(bash('ls src', 'toolu_ls2'), write(src('b.js'), 'module.exports = 2;\n', 'toolu_b')),
+          ),
+          say('b.js needs a human to approve it after the change.'),
+        ],
+      });
+    });
+    afterAll(() => project?.dispose());
+
+    it('before the edit both calls ran; after it the write was refused and tier 1 still ran', () => {
+      expect(edited).toBe(true);
+      expect(run.code, explain(run)).toBe(0);
+      expect(run.json?.terminal_reason, explain(run)).toBe('completed');
+      expect(readFileSync(join(project.dir, 'src', 'a.js'), 'utf8')).toContain('1');
+      expect(existsSync(join(project.dir, 'src', 'b.js'))).toBe(false);
+      expect(
+        run.json?.permission_denials?.map((d) => d.tool_use_id),
+        explain(run),
+      ).toEqual(['toolu_b']);
+      const ls2 = run.standIn.resultFor('toolu_ls2');
+      expect(ls2?.is_error, explain(run)).toBe(false);
+      expect(ls2?.text).toContain('a.js');
+    });
+
+    it(`the model was told why: ${c.rule}, and who can lift it`, () => {
+      const b = run.standIn.resultFor('toolu_b');
+      expect(b?.is_error, explain(run)).toBe(true);
+      expect(b?.text).toMatch(new RegExp(`^agent-sre \\(tier 3, ${c.rule.replace('.', '\\.')}\\): `));
+      expect(b?.text).toContain('agent-sre session resume');
+      expect(b?.text).toContain(c.says);
+    });
+
+    it(`the ledger has the write at tier 2 before and at tier 3 (${c.rule}) after`, () => {
+      const pre = ledgerEvents(project).filter((e) => e.event === 'PreToolUse');
+      const by = (id: string) => pre.find((e) => e.tool_use_id === id);
+      expect([by('toolu_a')?.tier, by('toolu_a')?.verdict]).toEqual([2, 'allow']);
+      expect([by('toolu_b')?.tier, by('toolu_b')?.verdict, by('toolu_b')?.rule]).toEqual([3, 'ask', c.rule]);
+      expect([by('toolu_ls1')?.tier, by('toolu_ls2')?.tier, by('toolu_ls2')?.verdict]).toEqual([
+        1,
+        1,
+        'allow',
+      ]);
+    });
+
+    // Fails on the code of 2026-12-06: replay judges each call against the runbook and policy as they are
+    // when it runs, with no notion of the session's binding, so the write the hook gated at tier 3 after the
+    // edit replays as tier 2 allow (fallback.write). See the report for issue 11.
+    it('replay agrees with every live PreToolUse verdict', () => {
+      expect(compareReplay(project, run).mismatches).toEqual([]);
+    });
+  });
+}
