@@ -180,10 +180,11 @@ export function createProject(opts: ProjectOptions = {}): Project {
   mkdirSync(join(home, '.config'), { recursive: true });
   mkdirSync(binDir);
   ensureBuilt();
+  // The copy sits where a user-level global install (npm prefix ~/.local) would put it.
   const install =
     opts.install === 'checkout' || process.env.AGENT_SRE_REAL_INSTALL === 'checkout'
       ? ROOT
-      : copyInstall(join(base, 'install'));
+      : copyInstall(join(home, '.local', 'lib', 'node_modules', 'agent-sre'));
   const cliBin = join(install, 'bin', 'agent-sre.js');
   symlinkSync(cliBin, join(binDir, 'agent-sre'));
   for (const [name, script] of Object.entries(opts.shims ?? {})) {
@@ -258,6 +259,7 @@ export function createProject(opts: ProjectOptions = {}): Project {
  * the copy is taken again until dist/build-id is there and the same before and after it.
  */
 function copyInstall(dir: string): string {
+  mkdirSync(dirname(dir), { recursive: true });
   const buildId = () => {
     try {
       return readFileSync(join(ROOT, 'dist', 'build-id'), 'utf8');
