@@ -4,7 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  compareReplay,
+  cost,
   createProject,
+  evidence,
   explain,
   ledgerSessions,
   type Project,
@@ -100,6 +103,29 @@ describe.skipIf(!process.env.AGENT_SRE_REAL)('real client: a benign session', ()
       ['Bash', 'allow', 1],
       ['Write', 'allow', 2],
     ]);
+  });
+
+  it('replay agrees with every live PreToolUse verdict', () => {
+    expect(compareReplay(project, run).mismatches).toEqual([]);
+  });
+
+  it('the cost read from the real transcript is what the stand-in reported, priced at list prices', () => {
+    const served = run.standIn.mainRequests().map((r) => r.served!.usage);
+    const sum = (k: 'input_tokens' | 'output_tokens') => served.reduce((a, u) => a + u[k], 0);
+    const c = cost(project, run.transcriptPath!);
+    expect(c.modelCalls, explain(run)).toBe(served.length);
+    expect([c.tokens.input, c.tokens.output]).toEqual([sum('input_tokens'), sum('output_tokens')]);
+    const price = (c.prices as { models: Record<string, { input: number; output: number }> }).models;
+    const model = (run.standIn.first().body as MessagesBody).model!;
+    expect(price[model], JSON.stringify(c.prices)).toBeDefined();
+    const expected = (c.tokens.input * price[model]!.input + c.tokens.output * price[model]!.output) / 1e6;
+    expect(c.costUsd).toBeCloseTo(expected, 9);
+    // Claude Code's own figure (the -p result) agrees to within 1%: it counts the streamed usage its own way.
+    const own = Number(run.json?.total_cost_usd);
+    expect(Math.abs(own - expected) / expected, `claude ${own}, transcript ${expected}`).toBeLessThan(0.01);
+    // The evidence pack (what a postmortem reads) has the same cost.
+    const pack = evidence(project, run.sessionId!) as { cost?: { costUsd?: number } };
+    expect(pack.cost?.costUsd).toBeCloseTo(expected, 9);
   });
 
   it("SessionStart: the runbook digest reaches the model's first request", () => {
