@@ -111,6 +111,10 @@ rules:
     tier: 3
     reason: This signals every node process (or every process of yours), agent-sre's own daemon with them. Name the process you mean (pkill -f vite), or a human approves it.
     match: { kind: [exec], tags: [guard-signal-broad] }
+  - id: guard.server
+    tier: 4
+    reason: agent-sre's own server takes hook events from Claude Code and answers from humans; the agent may not call it. Tell the human what you need.
+    match: { kind: [net], tags: [guard] }
   - id: guard.self-answer
     tier: 4
     reason: Acknowledging, resolving, approving or denying pages, changing who is on call, resuming a session, accepting a damaged ledger, trusting changed agent-sre code and accepting a new golden-eval baseline are for humans. Tell the human what you need and wait.

@@ -25,8 +25,10 @@ export function guardExecTags(
 
 // ---- the per-user secret ------------------------------------------------------------------------
 
+// AGENT_SRE_TOKEN, the HTTP hooks' token, is derived from the secret and sits in Claude Code's environment,
+// which the agent's shell inherits: naming it is reaching for it.
 const SECRET_SPELLINGS =
-  /\.config\/agent-sre(\/|$|[^\w.-])|XDG_CONFIG_HOME[^\n]{0,40}agent-sre|agent-sre\/+secret/i;
+  /\.config\/agent-sre(\/|$|[^\w.-])|XDG_CONFIG_HOME[^\n]{0,40}agent-sre|agent-sre\/+secret|AGENT_SRE_TOKEN/i;
 
 /** Does this text name agent-sre's per-user directory, however it is spelled? */
 export function namesSecretDir(text: string, cwd: string, ctx: JudgeContext): boolean {

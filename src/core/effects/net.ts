@@ -26,7 +26,12 @@ export function netEffect(
   const host = hostOf(url);
   const secretUrl = urlCarriesSecret(url);
   const t = [...tags];
-  if (isLocalHost(host)) t.push('local');
+  if (isLocalHost(host)) {
+    t.push('local');
+    // agent-sre's own server (`serve`: hook events, later the dashboard) answers Claude Code and humans,
+    // never the agent: a call to it could forge hook events.
+    if (/^[a-z][\w+.-]*:\/\/[^/?#]*\/agent-sre(\/|$|[?#])/i.test(url)) t.push('guard');
+  }
   if (secretUrl) t.push('secret-in-url');
   return { kind: 'net', host, method, credentialed: credentialed || secretUrl, url, tags: t, origin };
 }
