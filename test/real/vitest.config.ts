@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/real/**/*.test.ts'],
+    // A directory per run for every project and scratch HOME, removed (processes included) at the end.
+    globalSetup: ['test/real/global-setup.ts'],
     env: { AGENT_SRE_REAL: '1' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
