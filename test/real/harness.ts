@@ -173,6 +173,17 @@ export function realRunsDir(): string {
 
 export function createProject(opts: ProjectOptions = {}): Project {
   const base = mkdtempSync(join(realRunsDir(), 'run-'));
+  try {
+    return setUpProject(base, opts);
+  } catch (err) {
+    // Nobody will dispose of a project that was never returned.
+    reapProcesses(base);
+    if (process.env.AGENT_SRE_REAL_KEEP !== '1') rmSync(base, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function setUpProject(base: string, opts: ProjectOptions): Project {
   const dir = join(base, 'project');
   const home = join(base, 'home');
   const binDir = join(base, 'bin');
