@@ -1,5 +1,6 @@
-// Tier 3 through the real client under `-p`. A plain `git push origin main` (git.push-protected) and a
-// write into the home directory outside the project (fs.write-outside-project) are tier 3: the hook
+// Tier 3 through the real client under `-p`. A plain `git push origin main` (git.push-protected), a write
+// into the home directory outside the project (fs.write-outside-project) and a write outside the runbook's
+// scope (runbook.scope) are tier 3: the hook
 // answers `ask`. What Claude Code 2.1.332 does with that `ask` in print mode was measured here: in
 // `--permission-mode bypassPermissions` and in `default` alike, there is nobody to prompt, so the call is
 // refused (it lands in `permission_denials`) and the model reads the guard's reason as the call's error
@@ -10,7 +11,7 @@
 // with `agent-sre approve APR-1` run by the test (the human: no CLAUDECODE, same HOME and XDG dirs) while
 // the hook waits, the call runs.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -67,7 +68,9 @@ for (const mode of ['bypassPermissions', 'default'] as const) {
         permissionMode: mode,
         script: pushScript([
           tools(write(outside, 'a note outside the project\n', 'toolu_outside')),
-          say('Both were refused; a human must approve them.'),
+          // init's runbook scope is `src/` (and the tests): README.md is outside it.
+          tools(write(join(project.dir, 'README.md'), '# rewritten\n', 'toolu_scope')),
+          say('All three were refused; a human must approve them.'),
         ]),
       });
     });
@@ -83,7 +86,13 @@ for (const mode of ['bypassPermissions', 'default'] as const) {
       expect(
         run.json?.permission_denials?.map((d) => d.tool_use_id),
         explain(run),
-      ).toEqual([...(mode === 'default' ? ['toolu_commit'] : []), 'toolu_push', 'toolu_outside']);
+      ).toEqual([
+        ...(mode === 'default' ? ['toolu_commit'] : []),
+        'toolu_push',
+        'toolu_outside',
+        'toolu_scope',
+      ]);
+      expect(readFileSync(join(project.dir, 'README.md'), 'utf8')).toBe('# real fixture\n');
       const commit = run.standIn.resultFor('toolu_commit');
       expect(commit?.is_error, explain(run)).toBe(mode === 'default');
       if (mode === 'default') expect(commit?.text).not.toContain('agent-sre');
@@ -100,6 +109,9 @@ for (const mode of ['bypassPermissions', 'default'] as const) {
       const out = run.standIn.resultFor('toolu_outside');
       expect(out?.is_error).toBe(true);
       expect(out?.text).toMatch(/^agent-sre \(tier 3, fs\.write-outside-project\): /);
+      const scope = run.standIn.resultFor('toolu_scope');
+      expect(scope?.is_error).toBe(true);
+      expect(scope?.text).toMatch(/^agent-sre \(tier 3, runbook\.scope\): /);
     });
 
     it('the ledger has both asks with their rules and no run of either; replay agrees', () => {
@@ -109,6 +121,7 @@ for (const mode of ['bypassPermissions', 'default'] as const) {
         ['toolu_commit', 1, 'allow', 'fallback.exec'],
         ['toolu_push', 3, 'ask', 'git.push-protected'],
         ['toolu_outside', 3, 'ask', 'fs.write-outside-project'],
+        ['toolu_scope', 3, 'ask', 'runbook.scope'],
       ]);
       const ran = events
         .filter((e) => e.event === 'PostToolUse' || e.event === 'PostToolUseFailure')
