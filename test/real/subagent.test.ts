@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   compareReplay,
+  cost,
   createProject,
   explain,
   ledgerEvents,
@@ -17,7 +18,7 @@ import {
   type RunResult,
   runClaude,
 } from './harness.ts';
-import { agent, say, systemText, toldIn, tools, write } from './stand-in.ts';
+import { agent, type RecordedRequest, say, systemText, toldIn, tools, write } from './stand-in.ts';
 
 const POLICY = `acceptance:
   checks:
@@ -88,6 +89,30 @@ describe.skipIf(!process.env.AGENT_SRE_REAL)('real client: a subagent and a suba
     expect(mainStop?.agent_id ?? null).toBe(null);
     expect(mainStop?.verdict).toBe('allow');
     expect(ledgerSessions(project)[0]?.usage.subagents).toBe(1);
+  });
+
+  it("the cost read from the transcripts counts the subagent's own model calls apart", () => {
+    const agentId = run.standIn.agentRequests()[0]!.agentId!;
+    const served = (reqs: RecordedRequest[]) =>
+      reqs.reduce(
+        (a, r) => [a[0]! + r.served!.usage.input_tokens, a[1]! + r.served!.usage.output_tokens],
+        [0, 0],
+      );
+    const c = cost(project, run.transcriptPath!);
+    const subs = c.subagents as {
+      agentId: string;
+      modelCalls: number;
+      tokens: { input: number; output: number };
+    }[];
+    expect(
+      subs.map((a) => a.agentId),
+      JSON.stringify(c),
+    ).toEqual([agentId]);
+    expect(subs[0]?.modelCalls).toBe(3);
+    expect([subs[0]?.tokens.input, subs[0]?.tokens.output]).toEqual(served(run.standIn.agentRequests()));
+    const main = c.main as { modelCalls: number; tokens: { input: number; output: number } };
+    expect(main.modelCalls).toBe(2);
+    expect([main.tokens.input, main.tokens.output]).toEqual(served(run.standIn.mainRequests()));
   });
 
   it("replay agrees for the main agent's and the subagent's transcripts", () => {
