@@ -170,8 +170,18 @@ describe.skipIf(real)(
       );
       expect(escalated, JSON.stringify(ledgerIncidents(project))).toBeDefined();
       expect(third?.text).toContain(escalated!.id);
+      expect(escalated?.severity).toBe('SEV2');
       expect(ledgerSessions(project)[0]?.status).toBe('escalated');
       expect(compareReplay(project, run).mismatches).toEqual([]);
+    });
+
+    it('the escalation was paged through the file channel', async () => {
+      const escalated = ledgerIncidents(project).find(
+        (i) => (i.source as { kind?: string } | undefined)?.kind === 'session.escalated',
+      );
+      const page = await pageFor(project, (p) => p.incidentId === escalated?.id);
+      expect(page.severity).toBe('SEV2');
+      expect(page.title).toContain('escalated after 3 denials in a row');
     });
   },
 );
