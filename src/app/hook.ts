@@ -20,7 +20,13 @@ import {
 import type { CommandRunner } from '../adapters/exec/command.ts';
 import type { Pricing } from '../core/cost/prices.ts';
 import { effectsOf } from '../core/effects/tools.ts';
-import { type BurstCall, judgeBurst } from '../core/gates/burst.ts';
+import {
+  type BurstCall,
+  type BurstLimit,
+  type BurstThresholds,
+  type BurstVerdict,
+  judgeBurst,
+} from '../core/gates/burst.ts';
 import type { RunbookSettings } from '../core/gates/types.ts';
 import { GUARD_BINDING_KIND, type GuardBinding, type GuardConfigNow } from '../core/guard/binding.ts';
 import type { PagingSettings } from '../core/incidents/config.ts';
@@ -32,18 +38,24 @@ import type { SessionState } from '../core/session/types.ts';
 import type { Decision, Effect, JudgeContext, ToolCall } from '../core/types.ts';
 import type { LedgerStore } from '../ports.ts';
 import { type Approval, awaitHumanAnswer } from './approvals.ts';
+import { catchUp } from './catch-up.ts';
 import { createJudgeContext, type Environment } from './context.ts';
 import { readNewUsage, withCost } from './cost.ts';
 import { loadEffectivePolicy } from './effective-policy.ts';
 import { guardConfigNow } from './guard-config.ts';
 import { humanMacForHook, secretPath } from './human-mac.ts';
+import { AlreadyRecorded, dropCalls, openCalls } from './open-calls.ts';
 import type { LoadedPolicy } from './policy.ts';
 import type { LoadedRunbook } from './runbook.ts';
 import { describeCall } from './signals.ts';
 import {
+  BURST_KIND,
+  BURST_RULE,
   bindGuardConfig,
   bindRunbook,
+  burstKey,
   emptyEvent,
+  type PendingBurst,
   postToolUseTransition,
   preToolUseTransition,
 } from './transitions.ts';
@@ -108,6 +120,7 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
       projectDir,
       runbook.now,
       guardNow(),
+      ctx,
     );
 
   let store: LedgerStore;
@@ -119,17 +132,36 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
   try {
     if ((e.event === 'PostToolUse' || e.event === 'PostToolUseFailure') && call) {
       const cost = await newUsage(store, e, policy.compiled.policy.pricing, started);
-      await store.commit(
-        withCost(
-          postToolUseTransition(e, call, effectsOf(call, ctx), e.response, started, deps.now, failureText(e)),
-          cost,
-          started,
-        ),
-      );
+      try {
+        await store.commit(
+          withCost(
+            postToolUseTransition(
+              e,
+              call,
+              effectsOf(call, ctx),
+              e.response,
+              started,
+              deps.now,
+              failureText(e),
+            ),
+            cost,
+            started,
+          ),
+        );
+      } catch (err) {
+        // An async hook that arrives after the catch-up recorded its call from the transcript.
+        if (!(err instanceof AlreadyRecorded)) throw err;
+      }
       return answerSilently();
     }
-    if (STOP_EVENTS.has(e.event)) return await stopGate(e, policy, runbook, store, deps, projectDir);
+    const pricing = policy.compiled.policy.pricing;
+    if (STOP_EVENTS.has(e.event)) {
+      // Before the gate reads the ledger: the edits and test runs of calls whose hooks never came count.
+      await quietCatchUp(store, e, ctx, pricing, deps);
+      return await stopGate(e, policy, runbook, store, deps, projectDir);
+    }
     if (e.event === 'PostToolBatch') return await postToolBatch(e, policy, ctx, store, deps, started);
+    if (e.event === 'SessionEnd') await quietCatchUp(store, e, ctx, pricing, deps);
     await store.commit({
       sessionId: e.sessionId,
       now: started,
@@ -153,6 +185,37 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Record what the transcript says about calls whose PostToolUse hook never came. A transcript that cannot
+ * be read (or a catch-up that fails) is no reason to refuse anything: what is missing is caught up at the
+ * next opportunity, and the caller's own transaction still finds the ledger unusable if it is.
+ */
+async function quietCatchUp(
+  store: LedgerStore,
+  e: HookEvent,
+  ctx: JudgeContext,
+  pricing: Pricing,
+  deps: HookDeps,
+): Promise<void> {
+  try {
+    await catchUp(store, {
+      sessionId: e.sessionId,
+      transcriptPath: e.transcriptPath,
+      ctx,
+      pricing,
+      now: deps.now,
+    });
+  } catch {
+    // See above.
+  }
+}
+
+/** The turn a hook input belongs to (Claude Code's `prompt_id`), when it says. */
+function promptIdOf(e: HookEvent): string | null {
+  const id = e.raw.prompt_id;
+  return typeof id === 'string' && id !== '' ? id : null;
 }
 
 /**
@@ -195,6 +258,7 @@ async function preToolUse(
   projectDir: string,
   runbook: RunbookNow,
   guard: GuardConfigNow,
+  ctx: JudgeContext,
 ): Promise<HookAnswer> {
   const compiled = policy.compiled;
   // Without the ledger there is no session state: judge the call on its own, so a tier-4 call keeps its
@@ -210,13 +274,25 @@ async function preToolUse(
     return refuse(err);
   }
   try {
-    const floor = await guardFloor(store, e.sessionId, guard, call, effects, deps.env.home, started);
+    const seen = await store.transact(
+      started,
+      (tx) => ({
+        bound: tx.record<GuardBinding>(GUARD_BINDING_KIND, e.sessionId),
+        open: Object.keys(openCalls(tx, e.sessionId)?.calls ?? {}).length,
+      }),
+      { readonly: true },
+    );
+    // Calls let through earlier have no PostToolUse yet (async hooks still running or cancelled): what the
+    // transcript already says they did counts against the budgets this call is judged by.
+    if (seen.open > 0) await quietCatchUp(store, e, ctx, compiled.policy.pricing, deps);
+    const floor = await guardFloor(seen.bound?.data, guard, call, effects, deps.env.home);
     const pre = await store.commit(
       preToolUseTransition(e, call, effects, compiled, started, deps.now, {
         project: projectDir,
         gateWait: true,
         runbook,
         guard: { now: guard, ...(floor ? { floor } : {}) },
+        burst: { promptId: promptIdOf(e) },
       }),
     );
     if (pre.queued > 0) deps.startDelivery?.(projectDir);
@@ -274,21 +350,62 @@ async function postToolBatch(
   await store.commit({
     sessionId: e.sessionId,
     now: started,
-    apply: (state) => ({
-      state: state ?? newSession(e.sessionId, e.cwd, started),
-      event: {
-        ...emptyEvent(e, started),
-        verdict: verdict?.block ? 'deny' : 'allow',
-        rule: verdict?.block ? 'burst.throttle' : null,
-        reason: verdict?.block
-          ? verdict.reason
-          : `${calls.length} call${calls.length === 1 ? '' : 's'} in the batch`,
-        durationMs: deps.now() - started,
-      },
-      result: undefined,
-    }),
+    apply: (state, _newFiles, tx) => {
+      if (verdict?.block) {
+        // Async (`init --fold`) this answer cannot stop the loop: the agent's next call in this turn is
+        // refused instead (transitions.ts, takeBurst). Synchronously it stops the loop, and the next call
+        // comes with a new prompt and is not refused.
+        const key = burstKey(e.sessionId, e.agentId);
+        const prev = tx.record<PendingBurst>(BURST_KIND, key);
+        tx.putRecord<PendingBurst>({
+          kind: BURST_KIND,
+          id: key,
+          createdAt: prev?.createdAt ?? started,
+          data: {
+            promptId: promptIdOf(e),
+            at: started,
+            message: burstMessage(verdict, settings),
+            consumed: false,
+          },
+        });
+      }
+      return {
+        state: state ?? newSession(e.sessionId, e.cwd, started),
+        event: {
+          ...emptyEvent(e, started),
+          verdict: verdict?.block ? 'deny' : 'allow',
+          rule: verdict?.block ? 'burst.throttle' : null,
+          reason: verdict?.block
+            ? verdict.reason
+            : `${calls.length} call${calls.length === 1 ? '' : 's'} in the batch`,
+          durationMs: deps.now() - started,
+        },
+        result: undefined,
+      };
+    },
   });
-  return answerBatch(verdict?.block ? `agent-sre (burst.throttle): ${verdict.reason}` : null);
+  return answerBatch(verdict?.block ? `agent-sre (${BURST_RULE}): ${verdict.reason}` : null);
+}
+
+/**
+ * What the refused call tells the model: why a call that is harmless on its own did not run, that the
+ * batch before it did, and what to do instead.
+ */
+function burstMessage(verdict: BurstVerdict, t: BurstThresholds): string {
+  const s = verdict.stats;
+  const facts: Record<BurstLimit, string> = {
+    calls: `${s.calls} tool calls (limit ${t.maxCalls})`,
+    writes: `${s.writes} writes or deletes (limit ${t.maxWrites})`,
+    files: `${s.files} files written or deleted (limit ${t.maxFiles})`,
+    external: `${s.external} external calls (limit ${t.maxExternal})`,
+    tier: `calls above tier ${t.maxTier}: ${s.tierCalls.slice(0, 3).join('; ')}`,
+  };
+  const over = verdict.exceeded.map((x) => facts[x]).join('; ');
+  const tierOnly = verdict.exceeded.length === 1 && verdict.exceeded[0] === 'tier';
+  const next = tierOnly
+    ? 'Do not retry those calls in another batch: explain to the human what you were trying to do and wait for their answer.'
+    : 'Slow down: work in smaller steps (a few calls at a time) and check each result before the next; this call may be retried on its own. If this many changes at once is intended, stop and ask a human.';
+  return `This call did not run. Your previous parallel batch of ${s.calls} tool call${s.calls === 1 ? '' : 's'} went over agent-sre's burst limits (${over}); those calls had already run. ${next}`;
 }
 
 /** Tool use ids the session's recent PreToolUse events refused. */
@@ -342,18 +459,13 @@ async function stopGate(
  * Costs one read of the binding per call; the default policy loads only in that rare state.
  */
 async function guardFloor(
-  store: LedgerStore,
-  sessionId: string,
+  bound: GuardBinding | undefined,
   guard: GuardConfigNow,
   call: ToolCall,
   effects: Effect[],
   home: string,
-  at: number,
 ): Promise<Decision | undefined> {
-  const bound = await store.transact(at, (tx) => tx.record<GuardBinding>(GUARD_BINDING_KIND, sessionId), {
-    readonly: true,
-  });
-  if (!bound || bound.data.hash === guard.hash) return undefined;
+  if (!bound || bound.hash === guard.hash) return undefined;
   const { loadPolicy } = await import('../config/load.ts');
   const defaults = loadPolicy(undefined, '<embedded default policy>');
   if (!defaults.ok) throw new Error('the embedded default policy is invalid');
@@ -412,16 +524,20 @@ async function recordGateAnswer(store: LedgerStore, e: HookEvent, call: ToolCall
   await store.commit({
     sessionId: e.sessionId,
     now: at,
-    apply: (state) => ({
-      state: state ?? newSession(e.sessionId, e.cwd, at),
-      event: {
-        ...emptyEvent({ ...e, event: 'gate.answer', tool: call.tool }, at),
-        tier: d.tier,
-        verdict: d.verdict,
-        rule: d.rule,
-        reason: d.reason,
-      },
-      result: undefined,
-    }),
+    apply: (state, _newFiles, tx) => {
+      // A call the human refused never runs, so no PostToolUse will come for it.
+      if (d.verdict === 'deny' && e.toolUseId) dropCalls(tx, e.sessionId, [e.toolUseId], at);
+      return {
+        state: state ?? newSession(e.sessionId, e.cwd, at),
+        event: {
+          ...emptyEvent({ ...e, event: 'gate.answer', tool: call.tool }, at),
+          tier: d.tier,
+          verdict: d.verdict,
+          rule: d.rule,
+          reason: d.reason,
+        },
+        result: undefined,
+      };
+    },
   });
 }

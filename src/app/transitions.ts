@@ -24,6 +24,7 @@ import type { LedgerTx, Transition } from '../ports.ts';
 import { type Approval, requestApproval } from './approvals.ts';
 import { spendOf } from './cost.ts';
 import { raiseSignals } from './incidents.ts';
+import { AlreadyRecorded, openCall, settleCall } from './open-calls.ts';
 import { signalsOf } from './signals.ts';
 
 export interface CallEvent {
@@ -150,7 +151,14 @@ export function preToolUseTransition(
   compiled: CompiledPolicy,
   started: number,
   now: () => number,
-  opts: { project: string; gateWait: boolean; runbook?: RunbookNow; guard?: GuardView },
+  opts: {
+    project: string;
+    gateWait: boolean;
+    runbook?: RunbookNow;
+    guard?: GuardView;
+    /** The live hook: a burst verdict PostToolBatch could not enforce is enforced on this call. */
+    burst?: { promptId: string | null };
+  },
 ): Transition<PreToolUseResult> {
   const paging = compiled.policy.paging;
   return {
@@ -158,6 +166,7 @@ export function preToolUseTransition(
     now: started,
     apply: (prev, _newFiles, tx) => {
       const before = prev ?? newSession(e.sessionId, e.cwd, started);
+      const burst = opts.burst ? takeBurst(tx, e.sessionId, e.agentId, opts.burst.promptId) : null;
       let judged = judgeEffects(call, effects, compiled, before, spendOf(tx, e.sessionId, started));
       if (opts.runbook) {
         const bound = bindRunbook(tx, e.sessionId, opts.runbook, started, 'first-call');
@@ -173,18 +182,48 @@ export function preToolUseTransition(
         judged = gateByGuardConfig(judged, opts.guard.now, bound, e.sessionId, opts.guard.floor);
       }
       const gated = applyGateMode(judged, compiled);
+      if (burst && gated.verdict !== 'deny') {
+        // Pacing, not a forbidden action: not counted as a denial, and nobody is paged for it.
+        const decision: Decision = {
+          ...gated,
+          verdict: 'deny',
+          rule: BURST_RULE,
+          reason: burst.message,
+        };
+        const event: LedgerEvent = {
+          ...emptyEvent({ ...e, tool: call.tool }, started),
+          tier: decision.tier,
+          verdict: decision.verdict,
+          rule: decision.rule,
+          reason: decision.reason,
+          effects,
+          input: redactedJson(e.input),
+          durationMs: now() - started,
+        };
+        return { state: before, event, result: { decision, state: before, approval: null, queued: 0 } };
+      }
       const counted = countVerdict(before, gated, compiled.policy.denials);
       const { state } = counted;
       const ctx = { project: opts.project, sessionId: e.sessionId, call, decision: gated, at: started };
       const raised = raiseSignals(tx, signalsOf(ctx, counted.signals), paging);
       let queued = raised.queued;
-      const decision = withStanding(gated, state, raised.incidents);
+      const standing = withStanding(gated, state, raised.incidents);
+      const decision = burst
+        ? { ...standing, reason: `${standing.reason} Also: ${burst.message}` }
+        : standing;
       let approval: Approval | null = null;
       if (opts.gateWait && paging.gate.mode === 'wait' && decision.verdict === 'ask') {
         const r = requestApproval(tx, ctx, paging);
         approval = r.approval;
         queued += r.queued;
       }
+      if (decision.verdict !== 'deny' && e.toolUseId)
+        openCall(tx, e.sessionId, e.toolUseId, {
+          at: started,
+          tool: call.tool,
+          cwd: call.cwd,
+          agentId: e.agentId,
+        });
       const event: LedgerEvent = {
         ...emptyEvent({ ...e, tool: call.tool }, started),
         tier: decision.tier,
@@ -224,13 +263,21 @@ export function postToolUseTransition(
   now: () => number,
   /** PostToolUseFailure's error text: its end is kept as evidence (a red test run). */
   failure: string | null = null,
+  /**
+   * `live`: the hook's own event. `catch-up`: read back from the transcript because the hook never came.
+   * Either way a call is counted once: the other one finds it recorded and the transaction is dropped
+   * (AlreadyRecorded).
+   */
+  via: 'live' | 'catch-up' = 'live',
 ): Transition<SessionState> {
   const { delta, files } = usageOf(call.tool, call.input, response, effects);
   return {
     sessionId: e.sessionId,
     now: started,
     files,
-    apply: (state, newFiles) => {
+    apply: (state, newFiles, tx) => {
+      if (e.toolUseId && settleCall(tx, e.sessionId, e.toolUseId, via, started) === 'duplicate')
+        throw new AlreadyRecorded(`${e.toolUseId} is already recorded`);
       const next = addUsage(state ?? newSession(e.sessionId, e.cwd, started), delta, newFiles);
       return {
         state: next,
@@ -245,4 +292,43 @@ export function postToolUseTransition(
       };
     },
   };
+}
+
+export const BURST_RULE = 'burst.throttle';
+export const BURST_KIND = 'burst.pending';
+
+/**
+ * A burst PostToolBatch judged too big. A synchronous PostToolBatch stops the loop with its answer; an async
+ * one (`init --fold`) cannot, so the verdict waits here for the agent's next PreToolUse.
+ */
+export interface PendingBurst {
+  /** The turn the batch belonged to (`prompt_id`), or null when the client did not say. */
+  promptId: string | null;
+  at: number;
+  /** What the refused call tells the model. */
+  message: string;
+  consumed: boolean;
+}
+
+/** One per agent: a subagent's burst is enforced on that subagent, not on the main agent. */
+export const burstKey = (sessionId: string, agentId: string | null) => `${sessionId}/${agentId ?? 'main'}`;
+
+/**
+ * The pending burst verdict this call must enforce, consumed either way. Enforced only within the same turn
+ * (`prompt_id`): a synchronous PostToolBatch already stopped the loop, so a call that comes with a new
+ * prompt is the human's next instruction and is not refused for what the loop was stopped for. Without a
+ * prompt_id on either side it cannot be told apart, and the refusal stands (fail closed: at worst one
+ * extra refusal whose message says why).
+ */
+function takeBurst(
+  tx: LedgerTx,
+  sessionId: string,
+  agentId: string | null,
+  promptId: string | null,
+): PendingBurst | null {
+  const rec = tx.record<PendingBurst>(BURST_KIND, burstKey(sessionId, agentId));
+  if (!rec || rec.data.consumed) return null;
+  tx.putRecord<PendingBurst>({ ...rec, data: { ...rec.data, consumed: true } });
+  if (promptId !== null && rec.data.promptId !== null && promptId !== rec.data.promptId) return null;
+  return rec.data;
 }

@@ -113,6 +113,8 @@ export interface ReadResult {
   oversized: number;
   /** The file is shorter than the offset: it was replaced or truncated, and this read started over. */
   restarted: boolean;
+  /** The byte offset each of `lines` starts at, when asked for (`starts: true`). */
+  starts?: number[];
 }
 
 /**
@@ -124,7 +126,7 @@ export interface ReadResult {
 export function readFrom(
   file: string,
   offset: number,
-  opts: { maxBytes?: number; maxLineBytes?: number } = {},
+  opts: { maxBytes?: number; maxLineBytes?: number; starts?: boolean } = {},
 ): ReadResult {
   const maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
   const fd = openSync(file, 'r');
@@ -139,15 +141,32 @@ export function readFrom(
     if (want <= 0) return { lines: [], offset: from, size, oversized: 0, restarted };
     const buf = readAt(fd, from, want);
     const last = buf.lastIndexOf(NL);
-    if (last !== -1)
-      return { lines: splitAll(buf, last), offset: from + last + 1, size, oversized: 0, restarted };
+    if (last !== -1) {
+      const starts = opts.starts ? [] : undefined;
+      const lines = splitAll(buf, last, starts);
+      return {
+        lines,
+        offset: from + last + 1,
+        size,
+        oversized: 0,
+        restarted,
+        ...(starts ? { starts: starts.map((s) => from + s) } : {}),
+      };
+    }
     // No line ends in the window. A writer in the middle of its line: wait for it.
     if (buf.length === available) return { lines: [], offset: from, size, oversized: 0, restarted };
     // One line longer than the window: read it whole, if a line may be that long.
     const wide = readAt(fd, from, Math.min(available, maxLine));
     const end = wide.indexOf(NL);
     if (end !== -1)
-      return { lines: [decode(wide, 0, end)], offset: from + end + 1, size, oversized: 0, restarted };
+      return {
+        lines: [decode(wide, 0, end)],
+        offset: from + end + 1,
+        size,
+        oversized: 0,
+        restarted,
+        ...(opts.starts ? { starts: [from] } : {}),
+      };
     if (wide.length === available) return { lines: [], offset: from, size, oversized: 0, restarted };
     return { lines: [], offset: from + wide.length, size, oversized: 1, restarted };
   } finally {
@@ -166,12 +185,13 @@ function readAt(fd: number, from: number, want: number): Buffer {
   return got === want ? buf : buf.subarray(0, got);
 }
 
-/** The lines of `buf` up to the line end at `last`. */
-function splitAll(buf: Buffer, last: number): string[] {
+/** The lines of `buf` up to the line end at `last`; where each starts goes to `starts` when given. */
+function splitAll(buf: Buffer, last: number, starts?: number[]): string[] {
   const lines: string[] = [];
   let start = 0;
   while (start <= last) {
     const nl = buf.indexOf(NL, start);
+    starts?.push(start);
     lines.push(decode(buf, start, nl));
     start = nl + 1;
   }
