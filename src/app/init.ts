@@ -34,7 +34,11 @@ export interface InitOptions {
   hookTimeoutSec?: number;
   /** `init --http`: the per-call hooks go to `agent-sre serve --http` on this port. */
   http?: { port: number };
-  /** `init --fold`: the after-the-call hooks run in the background (`async: true`). */
+  /**
+   * The after-the-call hooks run in the background (`async: true`): what the CLI's `init` does unless
+   * `--no-fold` or `--http`. Safe because the hook catches up a PostToolUse Claude Code cancelled from the
+   * transcript, and enforces a burst verdict on the next PreToolUse (./catch-up.ts, transitions.ts).
+   */
   asyncPost?: boolean;
   /** Absolute; resolves `~/` scope paths when an existing runbook is linted. Default: os.homedir(). */
   home?: string;
@@ -134,8 +138,8 @@ export function runInit(opts: InitOptions): InitReport {
         opts.http
           ? `; tool-call and SessionEnd hooks over HTTP to agent-sre serve on 127.0.0.1:${opts.http.port}`
           : opts.asyncPost
-            ? '; PostToolUse, PostToolUseFailure and PostToolBatch in the background (async)'
-            : ''
+            ? '; PostToolUse, PostToolUseFailure and PostToolBatch in the background (async: one process per tool call; what they miss is caught up from the transcript)'
+            : '; PostToolUse, PostToolUseFailure and PostToolBatch synchronous (three processes per tool call)'
       } and permissions.deny`,
     });
   }

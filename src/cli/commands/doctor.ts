@@ -117,6 +117,7 @@ export async function run(args: string[], io: Io): Promise<number> {
           ok: failClosed,
           detail: `${ours.map((h) => h.event).join(', ')}${failClosed ? ', onFailure block' : '; onFailure is not "block": a crashing hook would let calls through'}`,
         });
+        checks.push(modeCheck(ours));
         if (paging?.gate.mode === 'wait') checks.push(gateCheck(paging, entry.timeout));
         if (policy) checks.push(stopHooksCheck(ours, policy, runbook?.compiled?.checks ?? []));
       }
@@ -342,5 +343,40 @@ function canary(
     name: 'canary',
     ok: false,
     detail: `hook did not behave: rm -rf ~ -> exit ${bad.status} ${JSON.stringify((bad.stdout || bad.stderr || '').slice(0, 200))}; ls -> exit ${good.status} ${JSON.stringify((good.stdout || good.stderr || '').slice(0, 200))}${via}`,
+  };
+}
+
+/**
+ * Which path the tool-call hooks take: HTTP to agent-sre serve, folded commands (the after-the-call hooks
+ * async, caught up from the transcript), or synchronous commands (`init --no-fold`).
+ */
+function modeCheck(ours: readonly { event: string; entry: Record<string, unknown> }[]): Check {
+  const post = ['PostToolUse', 'PostToolUseFailure', 'PostToolBatch'];
+  const entries = ours.filter((h) => post.includes(h.event));
+  if (ours.some((h) => h.event === 'PreToolUse' && h.entry.type === 'http'))
+    return {
+      name: 'mode',
+      ok: true,
+      detail:
+        'http: the tool-call hooks go to agent-sre serve --http (no process per call; it must be running)',
+    };
+  const async = entries.filter((h) => h.entry.async === true).map((h) => h.event);
+  if (entries.length > 0 && async.length === entries.length)
+    return {
+      name: 'mode',
+      ok: true,
+      detail:
+        'fold: one blocking hook process per tool call; PostToolUse, PostToolUseFailure and PostToolBatch run in the background, what they miss is caught up from the transcript and a burst is refused at the next call',
+    };
+  if (async.length === 0)
+    return {
+      name: 'mode',
+      ok: true,
+      detail: 'synchronous (init --no-fold): three hook processes per tool call',
+    };
+  return {
+    name: 'mode',
+    ok: true,
+    detail: `mixed: ${async.join(', ')} async, the other after-the-call hooks synchronous (agent-sre init rewrites them)`,
   };
 }

@@ -8,14 +8,18 @@ import { DEFAULT_PORT } from '../../server/http-hook.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
 
-const HELP = `Usage: agent-sre init [--yes] [--dir DIR] [--json] [--http [--port N] | --fold]
+const HELP = `Usage: agent-sre init [--yes] [--dir DIR] [--json] [--http [--port N] | --no-fold]
 
 Wire agent-sre into a repository (default: the current directory):
   - writes agent-sre.yaml (only if absent): the default policy plus your budgets and rules;
-  - adds the hook to .claude/settings.json for PreToolUse, PostToolUse, SessionStart and SessionEnd,
-    in exec form with onFailure "block" and a 10 s timeout (the gate's timeout + 30 s when
-    agent-sre.yaml sets gate.mode wait), keeping your own entries (a backup of the old file is
-    written next to it);
+  - adds the hook to .claude/settings.json for PreToolUse, PostToolUse, PostToolUseFailure,
+    PostToolBatch, SessionStart, SessionEnd, Stop, SubagentStop and TaskCompleted, in exec form with
+    onFailure "block" and a 10 s timeout (the gate's timeout + 30 s when agent-sre.yaml sets gate.mode
+    wait; 3660 s for the Stop-type gates), keeping your own entries (a backup of the old file is
+    written next to it). The after-the-call hooks (PostToolUse, PostToolUseFailure, PostToolBatch)
+    run in the background (async), so only PreToolUse starts a process on the tool call's path;
+    what they record is caught up from the transcript if Claude Code cancels them, and a parallel
+    burst over the limits gets the next call refused;
   - adds permissions.deny rules for the hard boundaries, which hold even if hooks are switched off;
   - creates .agent-sre/ (the ledger) and adds it to .gitignore;
   - writes AGENTS.md when there is neither AGENTS.md nor CLAUDE.md: a runbook for the agent
@@ -36,9 +40,9 @@ Options:
                SessionStart and the Stop-type gates stay commands. Claude Code needs AGENT_SRE_TOKEN
                in its environment: export AGENT_SRE_TOKEN=$(agent-sre serve --print-token)
   --port N     the port of agent-sre serve --http (default ${DEFAULT_PORT})
-  --fold       keep command hooks, but run PostToolUse, PostToolUseFailure and PostToolBatch in the
-               background (async): one process per tool call instead of three. The burst throttle can
-               then no longer stop the loop, and a -p run may cancel its last bookkeeping hooks
+  --no-fold    run PostToolUse, PostToolUseFailure and PostToolBatch synchronously, as before: three
+               processes per tool call, and a burst over the limits stops the loop at once
+  --fold       the default; accepted for scripts written before it was
 `;
 
 export async function run(args: string[], io: Io): Promise<number> {
@@ -51,6 +55,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       http: { type: 'boolean' },
       port: { type: 'string' },
       fold: { type: 'boolean' },
+      'no-fold': { type: 'boolean' },
     },
     HELP,
   );
@@ -68,6 +73,10 @@ export async function run(args: string[], io: Io): Promise<number> {
     throw new UsageError('--port takes a port number');
   if (values.port !== undefined && !values.http) throw new UsageError('--port goes with --http');
   if (values.http && values.fold) throw new UsageError('--http and --fold are alternatives');
+  if (values.fold && values['no-fold']) throw new UsageError('--fold and --no-fold are alternatives');
+  // Folded is the default command path: the bookkeeping hooks leave the tool call's critical path, and
+  // the hook catches up what they miss. HTTP hooks cannot be async, and --no-fold asks for the old way.
+  const fold = !values.http && !values['no-fold'];
   const version = spawnSync('claude', ['--version'], { encoding: 'utf8', timeout: 5000 });
   const hookTimeoutSec = await hookTimeoutFor(projectDir, io);
   const { command, args: hookArgs } = hookCommand();
@@ -81,7 +90,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     hookTimeoutSec,
     home: processEnvironment(io.env).home,
     ...(values.http ? { http: { port } } : {}),
-    ...(values.fold ? { asyncPost: true } : {}),
+    ...(fold ? { asyncPost: true } : {}),
   });
   if (values.json) {
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
