@@ -7,7 +7,7 @@ import { type FinishedCall, scanToolResults } from '../adapters/transcripts/tool
 import type { Pricing } from '../core/cost/prices.ts';
 import { effectsOf } from '../core/effects/tools.ts';
 import type { JudgeContext, ToolCall } from '../core/types.ts';
-import type { LedgerStore, Transition } from '../ports.ts';
+import type { LedgerStore, LedgerTx, Transition } from '../ports.ts';
 import { readNewUsage } from './cost.ts';
 import { AlreadyRecorded, dropCalls, OPEN_MAX_MS, type OpenCall, openCalls } from './open-calls.ts';
 import { postToolUseTransition } from './transitions.ts';
@@ -58,41 +58,55 @@ export async function catchUp(store: LedgerStore, opts: CatchUpOptions): Promise
   if (Object.keys(seen.open).length === 0) return NOTHING;
   const rev = seen.cursor?.rev ?? 0;
   const scan = scanToolResults(seen.cursor?.offsets, transcriptPath, at);
+  const todo = scan.calls.filter((c) => Object.hasOwn(seen.open, c.toolUseId));
+  const never = todo.filter((c) => !c.ran).map((c) => c.toolUseId);
+  const expired = Object.values(seen.open).some((c) => at - c.at > OPEN_MAX_MS);
+  const moved = JSON.stringify(scan.offsets) !== JSON.stringify(seen.cursor?.offsets ?? {});
+  // The hooks that did not come did not fold the transcript's token usage either.
+  const cost = todo.some((c) => c.ran)
+    ? await readNewUsage(store, sessionId, transcriptPath, opts.pricing, at).catch(() => null)
+    : null;
+  // The cursor, the calls that will never post and the usage go with the first record written: one write
+  // transaction per caught-up call and none more, which is what the PreToolUse path pays.
+  let extras = moved || never.length > 0 || expired || cost !== null;
+  const writeExtras = (tx: LedgerTx) => {
+    dropCalls(tx, sessionId, never, at);
+    cost?.commit(tx, at);
+    const cur = tx.record<CursorRecord>(CURSOR_KIND, sessionId);
+    if (!moved || (cur?.data.rev ?? 0) !== rev) return;
+    tx.putRecord<CursorRecord>({
+      kind: CURSOR_KIND,
+      id: sessionId,
+      createdAt: cur?.createdAt ?? at,
+      data: { rev: rev + 1, offsets: scan.offsets },
+    });
+  };
   let recorded = 0;
-  const never: string[] = [];
-  for (const done of scan.calls) {
-    const open = seen.open[done.toolUseId];
-    if (!open) continue;
-    if (!done.ran) {
-      never.push(done.toolUseId);
-      continue;
-    }
+  for (const done of todo) {
+    if (!done.ran) continue;
+    const t = record(done, seen.open[done.toolUseId] as OpenCall, opts);
+    const withExtras = extras;
     try {
-      await store.commit(record(done, open, opts));
+      await store.commit(
+        withExtras
+          ? {
+              ...t,
+              apply: (state, newFiles, tx) => {
+                const out = t.apply(state, newFiles, tx);
+                writeExtras(tx);
+                return out;
+              },
+            }
+          : t,
+      );
       recorded++;
+      if (withExtras) extras = false;
     } catch (err) {
       // The live hook (or a concurrent catch-up) recorded it in the meantime.
       if (!(err instanceof AlreadyRecorded)) throw err;
     }
   }
-  if (recorded > 0) {
-    // The hooks that did not come did not fold the transcript's token usage either.
-    const cost = await readNewUsage(store, sessionId, transcriptPath, opts.pricing, at).catch(() => null);
-    if (cost) await store.transact(at, (tx) => cost.commit(tx, at));
-  }
-  const expired = Object.entries(seen.open).some(([, c]) => at - c.at > OPEN_MAX_MS);
-  if (scan.bytes > 0 || never.length > 0 || expired)
-    await store.transact(at, (tx) => {
-      dropCalls(tx, sessionId, never, at);
-      const cur = tx.record<CursorRecord>(CURSOR_KIND, sessionId);
-      if ((cur?.data.rev ?? 0) !== rev) return;
-      tx.putRecord<CursorRecord>({
-        kind: CURSOR_KIND,
-        id: sessionId,
-        createdAt: cur?.createdAt ?? at,
-        data: { rev: rev + 1, offsets: scan.offsets },
-      });
-    });
+  if (extras) await store.transact(at, writeExtras);
   return { recorded, bytes: scan.bytes };
 }
 
