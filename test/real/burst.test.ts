@@ -1,6 +1,9 @@
-// The burst throttle through the real client, with `burst: { maxCalls: 3 }`: a parallel batch of 3
-// harmless calls passes and the model is asked again; a batch of 5 runs (each call was judged on its own
-// at PreToolUse), then PostToolBatch blocks and Claude Code stops the loop before the next model call.
+// The burst throttle through the real client, with `burst: { maxCalls: 3 }` and `init --no-fold` (a
+// synchronous PostToolBatch hook): a parallel batch of 3 harmless calls passes and the model is asked
+// again; a batch of 5 runs (each call was judged on its own at PreToolUse), then PostToolBatch blocks and
+// Claude Code stops the loop before the next model call. With init's default (folded, async after-the-call
+// hooks) an async PostToolBatch cannot stop the loop; that path (the next call is refused instead) is
+// test/real/fold.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   compareReplay,
@@ -21,7 +24,7 @@ describe.skipIf(!process.env.AGENT_SRE_REAL)('real client: a parallel batch over
   let run: RunResult;
 
   beforeAll(async () => {
-    project = createProject({ policy: 'burst: { maxCalls: 3 }' });
+    project = createProject({ policy: 'burst: { maxCalls: 3 }', initArgs: ['--no-fold'] });
     run = await runClaude(project, {
       prompt: 'Print some lines.',
       script: [

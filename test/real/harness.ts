@@ -83,6 +83,8 @@ export interface ProjectOptions {
   answer?: number;
   /** Run `agent-sre init --yes` (default true). False leaves the project without hooks. */
   init?: boolean;
+  /** More arguments for `agent-sre init --yes`, e.g. `--no-fold` for synchronous after-the-call hooks. */
+  initArgs?: string[];
   /** Appended to agent-sre.yaml after init (a human's edit, before the session), e.g. `burst: { maxTier: 4 }`. */
   policy?: string;
   /**
@@ -228,7 +230,7 @@ function setUpProject(base: string, opts: ProjectOptions): Project {
   git(dir, 'config', 'user.name', 'Real Test');
   let initOutput: string | undefined;
   if (opts.init !== false) {
-    const r = spawnSync(process.execPath, [cliBin, 'init', '--yes'], {
+    const r = spawnSync(process.execPath, [cliBin, 'init', '--yes', ...(opts.initArgs ?? [])], {
       cwd: dir,
       env: baseEnv(home, binDir),
       encoding: 'utf8',
