@@ -66,6 +66,9 @@ describe.skipIf(!process.env.AGENT_SRE_REAL)('real client: a parallel batch over
     ]);
     expect(batches[0]?.reason).toBe('3 calls in the batch');
     expect(batches[1]?.reason).toContain('5 tool calls (limit 3)');
+    // Each call once, as `t<tier> <tool>: <what> [<rule>]`. Fails on the code of 2026-12-06: the summary
+    // (describeCall) already starts with the tool, so the reason reads "t1 Bash: Bash: echo burst-0".
+    expect(batches[1]?.reason).toContain('t1 Bash: echo burst-0 [fallback.exec]');
     expect(
       run.hookLog.some((l) => l.includes('burst.throttle')),
       explain(run),
