@@ -66,13 +66,17 @@ describe.skipIf(!process.env.AGENT_SRE_REAL)('real client: a parallel batch over
     ]);
     expect(batches[0]?.reason).toBe('3 calls in the batch');
     expect(batches[1]?.reason).toContain('5 tool calls (limit 3)');
-    // Each call once, as `t<tier> <tool>: <what> [<rule>]`. Fails on the code of 2026-12-06: the summary
-    // (describeCall) already starts with the tool, so the reason reads "t1 Bash: Bash: echo burst-0".
-    expect(batches[1]?.reason).toContain('t1 Bash: echo burst-0 [fallback.exec]');
     expect(
       run.hookLog.some((l) => l.includes('burst.throttle')),
       explain(run),
     ).toBe(true);
+  });
+
+  // Fails on the code of 2026-12-06: the summary (describeCall) already starts with the tool, and the
+  // burst formatter puts the tool in front again, so the reason reads "t1 Bash: Bash: echo burst-0".
+  it('the burst reason names each call once: `t<tier> <tool>: <what> [<rule>]`', () => {
+    const throttle = ledgerEvents(project).find((e) => e.rule === 'burst.throttle');
+    expect(throttle?.reason).toContain('t1 Bash: echo burst-0 [fallback.exec]');
   });
 
   it('replay agrees with every live PreToolUse verdict', () => {
