@@ -24,6 +24,7 @@ import {
   ledgerIncidents,
   type Page,
   type Project,
+  pageField,
   pageFor,
   type RunResult,
   runClaude,
@@ -48,8 +49,7 @@ const pushScript = (extra: Step[] = []): Step[] => [
   ...extra,
 ];
 
-const field = (p: Page, label: string) =>
-  (p.fields as { label: string; value: string }[] | undefined)?.find((f) => f.label === label)?.value;
+const field = pageField;
 
 for (const mode of ['bypassPermissions', 'default'] as const) {
   describe.skipIf(skip)(`real client, gate mode ask, -p --permission-mode ${mode}: tier 3`, () => {

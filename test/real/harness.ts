@@ -760,6 +760,14 @@ export const pageFor = (project: Project, match: (p: Page) => boolean, timeoutMs
     timeoutMs,
   });
 
+/** A page's field (Severity, Source, Rule, Approval, ...). */
+export const pageField = (p: Page, label: string): string | undefined =>
+  (p.fields as { label: string; value: string }[] | undefined)?.find((f) => f.label === label)?.value;
+
+/** The page asking a human to answer approval `id` (APR-n), once it is delivered. */
+export const approvalPage = (project: Project, id: string, timeoutMs = 30_000) =>
+  pageFor(project, (p) => pageField(p, 'Approval') === id, timeoutMs);
+
 // ---------------------------------------------------------------------------------------------------
 // Live decisions against replay
 

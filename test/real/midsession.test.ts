@@ -6,6 +6,9 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  agentSre,
+  approvalPage,
+  type CliResult,
   compareReplay,
   createProject,
   explain,
@@ -102,3 +105,82 @@ for (const c of cases) {
     });
   });
 }
+
+describe.skipIf(!process.env.AGENT_SRE_REAL)(
+  'real client, gate mode wait: the agent edits the runbook with a human approval, then is gated by it',
+  () => {
+    let project: Project;
+    let run: RunResult;
+    let answers: CliResult[];
+
+    beforeAll(async () => {
+      project = createProject({ policyAtInit: 'gate: { mode: wait, timeoutSeconds: 60 }' });
+      const running = runClaude(project, {
+        prompt: 'Add a rule to the runbook, then a module.',
+        script: [
+          tools(bash('echo "- Never deploy on a Friday." >> AGENTS.md', 'toolu_runbook')),
+          tools(write(join(project.dir, 'src', 'b.js'), 'module.exports = 2;\n', 'toolu_b')),
+          say('The human refused b.js until the runbook is reviewed.'),
+        ],
+        timeoutMs: 60_000,
+      });
+      try {
+        answers = [];
+        // The agent's own runbook edit is tier 3 (guard.runbook-edit): a human approves it.
+        await approvalPage(project, 'APR-1');
+        answers.push(await agentSre(project, ['approve', 'APR-1', '--by', 'real-test']));
+        // The write after it is gated by the changed runbook (runbook.changed): the human refuses it.
+        await approvalPage(project, 'APR-2');
+        answers.push(
+          await agentSre(project, [
+            'deny',
+            'APR-2',
+            '--by',
+            'real-test',
+            '--reason',
+            'review the runbook first',
+          ]),
+        );
+      } finally {
+        run = await running;
+      }
+    }, 90_000);
+    afterAll(() => project?.dispose());
+
+    it('the approved runbook edit ran; the write after it did not', () => {
+      expect(
+        answers.map((a) => a.status),
+        JSON.stringify(answers),
+      ).toEqual([0, 0]);
+      expect(run.code, explain(run)).toBe(0);
+      expect(readFileSync(join(project.dir, 'AGENTS.md'), 'utf8')).toContain('- Never deploy on a Friday.');
+      expect(existsSync(join(project.dir, 'src', 'b.js'))).toBe(false);
+      expect(run.standIn.resultFor('toolu_runbook')?.is_error, explain(run)).toBe(false);
+    });
+
+    it("the human's refusal and its reason reached the model", () => {
+      const b = run.standIn.resultFor('toolu_b');
+      expect(b?.is_error, explain(run)).toBe(true);
+      expect(b?.text).toContain('gate.denied');
+      expect(b?.text).toContain('APR-2 denied by real-test: review the runbook first');
+    });
+
+    it('the ledger has both gates with their rules and answers', () => {
+      const rows = ledgerEvents(project)
+        .filter((e) => e.tool_use_id === 'toolu_runbook' || e.tool_use_id === 'toolu_b')
+        .filter((e) => e.event === 'PreToolUse' || e.event === 'gate.answer')
+        .map((e) => [e.tool_use_id, e.event, e.verdict, e.rule]);
+      expect(rows).toEqual([
+        ['toolu_runbook', 'PreToolUse', 'ask', 'guard.runbook-edit'],
+        ['toolu_runbook', 'gate.answer', 'allow', 'gate.approved'],
+        ['toolu_b', 'PreToolUse', 'ask', 'runbook.changed'],
+        ['toolu_b', 'gate.answer', 'deny', 'gate.denied'],
+      ]);
+    });
+
+    // Fails on the code of 2026-12-06, like the two above: replay has no notion of the session binding.
+    it('replay agrees with every live PreToolUse verdict', () => {
+      expect(compareReplay(project, run).mismatches).toEqual([]);
+    });
+  },
+);
