@@ -1,7 +1,9 @@
 // The runbook and the guard's policy changed mid-session, by the human (the test process, between two
 // steps: the stand-in runs the edit when the model's next request arrives, after every hook of the step
 // before has answered). From then on every action above tier 1 is gated at tier 3 (`runbook.changed`,
-// `guard.config-changed`), which under `-p` means refused with the reason; tier 1 still runs.
+// `guard.config-changed`), which under `-p` means refused with the reason; tier 1 still runs. Last, in gate
+// mode `wait`, the agent edits the runbook itself (tier 3, guard.runbook-edit) with a human's approval, and
+// its next write is gated by the change it made (runbook.changed) and refused by a human's deny.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
