@@ -47,7 +47,7 @@ import { humanMacForHook, secretPath } from './human-mac.ts';
 import { AlreadyRecorded, dropCalls, openCalls } from './open-calls.ts';
 import type { LoadedPolicy } from './policy.ts';
 import type { LoadedRunbook } from './runbook.ts';
-import { describeCall } from './signals.ts';
+import { describeInput } from './signals.ts';
 import {
   BURST_KIND,
   BURST_RULE,
@@ -344,7 +344,7 @@ async function postToolBatch(
     const call: ToolCall = { tool: c.tool, input: c.input, cwd: e.cwd || ctx.projectDir };
     const effects = effectsOf(call, ctx);
     const d = judgeEffects(call, effects, policy.compiled, undefined);
-    return { tool: c.tool, summary: describeCall(call), effects, tier: d.tier, rule: d.rule };
+    return { tool: c.tool, summary: describeInput(call), effects, tier: d.tier, rule: d.rule };
   });
   const verdict = settings.enabled ? judgeBurst(calls, settings) : null;
   await store.commit({

@@ -14,12 +14,25 @@ export const CANARY_SESSION = 'agent-sre-doctor-canary';
 
 /** One line naming what the agent tried: the command, the file, the URL or the MCP tool. Redacted. */
 export function describeCall(call: ToolCall): string {
+  const what = mainArgument(call);
+  return oneLine(what === undefined ? call.tool : `${call.tool}: ${what}`);
+}
+
+/** What the call acts on (its command, path, URL...), redacted, on one line; the tool name when it has none. */
+export function describeInput(call: ToolCall): string {
+  return oneLine(mainArgument(call) ?? call.tool);
+}
+
+function mainArgument(call: ToolCall): string | undefined {
   const i = (call.input && typeof call.input === 'object' ? call.input : {}) as Record<string, unknown>;
   const pick = ['command', 'file_path', 'notebook_path', 'url', 'path', 'pattern', 'prompt', 'description'];
   const key = pick.find((k) => typeof i[k] === 'string' && (i[k] as string).length > 0);
-  const text = key ? `${call.tool}: ${i[key] as string}` : call.tool;
-  const oneLine = redactText(text).replace(/\s+/g, ' ').trim();
-  return oneLine.length > MAX_ACTION ? `${oneLine.slice(0, MAX_ACTION - 1)}…` : oneLine;
+  return key === undefined ? undefined : (i[key] as string);
+}
+
+function oneLine(text: string): string {
+  const line = redactText(text).replace(/\s+/g, ' ').trim();
+  return line.length > MAX_ACTION ? `${line.slice(0, MAX_ACTION - 1)}…` : line;
 }
 
 export interface SignalContext {

@@ -208,7 +208,9 @@ describe('PostToolBatch burst throttle', () => {
       ).stdout,
     );
     expect(r.decision).toBe('block');
-    expect(r.reason).toContain('rm -rf ~');
+    // Each call once, as `t<tier> <tool>: <what> [<rule>]` (the tool name was doubled).
+    expect(r.reason).toContain('t4 Bash: rm -rf ~ [');
+    expect(r.reason).not.toContain('Bash: Bash:');
   }, 30_000);
 
   it('does not count a call PreToolUse already refused: it never ran, and the model must read why', async () => {
