@@ -41,33 +41,59 @@ const SOCKET_NAME = /^hookd-[0-9a-z]+\.sock$/;
  * daemon (one project) and `agent-sre serve`'s HTTP hooks (every project of the user).
  */
 export function storeCache() {
-  const open = new Map<string, LedgerStore>();
+  interface Entry {
+    store: LedgerStore;
+    /** Operations in flight on this connection. */
+    users: number;
+    retired: boolean;
+  }
+  const open = new Map<string, Entry>();
+  const current = (dir: string): Entry => {
+    let e = open.get(dir);
+    if (!e) {
+      e = { store: openLedger(dir), users: 0, retired: false };
+      open.set(dir, e);
+    }
+    return e;
+  };
+  const release = (e: Entry) => {
+    if (e.retired && e.users === 0) void e.store.close().catch(() => undefined);
+  };
+  // Every operation takes the connection that is current when it starts and holds it until it ends: a
+  // failing commit retires the connection (the next operation opens a fresh one, which re-runs the ledger's
+  // integrity checks), but it is closed only once nobody is using it, so a request that merely lost a race
+  // (a late async PostToolUse, say) never closes the connection under another request's feet.
+  const use = <R>(dir: string, op: (s: LedgerStore) => Promise<R>, retireOnError: boolean): Promise<R> => {
+    const e = current(dir);
+    e.users++;
+    return op(e.store)
+      .catch((err: unknown) => {
+        if (retireOnError && !e.retired) {
+          e.retired = true;
+          if (open.get(dir) === e) open.delete(dir);
+        }
+        throw err;
+      })
+      .finally(() => {
+        e.users--;
+        release(e);
+      });
+  };
   return {
     get(dir: string): LedgerStore {
-      let s = open.get(dir);
-      if (!s) {
-        s = openLedger(dir);
-        open.set(dir, s);
-      }
-      const store = s;
+      const { name } = current(dir).store;
       return {
-        name: store.name,
-        commit: (t) =>
-          store.commit(t).catch((err) => {
-            // A failing connection is reopened on the next call rather than kept.
-            open.delete(dir);
-            void store.close().catch(() => undefined);
-            throw err;
-          }),
-        getSession: (id) => store.getSession(id),
-        listSessions: () => store.listSessions(),
-        events: (q) => store.events(q),
-        transact: (now, fn, opts) => store.transact(now, fn, opts),
+        name,
+        commit: (t) => use(dir, (s) => s.commit(t), true),
+        getSession: (id) => use(dir, (s) => s.getSession(id), false),
+        listSessions: () => use(dir, (s) => s.listSessions(), false),
+        events: (q) => use(dir, (s) => s.events(q), false),
+        transact: (now, fn, opts) => use(dir, (s) => s.transact(now, fn, opts), true),
         close: async () => undefined,
       };
     },
     async closeAll(): Promise<void> {
-      for (const s of open.values()) await s.close().catch(() => undefined);
+      for (const e of open.values()) await e.store.close().catch(() => undefined);
       open.clear();
     },
   };
