@@ -786,6 +786,12 @@ export interface ReplayComparison {
   replayed: Verdict[];
   /** One line per disagreement (a call only one side has, or a different tier, verdict or rule). */
   mismatches: string[];
+  /**
+   * Live decisions of the session binding's gates (`runbook.changed`, `guard.config-changed`) that replay
+   * made differently, by tool use id. They depend on files changed between two calls, which a transcript
+   * does not record: replay judges against the files as they are when it runs (see `replay --help`).
+   */
+  stateDependent: string[];
 }
 
 /**
@@ -819,20 +825,25 @@ export function compareReplay(
     rule: l.rule ?? null,
   }));
   const mismatches: string[] = [];
+  const stateDependent: string[] = [];
   const byId = new Map(replayed.map((r) => [r.toolUseId, r]));
   const fmt = (v: Verdict) => `${v.tool} tier ${v.tier} ${v.verdict} ${v.rule ?? '-'}`;
   for (const l of live) {
     const r = byId.get(l.toolUseId);
     if (!r) mismatches.push(`${l.toolUseId}: live ${fmt(l)}, not replayed`);
-    else if (r.tool !== l.tool || r.tier !== l.tier || r.verdict !== l.verdict || r.rule !== l.rule)
-      mismatches.push(`${l.toolUseId}: live ${fmt(l)}, replay ${fmt(r)}`);
+    else if (r.tool !== l.tool || r.tier !== l.tier || r.verdict !== l.verdict || r.rule !== l.rule) {
+      if (l.rule !== null && BINDING_GATES.has(l.rule)) stateDependent.push(l.toolUseId);
+      else mismatches.push(`${l.toolUseId}: live ${fmt(l)}, replay ${fmt(r)}`);
+    }
     byId.delete(l.toolUseId);
   }
   // Not compared: the order. The calls of a parallel batch reach the hook concurrently, so the ledger has
   // them in the order their hooks committed, and the transcript in the order the model wrote them.
   for (const r of byId.values()) mismatches.push(`${r.toolUseId}: replay ${fmt(r)}, not live`);
-  return { live, replayed, mismatches };
+  return { live, replayed, mismatches, stateDependent };
 }
+
+const BINDING_GATES = new Set(['runbook.changed', 'guard.config-changed']);
 
 // ---------------------------------------------------------------------------------------------------
 // Files that must survive

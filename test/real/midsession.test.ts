@@ -99,11 +99,12 @@ for (const c of cases) {
       ]);
     });
 
-    // Fails on the code of 2026-12-06: replay judges each call against the runbook and policy as they are
-    // when it runs, with no notion of the session's binding, so the write the hook gated at tier 3 after the
-    // edit replays as tier 2 allow (fallback.write). See the report for issue 11.
-    it('replay agrees with every live PreToolUse verdict', () => {
-      expect(compareReplay(project, run).mismatches).toEqual([]);
+    // A file changed between two calls is not in the transcript: replay judges against the files as they
+    // are when it runs, so exactly the gated write differs, and it is reported as depending on that change.
+    it('replay agrees with every live PreToolUse verdict but the one the mid-session change gated', () => {
+      const c = compareReplay(project, run);
+      expect(c.mismatches).toEqual([]);
+      expect(c.stateDependent).toEqual(['toolu_b']);
     });
   });
 }
@@ -180,9 +181,10 @@ describe.skipIf(!process.env.AGENT_SRE_REAL)(
       ]);
     });
 
-    // Fails on the code of 2026-12-06, like the two above: replay has no notion of the session binding.
-    it('replay agrees with every live PreToolUse verdict', () => {
-      expect(compareReplay(project, run).mismatches).toEqual([]);
+    it('replay agrees with every live PreToolUse verdict but the one the runbook change gated', () => {
+      const c = compareReplay(project, run);
+      expect(c.mismatches).toEqual([]);
+      expect(c.stateDependent).toEqual(['toolu_b']);
     });
   },
 );

@@ -14,7 +14,11 @@ with each tool call. No side effects: nothing runs, nothing is written to the le
 
 FILE is either a Claude Code transcript (~/.claude/projects/<project>/<session>.jsonl) or a JSONL
 of PreToolUse hook inputs; the format is detected. Session rules apply as they would live: three
-denials in a row escalate, twenty end the session, spent budgets gate.
+denials in a row escalate, twenty end the session, spent budgets gate. The project's runbook
+(AGENTS.md, CLAUDE.md) applies when the recorded project is on this machine: its scope and Never
+rules, and gating while it is missing or fails lint. Replay judges against the policy and runbook as
+they are now: a change made to them while the session ran is not in the transcript, so the gates it
+caused live (runbook.changed, guard.config-changed) are not reproduced.
 
 Options:
   --json           one JSON object per tool call, in input order:
