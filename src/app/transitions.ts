@@ -165,6 +165,16 @@ export function preToolUseTransition(
     sessionId: e.sessionId,
     now: started,
     apply: (prev, _newFiles, tx) => {
+      const eventOf = (d: Decision): LedgerEvent => ({
+        ...emptyEvent({ ...e, tool: call.tool }, started),
+        tier: d.tier,
+        verdict: d.verdict,
+        rule: d.rule,
+        reason: d.reason,
+        effects,
+        input: redactedJson(e.input),
+        durationMs: now() - started,
+      });
       const before = prev ?? newSession(e.sessionId, e.cwd, started);
       const burst = opts.burst ? takeBurst(tx, e.sessionId, e.agentId, opts.burst.promptId) : null;
       let judged = judgeEffects(call, effects, compiled, before, spendOf(tx, e.sessionId, started));
@@ -190,17 +200,11 @@ export function preToolUseTransition(
           rule: BURST_RULE,
           reason: burst.message,
         };
-        const event: LedgerEvent = {
-          ...emptyEvent({ ...e, tool: call.tool }, started),
-          tier: decision.tier,
-          verdict: decision.verdict,
-          rule: decision.rule,
-          reason: decision.reason,
-          effects,
-          input: redactedJson(e.input),
-          durationMs: now() - started,
+        return {
+          state: before,
+          event: eventOf(decision),
+          result: { decision, state: before, approval: null, queued: 0 },
         };
-        return { state: before, event, result: { decision, state: before, approval: null, queued: 0 } };
       }
       const counted = countVerdict(before, gated, compiled.policy.denials);
       const { state } = counted;
@@ -224,17 +228,7 @@ export function preToolUseTransition(
           cwd: call.cwd,
           agentId: e.agentId,
         });
-      const event: LedgerEvent = {
-        ...emptyEvent({ ...e, tool: call.tool }, started),
-        tier: decision.tier,
-        verdict: decision.verdict,
-        rule: decision.rule,
-        reason: decision.reason,
-        effects,
-        input: redactedJson(e.input),
-        durationMs: now() - started,
-      };
-      return { state, event, result: { decision, state, approval, queued } };
+      return { state, event: eventOf(decision), result: { decision, state, approval, queued } };
     },
   };
 }

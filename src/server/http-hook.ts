@@ -43,7 +43,11 @@ export function hookUrl(port: number, projectDir: string, timeoutSec: number): s
 
 /** A refusal in the shape this event can act on. Unknown events are answered as a tool call would be. */
 export function refusalBody(event: string | null, why: string): string {
-  const reason = `agent-sre refused this call: ${why}.`;
+  return blockingBody(event, `agent-sre refused this call: ${why}.`);
+}
+
+/** A deny for a tool call, a block for any other event: HTTP hooks cannot refuse by status code. */
+function blockingBody(event: string | null, reason: string): string {
   if (event === 'PreToolUse' || event === null)
     return JSON.stringify({
       hookSpecificOutput: {
@@ -60,18 +64,7 @@ export function refusalBody(event: string | null, why: string): string {
  * silent (go ahead), and for exit 2, which HTTP cannot express, the blocking body with stderr as reason.
  */
 export function httpBody(event: string | null, a: HookAnswer): string {
-  if (a.exitCode === 2) {
-    const reason = a.stderr || 'agent-sre refused this call';
-    if (event === 'PreToolUse' || event === null)
-      return JSON.stringify({
-        hookSpecificOutput: {
-          hookEventName: 'PreToolUse',
-          permissionDecision: 'deny',
-          permissionDecisionReason: reason,
-        },
-      });
-    return JSON.stringify({ decision: 'block', reason });
-  }
+  if (a.exitCode === 2) return blockingBody(event, a.stderr || 'agent-sre refused this call');
   if (a.stdout) return a.stdout;
   // A non-blocking event's failure (SessionEnd) printed only to stderr: show it rather than drop it.
   if (a.stderr) return JSON.stringify({ systemMessage: a.stderr });
