@@ -3,9 +3,12 @@
 // turn), in interleaved rounds with:
 //   none      no hooks
 //   ccsn      cc-safety-net 2.4.5's PreToolUse hook (installed into a scratch dir, never a dependency)
-//   command   agent-sre init (command hooks: PreToolUse, PostToolUse and PostToolBatch each start a process)
-//   fold      agent-sre init --fold (PostToolUse, PostToolUseFailure, PostToolBatch async: one blocking process)
-//   http      agent-sre init --http with agent-sre serve --http (no process per tool call)
+//   command   agent-sre init --no-fold (synchronous command hooks: PreToolUse, PostToolUse and PostToolBatch
+//             each start a process)
+//   fold      agent-sre init, the default (PreToolUse blocks; PostToolBatch async; no PostToolUse hook, the
+//             calls are recorded from the transcript)
+//   http      agent-sre init --http with agent-sre serve --http (PreToolUse over HTTP, PostToolBatch async:
+//             no blocking process per tool call)
 //   httpnull  the same entries pointed at a server that answers every hook with an empty 200 at once:
 //             what Claude Code's own HTTP hook dispatch costs, the floor under the http row (not default)
 // Each round runs, per mode, a session of CALLS calls and a session of one call. The per-call overhead is
@@ -150,6 +153,8 @@ function hookDurations(run) {
 async function session(h, mode, calls, ccsnBin) {
   const project = h.createProject({
     init: mode !== 'none' && mode !== 'ccsn',
+    // Plain `init` is the folded default (the fold row); `command` is the old synchronous layout.
+    ...(mode === 'command' ? { initArgs: ['--no-fold'] } : {}),
     ...(mode === 'none' || mode === 'ccsn' ? {} : { policy: 'acceptance:\n  runbook: false' }),
   });
   let serve;
@@ -175,10 +180,6 @@ async function session(h, mode, calls, ccsnBin) {
           2,
         )}\n`,
       );
-    }
-    if (mode === 'fold') {
-      const r = await h.agentSre(project, ['init', '--yes', '--fold']);
-      if (r.status !== 0) throw new Error(`init --fold: ${r.stderr}`);
     }
     if (mode === 'httpnull') {
       const port = await freePort();

@@ -1,8 +1,9 @@
-// Catch-up: the PostToolUse records an async after-the-call hook did not deliver (`init --fold`; in `-p`
-// Claude Code cancels async hooks still running when the turn ends), read back from the transcript. Runs at
-// the Stop-type gates, SessionEnd and, when the ledger says a call is still open, the next PreToolUse. Each
-// call goes through the same postToolUseTransition as the live hook, so usage, files and the gate's
-// evidence are what the hook would have recorded; a call is counted once whichever comes first.
+// Catch-up: the PostToolUse records no live hook delivered, read back from the transcript. In the folded and
+// HTTP layouts (`init`, `init --http`) there is no PostToolUse hook at all, so this is how every call is
+// recorded; with `--no-fold` it covers a hook that failed. Runs at the Stop-type gates, SessionEnd and, when
+// the ledger says a call is still open, the next PreToolUse. Each call goes through the same
+// postToolUseTransition as the live hook, so usage, files and the gate's evidence are what the hook would
+// have recorded; a call is counted once whichever comes first.
 import { type FinishedCall, scanToolResults } from '../adapters/transcripts/tool-results.ts';
 import type { Pricing } from '../core/cost/prices.ts';
 import { effectsOf } from '../core/effects/tools.ts';

@@ -11,8 +11,8 @@ import {
   isVersionAtLeast,
   MIN_CLAUDE_VERSION,
   mergeClaudeSettings,
-  OUR_EVENTS,
   parseClaudeVersion,
+  registeredEvents,
 } from '../adapters/agents/claude/settings.ts';
 import type { Finding } from '../core/runbook/types.ts';
 import { hookUrl } from '../server/http-hook.ts';
@@ -35,9 +35,10 @@ export interface InitOptions {
   /** `init --http`: the per-call hooks go to `agent-sre serve --http` on this port. */
   http?: { port: number };
   /**
-   * The after-the-call hooks run in the background (`async: true`): what the CLI's `init` does unless
-   * `--no-fold` or `--http`. Safe because the hook catches up a PostToolUse Claude Code cancelled from the
-   * transcript, and enforces a burst verdict on the next PreToolUse (./catch-up.ts, transitions.ts).
+   * Folded, what the CLI's `init` does unless `--no-fold`: no PostToolUse or PostToolUseFailure hook (the
+   * hook records them from the transcript at the next PreToolUse, the Stop-type gates and SessionEnd:
+   * ./catch-up.ts) and PostToolBatch in the background (`async: true`; a burst verdict is enforced at the
+   * next PreToolUse, transitions.ts). `http` is folded the same way.
    */
   asyncPost?: boolean;
   /** Absolute; resolves `~/` scope paths when an existing runbook is linted. Default: os.homedir(). */
@@ -134,11 +135,11 @@ export function runInit(opts: InitOptions): InitReport {
     files.push({
       path: settingsPath,
       action: settingsFile ? 'updated' : 'created',
-      detail: `hooks ${OUR_EVENTS.join(', ')} (onFailure: block; the Stop-type gates with a ${GATE_HOOK_TIMEOUT_SEC} s timeout)${
+      detail: `hooks ${registeredEvents(opts.http !== undefined || opts.asyncPost === true).join(', ')} (onFailure: block; the Stop-type gates with a ${GATE_HOOK_TIMEOUT_SEC} s timeout)${
         opts.http
-          ? `; tool-call and SessionEnd hooks over HTTP to agent-sre serve on 127.0.0.1:${opts.http.port}`
+          ? `; PreToolUse and SessionEnd over HTTP to agent-sre serve on 127.0.0.1:${opts.http.port}, PostToolBatch in the background (async); each call's PostToolUse is recorded from the transcript`
           : opts.asyncPost
-            ? '; PostToolUse, PostToolUseFailure and PostToolBatch in the background (async: one process per tool call; what they miss is caught up from the transcript)'
+            ? "; PostToolBatch in the background (async: one process per tool call); each call's PostToolUse is recorded from the transcript"
             : '; PostToolUse, PostToolUseFailure and PostToolBatch synchronous (three processes per tool call)'
       } and permissions.deny`,
     });

@@ -31,8 +31,10 @@ Check that agent-sre really protects this repository:
   runbook   AGENTS.md or CLAUDE.md exists and lints clean (otherwise the agent's writes are gated)
   gate      in gate mode wait, the hook's timeout outlasts the gate's
   hooks     .claude/settings.json runs agent-sre on PreToolUse with onFailure "block"
-  gates     the acceptance gates (Stop, SubagentStop, TaskCompleted) and the PostToolUseFailure and
-            PostToolBatch hooks are installed, with a timeout that outlasts the longest check
+  gates     the acceptance gates (Stop, SubagentStop, TaskCompleted) and the PostToolBatch hook are
+            installed, with a timeout that outlasts the longest check
+  mode      which layout init wrote: fold (the default), http (init --http) or synchronous
+            (init --no-fold)
   claude    Claude Code is 2.1.295 or newer (older versions ignore onFailure and fail open)
   ledger    .agent-sre/ledger.db can be written
   trust     agent-sre's own code matches the record a human trusted (agent-sre trust)
@@ -188,7 +190,8 @@ function runbookCheck(runbook: LoadedRunbook, policy: Policy | undefined): Check
 
 /** The acceptance gates are installed, with a timeout that outlasts the longest check. */
 function stopHooksCheck(ours: OurHook[], policy: Policy, runbookChecks: readonly AcceptanceCheck[]): Check {
-  const wanted = ['Stop', 'SubagentStop', 'TaskCompleted', 'PostToolUseFailure', 'PostToolBatch'];
+  // No PostToolUse(Failure) hook is needed: the hook records each call's result from the transcript.
+  const wanted = ['Stop', 'SubagentStop', 'TaskCompleted', 'PostToolBatch'];
   const missing = wanted.filter((e) => !ours.some((h) => h.event === e));
   if (missing.length > 0)
     return {
@@ -351,24 +354,33 @@ function canary(
  * async, caught up from the transcript), or synchronous commands (`init --no-fold`).
  */
 function modeCheck(ours: readonly { event: string; entry: Record<string, unknown> }[]): Check {
-  const post = ['PostToolUse', 'PostToolUseFailure', 'PostToolBatch'];
-  const entries = ours.filter((h) => post.includes(h.event));
+  const on = (event: string) => ours.filter((h) => h.event === event);
+  const record = [...on('PostToolUse'), ...on('PostToolUseFailure')];
+  const batch = on('PostToolBatch');
+  const batchAsync = batch.length > 0 && batch.every((h) => h.entry.async === true);
+  const rerun = (how: string) => `; the older layout with PostToolUse hooks (${how} rewrites it)`;
   if (ours.some((h) => h.event === 'PreToolUse' && h.entry.type === 'http'))
     return {
       name: 'mode',
       ok: true,
-      detail:
-        'http: the tool-call hooks go to agent-sre serve --http (no process per call; it must be running)',
+      detail: `http: PreToolUse goes to agent-sre serve --http (no process per call; it must be running)${
+        record.length > 0 || !batchAsync
+          ? rerun('agent-sre init --http')
+          : ", PostToolBatch runs in the background, each call's PostToolUse is recorded from the transcript"
+      }`,
     };
-  const async = entries.filter((h) => h.entry.async === true).map((h) => h.event);
-  if (entries.length > 0 && async.length === entries.length)
+  if (record.length === 0 && batchAsync)
     return {
       name: 'mode',
       ok: true,
       detail:
-        'fold: one blocking hook process per tool call; PostToolUse, PostToolUseFailure and PostToolBatch run in the background, what they miss is caught up from the transcript and a burst is refused at the next call',
+        "fold: one blocking hook process per tool call; PostToolBatch runs in the background (a burst is refused at the next call), each call's PostToolUse is recorded from the transcript",
     };
-  if (async.length === 0)
+  const post = [...record, ...batch];
+  const async = post.filter((h) => h.entry.async === true).map((h) => h.event);
+  if (post.length > 0 && async.length === post.length)
+    return { name: 'mode', ok: true, detail: `fold${rerun('agent-sre init')}` };
+  if (async.length === 0 && record.length > 0)
     return {
       name: 'mode',
       ok: true,
@@ -377,6 +389,11 @@ function modeCheck(ours: readonly { event: string; entry: Record<string, unknown
   return {
     name: 'mode',
     ok: true,
-    detail: `mixed: ${async.join(', ')} async, the other after-the-call hooks synchronous (agent-sre init rewrites them)`,
+    detail: `mixed: ${async.join(', ') || 'none'} async, ${
+      post
+        .filter((h) => h.entry.async !== true)
+        .map((h) => h.event)
+        .join(', ') || 'no other after-the-call hook'
+    } synchronous (agent-sre init rewrites them)`,
   };
 }

@@ -12,14 +12,14 @@ const HELP = `Usage: agent-sre init [--yes] [--dir DIR] [--json] [--http [--port
 
 Wire agent-sre into a repository (default: the current directory):
   - writes agent-sre.yaml (only if absent): the default policy plus your budgets and rules;
-  - adds the hook to .claude/settings.json for PreToolUse, PostToolUse, PostToolUseFailure,
-    PostToolBatch, SessionStart, SessionEnd, Stop, SubagentStop and TaskCompleted, in exec form with
-    onFailure "block" and a 10 s timeout (the gate's timeout + 30 s when agent-sre.yaml sets gate.mode
-    wait; 3660 s for the Stop-type gates), keeping your own entries (a backup of the old file is
-    written next to it). The after-the-call hooks (PostToolUse, PostToolUseFailure, PostToolBatch)
-    run in the background (async), so only PreToolUse starts a process on the tool call's path;
-    what they record is caught up from the transcript if Claude Code cancels them, and a parallel
-    burst over the limits gets the next call refused;
+  - adds the hook to .claude/settings.json for PreToolUse, PostToolBatch, SessionStart, SessionEnd,
+    Stop, SubagentStop and TaskCompleted, in exec form with onFailure "block" and a 10 s timeout (the
+    gate's timeout + 30 s when agent-sre.yaml sets gate.mode wait; 3660 s for the Stop-type gates),
+    keeping your own entries (a backup of the old file is written next to it). Only PreToolUse starts
+    a process on the tool call's path: PostToolBatch runs in the background (async), and there is no
+    PostToolUse hook - each call's result is recorded from the transcript at the next PreToolUse, the
+    Stop-type gates and SessionEnd (so the budgets may see a call one call late when Claude Code has
+    not written it yet); a parallel burst over the limits gets the next call refused;
   - adds permissions.deny rules for the hard boundaries, which hold even if hooks are switched off;
   - creates .agent-sre/ (the ledger) and adds it to .gitignore;
   - writes AGENTS.md when there is neither AGENTS.md nor CLAUDE.md: a runbook for the agent
@@ -34,14 +34,15 @@ Options:
   --yes        do not ask for confirmation (for scripts and CI)
   --dir DIR    the repository to set up
   --json       print the report as JSON
-  --http       answer the tool-call hooks (PreToolUse, PostToolUse, PostToolUseFailure, PostToolBatch)
-               and SessionEnd through \`agent-sre serve --http\` (type "http", onFailure "block": while
-               the server is down every tool call is refused). No process starts per tool call.
+  --http       answer PreToolUse and SessionEnd through \`agent-sre serve --http\` (type "http",
+               onFailure "block": while the server is down every tool call is refused). No process
+               blocks a tool call; PostToolBatch stays a background command, as in the default.
                SessionStart and the Stop-type gates stay commands. Claude Code needs AGENT_SRE_TOKEN
                in its environment: export AGENT_SRE_TOKEN=$(agent-sre serve --print-token)
   --port N     the port of agent-sre serve --http (default ${DEFAULT_PORT})
-  --no-fold    run PostToolUse, PostToolUseFailure and PostToolBatch synchronously, as before: three
-               processes per tool call, and a burst over the limits stops the loop at once
+  --no-fold    hook PostToolUse and PostToolUseFailure too, and run them and PostToolBatch
+               synchronously, as before: three processes per tool call, every call recorded as it
+               finishes, and a burst over the limits stops the loop at once
   --fold       the default; accepted for scripts written before it was
 `;
 
@@ -74,8 +75,10 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (values.port !== undefined && !values.http) throw new UsageError('--port goes with --http');
   if (values.http && values.fold) throw new UsageError('--http and --fold are alternatives');
   if (values.fold && values['no-fold']) throw new UsageError('--fold and --no-fold are alternatives');
-  // Folded is the default command path: the bookkeeping hooks leave the tool call's critical path, and
-  // the hook catches up what they miss. HTTP hooks cannot be async, and --no-fold asks for the old way.
+  if (values.http && values['no-fold'])
+    throw new UsageError('--http and --no-fold are alternatives (--http has no PostToolUse hook either)');
+  // Folded is the default: no PostToolUse hook (the hook records each call from the transcript) and
+  // PostToolBatch in the background. --http is folded the same way; --no-fold asks for the old layout.
   const fold = !values.http && !values['no-fold'];
   const version = spawnSync('claude', ['--version'], { encoding: 'utf8', timeout: 5000 });
   const hookTimeoutSec = await hookTimeoutFor(projectDir, io);

@@ -16,16 +16,19 @@ export interface MergeOptions {
   timeoutSec: number;
   denyRules: string[];
   /**
-   * `init --http`: the per-call events go to `agent-sre serve` as `type: "http"` hooks at this URL instead
-   * of starting a process. SessionStart (Claude Code has no HTTP hooks for it) and the Stop-type gates
-   * (onFailure is ignored there, so a server that is down would wave the agent through unchecked) keep the
-   * command entry, which works with nothing running.
+   * `init --http`: PreToolUse and SessionEnd go to `agent-sre serve` as `type: "http"` hooks at this URL
+   * instead of starting a process, so a tool call's only hook is one HTTP round trip. SessionStart (Claude
+   * Code has no HTTP hooks for it) and the Stop-type gates (onFailure is ignored there, so a server that is
+   * down would wave the agent through unchecked) keep the command entry, which works with nothing running.
+   * The after-the-call hooks are laid out as in `asyncPost`.
    */
   http?: { url: string };
   /**
-   * `init --fold`: PostToolUse, PostToolUseFailure and PostToolBatch run as `async: true` command hooks, off
-   * the tool call's critical path. They can no longer answer (block) and, in `-p`, a run that ends may
-   * cancel the last ones.
+   * `init` (fold, the CLI's default): no PostToolUse or PostToolUseFailure hook at all (the hook records
+   * each call's PostToolUse from the transcript at the next PreToolUse, the Stop-type gates and SessionEnd:
+   * src/app/catch-up.ts), and PostToolBatch as an `async: true` command hook, off the tool call's critical
+   * path (its burst verdict is enforced at the next PreToolUse). Without this and `http`, the synchronous
+   * layout (`init --no-fold`): all three after-the-call hooks, blocking.
    */
   asyncPost?: boolean;
 }
@@ -45,8 +48,11 @@ interface EventSpec {
   gate?: true;
   /** May be answered over HTTP (Claude Code supports it, and a failure blocks or does not matter). */
   http?: true;
-  /** Bookkeeping after the call: may run in the background (`async`). */
-  post?: true;
+  /**
+   * After the call. `record`: PostToolUse/PostToolUseFailure, left out when folded (the catch-up records
+   * them from the transcript). `batch`: PostToolBatch, a background command hook when folded or over HTTP.
+   */
+  post?: 'record' | 'batch';
 }
 
 /**
@@ -58,10 +64,11 @@ export const GATE_HOOK_TIMEOUT_SEC = 3660;
 // Session events take matchers such as `startup|resume`; leaving the key out covers every source.
 const EVENTS: readonly EventSpec[] = [
   { event: 'PreToolUse', matcher: '*', http: true },
-  { event: 'PostToolUse', matcher: '*', http: true, post: true },
+  { event: 'PostToolUse', matcher: '*', post: 'record' },
   // A failed Bash call (a red test run) arrives here, not at PostToolUse.
-  { event: 'PostToolUseFailure', matcher: '*', http: true, post: true },
-  { event: 'PostToolBatch', matcher: undefined, http: true, post: true },
+  { event: 'PostToolUseFailure', matcher: '*', post: 'record' },
+  // Not over HTTP: an HTTP hook cannot be async, and a synchronous one costs Claude Code a round trip.
+  { event: 'PostToolBatch', matcher: undefined, post: 'batch' },
   { event: 'SessionStart', matcher: undefined },
   { event: 'SessionEnd', matcher: undefined, http: true },
   { event: 'Stop', matcher: undefined, gate: true },
@@ -69,7 +76,18 @@ const EVENTS: readonly EventSpec[] = [
   { event: 'TaskCompleted', matcher: undefined, gate: true },
 ];
 
+/** Every event agent-sre may hook (an entry of ours on any of them is recognised and replaced). */
 export const OUR_EVENTS: readonly string[] = EVENTS.map((e) => e.event);
+
+/** Folded (`init`, `init --http`): the PostToolUse records come from the transcript, not from a hook. */
+function folded(opts: Pick<MergeOptions, 'http' | 'asyncPost'>): boolean {
+  return opts.http !== undefined || opts.asyncPost === true;
+}
+
+/** The events agent-sre hooks in a folded (`init`, `init --http`) or the synchronous layout, in order. */
+export function registeredEvents(isFolded: boolean): string[] {
+  return EVENTS.filter((e) => !(isFolded && e.post === 'record')).map((e) => e.event);
+}
 
 const OUR_ARGS_SUFFIX = ['hook', 'claude'] as const;
 
@@ -225,11 +243,13 @@ function ourHttpEntry(url: string, timeoutSec: number): Json {
   };
 }
 
-function entryFor(spec: EventSpec, opts: MergeOptions): Json {
+/** Our entry for the event, or undefined when this layout does not hook it (earlier entries are removed). */
+function entryFor(spec: EventSpec, opts: MergeOptions): Json | undefined {
+  if (folded(opts) && spec.post === 'record') return undefined;
   const timeoutSec = spec.gate ? Math.max(opts.timeoutSec, GATE_HOOK_TIMEOUT_SEC) : opts.timeoutSec;
   if (opts.http && spec.http) return ourHttpEntry(opts.http.url, timeoutSec);
   const entry = ourEntry({ ...opts, timeoutSec });
-  if (opts.asyncPost && spec.post) {
+  if (folded(opts) && spec.post === 'batch') {
     // onFailure is ignored on async hooks; leaving it out says so.
     const { onFailure: _ignored, ...rest } = entry;
     return { ...rest, async: true };
@@ -237,7 +257,12 @@ function entryFor(spec: EventSpec, opts: MergeOptions): Json {
   return entry;
 }
 
-function mergeEvent(groups: unknown[], spec: EventSpec, entry: Json, current: MergeOptions): unknown[] {
+function mergeEvent(
+  groups: unknown[],
+  spec: EventSpec,
+  entry: Json | undefined,
+  current: MergeOptions,
+): unknown[] {
   let placed = false;
   const out: unknown[] = [];
   for (const group of groups as Json[]) {
@@ -251,7 +276,7 @@ function mergeEvent(groups: unknown[], spec: EventSpec, entry: Json, current: Me
       if (!isOurEntry(e, current)) kept.push(e);
       // Replacing in place (not re-appending) keeps a re-run byte-identical even when the user
       // added groups after ours; a group with another matcher would narrow or widen our scope.
-      else if (!placed && sameMatcher(group.matcher, spec.matcher)) {
+      else if (entry && !placed && sameMatcher(group.matcher, spec.matcher)) {
         kept.push(entry);
         placed = true;
       }
@@ -259,7 +284,7 @@ function mergeEvent(groups: unknown[], spec: EventSpec, entry: Json, current: Me
     // A group emptied by removing our entries was ours; a user's empty group was never touched.
     if (kept.length > 0) out.push({ ...group, hooks: kept });
   }
-  if (!placed) {
+  if (entry && !placed) {
     const group: Json = spec.matcher === undefined ? {} : { matcher: spec.matcher };
     group.hooks = [entry];
     out.push(group);
@@ -285,7 +310,11 @@ export function mergeClaudeSettings(
   const hooks: Json = isPlainObject(settings.hooks) ? settings.hooks : {};
   for (const spec of EVENTS) {
     const groups = Array.isArray(hooks[spec.event]) ? (hooks[spec.event] as unknown[]) : [];
-    hooks[spec.event] = mergeEvent(groups, spec, entryFor(spec, opts), opts);
+    const merged = mergeEvent(groups, spec, entryFor(spec, opts), opts);
+    // An event this layout does not hook: a key left empty by removing our entries goes; a user's stays.
+    if (merged.length > 0 || (groups.length === 0 && hooks[spec.event] !== undefined))
+      hooks[spec.event] = merged;
+    else delete hooks[spec.event];
   }
   settings.hooks = hooks;
 
