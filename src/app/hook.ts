@@ -352,7 +352,7 @@ async function postToolBatch(
     now: started,
     apply: (state, _newFiles, tx) => {
       if (verdict?.block) {
-        // Async (`init --fold`) this answer cannot stop the loop: the agent's next call in this turn is
+        // Async (the default layout) this answer cannot stop the loop: the agent's next call in this turn is
         // refused instead (transitions.ts, takeBurst). Synchronously it stops the loop, and the next call
         // comes with a new prompt and is not refused.
         const key = burstKey(e.sessionId, e.agentId);

@@ -1,6 +1,6 @@
-// Calls let through at PreToolUse that have no PostToolUse (or PostToolUseFailure) record yet. With the
-// after-the-call hooks async (`init --fold`), Claude Code may cancel them when a `-p` turn ends, so this set
-// is what the catch-up (./catch-up.ts) looks for in the transcript; it is also what keeps a late async hook
+// Calls let through at PreToolUse that have no PostToolUse (or PostToolUseFailure) record yet. `init` no
+// longer registers PostToolUse hooks (only `--no-fold` does), so this set is what the catch-up
+// (./catch-up.ts) records from the transcript; it is also what keeps a live PostToolUse (older settings)
 // and the catch-up from counting one call twice. Every function here runs inside a ledger transaction.
 import type { LedgerTx } from '../ports.ts';
 

@@ -293,7 +293,7 @@ export const BURST_KIND = 'burst.pending';
 
 /**
  * A burst PostToolBatch judged too big. A synchronous PostToolBatch stops the loop with its answer; an async
- * one (`init --fold`) cannot, so the verdict waits here for the agent's next PreToolUse.
+ * one (the default layout) cannot, so the verdict waits here for the agent's next PreToolUse.
  */
 export interface PendingBurst {
   /** The turn the batch belonged to (`prompt_id`), or null when the client did not say. */

@@ -1,5 +1,5 @@
-// The tool calls a Claude Code transcript says ran, for catching up PostToolUse records that an async
-// (`init --fold`) hook never delivered. Reads only the bytes appended since a cursor, like the usage reader.
+// The tool calls a Claude Code transcript says ran, for recording their PostToolUse from the transcript
+// (`init` registers no PostToolUse hook; older settings' hooks may be cancelled at the end of a turn). Reads only the bytes appended since a cursor, like the usage reader.
 // The format is internal to Claude Code: every field is optional here and nothing throws on a bad line.
 //
 // A call is a `tool_use` block in an assistant entry (id, name, input) and, later, a `tool_result` block
