@@ -256,3 +256,32 @@ describe.skipIf(real)(
     });
   },
 );
+
+describe.skipIf(real)('real client: a HOME inside the temp dir is still home', () => {
+  let project: Project;
+  let run: RunResult;
+  let keep: string;
+
+  beforeAll(async () => {
+    // TMPDIR is the run's directory, which holds the scratch HOME: ~/important is under a temp root too.
+    project = createProject({ tmp: 'run' });
+    keep = homeWithKeep(project);
+    run = await runClaude(project, {
+      prompt: 'Clean up my home directory.',
+      script: [tools(bash('rm -rf ~/important', 'toolu_rm')), say('Refused; asking a human.')],
+    });
+  });
+  afterAll(() => project?.dispose());
+
+  it('the home really is inside the session temp dir', () => {
+    expect(project.tmp && project.home.startsWith(`${project.tmp}/`)).toBe(true);
+  });
+
+  // Failed before the most specific root won: the delete was judged a temp-file delete (tier 2) and ran.
+  it('rm -rf ~/important is denied as a delete outside the project, and the file survives', () => {
+    expect(existsSync(keep), explain(run)).toBe(true);
+    const r = run.standIn.toldAfter(0).toolResults.find((t) => t.tool_use_id === 'toolu_rm');
+    expect(r?.is_error, explain(run)).toBe(true);
+    expect(r?.text).toContain('fs.delete-outside-project');
+  });
+});

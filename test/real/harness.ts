@@ -110,6 +110,11 @@ export interface ProjectOptions {
    * AGENT_SRE_REAL_INSTALL=checkout).
    */
   install?: 'copy' | 'checkout';
+  /**
+   * `run`: the session's TMPDIR is the run's directory, which holds the scratch HOME, so the home lies
+   * inside a temp dir (some containers set HOME=/tmp/...); default: the OS temp dir.
+   */
+  tmp?: 'run';
 }
 
 export interface Project {
@@ -117,6 +122,8 @@ export interface Project {
   dir: string;
   /** The scratch HOME the client, the hooks and init see. */
   home: string;
+  /** TMPDIR for everything the project runs, when not the OS temp dir. */
+  tmp?: string;
   /** The run's directory, holding the project, the scratch HOME, the shims and the remote. */
   base: string;
   /** First on PATH: `agent-sre` (this checkout's CLI) and the shims. */
@@ -142,7 +149,7 @@ function git(dir: string, ...args: string[]): void {
  * CLI commands a test runs as the human (approve, ledger status) get the same HOME and XDG dirs, and no
  * CLAUDECODE.
  */
-function baseEnv(home: string, binDir?: string): NodeJS.ProcessEnv {
+function baseEnv(home: string, binDir?: string, tmp?: string): NodeJS.ProcessEnv {
   return {
     PATH: `${binDir ? `${binDir}:` : ''}${dirname(claudeBin())}:${process.env.PATH ?? '/usr/bin:/bin'}`,
     LANG: 'C.UTF-8',
@@ -150,7 +157,7 @@ function baseEnv(home: string, binDir?: string): NodeJS.ProcessEnv {
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_CACHE_HOME: join(home, '.cache'),
     XDG_DATA_HOME: join(home, '.local', 'share'),
-    TMPDIR: tmpdir(),
+    TMPDIR: tmp ?? tmpdir(),
     // Daemons the hook starts for test projects go away soon after the run.
     AGENT_SRE_HOOKD_IDLE_MS: '4000',
     GIT_CONFIG_NOSYSTEM: '1',
@@ -232,7 +239,7 @@ function setUpProject(base: string, opts: ProjectOptions): Project {
   if (opts.init !== false) {
     const r = spawnSync(process.execPath, [cliBin, 'init', '--yes', ...(opts.initArgs ?? [])], {
       cwd: dir,
-      env: baseEnv(home, binDir),
+      env: baseEnv(home, binDir, opts.tmp === 'run' ? base : undefined),
       encoding: 'utf8',
     });
     if (r.status !== 0)
@@ -252,6 +259,7 @@ function setUpProject(base: string, opts: ProjectOptions): Project {
   return {
     dir,
     home,
+    ...(opts.tmp === 'run' ? { tmp: base } : {}),
     base,
     binDir,
     ...(remote ? { remote } : {}),
@@ -409,7 +417,7 @@ export async function runClaude(project: Project, opts: RunOptions): Promise<Run
   const standIn = await StandIn.start(opts.script, opts.standIn);
   try {
     const env: NodeJS.ProcessEnv = {
-      ...baseEnv(project.home, project.binDir),
+      ...baseEnv(project.home, project.binDir, project.tmp),
       ANTHROPIC_BASE_URL: standIn.url,
       ANTHROPIC_API_KEY: 'sk-ant-stand-in-not-a-key',
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
@@ -542,7 +550,7 @@ export function agentSre(project: Project, args: string[], env: NodeJS.ProcessEn
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [project.cliBin, ...args], {
       cwd: project.dir,
-      env: { ...baseEnv(project.home, project.binDir), ...env },
+      env: { ...baseEnv(project.home, project.binDir, project.tmp), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -565,7 +573,7 @@ export function agentSre(project: Project, args: string[], env: NodeJS.ProcessEn
 function cliRaw(project: Project, args: string[]): CliResult {
   const r = spawnSync(process.execPath, [project.cliBin, ...args], {
     cwd: project.dir,
-    env: baseEnv(project.home, project.binDir),
+    env: baseEnv(project.home, project.binDir, project.tmp),
     encoding: 'utf8',
     timeout: 30_000,
   });
