@@ -149,7 +149,7 @@ function hookBench(rounds, rssRuns) {
     // Time exactly the command init wrote for Claude Code to run (exec form: command + args).
     const settings = JSON.parse(readFileSync(join(project, '.claude', 'settings.json'), 'utf8'));
     const pre = settings.hooks.PreToolUse.flatMap((g) => g.hooks).find((h) =>
-      (h.args ?? []).join(' ').endsWith('hook claude'),
+      / hook claude( |$)/.test(` ${(h.args ?? []).join(' ')}`),
     );
     if (!pre) throw new Error('agent-sre init wrote no PreToolUse hook');
     const HOOK = [...pre.args];
