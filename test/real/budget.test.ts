@@ -2,8 +2,9 @@
 // which has no PostToolUse hook: the files a write touched are only known to the ledger once the hook has
 // recorded the call from the transcript, at the next PreToolUse. With `budgets: { filesTouched: 2 }`, two
 // writes run and the third is gated (tier 3, `ask`; in `-p` nobody can answer, so Claude Code refuses it)
-// and the file is never written.
-import { existsSync, readFileSync } from 'node:fs';
+// and the file is never written. Until the transcript holds a call's result the ledger cannot count it
+// (budgets can lag a call: decision 0003), so the scripted model "thinks" until it does, as a real one would.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,8 +15,19 @@ import {
   type Project,
   type RunResult,
   runClaude,
+  waitFor,
 } from './harness.ts';
-import { say, tools, write } from './stand-in.ts';
+import { before, say, tools, write } from './stand-in.ts';
+
+/** Has Claude Code written this call's result into the session transcript (under the scratch HOME)? */
+function transcriptHasResult(project: Project, toolUseId: string): boolean {
+  const root = join(project.home, '.claude', 'projects');
+  if (!existsSync(root)) return false;
+  return readdirSync(root, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.jsonl'))
+    .some((f) => readFileSync(join(root, f), 'utf8').includes(`"tool_use_id":"${toolUseId}"`));
+}
 
 describe.skipIf(!process.env.AGENT_SRE_REAL)('real client: a files budget on the folded command path', () => {
   let project: Project;
@@ -30,7 +42,13 @@ describe.skipIf(!process.env.AGENT_SRE_REAL)('real client: a files budget on the
       script: [
         tools(write(src('one.js'), 'module.exports = 1;\n', 'toolu_w1')),
         tools(write(src('two.js'), 'module.exports = 2;\n', 'toolu_w2')),
-        tools(write(src('three.js'), 'module.exports = 3;\n', 'toolu_w3')),
+        before(
+          () =>
+            waitFor('the second write in the transcript', () => transcriptHasResult(project, 'toolu_w2'), {
+              timeoutMs: 20_000,
+            }).then(() => undefined),
+          tools(write(src('three.js'), 'module.exports = 3;\n', 'toolu_w3')),
+        ),
         say('Done.'),
       ],
       timeoutMs: 120_000,
