@@ -2,6 +2,7 @@
 // longer registers PostToolUse hooks (only `--no-fold` does), so this set is what the catch-up
 // (./catch-up.ts) records from the transcript; it is also what keeps a live PostToolUse (older settings)
 // and the catch-up from counting one call twice. Every function here runs inside a ledger transaction.
+import type { PendingUsage } from '../core/session/rules.ts';
 import type { LedgerTx } from '../ports.ts';
 
 export const OPEN_KIND = 'calls.open';
@@ -13,6 +14,9 @@ export interface OpenCall {
   /** The hook input's cwd at PreToolUse, which the call's effects are resolved against. */
   cwd: string;
   agentId: string | null;
+  /** What PreToolUse saw it would write or delete, and whether it leaves the machine: its pending usage. */
+  files?: string[];
+  external?: boolean;
 }
 
 export interface OpenCalls {
@@ -33,6 +37,16 @@ export function openCalls(tx: LedgerTx, sessionId: string): OpenCalls | undefine
 function put(tx: LedgerTx, sessionId: string, data: OpenCalls, at: number): void {
   const prev = tx.record<OpenCalls>(OPEN_KIND, sessionId);
   tx.putRecord<OpenCalls>({ kind: OPEN_KIND, id: sessionId, createdAt: prev?.createdAt ?? at, data });
+}
+
+/** What the session's open calls will use once recorded, for the budgets (see withPendingUsage). */
+export function pendingUsage(open: OpenCalls | undefined): PendingUsage {
+  const calls = Object.values(open?.calls ?? {});
+  return {
+    calls: calls.length,
+    files: calls.flatMap((c) => c.files ?? []),
+    externalCalls: calls.filter((c) => c.external).length,
+  };
 }
 
 /** PreToolUse let `toolUseId` through (allow, or ask: a human may let it run). */

@@ -17,14 +17,21 @@ import {
   type RunbookNow,
   runbookStatus,
 } from '../core/runbook/binding.ts';
-import { addUsage, countVerdict, newSession, usageOf } from '../core/session/rules.ts';
+import {
+  addUsage,
+  countVerdict,
+  newSession,
+  pendingOf,
+  usageOf,
+  withPendingUsage,
+} from '../core/session/rules.ts';
 import type { LedgerEvent, SessionState } from '../core/session/types.ts';
 import type { Decision, Effect, ToolCall } from '../core/types.ts';
 import type { LedgerTx, Transition } from '../ports.ts';
 import { type Approval, requestApproval } from './approvals.ts';
 import { spendOf } from './cost.ts';
 import { raiseSignals } from './incidents.ts';
-import { AlreadyRecorded, openCall, settleCall } from './open-calls.ts';
+import { AlreadyRecorded, openCall, openCalls, pendingUsage, settleCall } from './open-calls.ts';
 import { signalsOf } from './signals.ts';
 
 export interface CallEvent {
@@ -177,7 +184,9 @@ export function preToolUseTransition(
       });
       const before = prev ?? newSession(e.sessionId, e.cwd, started);
       const burst = opts.burst ? takeBurst(tx, e.sessionId, e.agentId, opts.burst.promptId) : null;
-      let judged = judgeEffects(call, effects, compiled, before, spendOf(tx, e.sessionId, started));
+      // Budgets see the calls already let through whose PostToolUse the transcript has not delivered yet.
+      const asBudgeted = withPendingUsage(before, pendingUsage(openCalls(tx, e.sessionId)));
+      let judged = judgeEffects(call, effects, compiled, asBudgeted, spendOf(tx, e.sessionId, started));
       if (opts.runbook) {
         const bound = bindRunbook(tx, e.sessionId, opts.runbook, started, 'first-call');
         judged = gateByRunbook(
@@ -227,6 +236,7 @@ export function preToolUseTransition(
           tool: call.tool,
           cwd: call.cwd,
           agentId: e.agentId,
+          ...pendingOf(effects),
         });
       return { state, event: eventOf(decision), result: { decision, state, approval, queued } };
     },

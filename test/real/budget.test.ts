@@ -2,8 +2,9 @@
 // which has no PostToolUse hook: the files a write touched are only known to the ledger once the hook has
 // recorded the call from the transcript, at the next PreToolUse. With `budgets: { filesTouched: 2 }`, two
 // writes run and the third is gated (tier 3, `ask`; in `-p` nobody can answer, so Claude Code refuses it)
-// and the file is never written. Until the transcript holds a call's result the ledger cannot count it
-// (budgets can lag a call: decision 0003), so the scripted model "thinks" until it does, as a real one would.
+// and the file is never written. The scripted model "thinks" until the transcript holds the second
+// write, as a real one would, so the third call is judged on recorded usage (the catch-up); a call not yet
+// recorded counts through its pending effects (test/e2e/budget-pending.test.ts).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -18,8 +18,8 @@ Wire agent-sre into a repository (default: the current directory):
     keeping your own entries (a backup of the old file is written next to it). Only PreToolUse starts
     a process on the tool call's path: PostToolBatch runs in the background (async), and there is no
     PostToolUse hook - each call's result is recorded from the transcript at the next PreToolUse, the
-    Stop-type gates and SessionEnd (so the budgets may see a call one call late when Claude Code has
-    not written it yet); a parallel burst over the limits gets the next call refused;
+    Stop-type gates and SessionEnd (until then the budgets count the files PreToolUse saw the call
+    would write); a parallel burst over the limits gets the next call refused;
   - adds permissions.deny rules for the hard boundaries, which hold even if hooks are switched off;
   - creates .agent-sre/ (the ledger) and adds it to .gitignore;
   - writes AGENTS.md when there is neither AGENTS.md nor CLAUDE.md: a runbook for the agent

@@ -80,6 +80,42 @@ export function usageLine(u: Usage, b: Budgets): string {
   ].join(', ');
 }
 
+/** What calls let through but not yet recorded will use, as far as PreToolUse could see it. */
+export interface PendingUsage {
+  calls: number;
+  /** Paths they write or delete. */
+  files: readonly string[];
+  externalCalls: number;
+}
+
+/** The paths a call writes or deletes and whether it leaves the machine: what PreToolUse knows of its usage. */
+export function pendingOf(effects: readonly Effect[]): { files: string[]; external: boolean } {
+  return {
+    files: [...new Set(effects.filter(isWrite).map((e) => (e as { path: string }).path))],
+    external: effects.some(isExternal),
+  };
+}
+
+/**
+ * The session as the budgets should see it: recorded usage plus what calls already let through will use.
+ * Their PostToolUse is recorded from the transcript, which can lag a call; without this a budget could let
+ * one call too many through. A pending file the session already touched counts again: the lag errs toward
+ * asking a human, never toward letting more through.
+ */
+export function withPendingUsage(state: SessionState, pending: PendingUsage): SessionState {
+  if (pending.calls === 0) return state;
+  const u = state.usage;
+  return {
+    ...state,
+    usage: {
+      ...u,
+      toolCalls: u.toolCalls + pending.calls,
+      filesTouched: u.filesTouched + new Set(pending.files).size,
+      externalCalls: u.externalCalls + pending.externalCalls,
+    },
+  };
+}
+
 /** Apply the session's standing (terminated, escalated, budgets) on top of the policy's decision. */
 export function gateBySession(
   decision: Decision,
