@@ -265,15 +265,7 @@ async function httpCanary(url: string, dir: string, env: NodeJS.ProcessEnv): Pro
     const r = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        session_id: CANARY_SESSION,
-        transcript_path: '',
-        cwd: dir,
-        hook_event_name: 'PreToolUse',
-        tool_name: 'Bash',
-        tool_input: { command },
-        tool_use_id: 'toolu_doctor_http',
-      }),
+      body: canaryInput(dir, command, 'toolu_doctor_http'),
       signal: AbortSignal.timeout(10_000),
     });
     return { status: r.status, body: await r.text() };
@@ -318,16 +310,7 @@ function canary(
   env: NodeJS.ProcessEnv,
   fallback: boolean,
 ): Check {
-  const input = (command: string) =>
-    JSON.stringify({
-      session_id: CANARY_SESSION,
-      transcript_path: '',
-      cwd: dir,
-      hook_event_name: 'PreToolUse',
-      tool_name: 'Bash',
-      tool_input: { command },
-      tool_use_id: 'toolu_doctor',
-    });
+  const input = (command: string) => canaryInput(dir, command, 'toolu_doctor');
   const opts = { encoding: 'utf8' as const, timeout: 10_000, env: { ...env, CLAUDE_PROJECT_DIR: dir } };
   const t0 = performance.now();
   const bad = spawnSync(hook.command, hook.args, { ...opts, input: input('rm -rf ~') });
@@ -396,4 +379,17 @@ function modeCheck(ours: readonly { event: string; entry: Record<string, unknown
         .join(', ') || 'no other after-the-call hook'
     } synchronous (agent-sre init rewrites them)`,
   };
+}
+
+/** The canary's PreToolUse: a Bash call under the canary session, whose denials page nobody. */
+function canaryInput(dir: string, command: string, toolUseId: string): string {
+  return JSON.stringify({
+    session_id: CANARY_SESSION,
+    transcript_path: '',
+    cwd: dir,
+    hook_event_name: 'PreToolUse',
+    tool_name: 'Bash',
+    tool_input: { command },
+    tool_use_id: toolUseId,
+  });
 }
