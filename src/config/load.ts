@@ -8,6 +8,7 @@ import type { Policy } from '../core/policy/types.ts';
 import { DEFAULT_POLICY_YAML } from './default-policy.ts';
 import { checkOncallReferences } from './oncall-schema.ts';
 import { type PolicyFile, policyFileSchema } from './schema.ts';
+import { STRICT_RULES_YAML } from './strict-policy.ts';
 
 export interface PolicyProblem {
   file: string;
@@ -114,6 +115,17 @@ export function parsePolicyFile(
 }
 
 let defaultFile: PolicyFile | undefined;
+let strictFile: PolicyFile | undefined;
+
+/** The rules `extends: strict` adds to the default ones. */
+export function strictRules(): PolicyFile['rules'] {
+  if (!strictFile) {
+    const r = parsePolicyFile(STRICT_RULES_YAML, '<embedded strict profile>');
+    if (!r.ok) throw new Error(`the embedded strict profile is invalid:\n${formatProblems(r.problems)}`);
+    strictFile = r.value;
+  }
+  return strictFile.rules;
+}
 
 export function defaultPolicyFile(): PolicyFile {
   if (defaultFile) return defaultFile;
@@ -131,7 +143,12 @@ export function loadPolicy(text: string | undefined, file: string): PolicyResult
   if (!r.ok) return r;
   const own = r.value;
   // The guard's own rules come with every policy: `extends: none` starts from them, not from nothing.
-  const inherited = own.extends === 'default' ? base.rules : base.rules.filter((x) => isGuardRuleId(x.id));
+  const inherited =
+    own.extends === 'none'
+      ? base.rules.filter((x) => isGuardRuleId(x.id))
+      : own.extends === 'strict'
+        ? [...base.rules, ...strictRules()]
+        : base.rules;
   const problems: PolicyProblem[] = [];
   const seen = new Set(inherited.map((x) => x.id));
   own.rules.forEach((rule, i) => {

@@ -4,7 +4,7 @@
 export const PROJECT_POLICY_TEMPLATE = `# agent-sre policy for this repository. Docs: docs/policy.md in the agent-sre package.
 # The agent cannot edit this file (rule guard.tamper); humans can.
 version: 1
-extends: default        # start from the embedded default rules (use "none" to start empty)
+extends: default        # the embedded default rules; "strict" adds gates on code nobody has read, "none" starts empty
 
 # Per-session scope budgets. Once one is spent, more of that kind of work needs a human (tier 3).
 budgets:

@@ -60,9 +60,11 @@ export const policyFileSchema = z
     $schema: z.string().optional(),
     version: z.literal(1),
     extends: z
-      .enum(['default', 'none'])
+      .enum(['default', 'strict', 'none'])
       .default('default')
-      .describe('Start from the embedded default rules, or from none.'),
+      .describe(
+        "Start from the embedded default rules; from them plus the strict profile, which gates code nobody has read (inline interpreter code, unread scripts, packages run or added from the registry, unknown tools); or from none (the guard's own rules stay).",
+      ),
     rules: z.array(ruleSchema).default([]),
     disabled: strList.default([]).describe('Ids of default rules to switch off.'),
     budgets: z
