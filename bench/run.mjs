@@ -7,10 +7,13 @@
 //   npm run bench                       (builds dist/ first)
 //   node bench/run.mjs [--rounds 40] [--rss-runs 5] [--seconds 2] [--show 20] [--json]
 //                      [--skip-hook] [--skip-ledger] [--peer-dir DIR]
-//                      [--skip-real] [--real-rounds 3] [--real-calls 20]
+//                      [--skip-real] [--real-rounds 3] [--real-calls 20] [--skip-classes]
 //
 // The real-client part (bench/real-client.mjs) runs the pinned Claude Code against the scripted stand-in
 // with no hooks, cc-safety-net's hook, and agent-sre's command, folded and HTTP paths; --skip-real skips it.
+//
+// The per-class part (bench/classes.mjs, issue 12) runs test/corpus/<class>.jsonl through our engine and
+// through cc-safety-net's hook and writes bench/out/classes.json; --skip-classes skips it.
 //
 // The peer corpora are read from ../shared/benchmarks/peer-corpora (or --peer-dir) and skipped when
 // that directory is absent, as in a user's clone. The engine is judged in-process through
@@ -55,6 +58,7 @@ const { values: opts } = parseArgs({
     'skip-real': { type: 'boolean', default: false },
     'real-rounds': { type: 'string', default: '3' },
     'real-calls': { type: 'string', default: '20' },
+    'skip-classes': { type: 'boolean', default: false },
   },
 });
 const PEER_DIR = opts['peer-dir'] ?? join(ROOT, '..', 'shared', 'benchmarks', 'peer-corpora');
@@ -103,6 +107,16 @@ try {
     // A list from an earlier run would look like this run's.
     rmSync(join(OUT, 'peer-disagreements.jsonl'), { force: true });
   }
+  if (!opts['skip-classes']) {
+    log('per class (issue 12): our engine and cc-safety-net on test/corpus/<class>.jsonl');
+    try {
+      const { classesBench } = await import('./classes.mjs');
+      summary.classes = await classesBench({ log });
+    } catch (err) {
+      // A failure here (no network for the peer's install, a missing class file) never fails the bench.
+      summary.classes = { error: String(err?.message ?? err).slice(0, 2000) };
+    }
+  }
   if (!opts['skip-real'] && !opts['skip-hook']) {
     log('real client: per-call overhead of none / cc-safety-net / command / fold / http');
     const { realClientBench } = await import('./real-client.mjs');
@@ -122,12 +136,26 @@ try {
   mkdirSync(OUT, { recursive: true });
   writeFileSync(join(OUT, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (!opts.json) printTables(summary, disagreements, Number(opts.show));
+  if (!opts.json && summary.classes) {
+    const { printClasses } = await import('./classes.mjs');
+    console.log(
+      summary.classes.error
+        ? `Per class: failed: ${summary.classes.error}\n`
+        : `${printClasses(summary.classes)}\n`,
+    );
+  }
   if (!opts.json && summary.realClient?.modes) {
     const { printRealClient } = await import('./real-client.mjs');
     console.log(`\n${printRealClient(summary.realClient)}`);
   }
   // The line on stdout leaves out the per-group breakdowns; bench/out/summary.json has everything.
-  console.log(JSON.stringify(summary, (k, v) => (k === 'groups' ? undefined : v)));
+  console.log(
+    JSON.stringify(summary, (k, v) =>
+      k === 'groups' || k === 'verdicts' || (Array.isArray(v) && (k === 'missed' || k === 'blocked'))
+        ? undefined
+        : v,
+    ),
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
