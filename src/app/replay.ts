@@ -2,6 +2,7 @@
 // in-memory ledger. Nothing is written, nothing runs.
 import { createMemoryStore } from '../adapters/store/memory.ts';
 import { parseReplayLines, type ReplayItem } from '../adapters/transcripts/claude.ts';
+import { applyEdits, editsOf } from '../core/effects/edits.ts';
 import { effectsOf } from '../core/effects/tools.ts';
 import type { Incident } from '../core/incidents/types.ts';
 import type { SessionState } from '../core/session/types.ts';
@@ -33,7 +34,15 @@ export async function replayLines(
   lines: Iterable<string>,
   effective: EffectivePolicy,
   env: Environment,
-  opts: { projectDir?: string; readScript?: (p: string) => string | undefined } = {},
+  opts: {
+    projectDir?: string;
+    readScript?: (p: string) => string | undefined;
+    /**
+     * Files the recordings wrote, by absolute path. Pass one map to several calls to replay sessions
+     * in order: a script written in one session and run in the next is judged by what was written.
+     */
+    written?: Map<string, string>;
+  } = {},
 ): Promise<ReplayResult> {
   const { policy, runbook } = effective;
   const parsed = parseReplayLines(lines);
@@ -43,7 +52,7 @@ export async function replayLines(
   const now = () => clock;
   // Files the recording wrote are read back from the recording itself: the disk here is not the
   // disk that session ran on.
-  const written = new Map<string, string>();
+  const written = opts.written ?? new Map<string, string>();
   const readScript = (p: string) => written.get(p) ?? opts.readScript?.(p);
   for (const item of parsed.items) {
     clock = item.timestamp ? Date.parse(item.timestamp) || clock + 1 : clock + 1;
@@ -73,10 +82,29 @@ export async function replayLines(
         postToolUseTransition({ ...e, event: 'PostToolUse' }, call, effects, undefined, clock, now),
       );
     rows.push({ item, decision, session });
-    const input = (item.input ?? {}) as { file_path?: unknown; content?: unknown };
-    if (item.tool === 'Write' && typeof input.file_path === 'string' && typeof input.content === 'string')
-      written.set(input.file_path, input.content);
+    if (decision.verdict !== 'deny') remember(written, readScript, item.tool, item.input);
   }
   const incidents = await store.transact(clock, (tx) => tx.incidents());
   return { rows, skipped: parsed.skipped, format: parsed.format, incidents };
+}
+
+/** What a Write, Edit or MultiEdit that ran left in its file; an edit that no longer applies forgets it. */
+function remember(
+  written: Map<string, string>,
+  read: (p: string) => string | undefined,
+  tool: string,
+  raw: unknown,
+): void {
+  const input = (raw ?? {}) as Record<string, unknown>;
+  const path = input.file_path;
+  if (typeof path !== 'string') return;
+  if (tool === 'Write') {
+    if (typeof input.content === 'string') written.set(path, input.content);
+    return;
+  }
+  if (tool !== 'Edit' && tool !== 'MultiEdit') return;
+  const before = read(path);
+  const after = before === undefined ? undefined : applyEdits(before, editsOf(tool, input));
+  if (after === undefined) written.delete(path);
+  else written.set(path, after);
 }

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { readJsonlLines } from '../../adapters/transcripts/read-lines.ts';
 import { processEnvironment, readScriptFromDisk } from '../../app/context.ts';
 import { loadEffectivePolicy } from '../../app/effective-policy.ts';
@@ -7,13 +8,15 @@ import { parse } from '../args.ts';
 import { decisionJson, verdictCell } from '../format.ts';
 import { type Io, UsageError } from '../io.ts';
 
-const HELP = `Usage: agent-sre replay [options] FILE
+const HELP = `Usage: agent-sre replay [options] FILE|DIR...
 
 Shadow mode: run a recorded session through the policy and print what agent-sre would have done
 with each tool call. No side effects: nothing runs, nothing is written to the ledger.
 
 FILE is either a Claude Code transcript (~/.claude/projects/<project>/<session>.jsonl) or a JSONL
-of PreToolUse hook inputs; the format is detected. Session rules apply as they would live: three
+of PreToolUse hook inputs; the format is detected. Several FILEs, or a DIR (its *.jsonl, oldest
+session first), replay in order with one memory of the files they wrote: a script written in one
+session and run in a later one is judged by what was written. Session rules apply as they would live: three
 denials in a row escalate, twenty end the session, spent budgets gate. The project's runbook
 (AGENTS.md, CLAUDE.md) applies when the recorded project is on this machine: its scope and Never
 rules, and gating while it is missing or fails lint. Replay judges against the policy and runbook as
@@ -23,6 +26,7 @@ caused live (runbook.changed, guard.config-changed) are not reproduced.
 Options:
   --json           one JSON object per tool call, in input order:
                    {"index","tool","tier","decision","rule","reason","effects","session"}
+                   (with "file" first when several files are replayed)
   --policy DIR     directory holding the agent-sre.yaml to use (default: the current directory;
                    the embedded default policy when there is none)
   --project DIR    project root the recording ran in (default: the first call's cwd)
@@ -47,14 +51,30 @@ export async function run(args: string[], io: Io): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
-  const file = positionals[0];
-  if (!file || positionals.length > 1) throw new UsageError('give exactly one FILE to replay');
+  if (positionals.length === 0) throw new UsageError('give a FILE (or a directory of them) to replay');
+  const files = positionals.flatMap((p) => sessionFiles(p.startsWith('/') ? p : `${io.cwd}/${p}`, p));
+  // One memory of written files across every session replayed: a script written in one session and
+  // run in a later one is judged by what the earlier one wrote, as it was on the disk then.
+  const written = new Map<string, string>();
+  for (const [i, file] of files.entries()) {
+    if (i > 0 && !values.json) io.stdout('\n');
+    await replayOne(file, values, io, written, files.length > 1);
+  }
+  return 0;
+}
+
+async function replayOne(
+  file: { path: string; shown: string },
+  values: { json?: boolean; policy?: string; project?: string; home?: string },
+  io: Io,
+  written: Map<string, string>,
+  several: boolean,
+): Promise<void> {
   const lines: string[] = [];
   try {
-    for await (const line of readJsonlLines(file.startsWith('/') ? file : `${io.cwd}/${file}`))
-      lines.push(line);
+    for await (const line of readJsonlLines(file.path)) lines.push(line);
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+    throw new UsageError(`cannot read ${file.shown}: ${(err as Error).message}`);
   }
   const base = processEnvironment(io.env);
   const firstCwd = lines.map((l) => /"cwd"\s*:\s*"([^"]+)"/.exec(l)?.[1]).find(Boolean) ?? '';
@@ -68,17 +88,18 @@ export async function run(args: string[], io: Io): Promise<number> {
   const { policy } = effective;
   const result = await replayLines(lines, effective, env, {
     readScript: readScriptFromDisk,
+    written,
     ...(values.project ? { projectDir: values.project } : {}),
   });
   if (result.format === 'unknown' && result.rows.length === 0)
-    throw new UsageError(`${file} is neither a Claude Code transcript nor hook-input JSONL`);
+    throw new UsageError(`${file.shown} is neither a Claude Code transcript nor hook-input JSONL`);
   if (values.json) {
     result.rows.forEach((r, index) => {
       io.stdout(
-        `${JSON.stringify({ index, tool: r.item.tool, toolUseId: r.item.toolUseId, ...decisionJson(r.decision), session: { status: r.session.status, consecutiveDenials: r.session.consecutiveDenials, totalDenials: r.session.totalDenials } })}\n`,
+        `${JSON.stringify({ ...(several ? { file: file.shown } : {}), index, tool: r.item.tool, toolUseId: r.item.toolUseId, ...decisionJson(r.decision), session: { status: r.session.status, consecutiveDenials: r.session.consecutiveDenials, totalDenials: r.session.totalDenials } })}\n`,
       );
     });
-    return 0;
+    return;
   }
   const runbookNote =
     effective.runbook === null
@@ -86,7 +107,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       : effective.runbook.now.files.length > 0
         ? `the runbook in ${runbookDir} (${effective.runbook.now.files.join(', ')})`
         : `no runbook in ${runbookDir}`;
-  io.stdout(`Replaying ${file} (${result.format}) through ${policy.source}, with ${runbookNote}\n\n`);
+  io.stdout(`Replaying ${file.shown} (${result.format}) through ${policy.source}, with ${runbookNote}\n\n`);
   result.rows.forEach((r, i) => {
     const what = summarize(r.item.tool, r.item.input);
     io.stdout(
@@ -117,7 +138,38 @@ export async function run(args: string[], io: Io): Promise<number> {
         `  ${i.id.padEnd(6)} ${i.severity}  ${i.alertCount > 1 ? `x${i.alertCount} ` : ''}${i.title}\n`,
       );
   }
-  return 0;
+}
+
+/** A FILE as given, or every *.jsonl in a directory, oldest session first. */
+function sessionFiles(path: string, shown: string): { path: string; shown: string }[] {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    throw new UsageError(`cannot read ${shown}: no such file or directory`);
+  }
+  if (!isDir) return [{ path, shown }];
+  const found = readdirSync(path)
+    .filter((n) => n.endsWith('.jsonl'))
+    .map((n) => ({ path: join(path, n), shown: join(shown, n), at: firstTimestamp(join(path, n)) }));
+  if (found.length === 0) throw new UsageError(`${shown} holds no .jsonl session files`);
+  return found.sort((a, b) => a.at.localeCompare(b.at) || a.path.localeCompare(b.path));
+}
+
+/** The first ISO timestamp in a session file's opening bytes; '' sorts files without one first. */
+function firstTimestamp(path: string): string {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(64 * 1024);
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      return /"timestamp"\s*:\s*"([^"]+)"/.exec(buf.subarray(0, n).toString('utf8'))?.[1] ?? '';
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
 }
 
 function summarize(_tool: string, input: unknown): string {

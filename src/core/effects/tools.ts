@@ -4,6 +4,7 @@ import { guardMatch, resolvePath } from '../paths.ts';
 import { analyzeShell } from '../shell/analyze.ts';
 import type { Effect, JudgeContext, McpEffect, ToolCall } from '../types.ts';
 import { analyzeCode } from './code.ts';
+import { applyEdits, editsOf, emitNewEffects } from './edits.ts';
 import { namesSecretDir } from './guard.ts';
 import { netEffect } from './net.ts';
 import { judgeRunnable } from './runnable.ts';
@@ -77,7 +78,13 @@ export function effectsOf(call: ToolCall, ctx: JudgeContext): Effect[] {
     const tags = tool === 'Write' ? ['overwrite'] : ['edit'];
     if (tool === 'Write' && content.length === 0) tags.push('truncate');
     emitPath(sink, scope, 'write', path, tags, origin);
-    judgeRunnable(path, content, tool !== 'Write', scope, sink, analyzeShell);
+    const before = tool === 'Write' ? undefined : ctx.readScript?.(resolvePath(path, scope.cwd, ctx.home));
+    const after = before === undefined ? undefined : applyEdits(before, editsOf(tool, input));
+    if (before !== undefined && after !== undefined)
+      emitNewEffects(before, after, scope, sink, (text, s, k) =>
+        judgeRunnable(path, text, false, s, k, analyzeShell),
+      );
+    else judgeRunnable(path, content, tool !== 'Write', scope, sink, analyzeShell);
     return sink.effects;
   }
   if (tool === 'NotebookEdit') {
