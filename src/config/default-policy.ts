@@ -55,6 +55,19 @@ rules:
     tier: 3
     reason: Changing which git hooks run. A human approves it.
     match: { kind: [exec], tags: [git.hooks] }
+  # -- local history and work (issue 12, class 5) --
+  - id: git.delete-history
+    tier: 4
+    reason: Deleting the repository's .git directory (or its objects, refs or reflogs) destroys every commit, branch and stash not pushed elsewhere. To start over, use a new branch (git switch --orphan), or ask the human.
+    match: { kind: [delete], tags: [git-history], notTags: [move] }
+  - id: git.force-delete-branch
+    tier: 3
+    reason: Force-deleting a branch (-D, --delete --force) drops its commits even when they are merged nowhere. Use git branch -d, which refuses unmerged work, or a human approves this one.
+    match: { kind: [exec], tags: [git.delete-branch] }
+  - id: git.skip-hooks
+    tier: 3
+    reason: This skips the repository's git hooks (--no-verify, -n, HUSKY=0, SKIP=). Let the hooks run and fix what they report, or a human approves skipping them.
+    match: { kind: [exec], tags: [git.no-verify] }
 
   # ---- destructive file-system work -------------------------------------------------------
   - id: fs.delete-outside-project

@@ -1,4 +1,5 @@
 // Path resolution and classification. POSIX semantics; Windows separators are folded first.
+import { isGitHistoryPath } from './git-history.ts';
 import { globToRegExp, hasGlob } from './glob.ts';
 import type { JudgeContext, Zone } from './types.ts';
 
@@ -178,6 +179,8 @@ export function pathTags(
   if (PERSISTENCE.some((r) => r.test(p))) tags.push('persistence');
   if (CI.some((r) => r.test(p))) tags.push('ci');
   if (GIT_HOOK.some((r) => r.test(p))) tags.push('git-hook');
+  // Deleting it destroys the repository's history (issue 12): the project's .git and its objects and refs.
+  if (isGitHistoryPath(p, ctx.projectDir)) tags.push('git-history');
   const guard = guardMatch(p, ctx, exclude);
   if (guard.relation) tags.push(guard.relation === 'inside' ? 'guard' : 'guard-ancestor');
   if (guard.secret) tags.push('guard-secret');

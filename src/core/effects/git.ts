@@ -55,71 +55,160 @@ export function isProtectedBranch(name: string, extra: readonly string[]): boole
   return [...DEFAULT_PROTECTED, ...extra].some((p) => globMatch(branch, p));
 }
 
-/** `-f`, a bundle holding f (`-qf`), `--force` or an abbreviation of it. */
-const forced = (rest: string[]) =>
-  rest.some((a) => isLong(a, '--force', 5) || /^-[a-zA-Z]*f[a-zA-Z]*$/.test(a));
-
-const bundled = (rest: string[], letter: string, long: string) =>
-  rest.some((a) => a === long || (/^-[a-zA-Z]+$/.test(a) && a.includes(letter)));
-
 /** Does `arg` spell `long` or an abbreviation git would accept for it (`--har` for `--hard`)? */
 const isLong = (arg: string, long: string, min = 4) =>
   arg.length >= min && long.startsWith(arg) && arg.startsWith('--');
 
-export function gitTags(argv: string[], protectedBranches: readonly string[]): string[] {
+/** A subcommand's options, read as git's parser reads them. */
+interface Opts {
+  /** Short option letters, bundles split (`-qf` is q and f); a value attached to a letter is not read as letters. */
+  letters: Set<string>;
+  /** Long options, without any `=value`. */
+  longs: string[];
+  /** Words that are not options or option values, before `--`. */
+  positional: string[];
+  /** Words after `--`, if there is one. */
+  afterDashDash?: string[];
+}
+
+/**
+ * Split a subcommand's words the way git's parse-options does: in a bundle, a letter that takes a value
+ * takes the rest of the word (`-bfeature` is `-b feature`, not a force), or the next word when it ends
+ * the bundle. `shortValue` lists those letters; `longValue` the long options whose value may be the next word.
+ */
+export function parseOpts(
+  rest: readonly string[],
+  shortValue = '',
+  longValue: ReadonlySet<string> = new Set(),
+): Opts {
+  const o: Opts = { letters: new Set(), longs: [], positional: [] };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--') {
+      o.afterDashDash = rest.slice(i + 1);
+      break;
+    }
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq >= 0 ? a.slice(0, eq) : a;
+      o.longs.push(name);
+      if (eq < 0 && longValue.has(name)) i++;
+    } else if (a.startsWith('-') && a.length > 1) {
+      for (let k = 1; k < a.length; k++) {
+        const ch = a[k]!;
+        o.letters.add(ch);
+        if (shortValue.includes(ch)) {
+          if (k === a.length - 1) i++;
+          break;
+        }
+      }
+    } else o.positional.push(a);
+  }
+  return o;
+}
+
+/** `-f` (alone or in a bundle) or `--force` and the abbreviations git accepts. */
+const isForced = (o: Opts, min = 5) => o.letters.has('f') || o.longs.some((l) => isLong(l, '--force', min));
+
+/**
+ * Is an expiry (`gc --prune=`, `gc.pruneExpire`, `prune --expire`) short enough to take what a recovery
+ * would need? `now`, `all`, `0`, seconds to hours and under a week are; weeks, months, `never` are not.
+ */
+export function shortExpiry(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === '' || /never|false/.test(v)) return false;
+  if (/^(now|all|0)$/.test(v)) return true;
+  const m = /^(\d+)[. _]*(second|sec|minute|min|hour|day|week|month|year)/.exec(v);
+  if (m) {
+    const unit = m[2]!;
+    if (unit === 'day') return Number(m[1]) < 7;
+    return !/week|month|year/.test(unit);
+  }
+  // An absolute date keeps what is newer than it; any other spelling is taken as the dangerous one.
+  return !/\d{4}-\d\d-\d\d|\d+\.\d+\.\d{4}/.test(v);
+}
+
+/** Tags that make a git command worth a rule; an alias defined to run one carries them. */
+const DESTRUCTIVE_TAGS = new Set([
+  'git.discard',
+  'git.rewrite-history',
+  'git.delete-branch',
+  'git.delete-protected',
+  'git.rewrite-protected',
+  'git.force-push',
+  'git.no-verify',
+  'git.hooks',
+  'git.shell-alias',
+]);
+
+export function gitTags(argv: string[], protectedBranches: readonly string[], aliasDepth = 0): string[] {
   let { sub, rest, configs } = subcommand(argv);
+  // Subcommands and alias names are matched without case: config keys are case-insensitive, and on a
+  // case-insensitive file system `git RESET` may find git-reset.
+  sub = sub.toLowerCase();
   // `git -c alias.nuke=reset nuke --hard` runs `git reset --hard`.
-  const alias = configs.map((c) => /^alias\.([^=]+)=(.*)$/i.exec(c)).find((m) => m && m[1] === sub);
+  const alias = configs
+    .map((c) => /^alias\.([^=]+)=(.*)$/is.exec(c))
+    .find((m) => m && m[1]!.toLowerCase() === sub);
   if (alias) {
     const words = alias[2]!.trim().split(/\s+/);
     if (words[0]?.startsWith('!')) return ['git.shell-alias'];
-    sub = words[0] ?? '';
+    sub = (words[0] ?? '').toLowerCase();
     rest = [...words.slice(1), ...rest];
   }
   const tags: string[] = [];
-  if (rest.includes('--help') || rest.includes('-h')) return tags;
-  if (configs.some((c) => /^core\.(hooksPath|fsmonitor|sshCommand|pager|editor)=/i.test(c)))
+  if (asksForHelp(rest)) return tags;
+  // What git runs from config: hooks, fsmonitor (status runs it), a pager or editor; ssh only on the network.
+  if (
+    configs.some(
+      (c) =>
+        /^core\.(hooksPath|fsmonitor|pager|editor)=/i.test(c) ||
+        (/^core\.sshCommand=/i.test(c) && NETWORK_SUBS.has(sub)),
+    )
+  )
     tags.push('git.hooks');
   switch (sub) {
     case 'reset':
-      if (rest.some((a) => isLong(a, '--hard') || isLong(a, '--merge') || isLong(a, '--keep', 5)))
-        tags.push('git.discard');
+      // --keep refuses to touch a file with local changes, so it loses nothing; --merge drops staged changes.
+      if (rest.some((a) => isLong(a, '--hard') || isLong(a, '--merge'))) tags.push('git.discard');
       break;
-    case 'clean':
-      if (bundled(rest, 'f', '--force') && !bundled(rest, 'n', '--dry-run')) tags.push('git.discard');
+    case 'clean': {
+      const o = parseOpts(rest, 'e', new Set(['--exclude']));
+      const dry = o.letters.has('n') || o.longs.some((l) => isLong(l, '--dry-run', 5));
+      if (isForced(o) && !dry) tags.push('git.discard');
       break;
+    }
     case 'checkout': {
-      const dd = rest.indexOf('--');
+      const o = parseOpts(rest, 'bB', new Set(['--orphan', '--conflict', '--pathspec-from-file']));
       const pathspec =
-        dd >= 0 ? rest.slice(dd + 1) : rest.filter((a) => a === '.' || a === ':/' || a.startsWith('./'));
-      const creates = rest.some((a) => /^-[bB]$|^--orphan$/.test(a));
+        o.afterDashDash ?? o.positional.filter((a) => a === '.' || a === ':/' || a.startsWith('./'));
+      const creates = o.letters.has('b') || o.letters.has('B') || o.longs.includes('--orphan');
       // `git checkout HEAD file.txt`: a tree-ish then paths overwrites those files.
-      const positional = rest.filter((a) => !a.startsWith('-'));
       // Only when a later word looks like a path: options such as --track or --conflict take values too.
+      const positional = o.positional;
       const treeishThenPath = positional.length >= 2 && positional.slice(1).some((p) => /[./]/.test(p));
-      if (pathspec.length > 0 || (!creates && treeishThenPath) || forced(rest)) {
+      if (
+        pathspec.length > 0 ||
+        (!creates && treeishThenPath) ||
+        isForced(o) ||
+        o.longs.some((l) => isLong(l, '--pathspec-from-file', 13))
+      ) {
         tags.push('git.discard');
       }
       break;
     }
     case 'restore':
       if (rest.includes('--version')) break;
-      if (
-        !rest.some((a) => a === '--staged' || /^-[a-zA-Z]*S/.test(a)) ||
-        rest.some((a) => a === '--worktree' || /^-[a-zA-Z]*W/.test(a))
-      ) {
-        const patch = rest.some(
-          (a) => a === '-p' || isLong(a, '--patch') || a.startsWith('--pathspec-from-f'),
-        );
-        if (patch || rest.some((a) => !a.startsWith('-'))) tags.push('git.discard');
-      }
+      if (restoresWorkTree(rest)) tags.push('git.discard');
       break;
-    case 'switch':
-      if (forced(rest) || rest.some((a) => isLong(a, '--discard-changes', 6))) tags.push('git.discard');
+    case 'switch': {
+      const o = parseOpts(rest, 'cC', new Set(['--create', '--force-create', '--orphan', '--conflict']));
+      if (isForced(o) || o.longs.some((l) => isLong(l, '--discard-changes', 6))) tags.push('git.discard');
       break;
+    }
     case 'worktree':
       // Removing a worktree by force throws away its uncommitted changes.
-      if (rest[0] === 'remove' && forced(rest.slice(1))) tags.push('git.discard');
+      if (rest[0] === 'remove' && isForced(parseOpts(rest.slice(1)))) tags.push('git.discard');
       break;
     case 'stash':
       if (rest[0] === 'drop' || rest[0] === 'clear') tags.push('git.discard');
@@ -131,31 +220,57 @@ export function gitTags(argv: string[], protectedBranches: readonly string[]): s
     case 'reflog':
       if (rest[0] === 'expire' || rest[0] === 'delete') tags.push('git.rewrite-history');
       break;
-    case 'gc':
-      if (rest.some((a) => /^--prune=(now|all)/.test(a))) tags.push('git.rewrite-history');
+    case 'gc': {
+      // `--prune=now`; a bare `--prune` keeps the default two weeks. `-c gc.pruneExpire=now` does the same.
+      const prune = rest.find((a) => a.startsWith('--prune='));
+      const expiring = configs.some((c) => {
+        const m = /^gc\.(pruneExpire|reflogExpire|reflogExpireUnreachable)=(.*)$/is.exec(c);
+        return m !== null && shortExpiry(m[2]!);
+      });
+      if ((prune !== undefined && shortExpiry(prune.slice(8))) || expiring) tags.push('git.rewrite-history');
       break;
-    case 'prune':
-      if (rest.some((a) => /^--expire/.test(a))) tags.push('git.rewrite-history');
+    }
+    case 'prune': {
+      // Without --expire, `git prune` removes every unreachable object at once.
+      const o = parseOpts(rest, '', new Set(['--expire']));
+      if (o.letters.has('n') || o.longs.includes('--dry-run')) break;
+      const at = rest.findIndex((a) => a === '--expire' || a.startsWith('--expire='));
+      const expire = at < 0 ? 'now' : rest[at] === '--expire' ? (rest[at + 1] ?? '') : rest[at]!.slice(9);
+      if (shortExpiry(expire)) tags.push('git.rewrite-history');
       break;
-    case 'update-ref':
-      if (rest.includes('-d') || rest.includes('--delete')) tags.push('git.rewrite-history');
+    }
+    case 'update-ref': {
+      const o = parseOpts(rest, 'm');
+      if (o.letters.has('d') || o.longs.includes('--delete')) tags.push('git.rewrite-history');
       break;
-    case 'branch':
-      if (bundled(rest, 'D', '--delete') || (rest.includes('-d') && rest.includes('--force'))) {
-        const names = rest.filter((a) => !a.startsWith('-'));
+    }
+    case 'branch': {
+      const o = parseOpts(
+        rest,
+        'u',
+        new Set(['--set-upstream-to', '--format', '--sort', '--points-at', '--contains', '--no-contains']),
+      );
+      const names = o.positional;
+      const del = o.letters.has('d') || o.letters.has('D') || o.longs.some((l) => isLong(l, '--delete', 5));
+      const force = o.letters.has('D') || isForced(o, 6);
+      const remote = o.letters.has('r') || o.longs.some((l) => isLong(l, '--remotes', 5));
+      // `-D`, `-df`, `--delete --force`: deleted whether or not the work is merged anywhere.
+      if (del && force && !remote)
         tags.push(
           names.some((n) => isProtectedBranch(n, protectedBranches))
             ? 'git.delete-protected'
             : 'git.delete-branch',
         );
-      }
-      if (rest.some((a) => a === '-f' || a === '--force' || a === '-M' || a === '-C')) {
-        const names = rest.filter((a) => !a.startsWith('-'));
-        if (names.some((n) => isProtectedBranch(n, protectedBranches))) tags.push('git.rewrite-protected');
-      }
+      if (
+        !del &&
+        (force || o.letters.has('M') || o.letters.has('C')) &&
+        names.some((n) => isProtectedBranch(n, protectedBranches))
+      )
+        tags.push('git.rewrite-protected');
       break;
+    }
     case 'config':
-      if (rest.some((a) => /^core\.hooksPath$/i.test(a))) tags.push('git.hooks');
+      tags.push(...configTags(rest, protectedBranches, aliasDepth));
       if (rest.some((a) => /^credential\./i.test(a))) tags.push('cred.manage');
       break;
     case 'push':
@@ -185,6 +300,127 @@ export function gitTags(argv: string[], protectedBranches: readonly string[]): s
       break;
   }
   return tags;
+}
+
+const CONFIG_WITH_VALUE = new Set(['-f', '--file', '--blob', '--type', '--default', '--comment', '--value']);
+const CONFIG_READS =
+  /^(--get|--get-all|--get-regexp|--get-urlmatch|--get-color|--get-colorbool|--list|-l|--edit|-e)$/;
+/** Settings whose value git runs, or that decide which hooks run. */
+const RUNS_COMMAND = /^core\.(hooksPath|fsmonitor|sshCommand|pager|editor)$/i;
+
+/**
+ * `git config` writes that change what later git commands do: which hooks run, a short gc expiry, and
+ * aliases, which carry the tags of what they expand to (`alias.undo 'reset --hard'` is a discard waiting
+ * for `git undo`). Reads (`--get`, a key alone, `git config get`) change nothing.
+ */
+function configTags(rest: string[], protectedBranches: readonly string[], aliasDepth: number): string[] {
+  const words: string[] = [];
+  let mode: 'read' | 'write' | 'unset' | undefined;
+  let i = 0;
+  const first = rest[0];
+  if (first === 'get' || first === 'list' || first === 'edit') return [];
+  if (first === 'set') {
+    mode = 'write';
+    i = 1;
+  } else if (first === 'unset') {
+    mode = 'unset';
+    i = 1;
+  }
+  for (; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (CONFIG_WITH_VALUE.has(a)) i++;
+    else if (CONFIG_READS.test(a)) mode = 'read';
+    else if (a === '--unset' || a === '--unset-all') mode = 'unset';
+    else if (!a.startsWith('-') || a === '-') words.push(a);
+  }
+  if (mode === 'read' || words.length === 0) return [];
+  const key = words[0]!;
+  const value = words[1];
+  if (mode === undefined && value === undefined) return [];
+  const tags: string[] = [];
+  if (RUNS_COMMAND.test(key)) tags.push('git.hooks');
+  if (mode === 'unset' || value === undefined) return tags;
+  if (/^gc\.(pruneExpire|reflogExpire|reflogExpireUnreachable)$/i.test(key) && shortExpiry(value))
+    tags.push('git.rewrite-history');
+  const alias = /^alias\.(.+)$/i.exec(key);
+  if (alias) {
+    const expansion = value.trim();
+    if (expansion.startsWith('!')) tags.push('git.shell-alias');
+    else if (aliasDepth < 3)
+      for (const t of gitTags(expansion.split(/\s+/), protectedBranches, aliasDepth + 1))
+        if (DESTRUCTIVE_TAGS.has(t)) tags.push(t);
+  }
+  return tags;
+}
+
+const NETWORK_SUBS = new Set([
+  'fetch',
+  'pull',
+  'push',
+  'clone',
+  'ls-remote',
+  'remote',
+  'archive',
+  'submodule',
+]);
+
+/** Options whose value is the next word, in any subcommand: `--source --help` restores from "--help". */
+const VALUE_BEFORE_HELP =
+  /^(-[sbBcCmFeoU]|--source|--message|--file|--exclude|--orphan|--conflict|--unified|--inter-hunk-context)$/;
+
+/** `--help` or `-h` as an option (not after `--`, not an option's value): git prints help and stops. */
+function asksForHelp(rest: string[]): boolean {
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--') return false;
+    if (VALUE_BEFORE_HELP.test(a)) i++;
+    else if (a === '--help' || a === '-h') return true;
+  }
+  return false;
+}
+
+/**
+ * Does `git restore` write the work tree? It does unless only `--staged` is asked for; the last of
+ * `--worktree`/`--no-worktree` (and of `--staged`/`--no-staged`, `--patch`/`--no-patch`) wins. It needs a
+ * pathspec, or `--patch`, which picks hunks from every file.
+ */
+function restoresWorkTree(rest: string[]): boolean {
+  let staged = false;
+  let worktree: boolean | undefined;
+  let patch = false;
+  let paths = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--') {
+      paths ||= i < rest.length - 1;
+      break;
+    }
+    if (a.startsWith('--')) {
+      const name = a.split('=')[0]!;
+      if (name === '--staged') staged = true;
+      else if (name === '--no-staged') staged = false;
+      else if (name === '--worktree') worktree = true;
+      else if (name === '--no-worktree') worktree = false;
+      else if (isLong(name, '--patch')) patch = true;
+      else if (name === '--no-patch') patch = false;
+      else if (name.startsWith('--pathspec-from-f')) {
+        paths = true;
+        if (!a.includes('=')) i++;
+      } else if (!a.includes('=') && /^--(source|conflict|unified|inter-hunk-context)$/.test(name)) i++;
+    } else if (a.startsWith('-') && a.length > 1) {
+      for (let k = 1; k < a.length; k++) {
+        const ch = a[k]!;
+        if (ch === 'S') staged = true;
+        else if (ch === 'W') worktree = true;
+        else if (ch === 'p') patch = true;
+        else if (ch === 's' || ch === 'U') {
+          if (k === a.length - 1) i++;
+          break;
+        }
+      }
+    } else paths = true;
+  }
+  return (worktree ?? !staged) && (patch || paths);
 }
 
 /** Short options of `git commit` that take a value: in a bundle, what follows them is that value. */
@@ -329,7 +565,7 @@ export function gitPaths(c: Ctx): void {
     else if (GLOBAL_WITH_VALUE.has(a)) i++;
     else if (!a.startsWith('-')) break;
   }
-  const sub = argv[i];
+  const sub = argv[i]?.toLowerCase();
   const rest = argv.slice(i + 1);
   if (rest.includes('--help') || rest.includes('-h')) return;
   const { flags, paths, dashdash } = pathArgs(rest);
@@ -368,11 +604,14 @@ export function gitPaths(c: Ctx): void {
       if (hasFlag(flags, 'S', ['--staged']) && !hasFlag(flags, 'W', ['--worktree'])) return;
       emit('write', paths, ['git-restore', 'overwrite']);
       return;
-    case 'clean':
-      // Without a force git refuses to clean (clean.requireForce); a dry run only lists.
-      if (!forced(flags) || flags.some((f) => isLong(f, '--dry-run', 5) || /^-[a-zA-Z]*n/.test(f))) return;
-      emit('delete', paths.length > 0 ? paths : ['./**'], ['git-clean', 'recursive', 'force']);
+    case 'clean': // Without a force git refuses to clean (clean.requireForce); a dry run only lists.
+    {
+      const o = parseOpts(rest, 'e', new Set(['--exclude']));
+      if (!isForced(o) || o.letters.has('n') || o.longs.some((l) => isLong(l, '--dry-run', 5))) return;
+      const targets = [...o.positional, ...(o.afterDashDash ?? [])];
+      emit('delete', targets.length > 0 ? targets : ['./**'], ['git-clean', 'recursive', 'force']);
       return;
+    }
     case 'apply':
     case 'am':
       gitApply(c, rest, cwd);

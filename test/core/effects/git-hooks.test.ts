@@ -1,6 +1,6 @@
 // The `git.no-verify` tag: a git command that skips the repository's hooks, by flag (`--no-verify`, `-n`
-// on commit) or by the variables hook managers read (HUSKY=0, SKIP=, LEFTHOOK=0). No default rule uses
-// it; a runbook's "Never skip hooks" compiles to a rule on it.
+// on commit) or by the variables hook managers read (HUSKY=0, SKIP=, LEFTHOOK=0). The default rule
+// git.skip-hooks gates it at tier 3 (issue 12); a runbook's "Never skip hooks" raises it to tier 4.
 import { describe, expect, it } from 'vitest';
 import { gitTags } from '../../../src/core/effects/git.ts';
 import { effectsOf } from '../../../src/core/effects/tools.ts';
