@@ -65,6 +65,7 @@ const tar: Handler = (c) => {
   let file: string | undefined;
   let dir = '.';
   let toStdout = false;
+  let removeFiles = false;
   const operands: string[] = [];
   const argv = c.argv;
   // Old-style bundles take each value from the next words; in a dash bundle the rest of the word is one.
@@ -102,6 +103,7 @@ const tar: Handler = (c) => {
       else if (key === '--list') mode ||= 't';
       else if (key === '--append' || key === '--update' || key === '--concatenate') mode ||= 'r';
       else if (key === '--to-stdout') toStdout = true;
+      else if (key === '--remove-files') removeFiles = true;
       if (TAR_LONG_WITH_VALUE.has(key)) {
         const value = inline ?? next();
         if (key === '--file') file = value;
@@ -124,7 +126,14 @@ const tar: Handler = (c) => {
     for (const f of archive) emitPath(c.sink, c.scope, 'write', f, ['overwrite'], c.origin);
   } else if (mode === 'r' || mode === 'u' || mode === 'A') {
     for (const f of archive) emitPath(c.sink, c.scope, 'write', f, ['edit'], c.origin);
-  } else if (mode === 'x' && !toStdout) {
+  }
+  if (removeFiles && (mode === 'c' || mode === 'r' || mode === 'u')) {
+    // `--remove-files` deletes every member once it is archived: a whole tree for a directory.
+    const base = dir.replace(/\/+$/, '') || '/';
+    for (const o of operands)
+      emitPath(c.sink, c.scope, 'delete', o.startsWith('/') ? o : `${base}/${o}`, ['recursive', 'move'], c.origin);
+  }
+  if (mode === 'x' && !toStdout) {
     for (const f of archive) emitPath(c.sink, c.scope, 'read', f, [], c.origin);
     extracted(c, dir, operands);
   }

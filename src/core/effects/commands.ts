@@ -1,6 +1,7 @@
 // One command, after the shell has done its word expansion: unwrap wrappers, follow nested shells
 // and scripts, and hand known programs to the handler that knows their effects.
 import { resolvePath } from '../paths.ts';
+import { callFunction } from '../shell/indirection.ts';
 import type { WordValue } from '../shell/words.ts';
 import type { ShellNode } from '../types.ts';
 import type { CodeLang } from './code.ts';
@@ -127,9 +128,9 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
   const raw = cmd.name.value;
   const fn = scope.functions?.get(raw);
   if (fn) {
-    // A shell function defined earlier on the line: its body runs, with these words as "$@".
-    api.shell(fn.text, childScope(scope, { positional: cmd.args }), sink);
-    return;
+    // A shell function defined earlier on the line: its body runs, with these words as $1... and "$@".
+    // The program of that name is judged too: a wrapper outside the shell (sudo, env, xargs) runs it.
+    callFunction(raw, fn, cmd, scope, sink, api);
   }
   // Lower-cased: `RM -rf /` runs rm on a case-insensitive file system (macOS by default).
   // Windows spellings too: `C:\\Program Files\\Git\\bin\\git.exe`, `GIT.EXE`.
@@ -543,7 +544,8 @@ const WRAPPERS: Record<string, Handler> = {
   flock: (c) => rerun(c, firstOperand(c.argv, opts('-w', '-E', '--timeout')) + 1),
   command: (c) => {
     if (c.argv.some((a) => a === '-v' || a === '-V')) return;
-    rerun(c, firstOperand(c.argv, opts()));
+    // `command rm` skips shell functions named rm.
+    rerun({ ...c, scope: { ...c.scope, functions: undefined } }, firstOperand(c.argv, opts()));
   },
   env: (c) => {
     let i = 0;

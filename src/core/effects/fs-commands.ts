@@ -90,6 +90,9 @@ const copyLike =
       moves ? (recursive ? ['recursive', 'move'] : ['move']) : recursive ? ['recursive'] : [],
     );
     if (moves) paths(c, 'read', sources, []);
+    // `mv ~/projects /dev/null`: what is moved onto a sink is destroyed, a whole tree for a directory.
+    if (moves && /^\/dev\/(null|zero|full)$/.test(dest.value))
+      paths(c, 'delete', sources, ['recursive', 'force', 'move']);
     const tags = recursive || moves ? ['overwrite', 'recursive'] : ['overwrite'];
     paths(c, 'write', landing(c, sources, dest, target !== undefined), tags);
     if (has(flags, 'l', ['--link']) || has(flags, 's', ['--symbolic-link'])) aliasGuard(c, sources, dest);
@@ -204,8 +207,11 @@ const rsync: Handler = (c) => {
   const tree = has(flags, 'r', ['--recursive']) || has(flags, 'a', ['--archive']);
   paths(c, 'read', sources.filter(local), tree ? ['recursive'] : []);
   if (!local(dest)) return;
-  const deletes = flags.some((f) => /^--del(ete(-[a-z]+)?)?$/.test(f) || f === '--remove-source-files');
-  if (deletes) paths(c, 'delete', [dest], ['recursive', 'force']);
+  // --delete removes what the destination holds beyond the sources; --remove-source-files removes
+  // every file it sent, a whole tree for a directory source.
+  if (flags.some((f) => /^--del(ete(-[a-z]+)?)?$/.test(f))) paths(c, 'delete', [dest], ['recursive', 'force']);
+  if (flags.includes('--remove-source-files'))
+    paths(c, 'delete', sources.filter(local), tree ? ['recursive', 'move'] : ['move']);
   paths(c, 'write', [dest], ['overwrite', 'recursive']);
 };
 

@@ -17,10 +17,21 @@ import {
 import { resolvePath } from '../paths.ts';
 import type { ShellNode } from '../types.ts';
 import {
+  aliasExpansion,
+  braceCommandParts,
+  isBraceCommandError,
+  isEnvSetupEval,
+  shellBuiltin,
+  withoutAliases,
+} from './indirection.ts';
+import {
+  ARRAY_SEP,
+  arrayKey,
   evalWord,
   expandBraces,
   HIDDEN_SUBSTITUTION,
   hiddenSubstitutions,
+  splitFields,
   UNBALANCED_SUBSTITUTION,
   type WordValue,
 } from './words.ts';
@@ -83,7 +94,8 @@ export function analyzeShell(text: string, scope: Scope, sink: Sink): void {
 function firstError(tree: ShellNode): ShellNode | undefined {
   const stack = [tree];
   for (let n = stack.pop(); n; n = stack.pop()) {
-    if (n.type === 'ERROR' || n.type === 'MISSING') return n;
+    // `{rm,-rf,~}` (a brace expansion as the command) is read in full by visitError.
+    if ((n.type === 'ERROR' && !isBraceCommandError(n)) || n.type === 'MISSING') return n;
     for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
   }
   return undefined;
@@ -102,7 +114,7 @@ function analyzeScript(path: string, scope: Scope, sink: Sink, lang?: CodeLang):
   const child = childScope(scope);
   const kind = lang ?? languageOf(path, text) ?? 'shell';
   if (kind === 'shell') analyzeShell(text, child, sink);
-  else api.code(kind, text, child, sink);
+  else analyzeCode(kind, text, child, sink, api, true);
   return true;
 }
 
@@ -275,7 +287,7 @@ const HEREDOC_PARTS = new Set(['heredoc_start', 'heredoc_body', 'heredoc_end']);
  * heredoc feeds the command before it. The parse error itself is an opaque effect (see analyzeShell).
  */
 function visitError(node: ShellNode, scope: Scope, sink: Sink): void {
-  const parts = node.children;
+  const parts = isBraceCommandError(node) ? braceCommandParts(node) : node.children;
   // The statement just before, kept back so that loose parts right after it can join it.
   let stmt: ShellNode | undefined;
   let loose: ShellNode[] = [];
@@ -393,6 +405,21 @@ function assign(node: ShellNode, scope: Scope, sink: Sink): void {
     scope.vars.set(name, '');
     return;
   }
+  scope.vars.delete(arrayKey(name));
+  if (valueNode.type === 'array') {
+    // `a=(rm -rf ~)`: each element is a word, split and brace-expanded like a command's.
+    const elements: WordValue[] = [];
+    for (const c of valueNode.children) {
+      if (c.type === '(' || c.type === ')' || c.type === 'comment') continue;
+      const w = evalWord(c, wordEnv(scope, sink));
+      for (const s of w.substitutions) visit(s, scope, sink, undefined);
+      for (const b of braceWords(c, w)) elements.push(...splitFields(b, scope.vars.get('IFS')));
+    }
+    const known = elements.every((e) => !e.dynamic);
+    scope.vars.set(arrayKey(name), known ? elements.map((e) => e.value).join(ARRAY_SEP) : null);
+    scope.vars.set(name, known ? (elements[0]?.value ?? '') : null);
+    return;
+  }
   const v = evalWord(valueNode, wordEnv(scope, sink));
   for (const s of v.substitutions) visit(s, scope, sink, undefined);
   scope.vars.set(name, v.dynamic ? null : v.value);
@@ -417,6 +444,11 @@ function visitCommand(
   redirectsStdin: ShellNode[],
   extraArgs: ShellNode[] = [],
 ): void {
+  const alias = aliasExpansion(node, scope);
+  if (alias) {
+    visitAlias(node, alias, scope, sink, stdin, redirectsStdin, extraArgs);
+    return;
+  }
   const env = wordEnv(scope, sink);
   const stdinRedirects = [...redirectsStdin];
   const prefixVars = new Map<string, string | null>();
@@ -455,6 +487,17 @@ function visitCommand(
     return;
   }
   for (const w of [name, ...args]) for (const s of w.substitutions) visit(s, scope, sink, undefined);
+  // Field splitting: `c="rm -rf"; $c ~`, `IFS=,; c=rm,-rf,/; $c`, `"${a[@]}"`, and an empty `$x` vanishes.
+  const ifs = scope.vars.get('IFS');
+  const words = [name, ...args].flatMap((w) => splitFields(w, ifs));
+  if (words.length === 0) {
+    for (const [k, v] of prefixVars) scope.vars.set(k, v);
+    return;
+  }
+  [name] = words as [WordValue];
+  args.splice(0, args.length, ...words.slice(1));
+  if (!name.dynamic) shellBuiltin(name.value, args, scope);
+  if (name.value === 'eval' && !name.dynamic && isEnvSetupEval(args)) return;
   if (!name.quoted && !name.dynamic && /\s/.test(name.value.trim()) && /\$/.test(nameText(node))) {
     // `W='rm -rf ~'; $W`: an unquoted expansion is split into words, the first being the program.
     analyzeShell(
@@ -486,6 +529,38 @@ function visitCommand(
  * word holding an ERROR). Bash ends the word where the parse broke: the word is what comes before the
  * ERROR, the ERROR is judged on its own, and what follows it stays as further arguments.
  */
+/**
+ * A command that starts with an alias: judged as the text bash runs after replacing it. A body that is
+ * one simple command keeps the command's stdin (`curl ... | s` with `alias s=bash`); an alias whose body
+ * is only known at run time is opaque.
+ */
+function visitAlias(
+  node: ShellNode,
+  alias: { text: string; used: string[]; unknown: boolean },
+  scope: Scope,
+  sink: Sink,
+  stdin: Stdin | undefined,
+  redirectsStdin: ShellNode[],
+  extraArgs: ShellNode[],
+): void {
+  if (alias.unknown) {
+    emitOpaque(sink, scope, 'an alias whose body is only known at run time', ['dynamic-command'], originOf('bash', node.text));
+    return;
+  }
+  withoutAliases(scope, alias.used, () => {
+    let tree: ShellNode | undefined;
+    try {
+      tree = sink.ctx.parseShell(alias.text);
+    } catch {
+      tree = undefined;
+    }
+    const only = tree?.type === 'program' && tree.children.length === 1 ? tree.children[0] : undefined;
+    if (only?.type === 'command' && !firstError(only))
+      visitCommand(only, scope, sink, stdin, redirectsStdin, extraArgs);
+    else analyzeShell(alias.text, scope, sink);
+  });
+}
+
 function splitAtError(word: ShellNode): ShellNode[] {
   const at = word.children.findIndex((c) => c.type === 'ERROR');
   if (word.field !== 'argument' || word.type !== 'concatenation' || at < 0) return [word];

@@ -9,6 +9,10 @@ export interface WordValue {
   quoted: boolean;
   /** Command or process substitutions inside the word: they run too. */
   substitutions: ShellNode[];
+  /** Ranges of `value` that came from unquoted expansions: the shell splits them at IFS characters. */
+  splits?: [number, number][];
+  /** Positions in `value` of the separators between array elements (`"${a[@]}"`): always new words. */
+  breaks?: number[];
 }
 
 export interface WordEnv {
@@ -70,6 +74,30 @@ function lookup(name: string, env: WordEnv): string | null {
 
 const EXPANSION_NAME = /^\$\{?#?([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/;
 
+/**
+ * Arrays live in the same variable map: `a[@]` holds the elements joined by NUL (no shell string can
+ * hold one), `a` the first element, as bash reads `$a`. The positional parameters are the array `@`.
+ */
+export const ARRAY_SEP = '\u0000';
+export function arrayKey(name: string): string {
+  return `${name}[@]`;
+}
+
+function arrayElements(name: string, env: WordEnv): string[] | null {
+  const v = env.vars.get(arrayKey(name));
+  if (v === undefined) {
+    if (name === '@' || name === '*') return null;
+    const scalar = lookup(name, env);
+    return scalar === null ? null : [scalar];
+  }
+  return v === null ? null : v === '' ? [] : v.split(ARRAY_SEP);
+}
+
+/** `${a[@]}`, `${a[*]}`, `${a[N]}`, `$@`, `$*`, `${@}`: an array expansion, with how it is indexed. */
+const ARRAY_EXPANSION = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\[(@|\*|\d+)\]\}|\{?([@*])\}?)$/;
+/** `${!ref}`: the variable whose name `ref` holds. */
+const INDIRECT_EXPANSION = /^\$\{!([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
 export function evalWord(node: ShellNode, env: WordEnv): WordValue {
   const out: WordValue = { value: '', dynamic: false, quoted: false, substitutions: [] };
   append(node, env, out, false);
@@ -123,6 +151,14 @@ function append(node: ShellNode, env: WordEnv, out: WordValue, inDouble: boolean
       return;
     case 'simple_expansion':
     case 'expansion': {
+      // Inside a string tree-sitter puts the blank before an expansion into it (`"$a $b"` has ` $b`).
+      const lead = /^\s+/.exec(node.text)?.[0];
+      if (lead) {
+        out.value += lead;
+        append({ ...node, text: node.text.slice(lead.length) }, env, out, inDouble);
+        return;
+      }
+      if (expandSpecial(node, env, out, inDouble)) return;
       const m = EXPANSION_NAME.exec(node.text);
       const isPlain = node.type === 'simple_expansion' || /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(node.text);
       // `${TMPDIR:-/tmp}`: known when the variable is, or when both sides are temp dirs.
@@ -131,16 +167,28 @@ function append(node: ShellNode, env: WordEnv, out: WordValue, inDouble: boolean
       if (v === null) {
         out.dynamic = true;
         out.value += node.text;
-      } else out.value += v;
+      } else appendExpanded(out, v, inDouble);
       out.substitutions.push(...hiddenSubstitutions(node));
       for (const c of node.children) collectSubstitutions(c, out);
       return;
     }
-    case 'command_substitution':
-    case 'process_substitution':
-      out.dynamic = true;
+    case 'command_substitution': {
+      // `$(printf 'r%s' m)`, `$(echo rm)`, `$(command -v rm)`: output that is known without running it.
+      const known = staticOutput(node, env);
       out.substitutions.push(node);
+      if (known !== undefined) {
+        appendExpanded(out, known, inDouble);
+        return;
+      }
+      out.dynamic = true;
       out.value += node.text;
+      return;
+    }
+    case 'process_substitution':
+      // Bash passes `<(cmd)` and `>(cmd)` as a pipe's path: a file nobody else names, not the words
+      // inside (those run, through `substitutions`).
+      out.substitutions.push(node);
+      out.value += '/dev/fd/63';
       return;
     case 'arithmetic_expansion':
       out.dynamic = true;
@@ -152,6 +200,187 @@ function append(node: ShellNode, env: WordEnv, out: WordValue, inDouble: boolean
       if (node.children.length === 0) out.value += node.text;
       else for (const c of node.children) append(c, env, out, inDouble);
   }
+}
+
+/** A known expansion result; unquoted, the shell splits it into words later. */
+function appendExpanded(out: WordValue, value: string, inDouble: boolean): void {
+  const start = out.value.length;
+  out.value += value;
+  if (!inDouble && value !== '') (out.splits ??= []).push([start, out.value.length]);
+}
+
+/** Array, positional and indirect expansions. False when the node is none of them. */
+function expandSpecial(node: ShellNode, env: WordEnv, out: WordValue, inDouble: boolean): boolean {
+  const ind = INDIRECT_EXPANSION.exec(node.text);
+  if (ind) {
+    const ref = lookup(ind[1]!, env);
+    const v = ref !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(ref) ? lookup(ref, env) : null;
+    if (v === null) {
+      out.dynamic = true;
+      out.value += node.text;
+    } else appendExpanded(out, v, inDouble);
+    return true;
+  }
+  const arr = ARRAY_EXPANSION.exec(node.text);
+  if (!arr) return false;
+  const name = arr[1] ?? '@';
+  const index = arr[2] ?? arr[3]!;
+  const elements = arrayElements(name, env);
+  if (elements === null) {
+    out.dynamic = true;
+    out.value += node.text;
+    return true;
+  }
+  if (/^\d+$/.test(index)) {
+    appendExpanded(out, elements[Number(index)] ?? '', inDouble);
+    return true;
+  }
+  if (inDouble && index === '*') {
+    out.value += elements.join(' ');
+    return true;
+  }
+  // `"${a[@]}"` is one word per element; unquoted, each element is split again.
+  elements.forEach((e, k) => {
+    if (k > 0) {
+      (out.breaks ??= []).push(out.value.length);
+      out.value += ' ';
+    }
+    appendExpanded(out, e, inDouble);
+  });
+  return true;
+}
+
+const DEFAULT_IFS = ' \t\n';
+
+/**
+ * The words a command word becomes after field splitting: the parts that came from unquoted
+ * expansions are cut at IFS characters (`c="rm -rf"; $c` is two words), array elements are separate
+ * words, and an unquoted expansion that is empty leaves no word at all. `ifs` null: IFS is only known
+ * at run time, so a word that would be split is itself only known at run time.
+ */
+export function splitFields(w: WordValue, ifs: string | null | undefined): WordValue[] {
+  const splits = w.splits ?? [];
+  const breaks = new Set(w.breaks ?? []);
+  if (splits.length === 0 && breaks.size === 0) return [w];
+  if (ifs === null && splits.length > 0) return [{ ...w, dynamic: true, splits: undefined, breaks: undefined }];
+  const sep = ifs ?? DEFAULT_IFS;
+  const inSplit = (i: number) => splits.some(([a, b]) => i >= a && i < b);
+  const fullySplit = (a: number, b: number) => {
+    for (let i = a; i < b; i++) if (!inSplit(i)) return false;
+    return true;
+  };
+  const out: WordValue[] = [];
+  let start = 0;
+  const push = (end: number) => {
+    const value = w.value.slice(start, end);
+    // An empty piece that came only from an expansion is no word; `""` and `"${a[@]}"` elements are.
+    if (value !== '' || !fullySplit(start, Math.max(end, start + 1)) || breaks.has(end)) {
+      out.push({
+        value,
+        dynamic: w.dynamic && /[$`]/.test(value),
+        quoted: w.quoted,
+        substitutions: out.length === 0 ? w.substitutions : [],
+      });
+    }
+  };
+  for (let i = 0; i < w.value.length; i++) {
+    if (breaks.has(i) || (inSplit(i) && sep.includes(w.value[i]!))) {
+      push(i);
+      start = i + 1;
+    }
+  }
+  push(w.value.length);
+  return out;
+}
+
+const MAX_OUTPUT = 4096;
+
+/**
+ * What a command substitution prints, when that is known without running anything: `echo` and
+ * `printf` of known words, and `command -v|which|type -P NAME` (the program NAME). Else undefined.
+ */
+export function staticOutput(sub: ShellNode, env: WordEnv): string | undefined {
+  const body = sub.children.filter((c) => !/^(\$\(|\)|`)$/.test(c.type));
+  if (body.length !== 1 || body[0]!.type !== 'command') return undefined;
+  const cmd = body[0]!;
+  const words: string[] = [];
+  for (const c of cmd.children) {
+    if (c.field !== 'name' && c.field !== 'argument') return undefined;
+    const w = evalWord(c, env);
+    if (w.dynamic || w.substitutions.length > 0) return undefined;
+    for (const f of splitFields(w, env.vars.get('IFS'))) words.push(f.value);
+  }
+  const [name, ...args] = words;
+  let text: string | undefined;
+  if (name === 'echo') {
+    let escapes = false;
+    let newline = true;
+    while (args[0] && /^-[neE]+$/.test(args[0])) {
+      const flags = args.shift()!;
+      if (flags.includes('n')) newline = false;
+      if (flags.includes('e')) escapes = true;
+    }
+    const joined = args.join(' ');
+    text = (escapes ? decodeAnsiC(joined) : joined) + (newline ? '\n' : '');
+  } else if (name === 'printf') {
+    if (args[0] === '--') args.shift();
+    if (args[0] === undefined || args[0].startsWith('-')) return undefined;
+    text = printfFormat(args[0], args.slice(1));
+  } else if (
+    (name === 'which' && args.length === 1) ||
+    (name === 'command' && args.length === 2 && /^-[vV]$/.test(args[0]!)) ||
+    (name === 'type' && args.length === 2 && /^-[pP]$/.test(args[0]!))
+  ) {
+    const prog = args[args.length - 1]!;
+    text = /^[A-Za-z0-9_.+/-]+$/.test(prog) ? prog : undefined;
+  }
+  if (text === undefined || text.length > MAX_OUTPUT) return undefined;
+  // A command substitution drops the trailing newlines.
+  return text.replace(/\n+$/, '');
+}
+
+/**
+ * bash's `printf FORMAT ARGS`: %s %b %c %d %i %u %x %o %% with flags and widths; the format is reused
+ * while arguments remain. Undefined for anything else (`%q`, `%(...)T`) or very long output.
+ */
+export function printfFormat(format: string, args: string[]): string | undefined {
+  const fmt = decodeAnsiC(format.replace(/%%/g, '\u0001')).replace(/\u0001/g, '%%');
+  const conv = /%([-+ #0]*)(\d*)(?:\.(\d+))?([a-zA-Z])|%%/g;
+  let out = '';
+  let next = 0;
+  for (let round = 0; round < 64; round++) {
+    let failed = false;
+    let used = 0;
+    out += fmt.replace(conv, (m, flags: string, width: string, prec: string, ch: string) => {
+      if (m === '%%') return '%';
+      const arg = args[next] ?? '';
+      if (next < args.length) {
+        next++;
+        used++;
+      }
+      let s: string;
+      if (ch === 's') s = prec ? arg.slice(0, Number(prec)) : arg;
+      else if (ch === 'b') s = decodeAnsiC(arg);
+      else if (ch === 'c') s = arg.slice(0, 1);
+      else if (/[diuxXo]/.test(ch)) {
+        const n = Number.parseInt(arg || '0', 10);
+        if (Number.isNaN(n)) {
+          failed = true;
+          return '';
+        }
+        s = ch === 'x' ? n.toString(16) : ch === 'X' ? n.toString(16).toUpperCase() : ch === 'o' ? n.toString(8) : String(n);
+      } else {
+        failed = true;
+        return '';
+      }
+      const w = Number(width || 0);
+      if (s.length < w) s = flags.includes('-') ? s.padEnd(w) : s.padStart(w, flags.includes('0') && /[diuxXo]/.test(ch) ? '0' : ' ');
+      return s;
+    });
+    if (failed || out.length > MAX_OUTPUT) return undefined;
+    if (used === 0 || next >= args.length) break;
+  }
+  return out;
 }
 
 function collectSubstitutions(node: ShellNode, out: WordValue): void {
