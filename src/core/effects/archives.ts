@@ -131,7 +131,14 @@ const tar: Handler = (c) => {
     // `--remove-files` deletes every member once it is archived: a whole tree for a directory.
     const base = dir.replace(/\/+$/, '') || '/';
     for (const o of operands)
-      emitPath(c.sink, c.scope, 'delete', o.startsWith('/') ? o : `${base}/${o}`, ['recursive', 'move'], c.origin);
+      emitPath(
+        c.sink,
+        c.scope,
+        'delete',
+        o.startsWith('/') ? o : `${base}/${o}`,
+        ['recursive', 'move'],
+        c.origin,
+      );
   }
   if (mode === 'x' && !toStdout) {
     for (const f of archive) emitPath(c.sink, c.scope, 'read', f, [], c.origin);

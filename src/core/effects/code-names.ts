@@ -3,8 +3,9 @@
 // `require('child_process')`) so the call scanners in code.ts judge what runs. What stays unknown (an
 // import, attribute or eval whose text is only known at run time) is opaque code; eval of decoded
 // text is remote code execution. Every scan is linear or bounded: the hook runs on every call.
-import type { Api } from './commands.ts';
+
 import type { CodeLang } from './code.ts';
+import type { Api } from './commands.ts';
 import { emitOpaque, MAX_DEPTH, type Scope, type Sink } from './sink.ts';
 
 const MAX_FOLD_ROUNDS = 8;
@@ -83,7 +84,11 @@ function pythonNames(code: string): string {
   // `import os as o`, `import subprocess as sp`, `m = subprocess` (after folding an import): the alias is the module.
   const aliases = [
     ...s.matchAll(/\bimport\s+([\w.]+)\s+as\s+([A-Za-z_]\w*)/g),
-    ...[...s.matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*=\s*([\w.]+)\s*(?=[;\n]|$)/g)].map((m) => [m[0], m[2], m[1]]),
+    ...[...s.matchAll(/(?<![\w.])([A-Za-z_]\w*)\s*=\s*([\w.]+)\s*(?=[;\n]|$)/g)].map((m) => [
+      m[0],
+      m[2],
+      m[1],
+    ]),
   ];
   for (const m of aliases.slice(0, 32)) {
     if (m[1] === m[2] || !/^(os|subprocess|shutil|pty|posix|importlib|builtins|sys)$/.test(m[1]!)) continue;
@@ -112,7 +117,9 @@ function nodeNames(code: string): string {
       const r = /^\s*([\w$]+)\s*:\s*([\w$]+)\s*$/.exec(part);
       if (r) renames.push([r[1]!, r[2]!]);
     }
-  for (const m of s.matchAll(/\b(?:const|let|var)\s+([\w$]+)\s*=\s*require\s*\([^()]{0,200}\)\s*\.\s*([\w$]+)/g))
+  for (const m of s.matchAll(
+    /\b(?:const|let|var)\s+([\w$]+)\s*=\s*require\s*\([^()]{0,200}\)\s*\.\s*([\w$]+)/g,
+  ))
     renames.push([m[2]!, m[1]!]);
   for (const [real, local] of renames.slice(0, 32)) {
     if (real === local) continue;
@@ -158,7 +165,11 @@ function blankStrings(code: string, lang: CodeLang): string {
     else if ((lang === 'python' || lang === 'ruby' || lang === 'perl') && ch === '#') {
       comment = '\n';
       out[i] = ' ';
-    } else if ((lang === 'node' || lang === 'php') && ch === '/' && (code[i + 1] === '/' || code[i + 1] === '*')) {
+    } else if (
+      (lang === 'node' || lang === 'php') &&
+      ch === '/' &&
+      (code[i + 1] === '/' || code[i + 1] === '*')
+    ) {
       comment = code[i + 1] === '/' ? '\n' : '*/';
       out[i] = ' ';
     }
@@ -238,16 +249,19 @@ export function dynamicNames(
       if (literal) {
         const text = literal[2] ?? literal[3] ?? '';
         if (scope.depth > MAX_DEPTH) opaque(`${lang} ${who} nested too deep`);
-        else api.code(lang, unescape(text), { ...scope, depth: scope.depth + 1 }, sink);
+        else api.code(lang, unescapeLiteral(text), { ...scope, depth: scope.depth + 1 }, sink);
         continue;
       }
       const file = /^\s*open\s*\(\s*(['"])([^'"]+)\1\s*\)\s*\.\s*read\s*\(\s*\)\s*$/.exec(first);
       if (file && lang === 'python') {
-        if (!api.script(file[2]!.startsWith('/') ? file[2]! : `${scope.cwd}/${file[2]}`, scope, sink, 'python'))
+        if (
+          !api.script(file[2]!.startsWith('/') ? file[2]! : `${scope.cwd}/${file[2]}`, scope, sink, 'python')
+        )
           opaque(`${lang} ${who} of ${file[2]}, which could not be read`);
         continue;
       }
-      if (DECODED.test(first)) findings.push({ why: `${lang} ${who} of decoded text`, tags: ['rce', 'obfuscated'] });
+      if (DECODED.test(first))
+        findings.push({ why: `${lang} ${who} of decoded text`, tags: ['rce', 'obfuscated'] });
       else opaque(`${lang} ${who} of text only known at run time`);
     }
   };
@@ -256,7 +270,11 @@ export function dynamicNames(
       const arg = callArgument(code, m.index! + m[0].length - 1) ?? '';
       if (!script || building(arg)) opaque('python imports a module whose name is only known at run time');
     }
-    if (/\bgetattr\s*\(\s*(?:os|subprocess|shutil|pty|posix|nt|builtins|__builtins__|sys|importlib|ctypes|__import__)\b/.test(bare))
+    if (
+      /\bgetattr\s*\(\s*(?:os|subprocess|shutil|pty|posix|nt|builtins|__builtins__|sys|importlib|ctypes|__import__)\b/.test(
+        bare,
+      )
+    )
       opaque('python looks up a function of os, subprocess or builtins by a name only known at run time');
     evalCall(/(?<![\w.])(?:eval|exec|execfile|compile)\s*\(/g, 'eval');
     if (/(?<![\w.])(?:eval|exec)\b(?!\s*\()/.test(bare.replace(/\bdef\s+\w+|\bimport\b[^\n;]*/g, '')))
@@ -266,7 +284,10 @@ export function dynamicNames(
     for (const m of bare.matchAll(/(?<![\w$.])(?:require|import)\s*\(/g)) {
       const arg = callArgument(code, m.index! + m[0].length - 1) ?? '';
       if (SINGLE_LITERAL.test(arg)) continue;
-      if (!script || (building(arg) && !/^\s*(?:path\s*\.|__dirname|process\s*\.\s*cwd|['"`]\.\.?\/)/.test(arg)))
+      if (
+        !script ||
+        (building(arg) && !/^\s*(?:path\s*\.|__dirname|process\s*\.\s*cwd|['"`]\.\.?\/)/.test(arg))
+      )
         opaque('node loads a module whose name is only known at run time');
     }
     evalCall(
@@ -276,7 +297,11 @@ export function dynamicNames(
     if (/(?<![\w$.])eval\b(?!\s*\()/.test(bare)) opaque('node passes eval around as a value');
     if (/\b(?:globalThis|global|window|self|process|module|require\s*\([^()]*\))\s*\[/.test(bare))
       opaque('node reaches a global or process member by a name only known at run time');
-    if (/\bprocess\s*\.\s*(?:binding|_linkedBinding|dlopen)\s*\(|\b(?:Module|module\s*\.\s*constructor)\s*\.\s*_load\s*\(/.test(bare))
+    if (
+      /\bprocess\s*\.\s*(?:binding|_linkedBinding|dlopen)\s*\(|\b(?:Module|module\s*\.\s*constructor)\s*\.\s*_load\s*\(/.test(
+        bare,
+      )
+    )
       opaque("node reaches the runtime's internals (process.binding, Module._load)");
   } else {
     // Perl, Ruby, PHP: eval of anything but a literal.
@@ -308,7 +333,7 @@ function splitFirst(arg: string): string {
   return arg;
 }
 
-function unescape(text: string): string {
+function unescapeLiteral(text: string): string {
   return text.replace(/\\(['"\\n])/g, (_m, c: string) => (c === 'n' ? '\n' : c));
 }
 
@@ -354,6 +379,6 @@ function topLevel(arg: string): string[] {
 function shellWord(expr: string): string {
   const literal = SINGLE_LITERAL.exec(expr);
   if (!literal) return '"$DYNAMIC"';
-  const v = unescape(literal[2] ?? literal[3] ?? '');
+  const v = unescapeLiteral(literal[2] ?? literal[3] ?? '');
   return `'${v.replace(/'/g, `'\\''`)}'`;
 }

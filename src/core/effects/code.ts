@@ -271,7 +271,9 @@ export function analyzeCode(
       const expr = m[m.length - 1] ?? '';
       if (p.kind === 'shell') {
         // The pattern stops at the first comma; an argv list needs the whole argument.
-        const whole = p.tags.includes('raw') ? undefined : wholeArgument(code, m.index, m.index + m[0].length);
+        const whole = p.tags.includes('raw')
+          ? undefined
+          : wholeArgument(code, m.index, m.index + m[0].length);
         shellFromCode(whole ?? expr, p.tags.includes('raw'), lang, code, scope, sink, api, origin);
         continue;
       }

@@ -209,7 +209,8 @@ const rsync: Handler = (c) => {
   if (!local(dest)) return;
   // --delete removes what the destination holds beyond the sources; --remove-source-files removes
   // every file it sent, a whole tree for a directory source.
-  if (flags.some((f) => /^--del(ete(-[a-z]+)?)?$/.test(f))) paths(c, 'delete', [dest], ['recursive', 'force']);
+  if (flags.some((f) => /^--del(ete(-[a-z]+)?)?$/.test(f)))
+    paths(c, 'delete', [dest], ['recursive', 'force']);
   if (flags.includes('--remove-source-files'))
     paths(c, 'delete', sources.filter(local), tree ? ['recursive', 'move'] : ['move']);
   paths(c, 'write', [dest], ['overwrite', 'recursive']);

@@ -544,7 +544,13 @@ function visitAlias(
   extraArgs: ShellNode[],
 ): void {
   if (alias.unknown) {
-    emitOpaque(sink, scope, 'an alias whose body is only known at run time', ['dynamic-command'], originOf('bash', node.text));
+    emitOpaque(
+      sink,
+      scope,
+      'an alias whose body is only known at run time',
+      ['dynamic-command'],
+      originOf('bash', node.text),
+    );
     return;
   }
   withoutAliases(scope, alias.used, () => {

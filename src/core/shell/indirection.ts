@@ -80,7 +80,12 @@ export function shellBuiltin(name: string, args: WordValue[], scope: Scope): voi
       const rest = args.slice(2);
       if (rest[0]?.value === '--') rest.shift();
       const known = rest.length > 0 && rest.every((a) => !a.dynamic);
-      const value = known ? printfFormat(rest[0]!.value, rest.slice(1).map((a) => a.value)) : undefined;
+      const value = known
+        ? printfFormat(
+            rest[0]!.value,
+            rest.slice(1).map((a) => a.value),
+          )
+        : undefined;
       const target = argv[1].replace(/\[.*$/, '');
       if (value === undefined) unknown(scope, target);
       else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(target)) {
@@ -189,10 +194,17 @@ function callKey(name: string): string {
  * A shell function called with `cmd`'s words: its body runs with them as `$1`..., `$@`. Recursion
  * with the same words adds nothing and stops; other recursion is bounded by the depth limit.
  */
-export function callFunction(name: string, body: ShellNode, cmd: Command, scope: Scope, sink: Sink, api: Api): void {
+export function callFunction(
+  name: string,
+  body: ShellNode,
+  cmd: Command,
+  scope: Scope,
+  sink: Sink,
+  api: Api,
+): void {
   const signature = JSON.stringify(cmd.args.map((a) => a.value));
   const active = scope.vars.get(callKey(name));
-  if (active !== undefined && active !== null && active.split(ARRAY_SEP).includes(signature)) return;
+  if (active?.split(ARRAY_SEP).includes(signature)) return;
   const child = childScope(scope, { positional: cmd.args });
   child.vars.set(callKey(name), active ? `${active}${ARRAY_SEP}${signature}` : signature);
   setPositional(child.vars, cmd.args);

@@ -206,7 +206,9 @@ function append(node: ShellNode, env: WordEnv, out: WordValue, inDouble: boolean
 function appendExpanded(out: WordValue, value: string, inDouble: boolean): void {
   const start = out.value.length;
   out.value += value;
-  if (!inDouble && value !== '') (out.splits ??= []).push([start, out.value.length]);
+  if (inDouble || value === '') return;
+  out.splits ??= [];
+  out.splits.push([start, out.value.length]);
 }
 
 /** Array, positional and indirect expansions. False when the node is none of them. */
@@ -242,7 +244,8 @@ function expandSpecial(node: ShellNode, env: WordEnv, out: WordValue, inDouble: 
   // `"${a[@]}"` is one word per element; unquoted, each element is split again.
   elements.forEach((e, k) => {
     if (k > 0) {
-      (out.breaks ??= []).push(out.value.length);
+      out.breaks ??= [];
+      out.breaks.push(out.value.length);
       out.value += ' ';
     }
     appendExpanded(out, e, inDouble);
@@ -262,7 +265,8 @@ export function splitFields(w: WordValue, ifs: string | null | undefined): WordV
   const splits = w.splits ?? [];
   const breaks = new Set(w.breaks ?? []);
   if (splits.length === 0 && breaks.size === 0) return [w];
-  if (ifs === null && splits.length > 0) return [{ ...w, dynamic: true, splits: undefined, breaks: undefined }];
+  if (ifs === null && splits.length > 0)
+    return [{ ...w, dynamic: true, splits: undefined, breaks: undefined }];
   const sep = ifs ?? DEFAULT_IFS;
   const inSplit = (i: number) => splits.some(([a, b]) => i >= a && i < b);
   const fullySplit = (a: number, b: number) => {
@@ -368,13 +372,23 @@ export function printfFormat(format: string, args: string[]): string | undefined
           failed = true;
           return '';
         }
-        s = ch === 'x' ? n.toString(16) : ch === 'X' ? n.toString(16).toUpperCase() : ch === 'o' ? n.toString(8) : String(n);
+        s =
+          ch === 'x'
+            ? n.toString(16)
+            : ch === 'X'
+              ? n.toString(16).toUpperCase()
+              : ch === 'o'
+                ? n.toString(8)
+                : String(n);
       } else {
         failed = true;
         return '';
       }
       const w = Number(width || 0);
-      if (s.length < w) s = flags.includes('-') ? s.padEnd(w) : s.padStart(w, flags.includes('0') && /[diuxXo]/.test(ch) ? '0' : ' ');
+      if (s.length < w)
+        s = flags.includes('-')
+          ? s.padEnd(w)
+          : s.padStart(w, flags.includes('0') && /[diuxXo]/.test(ch) ? '0' : ' ');
       return s;
     });
     if (failed || out.length > MAX_OUTPUT) return undefined;
