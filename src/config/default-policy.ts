@@ -218,6 +218,43 @@ rules:
     reason: A raw network connection to another host. A human approves it.
     match: { kind: [net], tags: [raw-socket], notTags: [local] }
 
+  # ---- containers, remote shells and secrets leaving (issue 12, classes 3 and 7; docs/policy.md) --
+  - id: net.secret-exfil
+    tier: 4
+    reason: This sends secrets (the environment, a credential file, or output made from them) to another host. That is exfiltration. Send only the fields the API needs, and never the environment.
+    match: { kind: [net], tags: [secret-exfil], notTags: [local] }
+  - id: net.secret-var-in-url
+    tier: 3
+    reason: The URL carries a secret variable (a token, key or password) to another host, whose logs keep it. Send it in a header (-H "Authorization - Bearer ...") if the API takes one, or a human approves it.
+    match: { kind: [net], tags: [secret-var-in-url], notTags: [local] }
+  - id: db.destroy-on-remote-host
+    tier: 4
+    reason: A destructive statement (DROP, TRUNCATE, unqualified DELETE) run inside a pod or on another host, where the local database is that host's, production's as likely as not. Ask the human to run it.
+    match: { kind: [exec], tags: [db.destroy, remote] }
+  - id: container.host-root
+    tier: 3
+    reason: This container or session gets root on the host (--privileged, --pid=host, a dangerous --cap-add or --device, a mount of / or a system directory or the Docker socket, nsenter into pid 1, a node debug pod). Run it without that access, or a human approves it.
+    match: { kind: [exec], tags: [container.host-root] }
+  - id: container.remove-all
+    tier: 3
+    reason: This removes every container or image on the machine (a listing of all of them fed to rm, or prune --all), other projects' included. Name the containers you mean, or filter the listing (--filter label=...), or a human approves it.
+    match: { kind: [exec], tags: [container.remove-all] }
+  - id: remote.write
+    tier: 3
+    reason: Writes or deletes files inside a pod or on another host (kubectl exec, ssh). A human approves changes to a running system.
+    match: { kind: [write, delete], tags: [remote], zone: [project, home, system, root, outside, device] }
+  - id: remote.unread-code
+    tier: 3
+    reason: Runs a script inside a pod or on another host that agent-sre cannot read. A human approves it.
+    match: { kind: [exec], tags: [remote, unread-script] }
+  - id: secret.print-named
+    tier: 3
+    reason: This prints a secret (a token, key or password variable) into the transcript, where it is logged and sent to the model. Check that it is set without printing it ([ -n "$VAR" ] && echo set), or use it directly in the command that needs it.
+    match: { kind: [read], tags: [secret-print, secret-named] }
+  - id: secret.print-environment
+    tier: 2
+    reason: Prints the environment, which may hold secrets, into the transcript. Logged as a secret read; the strict profile gates it. Print only the variables you need (printenv NODE_ENV).
+    match: { anyTags: [secret-print] }
   # ---- persistence, CI and hooks -------------------------------------------------------------
   - id: persist.write
     tier: 4

@@ -1,10 +1,10 @@
 // Interpreter code (python -c, node -e, perl, ruby, scripts): we do not run a parser per language.
 // We scan for the library calls that delete, write, read, spawn shells or reach the network, and
 // resolve their first argument when it is a literal. Unresolved targets become `dynamic` paths.
-import { dynamicNames, execFamily, resolveNames, wholeArgument } from './code-names.ts';
 import type { Api } from './commands.ts';
 import { namesSecretDir } from './guard.ts';
 import { netEffect } from './net.ts';
+import { codeNetMethod, codeSendsEnvironment } from './secret-flow.ts';
 import { emit, emitPath, originOf, type Scope, type Sink } from './sink.ts';
 
 export type CodeLang = 'python' | 'node' | 'perl' | 'ruby' | 'php';
@@ -63,6 +63,8 @@ const PATTERNS: Record<CodeLang, CallPattern[]> = {
       tags: [],
     },
     { re: new RegExp(String.raw`urllib\.request\.(?:urlopen|Request)${ARG}`, 'g'), kind: 'net', tags: [] },
+    // `import urllib.request as u; u.urlopen(...)` (issue 12, class 7).
+    { re: new RegExp(String.raw`(?<![\w.])(?:\w+\.)?(?:urlopen)${ARG}`, 'g'), kind: 'net', tags: [] },
     { re: /os\.(?:chmod|chown)\s*\(\s*([^,]+),/g, kind: 'write', tags: ['perm'] },
     { re: /os\.truncate\s*\(\s*([^,]+),/g, kind: 'write', tags: ['truncate'] },
     {
@@ -110,6 +112,15 @@ const PATTERNS: Record<CodeLang, CallPattern[]> = {
     },
     { re: new RegExp(String.raw`\bfetch${ARG}`, 'g'), kind: 'net', tags: [] },
     { re: new RegExp(String.raw`\bhttps?\.(?:request|get)${ARG}`, 'g'), kind: 'net', tags: [] },
+    // HTTP clients by their verb (issue 12, class 7): `axios.post(url, body)` is a POST.
+    {
+      re: new RegExp(
+        String.raw`\b(?:axios|got|superagent|needle|ky)\.(get|post|put|patch|delete|head)${ARG}`,
+        'g',
+      ),
+      kind: 'net',
+      tags: [],
+    },
   ],
   perl: [
     {
@@ -252,35 +263,21 @@ function splitTopLevel(s: string): string[] {
   return out.map((x) => x.trim()).filter(Boolean);
 }
 
-export function analyzeCode(
-  lang: CodeLang,
-  source: string,
-  scope: Scope,
-  sink: Sink,
-  api: Api,
-  script = false,
-): void {
-  const origin = originOf(lang, source);
-  // Names built from literals (`getattr(os, 'sys'+'tem')`) are folded back; what stays unknown is opaque.
-  const code = resolveNames(lang, source);
-  dynamicNames(lang, code, script, scope, sink, api, origin);
-  execFamily(lang, code, scope, sink, api);
+export function analyzeCode(lang: CodeLang, code: string, scope: Scope, sink: Sink, api: Api): void {
+  const origin = originOf(lang, code);
   for (const p of PATTERNS[lang]) {
     p.re.lastIndex = 0;
     for (const m of code.matchAll(p.re)) {
       const expr = m[m.length - 1] ?? '';
       if (p.kind === 'shell') {
-        // The pattern stops at the first comma; an argv list needs the whole argument.
-        const whole = p.tags.includes('raw')
-          ? undefined
-          : wholeArgument(code, m.index, m.index + m[0].length);
-        shellFromCode(whole ?? expr, p.tags.includes('raw'), lang, code, scope, sink, api, origin);
+        shellFromCode(expr, p.tags.includes('raw'), lang, code, scope, sink, api, origin);
         continue;
       }
       if (p.kind === 'net') {
         const target = literalPath(expr, code);
-        const method =
-          lang === 'python' && m[1] && /^(post|put|patch|delete)$/.test(m[1]) ? m[1].toUpperCase() : 'GET';
+        // The method from the call's name or its options (secret-flow.ts): a POST is logged as a POST.
+        const verb = m.length > 2 ? m[1] : undefined;
+        const method = codeNetMethod(lang, verb, code.slice((m.index ?? 0) + m[0].length - expr.length));
         emit(sink, scope, netEffect(target.dynamic ? '' : target.value, method, false, ['code'], origin));
         continue;
       }
@@ -292,6 +289,8 @@ export function analyzeCode(
     }
   }
   guardReferences(code, scope, sink, origin);
+  // The whole environment sent over the network (issue 12, class 7).
+  codeSendsEnvironment(lang, code, scope, sink, origin);
 }
 
 // Any string in the code that names agent-sre's own files counts as writing them, whatever library

@@ -1,16 +1,17 @@
 // One command, after the shell has done its word expansion: unwrap wrappers, follow nested shells
 // and scripts, and hand known programs to the handler that knows their effects.
 import { resolvePath } from '../paths.ts';
-import { callFunction } from '../shell/indirection.ts';
 import type { WordValue } from '../shell/words.ts';
 import type { ShellNode } from '../types.ts';
 import type { CodeLang } from './code.ts';
+import { CONTAINER_COMMANDS, chroot, nsenter } from './containers-run.ts';
 import { FILE_COMMANDS } from './fs-commands.ts';
 import { gitPaths, gitTags } from './git.ts';
 import { guardExecTags } from './guard.ts';
 import { makeRecipes } from './make.ts';
 import { NET_COMMANDS } from './net.ts';
 import { recognizeInfra } from './recognize/index.ts';
+import { secretFlows } from './secret-flow.ts';
 import {
   childScope,
   emit,
@@ -128,9 +129,9 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
   const raw = cmd.name.value;
   const fn = scope.functions?.get(raw);
   if (fn) {
-    // A shell function defined earlier on the line: its body runs, with these words as $1... and "$@".
-    // The program of that name is judged too: a wrapper outside the shell (sudo, env, xargs) runs it.
-    callFunction(raw, fn, cmd, scope, sink, api);
+    // A shell function defined earlier on the line: its body runs, with these words as "$@".
+    api.shell(fn.text, childScope(scope, { positional: cmd.args }), sink);
+    return;
   }
   // Lower-cased: `RM -rf /` runs rm on a case-insensitive file system (macOS by default).
   // Windows spellings too: `C:\\Program Files\\Git\\bin\\git.exe`, `GIT.EXE`.
@@ -160,6 +161,8 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
     tags.push('git.no-verify');
   emit(sink, scope, { kind: 'exec', program, argv, tags, origin });
   if (program === 'git') gitPaths(c);
+  // What it prints of the environment or a secret, and credential trees it sends (secret-flow.ts).
+  secretFlows(c);
   if (raw.includes('/') && !SYSTEM_BIN.test(raw) && !(program in INTERPRETERS) && !SHELLS.has(program)) {
     // `./deploy.sh`, `scripts/x`: run by path, so read and judge what it holds.
     const path = resolvePath(raw, scope.cwd, sink.ctx.home);
@@ -170,7 +173,12 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
   if (SHELLS.has(program)) return runShell(c);
   const lang = INTERPRETERS[program];
   if (lang) return runInterpreter(c, lang);
-  const handler = WRAPPERS[program] ?? FILE_COMMANDS[program] ?? NET_COMMANDS[program] ?? OTHER[program];
+  const handler =
+    WRAPPERS[program] ??
+    FILE_COMMANDS[program] ??
+    NET_COMMANDS[program] ??
+    OTHER[program] ??
+    CONTAINER_COMMANDS[program];
   if (handler) handler(c);
   else if (/^mkfs(\..*)?$|^mke2fs$|^mkswap$/.test(program)) diskWrite(c);
 }
@@ -463,7 +471,8 @@ const WRAPPERS: Record<string, Handler> = {
   pkexec: wrapper(opts('--user'), ['privileged']),
   runuser: wrapper(opts('-u', '-g', '-G', '--user', '--group', '-s', '--shell'), ['privileged']),
   sg: wrapper(opts(), [], 1),
-  chroot: wrapper(opts('--userspec', '--groups'), ['privileged'], 1),
+  // The command inside, with its paths under the new root (containers-run.ts).
+  chroot: (c) => chroot(c),
   'systemd-run': wrapper(
     opts(
       '-p',
@@ -518,9 +527,8 @@ const WRAPPERS: Record<string, Handler> = {
       '--wd',
     ),
   ),
-  nsenter: wrapper(opts('-t', '--target', '-S', '-G', '--setuid', '--setgid', '-r', '-w', '--root', '--wd'), [
-    'privileged',
-  ]),
+  // Host root when it enters pid 1's mount namespace; the command inside is judged (containers-run.ts).
+  nsenter: (c) => nsenter(c),
   fakeroot: wrapper(opts('-l', '--lib', '--faked', '-s', '-i')),
   firejail: wrapper(opts()),
   faketime: wrapper(opts('-m', '-p', '-f'), [], 1),
@@ -544,8 +552,7 @@ const WRAPPERS: Record<string, Handler> = {
   flock: (c) => rerun(c, firstOperand(c.argv, opts('-w', '-E', '--timeout')) + 1),
   command: (c) => {
     if (c.argv.some((a) => a === '-v' || a === '-V')) return;
-    // `command rm` skips shell functions named rm.
-    rerun({ ...c, scope: { ...c.scope, functions: undefined } }, firstOperand(c.argv, opts()));
+    rerun(c, firstOperand(c.argv, opts()));
   },
   env: (c) => {
     let i = 0;

@@ -67,8 +67,9 @@ const KUBECTL_VERBS: ReadonlyMap<string, KubeVerb> = new Map<string, KubeVerb>([
   ['drain', 'change'],
   ['taint', 'change'],
   ['run', 'change'],
-  // A shell in a production pod can do anything the pod can: gate it like ssh to another host.
-  ['exec', 'change'],
+  // The command inside is judged as a command (effects/containers-run.ts); a session with nothing to
+  // judge (no command, an interactive shell) is tagged a production change there.
+  ['exec', 'read'],
   ['attach', 'change'],
   ['debug', 'change'],
   ['cp', 'cp'],

@@ -47,8 +47,10 @@ const KUBECTL: Case[] = [
   ['kubectl set image deploy/web web=web:2', ['infra.change']],
   ['kubectl label node n1 disk=ssd', ['infra.change']],
   ['kubectl drain node-1 --ignore-daemonsets', ['infra.change']],
-  ['kubectl exec -it web-1 -- bash', ['infra.change']],
-  ['kubectl exec web-1 -- rm -rf /data', ['infra.change']],
+  // The command inside is judged by effects/containers-run.ts (a bare shell is tagged infra.change
+  // there); the recognizer itself only reads the cluster.
+  ['kubectl exec -it web-1 -- bash', ['infra.read']],
+  ['kubectl exec web-1 -- rm -rf /data', ['infra.read']],
   ['kubectl cp ./fix.sh web-1:/tmp/fix.sh', ['infra.change']],
   ['kubectl create deployment web --image=nginx', ['infra.change']],
   ['kubectl replace --force -f pod.yaml', ['infra.change', 'infra.destroy']],
