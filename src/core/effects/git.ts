@@ -129,7 +129,7 @@ export function shortExpiry(value: string): boolean {
 }
 
 /** Tags that make a git command worth a rule; an alias defined to run one carries them. */
-const DESTRUCTIVE_TAGS = new Set([
+export const DESTRUCTIVE_TAGS: ReadonlySet<string> = new Set([
   'git.discard',
   'git.rewrite-history',
   'git.delete-branch',

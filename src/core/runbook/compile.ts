@@ -3,6 +3,7 @@
 // "Never" items become rules, postconditions become Stop-gate command checks, and the escalation
 // criteria, the Never list and the scope become a short digest for the session's context. What cannot
 // be compiled is listed with its line and the reason, never silently dropped. Pure.
+import { DESTRUCTIVE_TAGS, gitTags } from '../effects/git.ts';
 import type { CommandCheck } from '../gates/types.ts';
 import { globBase, isUnder, normalize } from '../paths.ts';
 import type { Rule, RuleMatch } from '../policy/types.ts';
@@ -200,7 +201,16 @@ function ticked(b: { text: string; codes: CodeSpan[] }): string {
 
 // --- Never items -----------------------------------------------------------------------------------
 
-type Kind = 'force-push' | 'push' | 'skip-hooks' | 'delete-tests' | 'run' | 'paths' | 'outside-scope';
+type Kind =
+  | 'force-push'
+  | 'push'
+  | 'skip-hooks'
+  | 'delete-tests'
+  | 'run'
+  | 'git'
+  | 'flag'
+  | 'paths'
+  | 'outside-scope';
 
 interface Recognised {
   kind: Kind;
@@ -307,6 +317,13 @@ function recogniseNever(item: NeverItem, context = ''): NeverResult {
   } else compiled.push(...run.rules.map((r) => ({ ...r, tier })));
   if (compiled.length > 0) return { compiled };
 
+  // What git would lose, said in words: ".git", history, uncommitted work, stashes, branches.
+  if (negated) compiled.push(...gitPhrases(text).map((r) => ({ ...r, tier })));
+  if (compiled.length > 0) return { compiled };
+  // A flag on its own: "Never use `--force`", "never pass --no-edit to git".
+  if (negated) compiled.push(...flagRules(item).map((r) => ({ ...r, tier })));
+  if (compiled.length > 0) return { compiled };
+
   // Paths are read only now: `release/*` in "Never force-push to `release/*`" is a branch.
   const paths = codes.filter(looksLikePath);
   const outside = OUTSIDE.exec(item.own.toLowerCase());
@@ -354,8 +371,147 @@ function recogniseNever(item: NeverItem, context = ''): NeverResult {
     };
   return {
     compiled,
-    why: 'not a form agent-sre can enforce: it compiles force pushes, pushes to a branch, skipping hooks or tests (--no-verify, HUSKY=0, SKIP=), deleting tests, "Never run `cmd`", editing outside the scope, and paths in backticks',
+    why: 'not a form agent-sre can enforce: it compiles force pushes, pushes to a branch, skipping hooks or tests (--no-verify, HUSKY=0, SKIP=), deleting tests, "Never run `cmd`", a flag ("Never use `--force`"), deleting .git, history, stashes, branches or uncommitted work, editing outside the scope, and paths in backticks',
   };
+}
+
+/**
+ * The argv pattern for a command as the runbook writes it: its words in order, options allowed before
+ * and between them (`terraform -chdir=infra apply`, `kubectl -n prod delete`), and its own options
+ * anywhere after the program, a bundle of short ones letter by letter (`rm -rf` is also `rm -fr`, `rm -r -f`).
+ */
+export function argsPattern(args: readonly string[]): string {
+  const words = args.filter((a) => !a.startsWith('-'));
+  const flags = args.filter((a) => a.startsWith('-') && a !== '-' && a !== '--');
+  const ahead = flags.flatMap((f) => {
+    if (/^-[A-Za-z0-9]+$/.test(f))
+      return [...new Set(f.slice(1))].map(
+        (ch) => `(?=(?:.* )?-[A-Za-z0-9]*${escapeRegExp(ch)}[A-Za-z0-9]*(?: |$))`,
+      );
+    return [`(?=(?:.* )?${escapeRegExp(f)}(?:[ =]|$))`];
+  });
+  const options = '(?:-\\S*(?: [^- ]\\S*)? )*';
+  const body = words.length === 0 ? '' : `${options}${words.map(escapeRegExp).join('(?: -\\S*)* ')}(?: |$)`;
+  return `^${ahead.join('')}${body}`;
+}
+
+/** Ways to say "destroy" in a Never item about git. */
+const DESTROY =
+  '(?:delet\\w*|remov\\w*|rm|wip\\w*|destroy\\w*|eras\\w*|nuk\\w*|purg\\w*|reinit\\w*|re-init\\w*|throw\\w* away|los[et]|losing|drop\\w*|clear\\w*|discard\\w*|prun\\w*|expir\\w*|force-delet\\w*|blow\\w* away)';
+/** Up to four words between the verb and its object: "delete the local .git directory". */
+const GAP = '\\s+(?:[^\\s.;:]+\\s+){0,4}?';
+const GIT_DIR = new RegExp(
+  `\\b${DESTROY}${GAP}(?:\\.git(?![\\w/.-])|git (?:director\\w*|folder|dir)\\b|(?:local )?(?:git )?repo(?:sitory)?\\b(?!\\s+(?:secrets?|settings|descriptions?|variables?)))`,
+);
+const HISTORY = new RegExp(
+  `\\b(?:${DESTROY}|rewrit\\w*|squash\\w* away|falsif\\w*)${GAP}(?:git |commit |branch |repo |repository |local |published |shared |the )*(?:history|reflogs?)\\b`,
+);
+const WORK = new RegExp(
+  `\\b(?:${DESTROY}|revert\\w*|reset\\w*|overwrit\\w*)${GAP}(?:uncommitted|unstaged|staged|untracked|local|unsaved|in-progress)\\b(?:\\s+[^\\s.;:]+){0,2}?\\s+(?:changes?|work|files?|edits?|modifications?)\\b`,
+);
+const STASH = new RegExp(`\\b${DESTROY}${GAP}stash(?:es)?\\b`);
+const BRANCHES = new RegExp(`\\b${DESTROY}${GAP}branch(?:es)?\\b`);
+
+/** Never items about what git would lose, in words: each becomes a rule on the tags of the commands that lose it. */
+function gitPhrases(text: string): Omit<Recognised, 'tier'>[] {
+  const out: Omit<Recognised, 'tier'>[] = [];
+  const history = HISTORY.test(text);
+  if (GIT_DIR.test(text) || history)
+    out.push({
+      kind: 'git',
+      slug: 'delete-git-history',
+      match: { kind: ['delete'], tags: ['git-history'], notTags: ['move'] },
+      instead: 'Leave .git alone; to start over use a new branch (git switch --orphan), or ask the human.',
+    });
+  if (history)
+    out.push({
+      kind: 'git',
+      slug: 'rewrite-history',
+      match: { kind: ['exec'], anyTags: ['git.rewrite-history', 'git.rewrite-protected', 'git.force-push'] },
+      instead: 'Add new commits instead of rewriting old ones, or ask the human.',
+    });
+  if (WORK.test(text) || STASH.test(text))
+    out.push({
+      kind: 'git',
+      slug: 'discard-work',
+      match: { kind: ['exec'], anyTags: ['git.discard'] },
+      instead: 'Commit or stash the work first (git stash push), or ask the human.',
+    });
+  if (BRANCHES.test(text))
+    out.push({
+      kind: 'git',
+      slug: 'delete-branches',
+      match: {
+        kind: ['exec'],
+        anyTags: ['git.delete-branch', 'git.delete-protected', 'git.delete-remote-branch'],
+      },
+      instead: 'Leave branches in place (git branch -d deletes only merged ones), or ask the human.',
+    });
+  return out;
+}
+
+/** `--force`, `--no-edit`, `-f`: one option word, with an optional `=value`. */
+const FLAG = /^--?[A-Za-z][\w-]*(?:=\S*)?$/;
+/** Programs a flag item may name in plain words ("with git", "to npm"); code spans may name any. */
+const NAMED_PROGRAMS =
+  /\b(git|npm|pnpm|yarn|npx|bun|pip|uv|poetry|cargo|go|docker|podman|kubectl|helm|terraform|gh|rm|curl|rsync)\b/;
+/**
+ * Short spellings git accepts for a long option, for a flag rule on git, and the tags a command gets when
+ * it really takes that option: `-bfeature` holds an f but forces nothing, so the rule needs both.
+ */
+const GIT_SHORT: Record<string, { letter: string; tags: string[] }> = {
+  '--force': {
+    letter: 'f',
+    tags: [
+      'git.force-push',
+      'git.discard',
+      'git.delete-branch',
+      'git.delete-protected',
+      'git.rewrite-protected',
+    ],
+  },
+  '--no-verify': { letter: 'n', tags: ['git.no-verify'] },
+};
+
+/**
+ * "Never use `--force`", "never pass --no-edit to `git commit`": a rule per flag, on the program the item
+ * names (any program when it names none). A flag rule on git also matches the short spelling in a bundle.
+ */
+function flagRules(item: NeverItem): Omit<Recognised, 'tier'>[] {
+  const fromCode = item.codes.map((c) => c.value.trim()).filter((v) => FLAG.test(v));
+  const prose = item.own
+    .replace(/`[^`]*`/g, ' ')
+    .split(/[\s,;()"']+/)
+    .map((w) => w.replace(/[.:!?]+$/, ''))
+    .filter((w) => /^--[A-Za-z][\w-]+(?:=\S*)?$/.test(w));
+  const flags = [...new Set([...fromCode, ...prose])];
+  if (flags.length === 0) return [];
+  const programCode = item.codes.find((c) => !FLAG.test(c.value.trim()) && looksLikeCommand(c.value));
+  const head = programCode ? programCode.value.trim().split(/\s+/)[0]! : undefined;
+  const program = head
+    ? head.slice(head.lastIndexOf('/') + 1).toLowerCase()
+    : NAMED_PROGRAMS.exec(lower(item.own))?.[1];
+  return flags.map((flag) => {
+    const name = flag.split('=')[0]!;
+    const short = program === 'git' ? GIT_SHORT[name] : undefined;
+    const long = `${escapeRegExp(name)}(?:=\\S*)?`;
+    const alternatives = short
+      ? `(?:${long}|-[A-Za-z]*${short.letter}[A-Za-z]*)`
+      : /^-[A-Za-z0-9]$/.test(name)
+        ? `-[A-Za-z0-9]*${escapeRegExp(name.slice(1))}[A-Za-z0-9]*`
+        : long;
+    return {
+      kind: 'flag' as const,
+      slug: `flag-${program ? `${program}-` : ''}${name.replace(/^-+/, '')}`,
+      match: {
+        kind: ['exec'],
+        ...(program ? { program: [program] } : {}),
+        ...(short ? { anyTags: short.tags } : {}),
+        args: `(?:^| )${alternatives}(?: |$)`,
+      },
+      instead: `Do without ${name}, or ask the human to run it.`,
+    };
+  });
 }
 
 /** Branch names a push item names: code spans after "to"/"on"/"into", or well-known branch words. */
@@ -401,11 +557,14 @@ function runCommands(
   );
   if (cmds.length === 0) return { rules: [] };
   const own = item.own;
-  const leadIn = lower(own.slice(0, cmds[0]!.offset)).replace(NEGATION, '');
-  // A bare `cmd` counts under a Never heading, or under "Never run:".
+  // `lower` trims, so "Never `cmd`" leaves "never" with no space after it for NEGATION to take.
+  const leadIn = `${lower(own.slice(0, cmds[0]!.offset))} `.replace(NEGATION, '').trim();
+  // A bare `cmd` counts under a Never heading, after "Never" itself, or under "Never run:".
   const bare =
     leadIn === '' &&
-    (item.listed || RUN_VERB.test(lower(context).replace(/^.*?(?:never|don't|do not)\s+/, '')));
+    (item.listed ||
+      NEGATION.test(lower(own)) ||
+      RUN_VERB.test(lower(context).replace(/^.*?(?:never|don't|do not)\s+/, '')));
   if (!bare && !RUN_VERB.test(leadIn)) return { rules: [] };
   for (let i = 1; i < cmds.length; i++) {
     const between = lower(own.slice(cmds[i - 1]!.offset + cmds[i - 1]!.value.length, cmds[i]!.offset));
@@ -432,14 +591,20 @@ function runCommands(
       .toLowerCase()
       .replace(/\.exe$/, '');
     const args = words.slice(1);
+    // A git command is matched by what it does (the tags its argv gets), so `git reset -q --hard`,
+    // `git -C . reset --hard` and an alias for it meet the rule that "Never run `git reset --hard`" wrote.
+    const semantic = program === 'git' ? gitTags(args, []).filter((t) => DESTRUCTIVE_TAGS.has(t)) : [];
     rules.push({
       kind: 'run',
       slug: `run-${cmd}`,
-      match: {
-        kind: ['exec'],
-        program: [program],
-        ...(args.length > 0 ? { args: `^${args.map(escapeRegExp).join(' ')}( |$)` } : {}),
-      },
+      match:
+        semantic.length > 0
+          ? { kind: ['exec'], program: ['git'], anyTags: semantic }
+          : {
+              kind: ['exec'],
+              program: [program],
+              ...(args.length > 0 ? { args: argsPattern(args) } : {}),
+            },
       instead: 'Ask the human to run it if it is really needed.',
     });
   }
@@ -592,6 +757,18 @@ function analyse(docs: readonly RunbookDoc[]): Analysis {
   a.writable.sort(order);
   a.offLimits.sort(order);
   return a;
+}
+
+/**
+ * The Never items that compile to nothing, with why: a Never list the guard does not enforce is worse
+ * than none, so `runbook lint` warns about each. Items covered by the item they are nested under are not listed.
+ */
+export function neverNotCompiled(docs: readonly RunbookDoc[]): NotCompiled[] {
+  return analyse(docs).recognised.flatMap(({ item, result }) =>
+    result.why === undefined
+      ? []
+      : [{ file: item.file, line: item.line, text: shorten(item.text, 120), why: result.why }],
+  );
 }
 
 export function compileRunbook(docs: readonly RunbookDoc[], opts: CompileOptions): CompiledRunbook {

@@ -3,6 +3,8 @@
 // not promise what the policy refuses. Pure: the file system comes in as `exists`.
 import { guardRelation, isUnder, normalize, resolvePath } from '../paths.ts';
 import { codeBlockHasCommand, globPrefix, isGlob, looksLikeCommand, looksLikePath } from './commands.ts';
+// A cycle (compile.ts reads sections through this module); both only call each other inside functions.
+import { neverNotCompiled } from './compile.ts';
 import {
   isNegated,
   isNegativeHeading,
@@ -93,6 +95,16 @@ export function lintRunbook(
       'runbook.never-list',
       'No explicit "Never" list: hard limits are followed (and checked) best when stated as "Never ..." rules, not implied by prose.',
       'Add "## Never" with items such as "- Never force-push to `main`" and "- Never edit `agent-sre.yaml` or `.claude/settings.json`".',
+    );
+
+  // A Never item that names nothing enforceable is read by the agent but never checked.
+  for (const n of neverNotCompiled([doc]))
+    add(
+      n.line,
+      'warning',
+      'runbook.never-unenforced',
+      `Never item "${n.text}" is not enforced: ${n.why}.`,
+      'Name what it forbids in backticks: a command ("Never run `git branch -D`"), a flag ("Never use `--no-verify`") or a path ("Never delete `.git`"); or move it under Escalation criteria.',
     );
 
   for (const spec of SECTION_SPECS)

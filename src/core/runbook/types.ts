@@ -74,6 +74,7 @@ export type RuleId =
   | 'runbook.empty-section'
   | 'runbook.line-budget'
   | 'runbook.never-list'
+  | 'runbook.never-unenforced'
   | 'runbook.unverified-postcondition'
   | 'runbook.scope-path-missing'
   | 'runbook.scope-outside-project'

@@ -362,7 +362,7 @@ describe('compileRunbook: the Never list', () => {
     expect(rule(never, 'runbook.never.run-npm-publish').match).toEqual({
       kind: ['exec'],
       program: ['npm'],
-      args: '^publish( |$)',
+      args: '^(?:-\\S*(?: [^- ]\\S*)? )*publish(?: |$)',
     });
     expect(rule(never, 'runbook.never.run-terraform-apply').match.program).toEqual(['terraform']);
     // Under "- Never run:" a bare command counts, and the reason quotes both lines.
@@ -372,7 +372,11 @@ describe('compileRunbook: the Never list', () => {
     // Under a Never heading a bare command item counts too.
     expect(rule(compile(fixture('compile-scope.md')), 'runbook.never.run-rm-rf')).toMatchObject({
       tier: 4,
-      match: { kind: ['exec'], program: ['rm'], args: '^-rf( |$)' },
+      match: {
+        kind: ['exec'],
+        program: ['rm'],
+        args: '^(?=(?:.* )?-[A-Za-z0-9]*r[A-Za-z0-9]*(?: |$))(?=(?:.* )?-[A-Za-z0-9]*f[A-Za-z0-9]*(?: |$))',
+      },
       reason: expect.stringContaining('The runbook\'s Never list says "`rm -rf`"'),
     });
   });

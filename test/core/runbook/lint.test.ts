@@ -38,12 +38,13 @@ const f = (rule: string, line: number, severity: 'error' | 'warning' = E) => ({ 
 
 const CASES: [string, ReturnType<typeof f>[]][] = [
   ['clean.md', []],
-  ['synonyms.md', []],
-  ['synonyms-more.md', []],
+  // Never items that compile to nothing are warned about (runbook.never-unenforced, issue 12).
+  ['synonyms.md', [f('runbook.never-unenforced', 18, W)]],
+  ['synonyms-more.md', [f('runbook.never-unenforced', 21, W)]],
   ['acceptance.md', []],
   // Written for the compiler (test/core/runbook/compile.test.ts); linted here so the folder stays covered.
-  ['compile-never.md', []],
-  ['compile-scope.md', []],
+  ['compile-never.md', [f('runbook.never-unenforced', 37, W), f('runbook.never-unenforced', 39, W)]],
+  ['compile-scope.md', [f('runbook.never-unenforced', 30, W)]],
   [
     'compile-claude.md',
     [
@@ -53,7 +54,7 @@ const CASES: [string, ReturnType<typeof f>[]][] = [
       f('runbook.missing-section', 1),
     ],
   ],
-  ['messy.md', [f('runbook.unverified-postcondition', 19)]],
+  ['messy.md', [f('runbook.unverified-postcondition', 19), f('runbook.never-unenforced', 30, W)]],
   ['missing-preconditions.md', [f('runbook.missing-section', 1)]],
   ['missing-escalation.md', [f('runbook.missing-section', 1)]],
   ['missing-postconditions.md', [f('runbook.missing-section', 1)]],
