@@ -42,8 +42,12 @@ export function decodeAnsiC(body: string): string {
     /\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)/g,
     (_m, esc: string) => {
       const head = esc[0]!;
-      if (head === 'x' || head === 'u' || head === 'U')
-        return String.fromCodePoint(Number.parseInt(esc.slice(1), 16));
+      if (head === 'x' || head === 'u' || head === 'U') {
+        // `\x` with no digits stays as written; a code point past Unicode's range is dropped.
+        if (esc.length === 1) return `\\${esc}`;
+        const cp = Number.parseInt(esc.slice(1), 16);
+        return cp <= 0x10ffff ? String.fromCodePoint(cp) : '';
+      }
       if (/[0-7]/.test(head)) return String.fromCharCode(Number.parseInt(esc, 8));
       if (head === 'c') return String.fromCharCode(esc.charCodeAt(1) & 31);
       return ANSI_ESCAPES[esc] ?? esc;
@@ -206,7 +210,8 @@ function append(node: ShellNode, env: WordEnv, out: WordValue, inDouble: boolean
 function appendExpanded(out: WordValue, value: string, inDouble: boolean): void {
   const start = out.value.length;
   out.value += value;
-  if (inDouble || value === '') return;
+  if (inDouble) return;
+  // An empty range still marks the word: an unquoted expansion that is empty leaves no word.
   out.splits ??= [];
   out.splits.push([start, out.value.length]);
 }
@@ -267,6 +272,7 @@ export function splitFields(w: WordValue, ifs: string | null | undefined): WordV
   if (splits.length === 0 && breaks.size === 0) return [w];
   if (ifs === null && splits.length > 0)
     return [{ ...w, dynamic: true, splits: undefined, breaks: undefined }];
+  if (w.value === '' && !w.quoted && splits.length > 0) return [];
   const sep = ifs ?? DEFAULT_IFS;
   const inSplit = (i: number) => splits.some(([a, b]) => i >= a && i < b);
   const fullySplit = (a: number, b: number) => {
