@@ -605,13 +605,13 @@ export function gitPaths(c: Ctx): void {
       emit('write', paths, ['git-restore', 'overwrite']);
       return;
     case 'clean': // Without a force git refuses to clean (clean.requireForce); a dry run only lists.
-    {
-      const o = parseOpts(rest, 'e', new Set(['--exclude']));
-      if (!isForced(o) || o.letters.has('n') || o.longs.some((l) => isLong(l, '--dry-run', 5))) return;
-      const targets = [...o.positional, ...(o.afterDashDash ?? [])];
-      emit('delete', targets.length > 0 ? targets : ['./**'], ['git-clean', 'recursive', 'force']);
-      return;
-    }
+      {
+        const o = parseOpts(rest, 'e', new Set(['--exclude']));
+        if (!isForced(o) || o.letters.has('n') || o.longs.some((l) => isLong(l, '--dry-run', 5))) return;
+        const targets = [...o.positional, ...(o.afterDashDash ?? [])];
+        emit('delete', targets.length > 0 ? targets : ['./**'], ['git-clean', 'recursive', 'force']);
+        return;
+      }
     case 'apply':
     case 'am':
       gitApply(c, rest, cwd);
