@@ -153,6 +153,23 @@ rules:
     tier: 2
     reason: A destructive statement against a local database. Logged; local databases are for development.
     match: { kind: [exec], tags: [db.destroy, db.local] }
+  # ---- database resets and production data (issue 12, class 6; docs/policy.md) -------------
+  - id: db.destroy-production
+    tier: 4
+    reason: A destructive statement (DROP, TRUNCATE, DELETE or UPDATE without WHERE) against a database whose name says production, wherever it is reached from (a tunnel to production is localhost too). Add a WHERE clause, work on a development copy, or ask the human to run it.
+    match: { kind: [exec, mcp], tags: [db.destroy, db.production] }
+  - id: db.reset-production
+    tier: 4
+    reason: Resets, drops or flushes a production or remote database through a framework or migration tool. Run it against your development database, or ask the human.
+    match: { kind: [exec], tags: [db.reset], anyTags: [db.production, db.remote], notTags: [db.test] }
+  - id: db.reset
+    tier: 3
+    reason: Wipes the database the project's configuration points at (reset, drop, flush, downgrade to base, schema load, unseen SQL). Its data is gone afterwards, and the target comes from .env or config files agent-sre does not read. A human approves it; against a test database (RAILS_ENV=test, a *_test URL) it is not gated.
+    match: { kind: [exec], tags: [db.reset], notTags: [db.test] }
+  - id: db.destroy-mcp
+    tier: 4
+    reason: The SQL this MCP tool carries destroys data (DROP, TRUNCATE, DELETE or UPDATE without WHERE) in a database agent-sre cannot locate. Add a WHERE clause that names the rows, or ask the human to run it.
+    match: { kind: [mcp], tags: [db.destroy] }
   - id: registry.destroy
     tier: 4
     reason: Unpublishing or yanking from a package registry breaks everyone who depends on it.

@@ -6,6 +6,7 @@ import type { Effect, JudgeContext, McpEffect, ToolCall } from '../types.ts';
 import { analyzeCode } from './code.ts';
 import { applyEdits, editsOf, emitNewEffects } from './edits.ts';
 import { namesSecretDir } from './guard.ts';
+import { judgeMcpSql } from './mcp-sql.ts';
 import { netEffect } from './net.ts';
 import { judgeRunnable } from './runnable.ts';
 import { createSink, emit, emitOpaque, emitPath, originOf, type Scope, type Sink } from './sink.ts';
@@ -131,7 +132,8 @@ export function effectsOf(call: ToolCall, ctx: JudgeContext): Effect[] {
   }
   if (tool.startsWith('mcp__')) {
     const mcp = mcpEffect(tool);
-    emit(sink, scope, mcp);
+    // The SQL it carries decides what a database tool does (mcp-sql.ts); guard paths keep the named verb.
+    emit(sink, scope, judgeMcpSql(mcp, input));
     mcpGuardPaths(mcp, input, scope, sink);
     return sink.effects;
   }

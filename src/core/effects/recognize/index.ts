@@ -1,6 +1,6 @@
 // Semantic tags for infrastructure and data CLIs. One table keyed by program basename; each family
 // lives in its own file. Called for every exec effect, so an unknown program costs one Map lookup.
-import type { Recognizer } from './_tags.ts';
+import type { ExecInfo, Recognizer } from './_tags.ts';
 import { aws } from './aws.ts';
 import { borg, restic, velero } from './backup.ts';
 import { circleci, gitlabRunner, java } from './cicd.ts';
@@ -20,6 +20,7 @@ import {
   rabbitmqctl,
 } from './messaging.ts';
 import { consul, nomad } from './orchestrators.ts';
+import { ORM_PROGRAMS, recognizeOrm } from './orm.ts';
 import { firebase, fly, heroku, netlify, railway, supabase, vercel, wrangler } from './paas.ts';
 import { cargo, dotnet, gem, npm, pythonPublisher, twine, yarn } from './registries.ts';
 import { gh, glab } from './repo-hosting.ts';
@@ -27,7 +28,7 @@ import { ansibleVault, doppler, op, pass, security, sshAdd, vault } from './secr
 import { dropdb, mysql, mysqladmin, mysqldump, pgCreate, pgDump, pgRestore, psql, sqlite3 } from './sql.ts';
 import { gsutil, rclone, rsync, s3cmd } from './storage.ts';
 
-export { INFRA_TAGS, type InfraTag } from './_tags.ts';
+export { type ExecInfo, INFRA_TAGS, type InfraTag } from './_tags.ts';
 
 const RECOGNIZERS: ReadonlyMap<string, Recognizer> = new Map<string, Recognizer>([
   // Kubernetes and orchestrators
@@ -148,14 +149,19 @@ const RECOGNIZERS: ReadonlyMap<string, Recognizer> = new Map<string, Recognizer>
 ]);
 
 /** Programs with an infra recognizer, for coverage reports and docs. */
-export const RECOGNIZED_PROGRAMS: readonly string[] = [...RECOGNIZERS.keys()];
+export const RECOGNIZED_PROGRAMS: readonly string[] = [...new Set([...RECOGNIZERS.keys(), ...ORM_PROGRAMS])];
 
 /**
  * Tags (from INFRA_TAGS) for one exec: `program` is the basename, `argv` excludes it. Unknown
  * programs and unknown subcommands give no tag. Nothing is caught here: a recognizer that threw
- * would otherwise hide a destructive command, and the engine fails closed on errors.
+ * would otherwise hide a destructive command, and the engine fails closed on errors. `info` carries
+ * what else reaches the program (its environment, stdin, the script files it is told to run); without
+ * it a recognizer judges the argv alone.
  */
-export function recognizeInfra(program: string, argv: readonly string[]): string[] {
+export function recognizeInfra(program: string, argv: readonly string[], info?: ExecInfo): string[] {
   const recognize = RECOGNIZERS.get(program);
-  return recognize === undefined ? [] : recognize(argv);
+  const tags: string[] = recognize === undefined ? [] : recognize(argv, info);
+  // ORM and migration-tool resets (orm.ts) sit beside them: `dotnet ef`, `supabase db reset`, runners.
+  const orm = recognizeOrm(program, argv, info);
+  return orm.length === 0 ? tags : [...new Set([...tags, ...orm])];
 }

@@ -12,7 +12,7 @@ import {
   type ValueFlags,
   valueFlags,
 } from './_args.ts';
-import { add, type InfraTag } from './_tags.ts';
+import { add, type ExecInfo, type InfraTag } from './_tags.ts';
 
 export const SQL_READ = 1;
 export const SQL_WRITE = 2;
@@ -300,12 +300,13 @@ function pgRemote(argv: readonly string[], values: ValueFlags, maxPositionals: n
   return false;
 }
 
-export function psql(argv: readonly string[]): InfraTag[] {
+export function psql(argv: readonly string[], info?: ExecInfo): InfraTag[] {
   const remote = pgRemote(argv, PSQL_VALUES, 2);
-  const out = addLocality([], remote);
+  const prod = pgProduction(argv, PSQL_VALUES, 2, info);
+  const out = addProductionTag(addLocality([], remote), prod);
   let flags = 0;
   for (const sql of flagValues(argv, ['-c', '--command'], PSQL_VALUES)) flags |= classifySql(sql);
-  return addSqlTags(out, flags, remote);
+  return addSqlTags(out, flags, remote || prod);
 }
 
 /** pg_dump / pg_dumpall: a read of the whole database. */
@@ -321,16 +322,17 @@ const PG_RESTORE_VALUES = valueFlags(
 const PG_RESTORE_BOOL_CLUSTER_RE = /^-[acCe1OsxvwWl]+$/;
 
 /** `--clean` drops every object before recreating it. */
-export function pgRestore(argv: readonly string[]): InfraTag[] {
+export function pgRestore(argv: readonly string[], info?: ExecInfo): InfraTag[] {
   const remote = pgRemote(argv, PG_RESTORE_VALUES, 0);
-  const out = addLocality([], remote);
+  const out = addProductionTag(addLocality([], remote), pgProduction(argv, PG_RESTORE_VALUES, 0, info));
   const clean =
     hasFlag(argv, ['--clean']) || argv.some((a) => PG_RESTORE_BOOL_CLUSTER_RE.test(a) && a.includes('c'));
   return addSqlTags(out, clean ? SQL_DESTROY : SQL_WRITE, remote);
 }
 
-export function dropdb(argv: readonly string[]): InfraTag[] {
-  return addSqlTags(addLocality([], pgRemote(argv, PG_ADMIN_VALUES, 1)), SQL_DESTROY, false);
+export function dropdb(argv: readonly string[], info?: ExecInfo): InfraTag[] {
+  const out = addLocality([], pgRemote(argv, PG_ADMIN_VALUES, 1));
+  return addSqlTags(addProductionTag(out, pgProduction(argv, PG_ADMIN_VALUES, 1, info)), SQL_DESTROY, false);
 }
 
 /** createdb / createuser: writes, which only matter remotely. */
@@ -363,12 +365,13 @@ function mysqlRemote(argv: readonly string[], values: ValueFlags): boolean {
   ]);
 }
 
-export function mysql(argv: readonly string[]): InfraTag[] {
+export function mysql(argv: readonly string[], info?: ExecInfo): InfraTag[] {
   const remote = mysqlRemote(argv, MYSQL_VALUES);
-  const out = addLocality([], remote);
+  const prod = mysqlProduction(argv, MYSQL_VALUES, info);
+  const out = addProductionTag(addLocality([], remote), prod);
   let flags = 0;
   for (const sql of flagValues(argv, ['-e', '--execute'], MYSQL_VALUES)) flags |= classifySql(sql);
-  return addSqlTags(out, flags, remote);
+  return addSqlTags(out, flags, remote || prod);
 }
 
 export function mysqldump(argv: readonly string[]): InfraTag[] {
@@ -377,9 +380,9 @@ export function mysqldump(argv: readonly string[]): InfraTag[] {
 
 const MYSQLADMIN_READ = new Set(['status', 'extended-status', 'processlist', 'ping', 'variables', 'version']);
 
-export function mysqladmin(argv: readonly string[]): InfraTag[] {
+export function mysqladmin(argv: readonly string[], info?: ExecInfo): InfraTag[] {
   const remote = mysqlRemote(argv, MYSQLADMIN_VALUES);
-  const out = addLocality([], remote);
+  const out = addProductionTag(addLocality([], remote), mysqlProduction(argv, MYSQLADMIN_VALUES, info));
   const i = nextPositional(argv, 0, MYSQLADMIN_VALUES);
   const cmd = i < 0 ? '' : argv[i]!.toLowerCase();
   if (cmd === 'drop') return addSqlTags(out, SQL_DESTROY, remote);
@@ -403,5 +406,91 @@ export function sqlite3(argv: readonly string[]): InfraTag[] {
   for (const sql of flagValues(argv, ['-cmd', '--cmd'], SQLITE_VALUES)) flags |= classifySql(sql);
   const pos = positionals(argv, 0, SQLITE_VALUES);
   for (let k = 1; k < pos.length; k++) flags |= classifySql(pos[k]!);
-  return addSqlTags(out, flags, false);
+  const prod = pos.length > 0 && namesProduction(pos[0]!);
+  return addSqlTags(addProductionTag(out, prod), flags, prod);
+}
+
+// ---- production and test names (issue 12) ------------------------------------------------------
+// A database whose name says production is production wherever it is reached from: a tunnel or a
+// port-forward to it is `localhost` too. Names are split into words (`app_production`, `ordersProd`,
+// `prod-db.internal`, `APP_PROD`), so `products` and `reproduction` are not production.
+
+const CAMEL_RE = /([a-z0-9])([A-Z])/g;
+const PRODUCTION_WORD_RE = /(?:^|[^a-z])(?:prod|production|prd)(?:[^a-z]|$)/;
+const TEST_WORD_RE = /(?:^|[^a-z])(?:test|tests|testing)(?:[^a-z]|$)/;
+
+/** `s` (a database name, URL, host, environment or settings module) names production. */
+export function namesProduction(s: string): boolean {
+  return PRODUCTION_WORD_RE.test(s.replace(CAMEL_RE, '$1_$2').toLowerCase());
+}
+
+/** `s` names a test database or environment (`myapp_test`, `RAILS_ENV=test`, `settings.testing`). */
+export function namesTest(s: string): boolean {
+  return TEST_WORD_RE.test(s.replace(CAMEL_RE, '$1_$2').toLowerCase());
+}
+
+export function addProductionTag(out: InfraTag[], production: boolean): InfraTag[] {
+  return production ? add(out, 'db.production') : out;
+}
+
+function envNamesProduction(info: ExecInfo | undefined, keys: readonly string[]): boolean {
+  for (const k of keys) {
+    const v = info?.env?.get(k);
+    if (v && namesProduction(v)) return true;
+  }
+  return false;
+}
+
+function pgProduction(
+  argv: readonly string[],
+  values: ValueFlags,
+  maxPositionals: number,
+  info?: ExecInfo,
+): boolean {
+  for (const t of flagValues(argv, ['-h', '--host', '-d', '--dbname', '--maintenance-db'], values))
+    if (namesProduction(t)) return true;
+  for (const t of positionals(argv, 0, values, maxPositionals)) if (namesProduction(t)) return true;
+  return envNamesProduction(info, ['PGDATABASE', 'PGHOST', 'PGSERVICE']);
+}
+
+function mysqlProduction(argv: readonly string[], values: ValueFlags, info?: ExecInfo): boolean {
+  for (const t of flagValues(argv, ['-h', '--host', '-D', '--database', '--login-path'], values))
+    if (namesProduction(t)) return true;
+  const i = nextPositional(argv, 0, values);
+  if (i >= 0 && namesProduction(argv[i]!)) return true;
+  return envNamesProduction(info, ['MYSQL_HOST', 'MYSQL_DATABASE']);
+}
+
+// Statements that change no data and no schema: transaction control and session settings.
+const NEUTRAL_WORDS = new Set([
+  'BEGIN',
+  'START',
+  'COMMIT',
+  'END',
+  'ROLLBACK',
+  'ABORT',
+  'SAVEPOINT',
+  'RELEASE',
+  'SET',
+  'RESET',
+  'SHOW',
+]);
+
+/**
+ * Every statement only reads (or is transaction control): what lets an MCP tool named `execute_sql`
+ * that carries a SELECT count as a read. Anything unknown, dynamic or writing is not read-only.
+ */
+export function sqlReadOnly(sql: string): boolean {
+  const flags = classifySql(sql);
+  if (flags !== SQL_READ && flags !== 0) return false;
+  for (const backslash of sql.includes('\\') ? [false, true] : [false]) {
+    const masked = maskSql(sql, backslash).toUpperCase();
+    if (DYNAMIC_RE.test(masked)) return false;
+    for (const part of masked.split(';')) {
+      const st = part.trim();
+      if (st === '' || classifyStatement(st) === SQL_READ) continue;
+      if (!NEUTRAL_WORDS.has(FIRST_WORD_RE.exec(st)?.[1] ?? '')) return false;
+    }
+  }
+  return true;
 }

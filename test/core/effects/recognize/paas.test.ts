@@ -109,8 +109,8 @@ const PAAS: Case[] = [
   ['firebase login:ci', ['cred.manage']],
   // supabase
   ['supabase start', []],
-  ['supabase db reset', ['db.destroy', 'db.local']],
-  ['supabase db reset --linked', ['db.destroy', 'db.remote', 'infra.destroy']],
+  ['supabase db reset', ['db.destroy', 'db.local', 'db.reset']],
+  ['supabase db reset --linked', ['db.destroy', 'db.remote', 'db.reset', 'infra.destroy']],
   ['supabase db push', ['db.remote', 'infra.change']],
   ['supabase db push --local', ['db.local']],
   ['supabase db dump -f schema.sql', ['db.remote', 'infra.read']],
