@@ -3,7 +3,7 @@
 // what cannot be known statically stays a run-time value, and a program name nobody can resolve is
 // opaque (analyze.ts and commands.ts emit that).
 import type { Api, Command } from '../effects/commands.ts';
-import { childScope, type Scope, type Sink } from '../effects/sink.ts';
+import { childScope, emitOpaque, originOf, type Scope, type Sink } from '../effects/sink.ts';
 import type { ShellNode } from '../types.ts';
 import { ARRAY_SEP, arrayKey, printfFormat, type WordValue } from './words.ts';
 
@@ -204,11 +204,34 @@ export function callFunction(
 ): void {
   const signature = JSON.stringify(cmd.args.map((a) => a.value));
   const active = scope.vars.get(callKey(name));
-  if (active?.split(ARRAY_SEP).includes(signature)) return;
+  if (active?.split(ARRAY_SEP).includes(signature)) {
+    // The same call again. Under a condition (`[ "$1" -gt 0 ] && f ...`) it adds nothing; as a plain
+    // statement of the body it never ends (`loop() { loop; }`): the shell runs until it dies.
+    if (callsItselfAlways(name, body))
+      emitOpaque(
+        sink,
+        scope,
+        `function ${name} calls itself without end`,
+        ['recursion'],
+        originOf('bash', body.text),
+      );
+    return;
+  }
   const child = childScope(scope, { positional: cmd.args });
   child.vars.set(callKey(name), active ? `${active}${ARRAY_SEP}${signature}` : signature);
   setPositional(child.vars, cmd.args);
   api.shell(body.text, child, sink);
+}
+
+/** A statement of the body itself (not under `&&`, `||`, `if` or a loop) that calls `name`. */
+function callsItselfAlways(name: string, body: ShellNode): boolean {
+  return body.children.some((c) => {
+    const cmd = c.type === 'redirected_statement' ? c.children.find((x) => x.field === 'body') : c;
+    const stages = cmd?.type === 'pipeline' ? cmd.children : cmd ? [cmd] : [];
+    return stages.some(
+      (st) => st.type === 'command' && st.children.find((x) => x.field === 'name')?.text === name,
+    );
+  });
 }
 
 /**

@@ -58,6 +58,7 @@ describe('names only known at run time are opaque, never tier 1', () => {
     'node -e "globalThis[process.argv[1]](1)"',
     'node -e "process.binding(\'spawn_sync\')"',
     'node -e "new Function(process.argv[1])()"',
+    'loop() { loop; }; loop',
   ])('%s', (command) => {
     expect(bash(command).tier).toBeGreaterThanOrEqual(3);
   });
