@@ -299,6 +299,15 @@ rules:
     tier: 3
     reason: Installs packages from a registry other than the default one. A human checks the source.
     match: { kind: [exec], tags: [registry.custom] }
+  # ---- package managers and build tools (issue 12, class 2; docs/policy.md) ----------------
+  - id: install.remote-source
+    tier: 3
+    reason: Installs or runs code from a URL, a git remote or a tarball downloaded on this line, which no registry vetted. A human checks the source; install the published package by name if there is one.
+    match: { kind: [exec], tags: [install.remote] }
+  - id: exec.changed-script
+    tier: 3
+    reason: Runs package or build scripts that an earlier command on this line changed in a way agent-sre cannot read. Make the change on its own (an Edit, or npm pkg set with the literal text), then run the script in a separate call.
+    match: { kind: [opaque], tags: [script-changed] }
   - id: exec.env-hijack
     tier: 3
     reason: Sets a variable that injects code into every program it starts (LD_PRELOAD, BASH_ENV).

@@ -8,8 +8,8 @@ import { CONTAINER_COMMANDS, chroot, nsenter } from './containers-run.ts';
 import { FILE_COMMANDS } from './fs-commands.ts';
 import { gitPaths, gitTags } from './git.ts';
 import { guardExecTags } from './guard.ts';
-import { makeRecipes } from './make.ts';
 import { NET_COMMANDS } from './net.ts';
+import { interpreterSubcommand, PACKAGE_COMMANDS, packageTags } from './packages.ts';
 import { recognizeInfra } from './recognize/index.ts';
 import { secretFlows } from './secret-flow.ts';
 import {
@@ -153,7 +153,7 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
     ...recognizeInfra(program, argv),
     ...(program === 'git' ? gitTags([...gitEnvConfig(cmd.env), ...argv], sink.ctx.protectedBranches) : []),
   ];
-  tags.push(...registryTags(program, argv));
+  tags.push(...packageTags(c));
   tags.push(...guardExecTags(program, cmd.name, cmd.args, scope.cwd, sink.ctx));
   for (const [k] of cmd.env)
     if (/^(LD_PRELOAD|LD_LIBRARY_PATH|PROMPT_COMMAND|BASH_ENV|ENV)$/.test(k)) tags.push('env-hijack');
@@ -172,13 +172,15 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
   }
   if (SHELLS.has(program)) return runShell(c);
   const lang = INTERPRETERS[program];
+  if (lang && interpreterSubcommand(c)) return;
   if (lang) return runInterpreter(c, lang);
   const handler =
     WRAPPERS[program] ??
     FILE_COMMANDS[program] ??
     NET_COMMANDS[program] ??
     OTHER[program] ??
-    CONTAINER_COMMANDS[program];
+    CONTAINER_COMMANDS[program] ??
+    PACKAGE_COMMANDS[program];
   if (handler) handler(c);
   else if (/^mkfs(\..*)?$|^mke2fs$|^mkswap$/.test(program)) diskWrite(c);
 }
@@ -726,23 +728,6 @@ function sourceScript(c: Ctx): void {
     unreadScript(c);
 }
 
-const REGISTRY_FLAG = /^(--registry|--index-url|-i|--extra-index-url|--index|--source|--trusted-host)(=|$)/;
-const INSTALLERS = /^(npm|pnpm|yarn|bun|pip|pip3|uv|poetry|pipx|gem|cargo)$/;
-const DEFAULT_INDEX =
-  /registry\.npmjs\.org|registry\.yarnpkg\.com|pypi\.org|files\.pythonhosted\.org|rubygems\.org|crates\.io/;
-
-/** Installing from a registry other than the default one: code from an unvetted source. */
-function registryTags(program: string, argv: string[]): string[] {
-  if (!INSTALLERS.test(program)) return [];
-  for (let i = 0; i < argv.length; i++) {
-    const m = REGISTRY_FLAG.exec(argv[i]!);
-    if (!m) continue;
-    const value = m[2] === '=' ? argv[i]!.slice(argv[i]!.indexOf('=') + 1) : (argv[i + 1] ?? '');
-    if (!DEFAULT_INDEX.test(value)) return ['registry.custom'];
-  }
-  return [];
-}
-
 const OTHER: Record<string, Handler> = {
   sqlite3: (c) => sqliteClient(c),
   sqlite: (c) => sqliteClient(c),
@@ -757,12 +742,6 @@ const OTHER: Record<string, Handler> = {
     } else c.scope.cwd = resolvePath(target.value, c.scope.cwd, c.sink.ctx.home);
   },
   pushd: (c) => OTHER.cd!(c),
-  make: (c) => runMake(c),
-  gmake: (c) => runMake(c),
-  npm: (c) => runPackageScript(c),
-  pnpm: (c) => runPackageScript(c),
-  yarn: (c) => runPackageScript(c),
-  bun: (c) => runPackageScript(c),
   'agent-sre': (c) => {
     // The agent may inspect (check, replay, sessions) but not act as the guard or reconfigure it.
     if (c.argv[0] === 'init' || c.argv[0] === 'hook' || (c.argv[0] === 'session' && c.argv[1] === 'resume')) {
@@ -898,109 +877,4 @@ function sqliteClient(c: Ctx): void {
   // No SQL on the line: statements come from stdin or a terminal, unseen.
   const reads = readonly || (parts.length > 0 && parts.every((p) => READ_STATEMENT.test(p)));
   emitPath(c.sink, c.scope, reads ? 'read' : 'write', file, ['database'], c.origin);
-}
-
-/** `make target`: judge the recipes of the named targets (or the default one) in the Makefile. */
-function runMake(c: Ctx): void {
-  let dir = c.scope.cwd;
-  let file: string | undefined;
-  const targets: string[] = [];
-  for (let i = 0; i < c.argv.length; i++) {
-    const a = c.argv[i]!;
-    if (a === '-C' || a === '--directory') dir = resolvePath(c.argv[++i] ?? '.', dir, c.sink.ctx.home);
-    else if (a === '-f' || a === '--file' || a === '--makefile') file = c.argv[++i];
-    else if (a.startsWith('-') || a.includes('=')) continue;
-    else targets.push(a);
-  }
-  const candidates = file
-    ? [resolvePath(file, dir, c.sink.ctx.home)]
-    : [`${dir}/GNUmakefile`, `${dir}/makefile`, `${dir}/Makefile`];
-  for (const path of candidates) {
-    const text = c.sink.ctx.readScript?.(path);
-    if (text === undefined) continue;
-    const recipes = makeRecipes(text, targets);
-    const scope = childScope(c.scope, { cwd: dir });
-    for (const line of recipes) c.api.shell(line, scope, c.sink);
-    return;
-  }
-}
-
-const PM_BUILTINS = new Set([
-  'install',
-  'i',
-  'ci',
-  'add',
-  'remove',
-  'uninstall',
-  'update',
-  'upgrade',
-  'ls',
-  'list',
-  'view',
-  'info',
-  'outdated',
-  'audit',
-  'init',
-  'pack',
-  'link',
-  'config',
-  'why',
-  'dedupe',
-  'prune',
-  'exec',
-  'dlx',
-  'x',
-  'create',
-  'publish',
-  'unpublish',
-  'login',
-  'logout',
-  'whoami',
-  'token',
-  'version',
-  'help',
-  'cache',
-  'rebuild',
-  'owner',
-  'deprecate',
-  'dist-tag',
-  'search',
-  'fund',
-  'doctor',
-  'set',
-  'get',
-  'import',
-  'patch',
-  'store',
-  'workspace',
-  'workspaces',
-  'up',
-]);
-
-/** `npm test`, `npm run build`, `yarn lint`: judge the package.json script (with its pre/post hooks). */
-function runPackageScript(c: Ctx): void {
-  let i = firstOperand(
-    c.argv,
-    opts('--prefix', '-C', '--dir', '--cwd', '-w', '--workspace', '--filter', '-F'),
-  );
-  let name = c.argv[i];
-  if (!name) return;
-  if (name === 'run' || name === 'run-script' || name === 'rum' || name === 'urn') name = c.argv[++i];
-  else if (PM_BUILTINS.has(name)) return;
-  else if (c.program === 'npm' && !['test', 't', 'start', 'stop', 'restart', 'tst'].includes(name)) return;
-  if (!name) return;
-  const canonical = name === 't' || name === 'tst' ? 'test' : name;
-  const text = c.sink.ctx.readScript?.(`${c.scope.cwd}/package.json`);
-  if (text === undefined) return;
-  let scripts: Record<string, unknown> = {};
-  try {
-    const pkg = JSON.parse(text) as { scripts?: Record<string, unknown> };
-    scripts = pkg.scripts && typeof pkg.scripts === 'object' ? pkg.scripts : {};
-  } catch {
-    return;
-  }
-  for (const key of [`pre${canonical}`, canonical, `post${canonical}`]) {
-    const body = scripts[key];
-    if (typeof body === 'string') c.api.shell(body, childScope(c.scope), c.sink);
-  }
 }

@@ -1,7 +1,17 @@
 // Makefile recipes, enough to judge what `make target` would run.
-/** Recipe lines of the given targets (and the targets they depend on), or of the first target. */
-export function makeRecipes(text: string, targets: string[], all = false): string[] {
+/**
+ * Recipe lines of the given targets (and the targets they depend on), or of the first target.
+ * `$(VAR)` and `${VAR}` are expanded from `overrides` (command-line `VAR=value`) and from the
+ * Makefile's own literal assignments; anything else is left for the shell to see as it is.
+ */
+export function makeRecipes(
+  text: string,
+  targets: string[],
+  all = false,
+  overrides: ReadonlyMap<string, string> = new Map(),
+): string[] {
   const rules = new Map<string, { deps: string[]; lines: string[] }>();
+  const vars = new Map<string, string>();
   let current: { deps: string[]; lines: string[] }[] = [];
   let first: string | undefined;
   for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
@@ -11,6 +21,15 @@ export function makeRecipes(text: string, targets: string[], all = false): strin
         .replace(/^[@+-]+/, '')
         .replace(/\$\$/g, '$');
       for (const r of current) r.lines.push(cmd);
+      continue;
+    }
+    const assign = /^(?:export\s+|override\s+)?([A-Za-z_][\w.]*)\s*(:::?=|\?=|\+=|=|!=)\s*(.*)$/.exec(line);
+    if (assign) {
+      const [, name, op, value] = assign as unknown as [string, string, string, string];
+      if (op === '!=') vars.delete(name);
+      else if (op === '+=') vars.set(name, `${vars.get(name) ?? ''} ${value}`.trim());
+      else if (op !== '?=' || !vars.has(name)) vars.set(name, value.replace(/\s+#.*$/, ''));
+      current = [];
       continue;
     }
     const m = /^([^:=#\s][^:=#]*?)\s*::?\s*([^=].*)?$/.exec(line);
@@ -40,5 +59,18 @@ export function makeRecipes(text: string, targets: string[], all = false): strin
     out.push(...r.lines);
   };
   for (const t of want) walk(t, 0);
-  return out;
+  return out.map((l) => expand(l, overrides, vars, 0));
+}
+
+function expand(
+  line: string,
+  overrides: ReadonlyMap<string, string>,
+  vars: Map<string, string>,
+  depth: number,
+): string {
+  if (depth > 4 || !line.includes('$')) return line;
+  return line.replace(/\$[({]([A-Za-z_][\w.]*)[)}]/g, (m, name: string) => {
+    const v = overrides.get(name) ?? vars.get(name);
+    return v === undefined ? m : expand(v, overrides, vars, depth + 1);
+  });
 }

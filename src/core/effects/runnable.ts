@@ -2,7 +2,20 @@
 // tag so the reason can say so. The shell analyzer is passed in to keep the module graph acyclic.
 import { analyzeCode, type CodeLang } from './code.ts';
 import type { Api } from './commands.ts';
+import { emitNewEffects } from './edits.ts';
 import { makeRecipes } from './make.ts';
+import {
+  composerScripts,
+  denoTasks,
+  justRecipes,
+  noxCommands,
+  pyprojectTasks,
+  type Tasks,
+  taskfileTasks,
+  tomlEntries,
+  toxCommands,
+} from './manifests.ts';
+import { fileNow, noteFile } from './overlay.ts';
 import type { Scope, Sink } from './sink.ts';
 
 type Shell = Api['shell'];
@@ -52,6 +65,7 @@ export function judgeRunnable(
   shell: Shell,
 ): void {
   if (!content) return;
+  if (!fragment) noteWritten(path, content, sink);
   const deferred: Scope = { ...scope, inherited: [...scope.inherited, 'deferred'], depth: scope.depth + 1 };
   const name = path.split('/').pop() ?? '';
   const api: Api = {
@@ -76,7 +90,92 @@ export function judgeRunnable(
     for (const body of packageScripts(content, fragment)) shell(body, deferred, sink);
     return;
   }
-  if (CI_FILE.test(path)) for (const line of ciRunLines(content, fragment)) shell(line, deferred, sink);
+  if (CI_FILE.test(path)) {
+    for (const line of ciRunLines(content, fragment)) shell(line, deferred, sink);
+    return;
+  }
+  const runTasks = (tasks: Tasks) => {
+    for (const t of tasks.values()) {
+      for (const line of t.lines) shell(line, deferred, sink);
+      if (t.script) {
+        const l = languageOf('', t.script);
+        if (l === 'shell' || !l) shell(t.script, deferred, sink);
+        else analyzeCode(l, t.script, deferred, sink, api);
+      }
+      for (const py of t.python ?? []) analyzeCode('python', py, deferred, sink, api);
+    }
+  };
+  if (/^(\.?justfile|.*\.just)$/i.test(name)) {
+    if (fragment)
+      for (const l of content.split('\n')) {
+        if (/^[ \t]+\S/.test(l)) shell(l.trim().replace(/^[@-]+/, ''), deferred, sink);
+      }
+    else runTasks(justRecipes(content));
+    return;
+  }
+  if (/^taskfile(\.dist)?\.ya?ml$/i.test(name)) {
+    if (fragment) for (const line of ciRunLines(content, true)) shell(line, deferred, sink);
+    else runTasks(taskfileTasks(content));
+    return;
+  }
+  if (name === 'pyproject.toml') {
+    for (const tasks of pyprojectTasks(content).values()) runTasks(tasks);
+    const legacy = tomlEntries(content).get('tool.tox')?.get('legacy_tox_ini');
+    if (typeof legacy === 'string') for (const line of toxCommands(legacy)) shell(line, deferred, sink);
+    return;
+  }
+  if (name === 'tox.ini') {
+    for (const line of toxCommands(
+      fragment ? `[testenv]\ncommands =\n${content.replace(/^/gm, '  ')}` : content,
+    ))
+      shell(line, deferred, sink);
+    return;
+  }
+  if (name === 'setup.py' || name === 'noxfile.py') {
+    analyzeCode('python', content, deferred, sink, api);
+    if (name === 'noxfile.py') for (const line of noxCommands(content)) shell(line, deferred, sink);
+    return;
+  }
+  if (name === 'deno.json' || name === 'deno.jsonc') return runTasks(denoTasks(content));
+  if (name === 'composer.json') return runTasks(composerScripts(content));
+}
+
+/**
+ * A file written on this command line (a heredoc into a justfile, say) is what a runner later on
+ * the line reads. An append (`cat >> Makefile <<EOF`) adds to what the file held.
+ */
+function noteWritten(path: string, content: string, sink: Sink): void {
+  let last = -1;
+  for (let i = sink.effects.length - 1; i >= 0; i--) {
+    const e = sink.effects[i]!;
+    if (e.kind === 'write' && e.path === path) {
+      last = i;
+      break;
+    }
+  }
+  const w = last >= 0 ? sink.effects[last]! : undefined;
+  if (w?.tags.includes('append')) {
+    const prior = fileNow(sink, path, last);
+    const before = prior.state === 'disk' || prior.state === 'changed' ? prior.text : undefined;
+    noteFile(sink, path, before === undefined ? undefined : before + content, `runnable: ${path}`);
+  } else noteFile(sink, path, content, `runnable: ${path}`);
+}
+
+/**
+ * A command changed `path` from `before` to `after` (`sed -i`, `npm pkg set`): judge what the file
+ * would run that it did not run before. Without `before`, the whole new text.
+ */
+export function judgeChange(
+  path: string,
+  before: string | undefined,
+  after: string,
+  scope: Scope,
+  sink: Sink,
+  shell: Shell,
+): void {
+  if (before === undefined) return judgeRunnable(path, after, false, scope, sink, shell);
+  if (before === after) return;
+  emitNewEffects(before, after, scope, sink, (text, s, k) => judgeRunnable(path, text, false, s, k, shell));
 }
 
 function packageScripts(content: string, fragment: boolean): string[] {
