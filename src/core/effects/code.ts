@@ -115,7 +115,7 @@ const PATTERNS: Record<CodeLang, CallPattern[]> = {
     // HTTP clients by their verb (issue 12, class 7): `axios.post(url, body)` is a POST.
     {
       re: new RegExp(
-        String.raw`\b(?:axios|got|superagent|needle|ky)\.(get|post|put|patch|delete|head)${ARG}`,
+        String.raw`(?:\b(?:axios|got|superagent|needle|ky)|require\(\s*['"](?:axios|got|superagent|needle|ky)['"]\s*\))\.(get|post|put|patch|delete|head)${ARG}`,
         'g',
       ),
       kind: 'net',

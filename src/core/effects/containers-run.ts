@@ -242,6 +242,40 @@ function commandWords(c: Ctx, subject: number): WordValue[] {
   return subject < 0 ? [] : c.cmd.args.slice(subject + 1);
 }
 
+/** Images whose entrypoint is a CLI: their command words are that CLI's arguments. */
+const ENTRYPOINTS: Record<string, string> = {
+  'amazon/aws-cli': 'aws',
+  'public.ecr.aws/aws-cli/aws-cli': 'aws',
+  'bitnami/kubectl': 'kubectl',
+  'alpine/k8s': 'kubectl',
+  'alpine/helm': 'helm',
+  'hashicorp/terraform': 'terraform',
+  'alpine/terragrunt': 'terragrunt',
+  'pulumi/pulumi': 'pulumi',
+  'alpine/git': 'git',
+  'curlimages/curl': 'curl',
+  'mcr.microsoft.com/azure-cli': 'az',
+  'minio/mc': 'mc',
+  'rclone/rclone': 'rclone',
+};
+
+/** What a new container runs: `--entrypoint` or a known CLI image's entrypoint, then the words. */
+function runWords(c: Ctx, subject: number): WordValue[] {
+  const words = commandWords(c, subject);
+  const ep = c.argv.findIndex(
+    (a, i) => (a === '--entrypoint' || a.startsWith('--entrypoint=')) && i < subject,
+  );
+  const image = subject < 0 ? '' : c.argv[subject]!.replace(/^docker\.io\//, '').replace(/[:@].*$/, '');
+  const entry =
+    ep >= 0
+      ? c.argv[ep]!.includes('=')
+        ? c.argv[ep]!.slice(c.argv[ep]!.indexOf('=') + 1)
+        : c.argv[ep + 1]
+      : ENTRYPOINTS[image];
+  if (!entry) return words;
+  return [{ value: entry, dynamic: false, quoted: false, substitutions: [] }, ...words];
+}
+
 /**
  * Run `words` as a command inside a new container whose bind mounts are `mounts`. Path effects under a
  * mount land on the host path behind it; the others are the container's own and are dropped. Scripts
@@ -381,7 +415,7 @@ const docker: Handler = (c) => {
   if (verb === 'run' || verb === 'create') {
     const spec = parseRun(c, at + 1);
     hostRootEffect(c, spec.hostRoot);
-    runInNewContainer(c, commandWords(c, spec.subject), spec.mounts, spec.workdir);
+    runInNewContainer(c, runWords(c, spec.subject), spec.mounts, spec.workdir);
     return;
   }
   if (verb === 'exec') {

@@ -73,6 +73,8 @@ const ENV_VALUES = new Set(['-u', '--unset', '-C', '--chdir', '-P', '-S', '--spl
 export function secretReads(c: Ctx): void {
   const { program, argv } = c;
   for (const a of argv) if (PROC_ENVIRON.test(a)) printEnvironment(c);
+  // `cmd < /proc/self/environ`
+  if (c.cmd.stdin?.kind === 'file' && PROC_ENVIRON.test(c.cmd.stdin.path)) printEnvironment(c);
   switch (program) {
     case 'env': {
       let i = 0;
@@ -299,7 +301,7 @@ const NETWORK: Record<CodeLang, RegExp> = {
   node: /\b(?:fetch|axios|got|superagent|needle|undici|XMLHttpRequest|WebSocket|https?\.(?:request|get)|net\.(?:connect|createConnection)|tls\.connect|dgram)\b|require\(\s*['"](?:https?|net|tls|axios|got|node-fetch)['"]\s*\)/,
   ruby: /\b(?:Net::HTTP|URI\.open|open-uri|TCPSocket|UDPSocket|Socket|HTTParty|Faraday|RestClient|Excon)\b|net\/http/,
   perl: /\b(?:LWP|HTTP::Tiny|IO::Socket|Net::|Mojo::UserAgent|WWW::Mechanize)\b/,
-  php: /\b(?:curl_exec|curl_init|fsockopen|stream_socket_client|file_get_contents\s*\(\s*['"]https?:|Guzzle)\b/,
+  php: /\b(?:curl_exec|curl_init|fsockopen|stream_socket_client|Guzzle)\b|\bfile_get_contents\s*\(\s*['"]https?:/,
 };
 
 const URL_LITERAL = /['"`](https?:\/\/[^'"`\s]+)['"`]/;
