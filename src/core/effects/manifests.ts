@@ -468,7 +468,8 @@ export function toxCommands(text: string): string[] {
     }
     if (collecting && /^\s+\S/.test(line)) {
       const prev = out.length - 1;
-      if (prev >= 0 && out[prev]!.endsWith('\\')) out[prev] = `${out[prev]!.slice(0, -1)} ${line.trim()}`;
+      if (prev >= 0 && out[prev]!.endsWith('\\'))
+        out[prev] = `${out[prev]!.slice(0, -1).trimEnd()} ${line.trim()}`;
       else out.push(line.trim());
     } else if (line.trim() !== '' && !/^\s*[#;]/.test(line)) collecting = false;
   }

@@ -34,8 +34,12 @@ export function fileNow(sink: Sink, path: string, upTo = sink.effects.length): F
   let known = overlays.get(sink)?.get(path);
   if (known && known.at > upTo) known = undefined;
   const from = known ? known.at : 0;
+  const base = path.slice(path.lastIndexOf('/') + 1);
   for (let i = upTo - 1; i >= from; i--) {
     const e = sink.effects[i]!;
+    // A download whose output flag was not parsed (`curl -so package.json URL`) still names the file.
+    if (e.kind === 'net' && e.origin.includes(base) && (!known || e.origin !== known.origin))
+      return { state: 'unknown', by: e.origin };
     if (e.kind !== 'write' || (known && e.origin === known.origin)) continue;
     // A tree copied or extracted over the file's directory may replace it too.
     if (e.path === path || (e.tags.includes('recursive') && isUnder(path, e.path))) {

@@ -778,6 +778,7 @@ export function isPipRemote(spec: string): boolean {
 export function isNpmRemote(spec: string): boolean {
   const s = spec.trim();
   if (s === '' || /^(\.|\/|~|[A-Za-z]:[\\/])/.test(s)) return false;
+  if (/^[\w.-]+@[\w.-]+\.[a-z]{2,}:[\w./~-]+$/i.test(s)) return true; // git@github.com:user/repo.git
   // `name@range`, `@scope/name@range`, aliases `name@npm:other`: what follows the name's `@`.
   const alias = /^(@[^/@\s]+\/)?[^/@\s]+@(.+)$/.exec(s);
   const target = alias ? alias[2]! : s;

@@ -252,12 +252,21 @@ export function sedRegExp(src: string, extended: boolean, flags: string): RegExp
   for (let i = 0; i < src.length; i++) {
     const c = src[i]!;
     if (c === '[') {
-      const end = src.indexOf(']', i + (src[i + 1] === '^' ? 3 : 2));
-      if (end < 0) return undefined;
+      // The closing bracket: not a first `]` (a literal), not the end of a `[:class:]` inside.
+      let end = i + (src[i + 1] === '^' ? 2 : 1);
+      if (src[end] === ']') end++;
+      while (end < src.length && src[end] !== ']') {
+        if (src[end] === '[' && src[end + 1] === ':') {
+          const close = src.indexOf(':]', end + 2);
+          if (close < 0) return undefined;
+          end = close + 2;
+        } else end++;
+      }
+      if (end >= src.length) return undefined;
       const body = src
         .slice(i + 1, end)
-        .replace(/\[:(\w+):\]/g, (_m, n: string) => CLASSES[n] ?? '\u0000')
-        .replace(/\\/g, '\\\\');
+        .replace(/\\/g, '\\\\')
+        .replace(/\[:(\w+):\]/g, (_m, n: string) => CLASSES[n] ?? '\u0000');
       if (body.includes('\u0000') || body.includes('[')) return undefined;
       out += `[${body}]`;
       i = end;
