@@ -57,7 +57,8 @@ export function judgeMcpSql(mcp: McpEffect, input: Record<string, unknown>): Mcp
   const found: Found = { sql: [], targets: [] };
   walk(input, dbTool ? SQL_KEY_RE : SQL_ONLY_KEY_RE, false, false, found, 0);
   const sql = found.sql.filter((s) => s.trim() !== '');
-  if (sql.length === 0) return mcp;
+  // A document store's delete with an empty filter (`delete_many {filter: {}}`) matches every document.
+  if (sql.length === 0) return dbTool && mcp.verb === 'delete' && emptyFilter(input) ? withDestroy(mcp) : mcp;
   let flags = 0;
   for (const s of sql) flags |= classifySql(s);
   const tags = [...mcp.tags];
@@ -74,4 +75,23 @@ export function judgeMcpSql(mcp: McpEffect, input: Record<string, unknown>): Mcp
   const verbTag = tags.indexOf(`mcp.${mcp.verb}`);
   if (verbTag >= 0) tags[verbTag] = `mcp.${verb}`;
   return { ...mcp, verb, tags };
+}
+
+const FILTER_KEY_RE = /^(?:filter|query|where|selector|criteria)$/i;
+
+function emptyFilter(input: Record<string, unknown>): boolean {
+  for (const [k, v] of Object.entries(input))
+    if (
+      FILTER_KEY_RE.test(k) &&
+      v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      Object.keys(v).length === 0
+    )
+      return true;
+  return false;
+}
+
+function withDestroy(mcp: McpEffect): McpEffect {
+  return { ...mcp, tags: [...mcp.tags, 'db.destroy'] };
 }

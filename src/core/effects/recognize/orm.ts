@@ -683,16 +683,38 @@ function dispatch(
   return r && !r.info ? { ...r, info } : r;
 }
 
+// Document and key-value clients: their recognizers (kv-stores.ts) tag the destruction; a target
+// that names production adds `db.production`, so `mongosh mongodb://localhost/app_prod --eval
+// 'db.users.deleteMany({})'` meets the same rule as psql on a production-named database.
+const KV_VALUES = valueFlags(
+  '-h --host -p --port -u --username -n --db --authenticationDatabase --eval -f --file -a --pass --user',
+);
+const KV_TARGET_FLAGS = ['-h', '--host', '-u', '--username', '-n', '--db'];
+
+function kvProduction(argv: readonly string[], info: ExecInfo | undefined): boolean {
+  if (flagValues(argv, KV_TARGET_FLAGS, KV_VALUES).some(namesProduction)) return true;
+  const i = nextPositional(argv, 0, KV_VALUES);
+  if (i >= 0 && /[:/]/.test(argv[i]!) && namesProduction(argv[i]!)) return true;
+  const env = info?.env;
+  return ['MONGODB_URI', 'MONGO_URL', 'REDIS_URL', 'REDISCLI_HOST'].some((k) => {
+    const v = env?.get(k);
+    return v ? namesProduction(v) : false;
+  });
+}
+
+const KV_PROGRAMS = new Set(['mongosh', 'mongo', 'redis-cli', 'valkey-cli', 'keydb-cli']);
+
 /**
  * Tags for one exec of `program` (basename, lower case): `db.reset` and its target's kind, or none.
  * Runs next to the infra recognizers, which know the same programs for other verbs (`dotnet nuget
  * push`, `supabase db push`, `heroku apps:destroy`).
  */
 export const recognizeOrm = (program: string, argv: readonly string[], info?: ExecInfo): InfraTag[] => {
+  if (KV_PROGRAMS.has(program)) return kvProduction(argv, info) ? ['db.production'] : [];
   const find = FINDERS.get(program);
   const r = find?.(argv, info, 0);
   return r ? tagsOf(r, r.info ?? info) : [];
 };
 
 /** Programs that have an ORM recognizer (also those whose infra recognizer it is combined with). */
-export const ORM_PROGRAMS: readonly string[] = [...FINDERS.keys()];
+export const ORM_PROGRAMS: readonly string[] = [...FINDERS.keys(), ...KV_PROGRAMS];

@@ -230,6 +230,15 @@ const CLIENTS: Case[] = [
 describe('SQL clients on databases named production', () => {
   it.each(CLIENTS)('%s', (line, expected) => expect(tagsOf(line)).toEqual([...expected].sort()));
 
+  it.each([
+    ['mongosh mongodb://localhost/app_prod --eval "db.users.deleteMany({})"', true],
+    ['mongosh mongodb://localhost/app_dev --eval "db.users.deleteMany({})"', false],
+    ['redis-cli -h prod-cache.internal FLUSHALL', true],
+    ['redis-cli -h localhost FLUSHALL', false],
+  ] as const)('document and key-value stores: %s', (line, prod) =>
+    expect(tagsOf(line).includes('db.production')).toBe(prod),
+  );
+
   it('reads PGDATABASE and MYSQL_HOST', () => {
     expect(
       recognizeInfra('psql', ['-c', 'TRUNCATE t'], { env: new Map([['PGDATABASE', 'app_prod']]) }),
@@ -276,6 +285,10 @@ const MCP: (readonly [string, Record<string, unknown>, string, string[]])[] = [
   ['mcp__acme__frobnicate', { sql: 'DROP TABLE t' }, 'delete', ['db.destroy']],
   // A delete-named tool is never lowered by a harmless statement.
   ['mcp__db__drop_table', { sql: 'SELECT 1' }, 'delete', []],
+  // Document stores: an empty filter on a delete matches everything.
+  ['mcp__mongodb__delete_many', { collection: 'u', filter: {} }, 'delete', ['db.destroy']],
+  ['mcp__mongodb__delete_many', { collection: 'u', filter: { _id: 3 } }, 'delete', []],
+  ['mcp__mongodb__find', { collection: 'u', filter: {} }, 'read', []],
 ];
 
 describe('SQL carried by MCP tools', () => {
