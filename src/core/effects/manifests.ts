@@ -517,6 +517,101 @@ export function noxCommands(text: string): string[] {
   return out;
 }
 
+// ---- build.rs -------------------------------------------------------------------------------
+
+const RUST_STR = /^\s*&?\s*(?:r#*)?"((?:\\.|[^"\\])*)"(?:\.to_string\(\)|\.into\(\))?\s*$/;
+
+/** A Rust expression as a shell word: a string literal, the home directory, else unknown. */
+function rustWord(expr: string): string {
+  const lit = RUST_STR.exec(expr);
+  if (lit) return shellQuote(lit[1]!.replace(/\\(.)/g, '$1'));
+  if (/home_dir\(\)|var(_os)?\(\s*"HOME"\s*\)/.test(expr)) return '~';
+  return '"$RUST_VALUE"';
+}
+
+/** Split a Rust argument list at top-level commas. */
+function rustArgs(src: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  let quote = false;
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === '"') quote = false;
+    } else if (ch === '"') quote = true;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ',' && depth === 0) {
+      out.push(src.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (src.slice(start).trim()) out.push(src.slice(start));
+  return out;
+}
+
+/** The text inside the parentheses or brackets that open at `open`, or undefined. */
+function balanced(text: string, open: number): string | undefined {
+  const close: Record<string, string> = { '(': ')', '[': ']' };
+  const want = close[text[open]!];
+  if (!want) return undefined;
+  let depth = 0;
+  let quote = false;
+  for (let i = open; i < text.length && i < open + 8192; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === '"') quote = false;
+    } else if (ch === '"') quote = true;
+    else if (ch === '(' || ch === '[') depth++;
+    else if (ch === ')' || ch === ']') {
+      depth--;
+      if (depth === 0) return text.slice(open + 1, i);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What a Cargo build script runs: `Command::new("x").arg(..).args([..])` chains as commands,
+ * `fs::remove_dir_all`/`remove_file` as deletes. Arguments that are not literals stay unknown.
+ */
+export function rustCommands(text: string): string[] {
+  if (text.length > MAX_TEXT) return [];
+  const out: string[] = [];
+  for (const m of text.matchAll(/\bCommand::new\(/g)) {
+    const first = balanced(text, m.index + m[0].length - 1);
+    if (first === undefined) continue;
+    const words = [rustWord(first)];
+    let i = m.index + m[0].length + first.length + 1;
+    for (let n = 0; n < 64; n++) {
+      const call =
+        /^\s*\.\s*(arg|args|current_dir|env|envs|stdout|stderr|stdin|status|output|spawn|env_remove|env_clear)\s*\(/.exec(
+          text.slice(i, i + 256),
+        );
+      if (!call) break;
+      const inner = balanced(text, i + call[0].length - 1);
+      if (inner === undefined) break;
+      if (call[1] === 'arg') words.push(rustWord(inner));
+      else if (call[1] === 'args') {
+        const list = /^\s*(?:&\s*)?(?:vec!\s*)?\[([\s\S]*)\]\s*$/.exec(inner);
+        words.push(...(list ? rustArgs(list[1]!).map(rustWord) : ['"$RUST_VALUE"']));
+      }
+      i += call[0].length + inner.length + 1;
+    }
+    if (words[0] !== '"$RUST_VALUE"') out.push(words.join(' '));
+  }
+  for (const m of text.matchAll(/\b(remove_dir_all|remove_file)\(/g)) {
+    const inner = balanced(text, m.index + m[0].length - 1);
+    if (inner === undefined) continue;
+    const w = rustWord(inner);
+    if (w !== '"$RUST_VALUE"') out.push(`${m[1] === 'remove_dir_all' ? 'rm -rf' : 'rm -f'} ${w}`);
+  }
+  return out;
+}
+
 // ---- deno.json, composer.json --------------------------------------------------------------
 
 /** `tasks` of a deno.json(c): a command string or `{ command, dependencies }`. */

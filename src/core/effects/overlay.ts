@@ -2,6 +2,7 @@
 // runs X, not what package.json held before the line: a writer whose result we can compute records
 // the new text here, and a runner reads through it. A write we could not follow (any other write
 // effect on the file after the last recorded text) makes the file's content unknown.
+import { globToRegExp } from '../glob.ts';
 import { isUnder } from '../paths.ts';
 import type { Sink } from './sink.ts';
 
@@ -42,7 +43,11 @@ export function fileNow(sink: Sink, path: string, upTo = sink.effects.length): F
       return { state: 'unknown', by: e.origin };
     if (e.kind !== 'write' || (known && e.origin === known.origin)) continue;
     // A tree copied or extracted over the file's directory may replace it too.
-    if (e.path === path || (e.tags.includes('recursive') && isUnder(path, e.path))) {
+    if (
+      e.path === path ||
+      (e.tags.includes('recursive') && isUnder(path, e.path)) ||
+      (e.tags.includes('glob') && e.path.length < 4096 && globToRegExp(e.path, sink.ctx.home).test(path))
+    ) {
       if (e.tags.includes('deferred')) continue;
       return { state: 'unknown', by: e.origin };
     }

@@ -13,6 +13,7 @@ import {
   justRecipes,
   noxCommands,
   pyprojectTasks,
+  rustCommands,
   type Task,
   type Tasks,
   taskfileTasks,
@@ -140,13 +141,32 @@ function runMake(c: Ctx): void {
   const candidates = file
     ? [resolvePath(file, dir, c.sink.ctx.home)]
     : [`${dir}/GNUmakefile`, `${dir}/makefile`, `${dir}/Makefile`];
+  if ((file === '-' || file === '/dev/stdin') && c.cmd.stdin?.kind === 'text') {
+    runLines(c, makeRecipes(c.cmd.stdin.text, targets, false, vars), dir);
+    return;
+  }
   for (const path of candidates) {
     if (fileNow(c.sink, path).state === 'missing') continue;
     const text = runFile(c, path);
     if (text === undefined) return;
-    runLines(c, makeRecipes(text, targets, false, vars), dir);
+    runLines(c, makeRecipes(withIncludes(c, text, dir, 0), targets, false, vars), dir);
     return;
   }
+}
+
+/** `include x.mk`, `-include`, `sinclude`: the included files' text in place (two levels). */
+function withIncludes(c: Ctx, text: string, dir: string, depth: number): string {
+  if (depth > 1 || !/^-?s?include\s/m.test(text)) return text;
+  return text.replace(/^-?s?include\s+(.+)$/gm, (_m, names: string) =>
+    names
+      .trim()
+      .split(/\s+/)
+      .map((n) => {
+        const t = /[$*?[]/.test(n) ? undefined : textNow(c.sink, resolvePath(n, dir, c.sink.ctx.home));
+        return t === undefined ? '' : withIncludes(c, t, dir, depth + 1);
+      })
+      .join('\n'),
+  );
 }
 
 // ---- npm, pnpm, yarn, bun ----------------------------------------------------------------
@@ -328,8 +348,12 @@ function packageDirs(c: Ctx): string[] {
 /** `npm test`, `npm run build`, `yarn lint`, `npm install`: the scripts (and lifecycle hooks) they run. */
 function runPackageScript(c: Ctx): void {
   const words = operands(c.argv, PM_WITH_VALUE);
+  if (/^(exec|x|dlx)$/.test(words[0] ?? '')) return runExec(c, words[0]!);
   const keys = packageScriptKeys(c, words);
   if (!keys) return;
+  const nameAt = ['run', 'run-script', 'rum', 'urn'].includes(words[0] ?? '') ? 1 : 0;
+  const nameWord = c.cmd.args[c.argv.indexOf(words[nameAt] ?? '\u0000')];
+  const anyScript = nameWord?.dynamic === true;
   for (const dir of packageDirs(c)) {
     const path = `${dir}/package.json`;
     if (fileNow(c.sink, path).state === 'missing') continue;
@@ -343,11 +367,23 @@ function runPackageScript(c: Ctx): void {
       continue;
     }
     const scope = childScope(c.scope, { cwd: dir });
-    for (const key of keys) {
+    // A script name only known at run time (`npm run "$T"`) may be any of them.
+    for (const key of anyScript ? Object.keys(scripts) : keys) {
       const body = Object.hasOwn(scripts, key) ? scripts[key] : undefined;
       if (typeof body === 'string') c.api.shell(body, scope, c.sink);
     }
   }
+}
+
+/** `npm exec -- cmd`, `pnpm exec cmd`, `npm exec -c 'cmd'`: the command runs here. */
+function runExec(c: Ctx, verb: string): void {
+  const at = c.argv.indexOf(verb);
+  const call = flagValue(c.argv.slice(at + 1), ['-c', '--call']);
+  if (call !== undefined) {
+    c.api.shell(call, childScope(c.scope), c.sink);
+    return;
+  }
+  rerun(c, firstOperand(c.argv, opts('-p', '--package', '-c', '--call', ...PM_WITH_VALUE), at + 1));
 }
 
 // ---- just, task, Python task runners, tox, nox, deno, composer ---------------------------
@@ -681,7 +717,27 @@ export function interpreterSubcommand(c: Ctx): boolean {
   return false;
 }
 
+/** `cargo build|run|test|check|install --path`: the package's build script runs first. */
+function runCargo(c: Ctx): void {
+  const sub = c.argv.find((a) => !a.startsWith('-') && !a.startsWith('+'));
+  if (!sub || !/^(build|b|run|r|test|t|check|c|bench|clippy|doc|d|install|rustc|fix)$/.test(sub)) return;
+  if (sub === 'install' && !c.argv.some((a) => a === '--path' || a.startsWith('--path='))) return;
+  const manifest = flagValue(c.argv, ['--manifest-path']);
+  const pathFlag = sub === 'install' ? flagValue(c.argv, ['--path']) : undefined;
+  const home = c.sink.ctx.home;
+  const dir = manifest
+    ? resolvePath(manifest, c.scope.cwd, home).replace(/\/[^/]*$/, '')
+    : pathFlag
+      ? resolvePath(pathFlag, c.scope.cwd, home)
+      : c.scope.cwd;
+  const path = `${dir}/build.rs`;
+  if (fileNow(c.sink, path).state === 'missing') return;
+  const text = runFile(c, path);
+  if (text !== undefined) runLines(c, rustCommands(text), dir);
+}
+
 export const PACKAGE_COMMANDS: Record<string, Handler> = {
+  cargo: runCargo,
   make: runMake,
   gmake: runMake,
   npm: runPackageScript,

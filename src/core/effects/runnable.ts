@@ -10,6 +10,7 @@ import {
   justRecipes,
   noxCommands,
   pyprojectTasks,
+  rustCommands,
   type Tasks,
   taskfileTasks,
   tomlEntries,
@@ -134,6 +135,10 @@ export function judgeRunnable(
   if (name === 'setup.py' || name === 'noxfile.py') {
     analyzeCode('python', content, deferred, sink, api);
     if (name === 'noxfile.py') for (const line of noxCommands(content)) shell(line, deferred, sink);
+    return;
+  }
+  if (name === 'build.rs') {
+    for (const line of rustCommands(content)) shell(line, deferred, sink);
     return;
   }
   if (name === 'deno.json' || name === 'deno.jsonc') return runTasks(denoTasks(content));

