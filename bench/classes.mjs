@@ -6,7 +6,7 @@
 // cache dir outside the repository, never a dependency), one fresh process per case as Claude Code runs it.
 // Prints a per-class table and writes bench/out/classes.json.
 //
-//   node bench/classes.mjs [--json] [--no-peer] [--jobs 2] [--dir test/corpus]
+//   node bench/classes.mjs [--json | --markdown] [--no-peer] [--jobs 2] [--dir test/corpus]
 // Also run by bench/run.mjs (skip with --skip-classes).
 //
 // Our side: in-process, exactly as test/corpus.test.ts judges a case (embedded default policy, project
@@ -476,6 +476,48 @@ export function printClasses(r) {
   return lines.join('\n');
 }
 
+/** The same table in Markdown, for docs/peers.md ("Per class (issue 12)"). */
+export function markdownClasses(r) {
+  const peer = !r.peer?.skipped;
+  const head = [
+    'class',
+    'corpus',
+    'cases',
+    'harmful',
+    'benign',
+    'our recall',
+    'deny / ask',
+    'our false blocks',
+  ];
+  if (peer) head.push('cc-safety-net recall', 'cc-safety-net false blocks');
+  const cell = (n, d, p) => (d ? `${n}/${d} (${p.toFixed(1)} %)` : '-');
+  const line = (label, file, cases, o, p) => [
+    label,
+    file,
+    cases,
+    o.harmful,
+    o.benign,
+    cell(o.caught, o.harmful, o.recallPct ?? 0),
+    `${o.caughtDeny} / ${o.caughtAsk}`,
+    cell(o.falseBlocks, o.benign, o.falseBlockPct ?? 0),
+    ...(peer
+      ? [cell(p.caught, p.harmful, p.recallPct ?? 0), cell(p.falseBlocks, p.benign, p.falseBlockPct ?? 0)]
+      : []),
+  ];
+  const rows = r.classes.map((c) =>
+    c.present
+      ? line(`${c.class} ${c.name}`, `\`${c.file.replace(/^test\/corpus\//, '')}\``, c.cases, c.ours, c.peer)
+      : [
+          `${c.class} ${c.name}`,
+          `\`${c.file.replace(/^test\/corpus\//, '')}\``,
+          'missing',
+          ...head.slice(3).map(() => ''),
+        ],
+  );
+  if (r.total?.classesPresent) rows.push(line('**all**', '', r.total.cases, r.total.ours, r.total.peer));
+  return [head, head.map(() => '---'), ...rows].map((x) => `| ${x.join(' | ')} |`).join('\n');
+}
+
 function source() {
   const git = (...args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' });
   const head = git('rev-parse', '--short', 'HEAD');
@@ -493,6 +535,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       'no-peer': { type: 'boolean', default: false },
       jobs: { type: 'string', default: '2' },
       dir: { type: 'string' },
+      markdown: { type: 'boolean', default: false },
     },
   });
   const r = await classesBench({
@@ -502,5 +545,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     log: (m) => process.stderr.write(`classes: ${m}\n`),
   });
   if (values.json) console.log(JSON.stringify(r));
+  else if (values.markdown) console.log(`commit ${r.source.commit}\n\n${markdownClasses(r)}`);
   else console.log(`source ${r.source.commit}\n${printClasses(r)}`);
 }
