@@ -957,8 +957,12 @@ function installSpecs(c: Ctx): { specs: string[]; indexes: string[]; npm: boolea
       npm: false,
     };
   }
-  if (program === 'uv' && argv[0] === 'run')
-    return { specs: values(['--with', '--with-editable']), indexes: [], npm: false };
+  if (program === 'uv' && argv[0] === 'run') {
+    // `uv run https://.../script.py` fetches the script and runs it.
+    const first = operands(argv, UV_RUN_OPTS, 1)[0];
+    const url = first && /^[a-z][a-z0-9+.-]*:\/\//i.test(first) ? [first] : [];
+    return { specs: [...values(['--with', '--with-editable']), ...url], indexes: [], npm: false };
+  }
   if (program === 'pipx') {
     const words = ops();
     if (!/^(install|run|inject|upgrade)$/.test(words[0] ?? '')) return undefined;

@@ -238,6 +238,8 @@ describe('installs from outside the registry', () => {
     ['go run golang.org/x/tools/cmd/stringer@v0.20.0 -type=T', 3],
     ['deno install -g https://x.example/cli.ts', 3],
     ['uv run --with git+https://x.example/r python -c 1', 3],
+    ['uv run https://x.example/script.py', 3],
+    ['uv run --python 3.12 script.py', 1],
     ['pip install --find-links https://x.example/w/ x', 3],
     ['wget -q https://x.example/x.whl && pip install ./x.whl', 3],
     ['npx prettier --check .', 1],
