@@ -1,6 +1,7 @@
 // Interpreter code (python -c, node -e, perl, ruby, scripts): we do not run a parser per language.
 // We scan for the library calls that delete, write, read, spawn shells or reach the network, and
 // resolve their first argument when it is a literal. Unresolved targets become `dynamic` paths.
+import { dynamicNames, execFamily, resolveNames, wholeArgument } from './code-names.ts';
 import type { Api } from './commands.ts';
 import { namesSecretDir } from './guard.ts';
 import { netEffect } from './net.ts';
@@ -263,14 +264,29 @@ function splitTopLevel(s: string): string[] {
   return out.map((x) => x.trim()).filter(Boolean);
 }
 
-export function analyzeCode(lang: CodeLang, code: string, scope: Scope, sink: Sink, api: Api): void {
-  const origin = originOf(lang, code);
+export function analyzeCode(
+  lang: CodeLang,
+  source: string,
+  scope: Scope,
+  sink: Sink,
+  api: Api,
+  script = false,
+): void {
+  const origin = originOf(lang, source);
+  // Names built from literals (`getattr(os, 'sys'+'tem')`) are folded back; what stays unknown is opaque.
+  const code = resolveNames(lang, source);
+  dynamicNames(lang, code, script, scope, sink, api, origin);
+  execFamily(lang, code, scope, sink, api);
   for (const p of PATTERNS[lang]) {
     p.re.lastIndex = 0;
     for (const m of code.matchAll(p.re)) {
       const expr = m[m.length - 1] ?? '';
       if (p.kind === 'shell') {
-        shellFromCode(expr, p.tags.includes('raw'), lang, code, scope, sink, api, origin);
+        // The pattern stops at the first comma; an argv list needs the whole argument.
+        const whole = p.tags.includes('raw')
+          ? undefined
+          : wholeArgument(code, m.index, m.index + m[0].length);
+        shellFromCode(whole ?? expr, p.tags.includes('raw'), lang, code, scope, sink, api, origin);
         continue;
       }
       if (p.kind === 'net') {

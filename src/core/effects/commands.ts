@@ -1,6 +1,7 @@
 // One command, after the shell has done its word expansion: unwrap wrappers, follow nested shells
 // and scripts, and hand known programs to the handler that knows their effects.
 import { resolvePath } from '../paths.ts';
+import { callFunction } from '../shell/indirection.ts';
 import type { WordValue } from '../shell/words.ts';
 import type { ShellNode } from '../types.ts';
 import type { CodeLang } from './code.ts';
@@ -10,6 +11,7 @@ import { gitPaths, gitTags } from './git.ts';
 import { guardExecTags } from './guard.ts';
 import { NET_COMMANDS } from './net.ts';
 import { interpreterSubcommand, PACKAGE_COMMANDS, packageTags } from './packages.ts';
+import { scriptText } from './recognize/_input.ts';
 import { recognizeInfra } from './recognize/index.ts';
 import { secretFlows } from './secret-flow.ts';
 import {
@@ -22,13 +24,9 @@ import {
   type Scope,
   type Sink,
 } from './sink.ts';
+import { execInfo, runStdinProgram, STDIN_PATHS, type Stdin } from './stdin.ts';
 
-export type Stdin =
-  | { kind: 'text'; text: string }
-  | { kind: 'file'; path: string }
-  | { kind: 'network'; what: string }
-  | { kind: 'decoded'; what: string }
-  | { kind: 'unknown'; what: string };
+export type { Stdin } from './stdin.ts';
 
 export interface Command {
   name: WordValue;
@@ -46,6 +44,10 @@ export interface Api {
   code(lang: CodeLang, code: string, scope: Scope, sink: Sink): void;
   /** Judge a script file by content; false when it cannot be read. */
   script(path: string, scope: Scope, sink: Sink, lang?: CodeLang): boolean;
+  /** Judge shell text whose commands read `stdin` (a remote command fed a here-doc). */
+  shellWith?(source: string, stdin: Stdin, scope: Scope, sink: Sink): void;
+  /** What a command or process substitution writes, as far as it can be told without running it. */
+  output?(node: ShellNode, scope: Scope, sink: Sink): Stdin;
 }
 
 export interface Ctx {
@@ -129,9 +131,9 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
   const raw = cmd.name.value;
   const fn = scope.functions?.get(raw);
   if (fn) {
-    // A shell function defined earlier on the line: its body runs, with these words as "$@".
-    api.shell(fn.text, childScope(scope, { positional: cmd.args }), sink);
-    return;
+    // A shell function defined earlier on the line: its body runs, with these words as $1... and "$@".
+    // The program of that name is judged too: a wrapper outside the shell (sudo, env, xargs) runs it.
+    callFunction(raw, fn, cmd, scope, sink, api);
   }
   // Lower-cased: `RM -rf /` runs rm on a case-insensitive file system (macOS by default).
   // Windows spellings too: `C:\\Program Files\\Git\\bin\\git.exe`, `GIT.EXE`.
@@ -150,7 +152,7 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
   }
   const c: Ctx = { cmd, program, argv, scope, sink, api, origin };
   const tags = [
-    ...recognizeInfra(program, argv),
+    ...recognizeInfra(program, argv, execInfo(c)),
     ...(program === 'git' ? gitTags([...gitEnvConfig(cmd.env), ...argv], sink.ctx.protectedBranches) : []),
   ];
   tags.push(...packageTags(c));
@@ -179,8 +181,8 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
     FILE_COMMANDS[program] ??
     NET_COMMANDS[program] ??
     OTHER[program] ??
-    CONTAINER_COMMANDS[program] ??
-    PACKAGE_COMMANDS[program];
+    PACKAGE_COMMANDS[program] ??
+    CONTAINER_COMMANDS[program];
   if (handler) handler(c);
   else if (/^mkfs(\..*)?$|^mke2fs$|^mkswap$/.test(program)) diskWrite(c);
 }
@@ -229,10 +231,15 @@ function runShell(c: Ctx): void {
       return;
     }
     if (a === '-s' || a === '-') break;
+    // `-o pipefail`, `-euo pipefail`, `+O extglob`, `--rcfile F`: the next word is the option's value.
+    if (/^[-+][a-zA-Z]*[oO]$/.test(a) || a === '--rcfile' || a === '--init-file') {
+      i++;
+      continue;
+    }
     if (a.startsWith('-') || a.startsWith('+')) continue;
     // `bash script.sh`: judge the script.
     const path = resolvePath(a, c.scope.cwd, c.sink.ctx.home);
-    if (c.cmd.args[i]!.substitutions.some((x) => x.type === 'process_substitution'))
+    if (c.cmd.args[i]!.substitutions.some((x) => x.type === 'process_substitution') || STDIN_PATHS.has(a))
       return runFromStdin(c, 'shell');
     if (!c.api.script(path, c.scope, c.sink, undefined)) unreadScript(c);
     return;
@@ -243,55 +250,37 @@ function runShell(c: Ctx): void {
 /** A shell or interpreter that reads its program from stdin or a process substitution. */
 function runFromStdin(c: Ctx, lang: CodeLang | 'shell'): void {
   const procSub = c.cmd.args.find((a) => a.substitutions.some((s) => s.type === 'process_substitution'));
-  const stdin = procSub ? describeProcSub(procSub) : c.cmd.stdin;
+  const stdin = procSub ? describeProcSub(c, procSub) : c.cmd.stdin;
   if (!stdin) return; // interactive shell: nothing to judge
-  switch (stdin.kind) {
-    case 'text':
-      if (lang === 'shell') c.api.shell(stdin.text, childScope(c.scope), c.sink);
-      else c.api.code(lang, stdin.text, childScope(c.scope), c.sink);
-      return;
-    case 'file':
-      if (
-        !c.api.script(
-          resolvePath(stdin.path, c.scope.cwd, c.sink.ctx.home),
-          c.scope,
-          c.sink,
-          lang === 'shell' ? undefined : lang,
-        )
-      ) {
-        emitOpaque(
-          c.sink,
-          c.scope,
-          `runs ${stdin.path}, which could not be read`,
-          ['unread-script'],
-          c.origin,
-        );
-      }
-      return;
-    case 'network':
-      emitOpaque(c.sink, c.scope, `runs code downloaded by ${stdin.what}`, ['rce'], c.origin);
-      return;
-    case 'decoded':
-      emitOpaque(c.sink, c.scope, `runs code decoded by ${stdin.what}`, ['rce', 'obfuscated'], c.origin);
-      return;
-    case 'unknown':
-      emitOpaque(c.sink, c.scope, `runs code produced by ${stdin.what}`, ['dynamic-command'], c.origin);
-  }
+  runStdinProgram(c, lang, stdin);
 }
 
 const NET_IN_SUB = /\b(curl|wget|fetch|nc|ncat|http|xh)\b/;
 const DECODE_IN_SUB = /\b(base64|xxd|openssl|uudecode)\b/;
 
-function describeProcSub(w: WordValue): Stdin {
+/**
+ * What the first substitution in `w` writes: what its command prints when that can be told
+ * (`<(echo 'rm -rf ~')`, `$(cat x.sh)`, `<(curl ...)`), else a download, a decoding or unknown by
+ * the words in it. Text the analyzer could not place never ranks below what the words say.
+ */
+function describeProcSub(c: Ctx, w: WordValue): Stdin {
+  const sub = w.substitutions[0];
   const text = w.substitutions.map((s) => s.text).join(' ');
+  const out = sub && c.api.output ? c.api.output(sub, c.scope, c.sink) : undefined;
+  if (out && out.kind !== 'unknown') return out;
   if (NET_IN_SUB.test(text)) return { kind: 'network', what: text };
   if (DECODE_IN_SUB.test(text)) return { kind: 'decoded', what: text };
-  return { kind: 'unknown', what: text };
+  return out ?? { kind: 'unknown', what: text };
 }
 
-/** Code built at run time: downloaded or decoded text is remote code execution, anything else is opaque. */
-function dynamicCode(c: Ctx, w: WordValue, who: string): void {
-  const source = w.substitutions.length > 0 ? describeProcSub(w) : undefined;
+/**
+ * Code built at run time: downloaded or decoded text is remote code execution; a word that is one
+ * substitution whose output is known (`bash -c "$(cat x.sh)"`) is judged as that code; anything
+ * else is opaque.
+ */
+function dynamicCode(c: Ctx, w: WordValue, who: string, lang: CodeLang | 'shell' = 'shell'): void {
+  const source = w.substitutions.length > 0 ? describeProcSub(c, w) : undefined;
+  const whole = w.substitutions.length === 1 && w.value.trim() === w.substitutions[0]!.text;
   if (source?.kind === 'network')
     emitOpaque(c.sink, c.scope, `${who} runs code downloaded by ${source.what}`, ['rce'], c.origin);
   else if (source?.kind === 'decoded')
@@ -302,6 +291,8 @@ function dynamicCode(c: Ctx, w: WordValue, who: string): void {
       ['rce', 'obfuscated'],
       c.origin,
     );
+  else if (whole && source && (source.kind === 'text' || source.kind === 'file'))
+    runStdinProgram(c, lang, source);
   else emitOpaque(c.sink, c.scope, `${who} runs code only known at run time`, ['dynamic-command'], c.origin);
 }
 
@@ -373,11 +364,11 @@ function runInterpreter(c: Ctx, lang: CodeLang): void {
     if (flags.includes(a) || bundled) {
       const code = c.cmd.args[i + 1];
       if (!code) return;
-      if (code.dynamic) dynamicCode(c, code, c.program);
+      if (code.dynamic) dynamicCode(c, code, c.program, lang);
       else c.api.code(lang, code.value, childScope(c.scope), c.sink);
       return;
     }
-    if (a === '-') return runFromStdin(c, lang);
+    if (STDIN_PATHS.has(a)) return runFromStdin(c, lang);
     if (a === '-m' || a === 'run') return;
     if (a.startsWith('-')) continue;
     if (c.cmd.args[i]!.substitutions.some((s) => s.type === 'process_substitution'))
@@ -554,7 +545,8 @@ const WRAPPERS: Record<string, Handler> = {
   flock: (c) => rerun(c, firstOperand(c.argv, opts('-w', '-E', '--timeout')) + 1),
   command: (c) => {
     if (c.argv.some((a) => a === '-v' || a === '-V')) return;
-    rerun(c, firstOperand(c.argv, opts()));
+    // `command rm` skips shell functions named rm.
+    rerun({ ...c, scope: { ...c.scope, functions: undefined } }, firstOperand(c.argv, opts()));
   },
   env: (c) => {
     let i = 0;
@@ -703,7 +695,11 @@ function stdinItems(stdin: Stdin | undefined, split: 'words' | 'lines'): WordVal
   const parts = stdin.text
     .split(split === 'words' ? /\s+|\\n/ : /\n|\\n/)
     .map((p) => (split === 'lines' ? p.trim() : p));
-  return parts.filter(Boolean).map((value) => ({ value, dynamic: false, quoted: true, substitutions: [] }));
+  // Text with run-time parts (`echo "$DIR" | xargs rm -rf`): an item holding one is only known then.
+  const runTime = (v: string) => stdin.dynamic === true && /[$`]/.test(v);
+  return parts
+    .filter(Boolean)
+    .map((value) => ({ value, dynamic: runTime(value), quoted: true, substitutions: [] }));
 }
 
 /** A script we could not read: the call is judged without its content. */
@@ -720,7 +716,8 @@ function unreadScript(c: Ctx): void {
 function sourceScript(c: Ctx): void {
   const target = c.cmd.args[0];
   if (!target) return;
-  if (target.substitutions.some((s) => s.type === 'process_substitution')) return runFromStdin(c, 'shell');
+  if (target.substitutions.some((s) => s.type === 'process_substitution') || STDIN_PATHS.has(target.value))
+    return runFromStdin(c, 'shell');
   if (
     target.dynamic ||
     !c.api.script(resolvePath(target.value, c.scope.cwd, c.sink.ctx.home), c.scope, c.sink, undefined)
@@ -729,6 +726,9 @@ function sourceScript(c: Ctx): void {
 }
 
 const OTHER: Record<string, Handler> = {
+  // at and batch read the job's commands from stdin (or -f FILE) and run them later.
+  at: (c) => scheduledJob(c),
+  batch: (c) => scheduledJob(c),
   sqlite3: (c) => sqliteClient(c),
   sqlite: (c) => sqliteClient(c),
   litecli: (c) => sqliteClient(c),
@@ -838,6 +838,7 @@ const SQLITE_WITH_VALUE = new Set([
   '-A',
   '-ascii',
 ]);
+const SQLITE_READ_RE = /^[ \t]*\.read[ \t]+(\S+)/gim;
 const READ_STATEMENT =
   /^\s*(select|explain|pragma\s+[\w.]+\s*(\(\s*\w*\s*\))?\s*$|\.(tables|schema|indexes|indices|dump|mode|headers|databases|show|help|width|timer|stats)\b|with\b(?![\s\S]*\b(insert|update|delete|replace)\b))/i;
 
@@ -848,17 +849,22 @@ const READ_STATEMENT =
 function sqliteClient(c: Ctx): void {
   const statements: string[] = [];
   const operands: string[] = [];
+  const init: string[] = [];
   let readonly = false;
   for (let i = 0; i < c.argv.length; i++) {
     const a = c.argv[i]!;
     if (a === '-cmd') statements.push(c.argv[++i] ?? '');
+    else if (a === '-init') init.push(c.argv[++i] ?? '');
     else if (a === '-readonly' || a === '--readonly') readonly = true;
     else if (SQLITE_WITH_VALUE.has(a)) i++;
     else if (!a.startsWith('-')) operands.push(a);
   }
   const [file, ...sql] = operands;
   statements.push(...sql);
-  if (c.cmd.stdin?.kind === 'text') statements.push(c.cmd.stdin.text);
+  // The -init file, stdin when no SQL is on the line (`< x.sql`, a here-doc, a pipe), and the files
+  // `.read` pulls in are statements too; any of them that cannot be read is opaque.
+  const script = scriptText(execInfo(c), init, sql.length === 0, SQLITE_READ_RE, '\n');
+  if (script !== '') statements.push(script);
   const parts = statements.flatMap((t) => t.split(/;|\n/)).filter((t) => t.trim() !== '');
   for (const p of parts) {
     const dot = /^\s*\.(shell|system|output|once|save|backup)\s+(.*)$/i.exec(p);
@@ -877,4 +883,13 @@ function sqliteClient(c: Ctx): void {
   // No SQL on the line: statements come from stdin or a terminal, unseen.
   const reads = readonly || (parts.length > 0 && parts.every((p) => READ_STATEMENT.test(p)));
   emitPath(c.sink, c.scope, reads ? 'read' : 'write', file, ['database'], c.origin);
+}
+
+/** `at TIME` / `batch`: the job is the shell text on stdin, or in `-f FILE`; listing and removing run nothing. */
+function scheduledJob(c: Ctx): void {
+  if (c.argv.some((a) => /^-[a-zA-Z]*[lrdc]$/.test(a))) return;
+  const fi = c.argv.findIndex((a) => a === '-f');
+  const stdin: Stdin | undefined =
+    fi >= 0 && c.argv[fi + 1] ? { kind: 'file', path: c.argv[fi + 1]! } : c.cmd.stdin;
+  if (stdin) runStdinProgram(c, 'shell', stdin);
 }

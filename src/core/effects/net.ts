@@ -6,6 +6,7 @@ import type { Ctx, Handler } from './commands.ts';
 import { holdsCredentials } from './containers-run.ts';
 import { markExfil, type Payload, payloadCarriesSecret, printedVariables } from './secret-flow.ts';
 import { childScope, emit, emitPath } from './sink.ts';
+import { judgeRemote } from './stdin.ts';
 
 const LOCAL_HOST =
   /^(localhost|127(\.\d+){3}|0\.0\.0\.0|\[?::1\]?|[a-z0-9-]+\.localhost|host\.docker\.internal)$/i;
@@ -381,9 +382,9 @@ const ssh: Handler = (c) => {
   // Piped into ssh, stdin goes to the other host (`env | ssh h 'cat > e'`).
   const e = netEffect(host, 'SSH', true, ['ssh'], c.origin);
   emit(c.sink, c.scope, payloadCarriesSecret(c, { stdin: true }) ? markExfil(e) : e);
+  // The remote command, with the stdin it is given (`ssh h <<EOF`, `ssh h 'bash -s' < x.sh`): stdin.ts.
   const remote = c.argv.slice(i + 1).join(' ');
-  if (remote)
-    c.api.shell(remote, childScope(c.scope, { inherited: [...c.scope.inherited, 'remote'] }), c.sink);
+  judgeRemote(c, remote, childScope(c.scope, { inherited: [...c.scope.inherited, 'remote'] }));
 };
 
 /** scp/sftp: `host:path` operands are remote; local ones are read (sources) or written (destination). */

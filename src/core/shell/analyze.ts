@@ -14,6 +14,7 @@ import {
   type Scope,
   type Sink,
 } from '../effects/sink.ts';
+import { echoOutput, isShellSetup, printfOutput } from '../effects/stdin.ts';
 import { resolvePath } from '../paths.ts';
 import type { ShellNode } from '../types.ts';
 import {
@@ -105,7 +106,34 @@ const api: Api = {
   shell: analyzeShell,
   code: (lang: CodeLang, code: string, scope: Scope, sink: Sink) => analyzeCode(lang, code, scope, sink, api),
   script: analyzeScript,
+  shellWith: analyzeShellWith,
+  output: substitutionOutput,
 };
+
+/**
+ * Shell text whose commands read `stdin` (`ssh host 'cd /srv && bash -s' < x.sh`): every top-level
+ * command gets it, since any of them may be the one that reads it. Text that cannot be parsed in full
+ * is judged as usual (its parse error is opaque).
+ */
+function analyzeShellWith(text: string, stdin: Stdin, scope: Scope, sink: Sink): void {
+  let tree: ShellNode | undefined;
+  if (scope.depth <= MAX_DEPTH && text.length <= MAX_SHELL_SOURCE && !text.includes('\u0000')) {
+    try {
+      tree = sink.ctx.parseShell(text);
+    } catch {
+      tree = undefined;
+    }
+  }
+  if (!tree || firstError(tree)) {
+    analyzeShell(text, scope, sink);
+    return;
+  }
+  const feed = (n: ShellNode): void => {
+    if (n.type === 'program' || n.type === 'list') for (const c of n.children) feed(c);
+    else if (n.children.length > 0) visit(n, scope, sink, stdin);
+  };
+  feed(tree);
+}
 
 /** Run a script file by path: shell scripts are parsed, other languages scanned for their effects. */
 function analyzeScript(path: string, scope: Scope, sink: Sink, lang?: CodeLang): boolean {
@@ -162,7 +190,7 @@ function visit(node: ShellNode, scope: Scope, sink: Sink, stdin: Stdin | undefin
       visitRedirected(node, scope, sink, stdin);
       return;
     case 'pipeline':
-      visitPipeline(node, scope, sink);
+      visitPipeline(node, scope, sink, stdin);
       return;
     case 'variable_assignment':
       assign(node, scope, sink);
@@ -596,27 +624,77 @@ function quoteWord(w: string): string {
   return /^[A-Za-z0-9_@%+=:,./~-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
-function stdinFromRedirects(redirects: ShellNode[], scope: Scope, sink: Sink): Stdin | undefined {
-  for (const r of redirects) {
-    if (r.type === 'heredoc_redirect') {
-      const body = r.children.find((c) => c.type === 'heredoc_body');
-      const quoted = /<<-?\s*(['"]|\\)/.test(r.text);
-      // An unquoted heredoc expands $(...) before the command sees it.
-      if (body && !quoted) substitutionsIn(body, scope, sink);
-      return { kind: 'text', text: body ? heredocText(body) : '' };
-    }
-    if (r.type === 'herestring_redirect') {
-      const w = r.children.find((c) => c.type !== '<<<');
-      const v = w ? evalWord(w, wordEnv(scope, sink)) : undefined;
-      return v && !v.dynamic ? { kind: 'text', text: v.value } : { kind: 'unknown', what: 'a here-string' };
-    }
-    if (r.type === 'file_redirect' && r.children.some((c) => c.type === '<')) {
-      const dest = r.children.find((c) => c.field === 'destination');
-      const v = dest ? evalWord(dest, wordEnv(scope, sink)) : undefined;
-      if (v && !v.dynamic) return { kind: 'file', path: v.value };
-    }
+/**
+ * What a command reads on stdin from its redirections; the last one wins, as in bash. `run` visits the
+ * substitutions an unquoted here-doc expands (off when only describing a stage that was visited).
+ */
+function stdinFromRedirects(redirects: ShellNode[], scope: Scope, sink: Sink, run = true): Stdin | undefined {
+  let out: Stdin | undefined;
+  for (const r of redirects) out = redirectStdin(r, scope, sink, run) ?? out;
+  return out;
+}
+
+function redirectStdin(r: ShellNode, scope: Scope, sink: Sink, run: boolean): Stdin | undefined {
+  if (r.type === 'heredoc_redirect') {
+    const body = r.children.find((c) => c.type === 'heredoc_body');
+    if (!body) return { kind: 'text', text: '' };
+    // An unquoted heredoc expands $x and $(...) before the command sees it.
+    if (/<<-?\s*(['"]|\\)/.test(r.text)) return { kind: 'text', text: heredocText(body) };
+    if (run) substitutionsIn(body, scope, sink);
+    return expandHeredoc(body, scope, sink);
+  }
+  if (r.type === 'herestring_redirect') {
+    const w = r.children.find((c) => c.type !== '<<<');
+    if (!w) return { kind: 'text', text: '' };
+    const v = evalWord(w, wordEnv(scope, sink));
+    if (!v.dynamic) return { kind: 'text', text: v.value };
+    return runTimeText(v, scope, sink);
+  }
+  if (r.type === 'file_redirect' && r.children.some((c) => c.type === '<')) {
+    const fd = r.children.find((c) => c.type === 'file_descriptor');
+    if (fd && fd.text !== '0') return undefined; // `3< file` is not stdin
+    const dest = r.children.find((c) => c.field === 'destination');
+    if (!dest) return undefined;
+    if (dest.type === 'process_substitution') return substitutionOutput(dest, scope, sink);
+    const v = evalWord(dest, wordEnv(scope, sink));
+    return v.dynamic ? { kind: 'unknown', what: dest.text } : { kind: 'file', path: v.value };
   }
   return undefined;
+}
+
+/**
+ * A word with run-time parts feeding stdin (`<<< "$(cat x.sh)"`, `echo "DROP TABLE $T"`): one whole
+ * substitution is what its command prints; a download or decoding anywhere in it ranks it so;
+ * otherwise the text as written, marked as only partly known.
+ */
+function runTimeText(v: WordValue, scope: Scope, sink: Sink): Stdin {
+  const subs = v.substitutions.map((n) => substitutionOutput(n, scope, sink));
+  if (subs.length === 1 && v.value.trim() === v.substitutions[0]!.text) return subs[0]!;
+  return (
+    subs.find((o) => o.kind === 'network') ??
+    subs.find((o) => o.kind === 'decoded') ?? { kind: 'text', text: v.value, dynamic: true }
+  );
+}
+
+/** An unquoted here-doc's text after expansion: known variables filled in, the rest left as written. */
+function expandHeredoc(body: ShellNode, scope: Scope, sink: Sink): Stdin {
+  let text = '';
+  let at = 0;
+  let dynamic = false;
+  for (const c of body.children) {
+    if (c.type === 'heredoc_content' || c.type === 'heredoc_end' || c.children.length === 0) continue;
+    const i = body.text.indexOf(c.text, at);
+    if (i < 0) continue;
+    const v = evalWord(c, wordEnv(scope, sink));
+    dynamic ||= v.dynamic;
+    text += body.text.slice(at, i) + v.value;
+    at = i + c.text.length;
+  }
+  text += body.text.slice(at);
+  // tree-sitter leaves backtick substitutions in a here-doc as plain text.
+  if (text.includes('`')) dynamic = true;
+  const out = heredocText({ ...body, text });
+  return dynamic ? { kind: 'text', text: out, dynamic } : { kind: 'text', text: out };
 }
 
 function heredocText(body: ShellNode): string {
@@ -642,6 +720,7 @@ function visitRedirected(node: ShellNode, scope: Scope, sink: Sink, stdin: Stdin
       ...heredocArgs,
     ]);
     heredocToFile(body, redirects, written, scope, sink);
+    feedOutputSubstitutions(node, scope, sink, stdin);
   } else if (body) visit(body, scope, sink, stdin);
   for (const r of heredocs) restOfHeredocLine(node, r, scope, sink);
 }
@@ -748,11 +827,13 @@ const DOWNLOADERS = new Set([
 ]);
 const DECODERS = /^(base64|base32|xxd|uudecode|openssl|gunzip|zcat|gzip|bzcat|xz|rev|tr)$/;
 
-function visitPipeline(node: ShellNode, scope: Scope, sink: Sink): void {
+function visitPipeline(node: ShellNode, scope: Scope, sink: Sink, stdin?: Stdin): void {
   const stages = node.children.filter((c) => c.type !== '|' && c.type !== '|&');
-  let upstream: Stdin | undefined;
+  let upstream: Stdin | undefined = stdin;
   for (const stage of stages) {
     visit(stage, scope, sink, upstream);
+    // (a redirected stage feeds its own, in visitRedirected)
+    if (stage.type === 'command') feedOutputSubstitutions(stage, scope, sink, upstream);
     upstream = describeOutput(stage, scope, sink, upstream);
   }
 }
@@ -771,33 +852,141 @@ const FILTERS = new Set([
   'uniq',
   'tr',
 ]);
+const NET_WORDS = /\b(curl|wget|fetch|nc|ncat|http|https|xh|aria2c|socat)\b/;
+const DECODE_WORDS = /\b(base64|base32|xxd|openssl|uudecode)\b/;
+
+/**
+ * What a command or process substitution writes (`<(echo 'rm -rf ~')`, `$(cat x.sh)`): the output of
+ * the one statement inside when it can be told; else a download or decoding by the words in it, else
+ * unknown. The statement itself is visited where the substitution stands, not here.
+ */
+function substitutionOutput(node: ShellNode, scope: Scope, sink: Sink): Stdin {
+  const stmts = node.children.filter((c) => c.children.length > 0 && c.type !== 'comment');
+  let out: Stdin = { kind: 'unknown', what: node.text };
+  if (stmts.length === 1 && scope.depth <= MAX_DEPTH) {
+    const stmt = stmts[0]!;
+    if (stmt.type === 'pipeline') {
+      let up: Stdin | undefined;
+      for (const stage of stmt.children.filter((c) => c.type !== '|' && c.type !== '|&'))
+        up = describeOutput(stage, scope, sink, up);
+      if (up) out = up;
+    } else out = describeOutput(stmt, scope, sink, undefined);
+  }
+  if (out.kind !== 'unknown') return out;
+  if (NET_WORDS.test(node.text)) return { kind: 'network', what: node.text };
+  if (DECODE_WORDS.test(node.text)) return { kind: 'decoded', what: node.text };
+  return out;
+}
+
+/**
+ * Output process substitutions read what is written into them: `tee >(sh)` feeds its own stdin to
+ * `sh`, `cmd > >(bash)` feeds cmd's output to `bash`. Their commands are judged with that stdin.
+ */
+function feedOutputSubstitutions(stage: ShellNode, scope: Scope, sink: Sink, stdin: Stdin | undefined): void {
+  const cmd = stage.type === 'redirected_statement' ? stage.children.find((c) => c.field === 'body') : stage;
+  if (cmd?.type !== 'command') return;
+  const isOut = (n: ShellNode | undefined) => n?.type === 'process_substitution' && n.text.startsWith('>(');
+  const feed = (sub: ShellNode, input: Stdin) => {
+    for (const c of sub.children)
+      if (c.children.length > 0) visit(c, childScope(scope, { depth: scope.depth }), sink, input);
+  };
+  const name = cmd.children.find((c) => c.field === 'name')?.text ?? '';
+  const input =
+    stdin ?? (stage === cmd ? undefined : stdinFromRedirects(redirectsOf(stage), scope, sink, false));
+  if (/^(\S*\/)?tee$/.test(name) && input)
+    for (const a of cmd.children) if (a.field === 'argument' && isOut(a)) feed(a, input);
+  const outRedirects = [...redirectsOf(stage), ...cmd.children.filter((c) => c.type === 'file_redirect')];
+  const targets = outRedirects.flatMap((r) =>
+    r.type === 'file_redirect' && r.children.some((c) => /^(>|>>|&>|&>>|>\||>&)$/.test(c.type))
+      ? r.children.filter((c) => c.field === 'destination' && isOut(c))
+      : [],
+  );
+  if (targets.length === 0) return;
+  const output = describeOutput(stage, scope, sink, input);
+  for (const t of targets) feed(t, output);
+}
+
+function redirectsOf(stage: ShellNode): ShellNode[] {
+  if (stage.type !== 'redirected_statement') return [];
+  return stage.children.filter((c) => c.field === 'redirect' || /redirect$/.test(c.type));
+}
+
+/** `(echo a; echo b) | sh`, `{ printf ...; } | bash`: the outputs of the statements inside, in order. */
+function groupOutput(group: ShellNode, scope: Scope, sink: Sink): Stdin {
+  const inner = { ...scope, depth: scope.depth + 1 };
+  const outs = group.children
+    .filter((c) => c.children.length > 0 && c.type !== 'comment')
+    .map((st) =>
+      st.type === 'pipeline'
+        ? substitutionOutput({ ...group, children: [st] }, inner, sink)
+        : describeOutput(st, inner, sink, undefined),
+    );
+  const found = outs.find((o) => o.kind === 'network') ?? outs.find((o) => o.kind === 'decoded');
+  if (found) return found;
+  if (outs.length > 0 && outs.every((o) => o.kind === 'text'))
+    return {
+      kind: 'text',
+      text: outs.map((o) => (o.kind === 'text' ? o.text : '')).join('\n'),
+      dynamic: outs.some((o) => o.kind === 'text' && o.dynamic) || undefined,
+    };
+  return { kind: 'unknown', what: originOf('a group', group.text) };
+}
 
 /** What a pipeline stage writes to its stdout, as far as it matters to the next stage. */
 function describeOutput(stage: ShellNode, scope: Scope, sink: Sink, upstream: Stdin | undefined): Stdin {
   const cmd = stage.type === 'redirected_statement' ? stage.children.find((c) => c.field === 'body') : stage;
+  if ((cmd?.type === 'subshell' || cmd?.type === 'compound_statement') && scope.depth <= MAX_DEPTH)
+    return groupOutput(cmd, scope, sink);
   if (cmd?.type !== 'command') return { kind: 'unknown', what: 'the output of a compound command' };
+  // `cat < x.sh | sh`, `cat <<EOF | sh`: a stage's own redirections are its stdin.
+  const input =
+    upstream ?? (stage === cmd ? undefined : stdinFromRedirects(redirectsOf(stage), scope, sink, false));
   const env = wordEnv(scope, sink);
   const nameNode = cmd.children.find((c) => c.field === 'name');
   const name = nameNode ? (evalWord(nameNode, env).value.split('/').pop() ?? '') : '';
-  const args = cmd.children.filter((c) => c.field === 'argument').map((c) => evalWord(c, env));
+  const argNodes = cmd.children.filter((c) => c.field === 'argument');
+  const args = argNodes.map((c) => evalWord(c, env));
+  const values = args.map((a) => a.value);
   if (DOWNLOADERS.has(name)) return { kind: 'network', what: originOf(name, cmd.text) };
   if (DECODERS.test(name)) {
-    if (upstream?.kind === 'network') return upstream;
+    if (input?.kind === 'network') return input;
     return { kind: 'decoded', what: originOf(name, cmd.text) };
   }
-  if ((name === 'echo' || name === 'printf') && args.every((a) => !a.dynamic)) {
-    const words = args.map((a) => a.value).filter((a, i) => !(i === 0 && /^-[neE]+$/.test(a)));
-    return { kind: 'text', text: words.join(' ') };
+  if (name === 'echo' || name === 'printf') {
+    const text = name === 'echo' ? echoOutput(values) : printfOutput(values);
+    if (args.every((a) => !a.dynamic)) return { kind: 'text', text };
+    // `echo "$SQL"`, `echo "$(curl ...)"`: a download stays one; other run-time parts are left as written.
+    return runTimeText(
+      { value: text, dynamic: true, quoted: true, substitutions: args.flatMap((a) => a.substitutions) },
+      scope,
+      sink,
+    );
   }
+  if (isShellSetup(name, values)) return { kind: 'text', text: '' };
   if (name === 'find' && args.every((a) => !a.dynamic)) {
-    const plan = findTargets(args.map((a) => a.value));
+    const plan = findTargets(values);
     registerExclusions(plan, scope, sink);
     return { kind: 'text', text: plan.targets.join(' ') };
   }
-  if (name === 'cat' && args.length === 1 && !args[0]!.dynamic) return { kind: 'file', path: args[0]!.value };
-  if (upstream && (name === 'cat' || name === 'tee') && args.length === 0) return upstream;
-  // A filter passes on what it was fed: `ps aux | grep hookd | awk '{print $2}'` still names hookd.
-  if (upstream?.kind === 'unknown' && FILTERS.has(name))
-    return { kind: 'unknown', what: `${upstream.what} | ${originOf(name, cmd.text)}` };
+  if (name === 'cat') {
+    const files = args.filter((a) => !/^-[a-zA-Z]+$/.test(a.value));
+    if (files.length === 0 || (files.length === 1 && files[0]!.value === '-'))
+      return input ?? { kind: 'unknown', what: originOf(name, cmd.text) };
+    const sub = files.length === 1 ? argNodes.find((n) => n.type === 'process_substitution') : undefined;
+    if (sub) return substitutionOutput(sub, scope, sink);
+    if (files.length === 1 && !files[0]!.dynamic) return { kind: 'file', path: files[0]!.value };
+    // Several files: their contents, one after another, when every one can be read.
+    const texts = files.map((f) =>
+      f.dynamic ? undefined : sink.ctx.readScript?.(resolvePath(f.value, scope.cwd, sink.ctx.home)),
+    );
+    if (texts.every((t) => t !== undefined)) return { kind: 'text', text: texts.join('\n') };
+    return { kind: 'unknown', what: originOf(name, cmd.text) };
+  }
+  if (input && name === 'tee') return input;
+  // A filter passes on what it was fed: `ps aux | grep hookd | awk '{print $2}'` still names hookd, and
+  // `curl ... | grep -v '^#' | sh` still runs a download.
+  if (input && (input.kind === 'network' || input.kind === 'decoded') && FILTERS.has(name)) return input;
+  if (input?.kind === 'unknown' && FILTERS.has(name))
+    return { kind: 'unknown', what: `${input.what} | ${originOf(name, cmd.text)}` };
   return { kind: 'unknown', what: originOf(name || 'a command', cmd.text) };
 }

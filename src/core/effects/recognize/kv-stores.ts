@@ -10,28 +10,73 @@ import {
   uriHosts,
   valueFlags,
 } from './_args.ts';
-import { add, type InfraTag } from './_tags.ts';
+import { scriptText, stdinProgram } from './_input.ts';
+import { add, type ExecInfo, type InfraTag } from './_tags.ts';
 import { addLocality } from './sql.ts';
 
 const REDIS_VALUES = valueFlags(
   '-h -p -s -a -u -n -r -i -d -D --user --pass --uri --cacert --cacertdir --cert --key --tls-ciphers --tls-ciphersuites --sni --rdb --functions-rdb --pattern --count --quoted-pattern --memkeys-samples --eval --pipe-timeout --intrinsic-latency --lru-test',
 );
 const REDIS_WIPE = new Set(['FLUSHALL', 'FLUSHDB']);
+// `--eval "$JS"`, `EVAL "$(cat x.lua)" 0`: the whole script is a variable or a command's output.
+const WHOLLY_RUN_TIME_RE = /^\s*(?:\$\{?[A-Za-z_]\w*\}?|\$\([\s\S]*\)|`[\s\S]*`)\s*$/;
 
 function hostsRemote(hosts: readonly string[]): boolean {
   return hosts.some((h) => !isLocalHost(h));
 }
 
-/** No -h, -u or a local one means this machine (redis-cli defaults to 127.0.0.1). */
-export function redisCli(argv: readonly string[]): InfraTag[] {
+/**
+ * No -h, -u or a local one means this machine (redis-cli defaults to 127.0.0.1). The command is the
+ * argv's, or, without one, each line of stdin (`echo FLUSHALL | redis-cli`, `--pipe < cmds.txt`);
+ * `EVAL` scripts and `--eval FILE` are Lua, searched for the calls that wipe.
+ */
+export function redisCli(argv: readonly string[], info?: ExecInfo): InfraTag[] {
   let remote = hostsRemote(flagValues(argv, ['-h'], REDIS_VALUES));
   for (const u of flagValues(argv, ['-u', '--uri'], REDIS_VALUES)) {
     if (isDynamic(u) || hostsRemote(uriHosts(u) ?? [u])) remote = true;
   }
   const out = addLocality([], remote);
   const i = nextPositional(argv, 0, REDIS_VALUES);
-  if (i >= 0 && REDIS_WIPE.has(argv[i]!.toUpperCase())) add(out, 'db.destroy');
+  if (i >= 0 && redisWipes(argv.slice(i))) add(out, 'db.destroy');
+  if (!info) return out;
+  if (i >= 0 && /^EVAL(_RO)?$/i.test(argv[i]!) && WHOLLY_RUN_TIME_RE.test(argv[i + 1] ?? ''))
+    info.unseen?.('a Lua script only known at run time');
+  const lua = flagValues(argv, ['--eval'], REDIS_VALUES);
+  if (lua.length > 0 && luaWipes(scriptText(info, lua, false))) add(out, 'db.destroy');
+  // -x: stdin is the last argument's value, data; with a command on the line stdin is not read.
+  if (i < 0 && lua.length === 0 && !hasFlag(argv, ['-x', '--version', '--help'])) {
+    const text = stdinProgram(info);
+    if (text === null) info.unseen?.('commands on stdin that cannot be read');
+    else if (text !== undefined && redisLinesWipe(text)) add(out, 'db.destroy');
+  }
   return out;
+}
+
+const LUA_WIPE_RE = /\bredis\s*\.\s*p?call\s*\(\s*(['"])\s*(?:flushall|flushdb)\s*\1/i;
+// A loop deleting every key the script lists: `for _,k in ipairs(redis.call('keys','*')) do redis.call('del',k)`.
+const LUA_ALL_KEYS_RE = /\bredis\s*\.\s*p?call\s*\(\s*(['"])keys\1\s*,\s*(['"])\*\2/i;
+const LUA_DEL_RE = /\bredis\s*\.\s*p?call\s*\(\s*(['"])(?:del|unlink)\1/i;
+
+/** Lua run by EVAL or --eval that flushes, or deletes every key it lists. */
+export function luaWipes(lua: string): boolean {
+  return LUA_WIPE_RE.test(lua) || (LUA_ALL_KEYS_RE.test(lua) && LUA_DEL_RE.test(lua));
+}
+
+/** One redis command as words: FLUSHALL/FLUSHDB, or EVAL/EVAL_RO of a script that wipes. */
+function redisWipes(words: readonly string[]): boolean {
+  const cmd = (words[0] ?? '').toUpperCase();
+  if (REDIS_WIPE.has(cmd)) return true;
+  return (cmd === 'EVAL' || cmd === 'EVAL_RO') && luaWipes(words[1] ?? '');
+}
+
+/** Commands one per line, as redis-cli reads them from stdin (quotes around words are dropped). */
+function redisLinesWipe(text: string): boolean {
+  const lines = text.split('\n');
+  for (const line of lines) {
+    const words = line.trim().match(/"(?:[^"\\]|\\.)*"|'[^']*'|\S+/g) ?? [];
+    if (redisWipes(words.map((w) => w.replace(/^(["'])([\s\S]*)\1$/, '$2')))) return true;
+  }
+  return false;
 }
 
 const MONGO_VALUES = valueFlags(
@@ -100,11 +145,29 @@ export function mongoWipes(js: string): boolean {
   return MONGO_WIPE_RE.test(maskJs(js));
 }
 
-export function mongoShell(argv: readonly string[]): InfraTag[] {
+const MONGO_LOAD_RE = /\bload\s*\(\s*(['"])([^'"]+)\1\s*\)/g;
+
+/**
+ * The scripts mongosh runs: `--eval`, `-f`/`--file` and `.js` files on the line, or its stdin when it
+ * has none of those (`mongosh prod <<< 'db.dropDatabase()'`); `load('x.js')` pulls in more.
+ */
+export function mongoShell(argv: readonly string[], info?: ExecInfo): InfraTag[] {
   const out = addLocality([], mongoRemote(argv, true));
-  for (const js of flagValues(argv, ['--eval'], MONGO_VALUES)) {
+  const evals = flagValues(argv, ['--eval'], MONGO_VALUES);
+  for (const js of evals) {
     if (mongoWipes(js)) return add(out, 'db.destroy');
   }
+  if (!info) return out;
+  if (evals.some((js) => WHOLLY_RUN_TIME_RE.test(js))) info.unseen?.('a script only known at run time');
+  const files = [
+    ...flagValues(argv, ['-f', '--file'], MONGO_VALUES),
+    ...positionals(argv, 0, MONGO_VALUES).filter((p) => /\.(c|m)?js$/i.test(p)),
+  ];
+  const loads = evals.flatMap((js) => [...js.matchAll(MONGO_LOAD_RE)].map((m) => m[2]!));
+  const readsStdin =
+    evals.length === 0 && files.length === 0 && !hasFlag(argv, ['--version', '--help', '-h']);
+  const script = scriptText(info, [...files, ...loads], readsStdin, /\bload\s*\(\s*['"]([^'"]+)['"]\s*\)/g);
+  if (mongoWipes(script)) add(out, 'db.destroy');
   return out;
 }
 

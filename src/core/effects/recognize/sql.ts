@@ -12,6 +12,7 @@ import {
   type ValueFlags,
   valueFlags,
 } from './_args.ts';
+import { scriptText } from './_input.ts';
 import { add, type ExecInfo, type InfraTag } from './_tags.ts';
 
 export const SQL_READ = 1;
@@ -306,6 +307,7 @@ export function psql(argv: readonly string[], info?: ExecInfo): InfraTag[] {
   const out = addProductionTag(addLocality([], remote), prod);
   let flags = 0;
   for (const sql of flagValues(argv, ['-c', '--command'], PSQL_VALUES)) flags |= classifySql(sql);
+  flags |= classifySql(psqlScript(argv, info));
   return addSqlTags(out, flags, remote || prod);
 }
 
@@ -371,6 +373,7 @@ export function mysql(argv: readonly string[], info?: ExecInfo): InfraTag[] {
   const out = addProductionTag(addLocality([], remote), prod);
   let flags = 0;
   for (const sql of flagValues(argv, ['-e', '--execute'], MYSQL_VALUES)) flags |= classifySql(sql);
+  flags |= classifySql(mysqlScript(argv, info));
   return addSqlTags(out, flags, remote || prod);
 }
 
@@ -493,4 +496,41 @@ export function sqlReadOnly(sql: string): boolean {
     }
   }
   return true;
+}
+
+// ---- SQL that reaches the client from stdin or files (issue 12, class 1) --------------------------
+// `psql -h prod <<< 'DROP DATABASE app'`, `mysql -h prod < purge.sql`, `psql -f reset.sql` and the
+// files `\i` or `source` pull in are classified like `-c`/`-e`; any of them nobody can read is
+// reported through `info.unseen` (opaque, tier 3).
+
+const PSQL_INCLUDE_RE = /^[ \t]*\\(?:i|ir|include|include_relative)[ \t]+(\S+)/gm;
+const MYSQL_INCLUDE_RE = /^[ \t]*(?:source|\\\.)[ \t]+(\S+)/gim;
+// `-c "$SQL"`, `-e "$(cat x.sql)"`: the whole statement is a variable or a command's output.
+const WHOLLY_RUN_TIME_RE = /^\s*(?:\$\{?[A-Za-z_]\w*\}?|\$\([\s\S]*\)|`[\s\S]*`)\s*$/;
+
+function includedIn(texts: readonly string[], re: RegExp): string[] {
+  const out: string[] = [];
+  for (const t of texts) for (const m of t.matchAll(re)) out.push(m[1]!);
+  return out;
+}
+
+/** psql reads `-f` files (`-` is stdin) and, with neither `-c` nor `-f`, its stdin. */
+function psqlScript(argv: readonly string[], info: ExecInfo | undefined): string {
+  if (!info) return '';
+  const commands = flagValues(argv, ['-c', '--command'], PSQL_VALUES);
+  const files = flagValues(argv, ['-f', '--file'], PSQL_VALUES);
+  const informational = hasFlag(argv, ['-l', '--list', '-V', '--version', '-?', '--help']);
+  const readsStdin = commands.length === 0 && files.length === 0 && !informational;
+  if (commands.some((c) => WHOLLY_RUN_TIME_RE.test(c))) info.unseen?.('SQL only known at run time');
+  return scriptText(info, [...files, ...includedIn(commands, PSQL_INCLUDE_RE)], readsStdin, PSQL_INCLUDE_RE);
+}
+
+/** mysql reads its stdin unless `-e` gives the statements; `source FILE` and `\. FILE` read files. */
+function mysqlScript(argv: readonly string[], info: ExecInfo | undefined): string {
+  if (!info) return '';
+  const commands = flagValues(argv, ['-e', '--execute'], MYSQL_VALUES);
+  const informational = hasFlag(argv, ['-V', '--version', '-?', '--help']);
+  const readsStdin = commands.length === 0 && !informational;
+  if (commands.some((c) => WHOLLY_RUN_TIME_RE.test(c))) info.unseen?.('SQL only known at run time');
+  return scriptText(info, includedIn(commands, MYSQL_INCLUDE_RE), readsStdin, MYSQL_INCLUDE_RE);
 }
