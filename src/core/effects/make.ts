@@ -16,11 +16,7 @@ export function makeRecipes(
   let first: string | undefined;
   for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
     if (line.startsWith('\t')) {
-      const cmd = line
-        .slice(1)
-        .replace(/^[@+-]+/, '')
-        .replace(/\$\$/g, '$');
-      for (const r of current) r.lines.push(cmd);
+      for (const r of current) r.lines.push(recipeLine(line.slice(1)));
       continue;
     }
     const assign = /^(?:export\s+|override\s+)?([A-Za-z_][\w.]*)\s*(:::?=|\?=|\+=|=|!=)\s*(.*)$/.exec(line);
@@ -35,10 +31,14 @@ export function makeRecipes(
     const m = /^([^:=#\s][^:=#]*?)\s*::?\s*([^=].*)?$/.exec(line);
     if (m && !line.includes(':=')) {
       const names = m[1]!.split(/\s+/).filter(Boolean);
-      const deps = (m[2] ?? '').split(';')[0]!.split(/\s+/).filter(Boolean);
+      // `target: deps ; recipe` puts the first recipe line on the rule's own line.
+      const [depText = '', ...inline] = (m[2] ?? '').split(';');
+      const deps = depText.split(/\s+/).filter(Boolean);
+      const recipe = inline.join(';').trim();
       current = names.map((n) => {
         const r = rules.get(n) ?? { deps: [], lines: [] };
         r.deps.push(...deps);
+        if (recipe !== '') r.lines.push(recipeLine(recipe));
         rules.set(n, r);
         if (!first && !n.startsWith('.')) first = n;
         return r;
@@ -69,8 +69,17 @@ function expand(
   depth: number,
 ): string {
   if (depth > 4 || !line.includes('$')) return line;
-  return line.replace(/\$[({]([A-Za-z_][\w.]*)[)}]/g, (m, name: string) => {
-    const v = overrides.get(name) ?? vars.get(name);
-    return v === undefined ? m : expand(v, overrides, vars, depth + 1);
-  });
+  return line
+    .replace(/\$[({]([A-Za-z_][\w.]*)[)}]/g, (_m, name: string) => {
+      const v = overrides.get(name) ?? vars.get(name);
+      // A name the Makefile does not set comes from the environment, which is what the shell's
+      // `${NAME}` reads too: `rm -rf $(HOME)` deletes the home directory.
+      return v === undefined ? `\${${name}}` : expand(v, overrides, vars, depth + 1);
+    })
+    .replace(/\$\(shell\s+([^()]*)\)/g, (_m, cmd: string) => `$(${cmd})`);
+}
+
+/** A recipe line as the shell gets it: echo and error prefixes dropped, `$$` is a literal `$`. */
+function recipeLine(text: string): string {
+  return text.replace(/^\s*[@+-]+/, '').replace(/\$\$/g, '$');
 }
