@@ -421,7 +421,7 @@ const docker: Handler = (c) => {
   if (verb === 'exec') {
     const spec = parseRun(c, at + 1);
     if (c.argv.includes('--privileged')) hostRootEffect(c, ['exec --privileged']);
-    runInExisting(c, commandWords(c, spec.subject), spec.workdir);
+    runInContainer(c, commandWords(c, spec.subject), spec.workdir);
     return;
   }
   if (verb === 'cp') copyInto(c, at + 1);
@@ -461,6 +461,32 @@ export function runInExisting(c: Ctx, words: WordValue[], workdir = '/', tags: s
   handleCommand({ ...c.cmd, name: head, args: words.slice(1) }, scope, c.sink, c.api);
 }
 
+/** Where a command in an existing container runs when no `-w` says: the image's WORKDIR, unknown here. */
+export const CONTAINER_WORKDIR = '/container-workdir';
+
+/**
+ * `docker exec`, `compose exec`, `kubectl exec`: like runInExisting, but paths under the container's
+ * own workdir (the image's WORKDIR when no `-w` names one, or a `-w` that is no host location, such as
+ * `/app`) are the container's working copy, judged like project files: `docker exec app rm -rf
+ * node_modules` is ordinary development there. Everything else is judged as if it ran here, so
+ * `rm -rf /` or a data directory stays what it is, and a `-w` into the home or a system directory
+ * (which may well be a mount of the host's) is not softened.
+ */
+export function runInContainer(c: Ctx, words: WordValue[], workdir?: string, tags: string[] = []): void {
+  const cwd = workdir === undefined ? CONTAINER_WORKDIR : resolvePath(workdir, '/', c.sink.ctx.home);
+  const own = workdir === undefined || (cwd !== '/' && zoneOf(cwd, c.sink.ctx) === 'outside');
+  if (!own) return runInExisting(c, words, cwd, tags);
+  const inner: Sink = { ctx: c.sink.ctx, effects: [] };
+  runInExisting({ ...c, sink: inner }, words, cwd, tags);
+  for (const e of inner.effects) {
+    if ('path' in e && isUnder(e.path, cwd)) {
+      e.zone = 'project';
+      e.tags = [...new Set([...e.tags, 'container'])];
+    }
+    emit(c.sink, c.scope, e);
+  }
+}
+
 // ---- compose ---------------------------------------------------------------------------------
 
 const COMPOSE_GLOBAL_VALUES = new Set(
@@ -495,7 +521,7 @@ function composeFrom(c: Ctx, from: number): void {
     }
     return;
   }
-  runInExisting(c, words, spec.workdir);
+  runInContainer(c, words, spec.workdir);
 }
 
 const compose: Handler = (c) => composeFrom(c, 0);
@@ -538,7 +564,7 @@ const kubectl: Handler = (c) => {
       });
       return;
     }
-    runInExisting(c, words, '/', ['remote']);
+    runInContainer(c, words, undefined, ['remote']);
     return;
   }
   if (verb === 'debug') {
@@ -549,7 +575,7 @@ const kubectl: Handler = (c) => {
       if (words.length > 0) runInNewContainer(c, words, [{ target: '/host', source: '/' }]);
       return;
     }
-    if (words.length > 0) runInExisting(c, words, '/', ['remote']);
+    if (words.length > 0) runInContainer(c, words, undefined, ['remote']);
     return;
   }
   if (verb === 'cp') copyInto(c, v + 1, KUBECTL_VALUES);
