@@ -2,6 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { userDir } from '../adapters/fs/user-secret.ts';
 import { parseBash } from '../adapters/shell/tree-sitter.ts';
+import { parseYaml } from '../adapters/yaml.ts';
 import type { GuardLocations, JudgeContext } from '../core/types.ts';
 
 /** Scripts larger than this are not read; the call is judged without their content. */
@@ -74,6 +75,7 @@ export function createJudgeContext(
     tempDirs: environment.tempDirs,
     readScript,
     parseShell: parseBash,
+    parseYaml,
     protectedBranches,
     ...(environment.guard ? { guard: environment.guard } : {}),
   };

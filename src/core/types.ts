@@ -90,6 +90,11 @@ export interface JudgeContext {
   readScript?: (absPath: string) => string | undefined;
   /** Parses shell source; injected so the core stays free of native modules. */
   parseShell: ShellParser;
+  /**
+   * Parses YAML (a Taskfile), throwing on invalid text; injected so the core imports no library.
+   * Without it, YAML files that would run are read as running nothing they can be judged by.
+   */
+  parseYaml?: (text: string) => unknown;
   /** Branch names (globs) treated as protected besides the built-in defaults. */
   protectedBranches: readonly string[];
   /**

@@ -1,6 +1,7 @@
 // Judge tool calls in-process against the embedded default policy, in the corpus's fixed world:
 // project /work/proj, home /home/dev, temp /tmp and /var/tmp.
 import { parseBash } from '../../src/adapters/shell/tree-sitter.ts';
+import { parseYaml } from '../../src/adapters/yaml.ts';
 import { defaultPolicyFile, loadPolicy } from '../../src/config/load.ts';
 import { judge } from '../../src/core/judge.ts';
 import { compilePolicy } from '../../src/core/policy/evaluate.ts';
@@ -14,7 +15,7 @@ defaultPolicyFile();
 export const COMPILED = compilePolicy(base.policy, WORLD.home);
 
 export function context(files: Record<string, string> = {}): JudgeContext {
-  return { ...WORLD, readScript: (p) => files[p], parseShell: parseBash, protectedBranches: [] };
+  return { ...WORLD, readScript: (p) => files[p], parseShell: parseBash, parseYaml, protectedBranches: [] };
 }
 
 export function decide(

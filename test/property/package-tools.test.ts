@@ -2,6 +2,7 @@
 // line and then run is never judged lower than the same text run directly.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseYaml } from '../../src/adapters/yaml.ts';
 import {
   composerScripts,
   denoTasks,
@@ -27,7 +28,7 @@ describe('parsers of untrusted text never throw', () => {
     fc.assert(
       fc.property(fc.oneof(texty, fc.string({ maxLength: 200 })), (t) => {
         justRecipes(t);
-        taskfileTasks(t);
+        taskfileTasks(t, parseYaml);
         pyprojectTasks(t);
         tomlEntries(t);
         toxCommands(t);

@@ -2,7 +2,6 @@
 // Taskfiles, the script tables of pyproject.toml, tox.ini, noxfile.py, deno.json and composer.json.
 // Each reader is tolerant: it never throws, and what it cannot read it leaves out, so a task it
 // does not find is judged by the caller as unknown rather than as harmless.
-import { parse as parseYaml } from 'yaml';
 
 /** A named task: shell lines it runs, other tasks it runs first or in sequence, and code it evaluates. */
 export interface Task {
@@ -78,12 +77,12 @@ function justInterpolate(line: string, vars: Map<string, string>): string {
 // ---- Taskfile (go-task) --------------------------------------------------------------------
 
 /** Tasks of a Taskfile: `cmds`, `cmd`, the short forms, `deps` and `task:` calls. */
-export function taskfileTasks(text: string): Tasks {
+export function taskfileTasks(text: string, parseYaml: ((text: string) => unknown) | undefined): Tasks {
   const out: Tasks = new Map();
-  if (text.length > MAX_TEXT) return out;
+  if (text.length > MAX_TEXT || !parseYaml) return out;
   let doc: unknown;
   try {
-    doc = parseYaml(text, { maxAliasCount: 100 });
+    doc = parseYaml(text);
   } catch {
     return out;
   }

@@ -466,7 +466,11 @@ function runTask(c: Ctx): void {
   if (path) {
     const text = runFile(c, path);
     if (text === undefined) return;
-    runTasks(c, closure(taskfileTasks(text), names.length > 0 ? names : ['default'], undefined), dir);
+    runTasks(
+      c,
+      closure(taskfileTasks(text, c.sink.ctx.parseYaml), names.length > 0 ? names : ['default'], undefined),
+      dir,
+    );
     return;
   }
   // taskipy: `task NAME` with pre_NAME/post_NAME hooks.

@@ -116,7 +116,7 @@ export function judgeRunnable(
   }
   if (/^taskfile(\.dist)?\.ya?ml$/i.test(name)) {
     if (fragment) for (const line of ciRunLines(content, true)) shell(line, deferred, sink);
-    else runTasks(taskfileTasks(content));
+    else runTasks(taskfileTasks(content, sink.ctx.parseYaml));
     return;
   }
   if (name === 'pyproject.toml') {

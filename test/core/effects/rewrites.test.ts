@@ -1,6 +1,7 @@
 // The rewriters and manifest readers behind package-tool judging: each computes what a command leaves
 // in a file, or gives up (undefined) rather than guess.
 import { describe, expect, it } from 'vitest';
+import { parseYaml } from '../../../src/adapters/yaml.ts';
 import {
   justRecipes,
   noxCommands,
@@ -94,11 +95,13 @@ describe('manifest readers', () => {
   it('Taskfile: cmds, cmd, short forms, deps, task calls, vars', () => {
     const t = taskfileTasks(
       'version: "3"\nvars:\n  D: out\ntasks:\n  a: rm -rf {{.D}}\n  b: [echo 1, echo 2]\n  c:\n    deps: [a, {task: b}]\n    cmds:\n      - cmd: echo c\n      - task: a\n      - defer: echo bye\n',
+      parseYaml,
     );
     expect(t.get('a')?.lines).toEqual(['rm -rf out']);
     expect(t.get('b')?.lines).toEqual(['echo 1', 'echo 2']);
     expect(t.get('c')).toEqual({ lines: ['echo c', 'echo bye'], refs: ['a', 'a', 'b'] });
-    expect(taskfileTasks('tasks: [unclosed').size).toBe(0);
+    expect(taskfileTasks('tasks: [unclosed', parseYaml).size).toBe(0);
+    expect(taskfileTasks('tasks:\n  a: rm -rf out\n', undefined).size).toBe(0);
   });
   it('pyproject: pdm, hatch, taskipy, poe, rye tables', () => {
     const t = pyprojectTasks(
