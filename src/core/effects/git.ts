@@ -380,12 +380,15 @@ function asksForHelp(rest: string[]): boolean {
 }
 
 /**
- * Does `git restore` write the work tree? It does unless only `--staged` is asked for; the last of
+ * Does `git restore` write the work tree? It does when neither `--staged` nor `--no-staged` is given,
+ * or `--worktree` is; git refuses `--no-staged` alone ("neither '--staged' or '--worktree' is
+ * specified", checked against git 2.39). The last of
  * `--worktree`/`--no-worktree` (and of `--staged`/`--no-staged`, `--patch`/`--no-patch`) wins. It needs a
  * pathspec, or `--patch`, which picks hunks from every file.
  */
 function restoresWorkTree(rest: string[]): boolean {
-  let staged = false;
+  // Unset until an option names it: with only `--no-staged` git names neither and restores nothing.
+  let staged: boolean | undefined;
   let worktree: boolean | undefined;
   let patch = false;
   let paths = false;
@@ -420,7 +423,7 @@ function restoresWorkTree(rest: string[]): boolean {
       }
     } else paths = true;
   }
-  return (worktree ?? !staged) && (patch || paths);
+  return (worktree ?? staged === undefined) && (patch || paths);
 }
 
 /** Short options of `git commit` that take a value: in a bundle, what follows them is that value. */
