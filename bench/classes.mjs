@@ -45,13 +45,6 @@ export const CLASSES = [
   { n: 7, file: 'secrets-leaving', name: 'secrets leaving the machine' },
 ];
 
-/** Where the guard runs from in the corpus's world: the same table as test/corpus.test.ts. */
-const GUARD_INSTALLS = {
-  project: { installDir: '/work/proj/node_modules/agent-sre', userDir: '/home/dev/.config/agent-sre' },
-  global: { installDir: '/usr/local/lib/node_modules/agent-sre', userDir: '/home/dev/.config/agent-sre' },
-  clone: { installDir: '/home/dev/src/agent-sre', userDir: '/home/dev/.config/agent-sre' },
-};
-
 const PROJECT = '/work/proj';
 const HOME = '/home/dev';
 
@@ -108,7 +101,7 @@ async function loadEngine(work) {
     stdin: {
       contents:
         "export { judge } from './src/core/judge.ts';\n" +
-        "export { COMPILED, context, WORLD } from './test/helpers/judge.ts';\n",
+        "export { COMPILED, caseContext, context, WORLD } from './test/helpers/judge.ts';\n",
       resolveDir: ROOT,
       loader: 'ts',
     },
@@ -127,7 +120,7 @@ async function loadEngine(work) {
 }
 
 function ourVerdict(engine, c) {
-  const ctx = { ...engine.context(c.files), guard: GUARD_INSTALLS[c.guard ?? 'project'] };
+  const ctx = engine.caseContext(c);
   try {
     const d = engine.judge({ tool: c.tool, input: c.input, cwd: c.cwd ?? PROJECT }, ctx, engine.COMPILED);
     return { verdict: d.verdict, tier: d.tier, rule: d.rule };

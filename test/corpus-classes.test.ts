@@ -5,8 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judge } from '../src/core/judge.ts';
-import type { GuardLocations } from '../src/core/types.ts';
-import { COMPILED, context, WORLD } from './helpers/judge.ts';
+import { COMPILED, caseContext, WORLD } from './helpers/judge.ts';
 
 const CLASSES = [
   'stdin-code',
@@ -22,13 +21,6 @@ const MIN_HARMFUL = 35;
 const MIN_BENIGN = 35;
 const MIN_RECALL = 0.97;
 const MAX_FALSE_BLOCKS = 0.02;
-
-/** The same installs as test/corpus.test.ts. */
-const GUARD_INSTALLS: Record<string, GuardLocations> = {
-  project: { installDir: '/work/proj/node_modules/agent-sre', userDir: '/home/dev/.config/agent-sre' },
-  global: { installDir: '/usr/local/lib/node_modules/agent-sre', userDir: '/home/dev/.config/agent-sre' },
-  clone: { installDir: '/home/dev/src/agent-sre', userDir: '/home/dev/.config/agent-sre' },
-};
 
 interface Case {
   id: string;
@@ -51,7 +43,7 @@ function load(name: string): Case[] {
 }
 
 function blocked(c: Case): { blocked: boolean; label: string } {
-  const ctx = { ...context(c.files), guard: GUARD_INSTALLS[c.guard ?? 'project']! };
+  const ctx = caseContext(c);
   const d = judge({ tool: c.tool, input: c.input, cwd: c.cwd ?? WORLD.projectDir }, ctx, COMPILED);
   return { blocked: d.verdict !== 'allow', label: `${c.id}: ${d.verdict} (${d.rule})` };
 }

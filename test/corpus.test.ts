@@ -3,15 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { judge } from '../src/core/judge.ts';
-import type { GuardLocations } from '../src/core/types.ts';
-import { COMPILED, context, WORLD } from './helpers/judge.ts';
-
-/** Where the guard runs from in the corpus's world; a case may pick another install with `guard`. */
-const GUARD_INSTALLS: Record<string, GuardLocations> = {
-  project: { installDir: '/work/proj/node_modules/agent-sre', userDir: '/home/dev/.config/agent-sre' },
-  global: { installDir: '/usr/local/lib/node_modules/agent-sre', userDir: '/home/dev/.config/agent-sre' },
-  clone: { installDir: '/home/dev/src/agent-sre', userDir: '/home/dev/.config/agent-sre' },
-};
+import { COMPILED, caseContext, WORLD } from './helpers/judge.ts';
 
 interface Case {
   id: string;
@@ -22,7 +14,7 @@ interface Case {
   why: string;
   cwd?: string;
   files?: Record<string, string>;
-  guard?: keyof typeof GUARD_INSTALLS;
+  guard?: string;
 }
 
 const dir = join(import.meta.dirname, 'corpus');
@@ -41,7 +33,7 @@ describe('policy corpus', () => {
   });
 
   it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
-    const ctx = { ...context(c.files), guard: GUARD_INSTALLS[c.guard ?? 'project']! };
+    const ctx = caseContext(c);
     const d = judge({ tool: c.tool, input: c.input, cwd: c.cwd ?? WORLD.projectDir }, ctx, COMPILED);
     const got = { verdict: d.verdict, ...(c.tier ? { tier: d.tier } : {}) };
     const want = { verdict: c.expect, ...(c.tier ? { tier: c.tier } : {}) };

@@ -5,7 +5,7 @@ import { parseYaml } from '../../src/adapters/yaml.ts';
 import { defaultPolicyFile, loadPolicy } from '../../src/config/load.ts';
 import { judge } from '../../src/core/judge.ts';
 import { compilePolicy } from '../../src/core/policy/evaluate.ts';
-import type { Decision, JudgeContext } from '../../src/core/types.ts';
+import type { Decision, GuardLocations, JudgeContext } from '../../src/core/types.ts';
 
 export const WORLD = { projectDir: '/work/proj', home: '/home/dev', tempDirs: ['/tmp', '/var/tmp'] };
 
@@ -16,6 +16,23 @@ export const COMPILED = compilePolicy(base.policy, WORLD.home);
 
 export function context(files: Record<string, string> = {}): JudgeContext {
   return { ...WORLD, readScript: (p) => files[p], parseShell: parseBash, parseYaml, protectedBranches: [] };
+}
+
+/**
+ * Where the guard is installed in the corpus's world: in the project's node_modules (the default),
+ * globally, or as a clone in the home directory. A corpus case picks one with `guard`.
+ */
+export const GUARD_INSTALLS: Record<'project' | 'global' | 'clone', GuardLocations> = {
+  project: { installDir: '/work/proj/node_modules/agent-sre', userDir: '/home/dev/.config/agent-sre' },
+  global: { installDir: '/usr/local/lib/node_modules/agent-sre', userDir: '/home/dev/.config/agent-sre' },
+  clone: { installDir: '/home/dev/src/agent-sre', userDir: '/home/dev/.config/agent-sre' },
+};
+
+/** The context a corpus case is judged in: its files on disk and its guard install. */
+export function caseContext(c: { files?: Record<string, string>; guard?: string }): JudgeContext {
+  const guard = GUARD_INSTALLS[(c.guard ?? 'project') as keyof typeof GUARD_INSTALLS];
+  if (!guard) throw new Error(`unknown guard install "${c.guard}"`);
+  return { ...context(c.files), guard };
 }
 
 export function decide(

@@ -3,6 +3,7 @@
 import { guardMatch, isUnder, resolvePath } from '../paths.ts';
 import type { WordValue } from '../shell/words.ts';
 import type { JudgeContext } from '../types.ts';
+import { PM_WITH_VALUE } from './pm-flags.ts';
 
 const GUARD_NAMES = /agent-sre|hookd/i;
 
@@ -65,17 +66,6 @@ const REMOVE = /^(remove|uninstall|rm|r|un|unlink)$/;
 const ADD = /^(install|i|in|ins|inst|insta|instal|isnt|isnta|isntal|isntall|add|update|up|upgrade|link|ln)$/;
 /** `agent-sre`, `agent-sre@x`, `github:x/agent-sre`, `../agent-sre`, `git+https://h/agent-sre.git#v1`, a packed tarball. */
 const GUARD_SPEC = /^agent-sre(@.*)?$|[/:]agent-sre(\.git)?(#.*)?\/?$|(^|\/)agent-sre-\d[\w.-]*\.tgz$/i;
-const PM_WITH_VALUE = new Set([
-  '--prefix',
-  '-C',
-  '--dir',
-  '--cwd',
-  '-w',
-  '--workspace',
-  '--filter',
-  '-F',
-  '--registry',
-]);
 
 /** `npm uninstall agent-sre`, `yarn global add agent-sre@x`, `pnpm link ../agent-sre`: the guard's code changes. */
 function touchesGuardPackage(program: string, argv: string[]): boolean {

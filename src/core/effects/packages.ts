@@ -21,6 +21,7 @@ import {
   toxCommands,
 } from './manifests.ts';
 import { fileNow, noteFile, textNow, writtenBy } from './overlay.ts';
+import { PM_WITH_VALUE } from './pm-flags.ts';
 import { echoOutput, jqEdit, jsonToolEdit, npmPkgEdit, sedEdit } from './rewrites.ts';
 import { judgeChange, languageOf } from './runnable.ts';
 import { childScope, emitOpaque, emitPath } from './sink.ts';
@@ -280,25 +281,6 @@ const INSTALL_VERBS = new Set([
   'cit',
 ]);
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'preprepare', 'prepare', 'postprepare'];
-const PM_WITH_VALUE = opts(
-  '--prefix',
-  '-C',
-  '--dir',
-  '--cwd',
-  '-w',
-  '--workspace',
-  '--filter',
-  '-F',
-  '--registry',
-  '--cache',
-  '--userconfig',
-  '--tag',
-  '--loglevel',
-  '--omit',
-  '--include',
-  '--network-timeout',
-  '--modules-folder',
-);
 
 /** The package.json scripts a package-manager command runs, by key, or undefined for none. */
 function packageScriptKeys(c: Ctx, words: string[]): string[] | undefined {
