@@ -217,6 +217,7 @@ export function firstOperand(argv: string[], withValue: Set<string>, from = 0): 
 
 function runShell(c: Ctx): void {
   const { argv } = c;
+  if (noExec(argv)) return;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '-c' || (/^-[a-z]*c[a-z]*$/.test(a) && !a.startsWith('--'))) {
@@ -245,6 +246,24 @@ function runShell(c: Ctx): void {
     return;
   }
   runFromStdin(c, 'shell');
+}
+
+/**
+ * `bash -n`, `sh -o noexec`, `fish --no-execute`: the shell only checks the syntax and runs nothing.
+ * Only options before the first operand count; after `-c TEXT` words are arguments, not options.
+ */
+function noExec(argv: string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--' || a === '-' || !/^-/.test(a)) return false;
+    if (a === '--no-execute' || (/^-[a-zA-Z]+$/.test(a) && a.includes('n'))) return true;
+    if (/^-[a-zA-Z]*o$/.test(a)) {
+      if (argv[i + 1] === 'noexec') return true;
+      i++;
+    }
+    if (/^-[a-zA-Z]*c/.test(a)) return false;
+  }
+  return false;
 }
 
 /** A shell or interpreter that reads its program from stdin or a process substitution. */
