@@ -458,7 +458,12 @@ export function runInExisting(c: Ctx, words: WordValue[], workdir = '/', tags: s
     functions: new Map(),
     inherited: [...c.scope.inherited, ...tags],
   });
-  handleCommand({ ...c.cmd, name: head, args: words.slice(1) }, scope, c.sink, c.api);
+  // A redirect (`< migrations/x.sql`) is opened by the shell here, not inside: its path is the host's.
+  const stdin =
+    c.cmd.stdin?.kind === 'file'
+      ? { kind: 'file' as const, path: resolvePath(c.cmd.stdin.path, c.scope.cwd, c.sink.ctx.home) }
+      : c.cmd.stdin;
+  handleCommand({ ...c.cmd, name: head, args: words.slice(1), stdin }, scope, c.sink, c.api);
 }
 
 /** Where a command in an existing container runs when no `-w` says: the image's WORKDIR, unknown here. */
