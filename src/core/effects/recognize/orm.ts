@@ -90,17 +90,51 @@ function sqlDestroys(sql: readonly string[], info: ExecInfo | undefined, readsSt
   return text === undefined || (classifySql(text) & SQL_DESTROY) !== 0;
 }
 
-// Code handed to a framework's runner or shell: mass deletes through the ORM, or SQL in a literal.
-const MASS_DELETE_RE =
-  /\b[A-Z][\w:]*(?:\.all|\.unscoped)?\.(?:delete_all|destroy_all)\b(?!\s*\(\s*[^)\s])|\.objects(?:\.all\(\))?\.delete\(\)|::(?:truncate|query\(\)->delete)\(\)|DB::table\([^)]*\)->(?:delete|truncate)\(\)|Repo\.delete_all\(\s*[A-Z][\w.]*\s*\)|drop_all\(|dropDatabase\(|\.drop\(\)|sequelize\.(?:drop|sync\(\s*\{\s*force\s*:\s*true)/;
+// Code handed to a framework's runner or shell: mass deletes and updates through the ORM (a relation
+// with no filter, or one that is always true), schema drops, or SQL in a string literal.
+// A call whose argument has no parentheses inside: `where(nil)`, `order(:id)`.
+const ARGS = String.raw`\([^()]*\)`;
+// Filters that select every row.
+const TRUE_SQL = String.raw`\s*["'](?:\s*1\s*=\s*1|\s*true|\s*1|\s*1\s*<>\s*0)\s*["']\s*`;
+// ActiveRecord: links that keep every row, then delete_all / destroy_all / update_all.
+const RB_LINK = String.raw`\.(?:all|unscoped|where\(\s*(?:nil|\{\s*\}|true|${TRUE_SQL})?\s*\)|where\.not\(\s*id:\s*nil\s*\)|(?:unscope|order|reorder|includes|joins|left_joins|preload|eager_load|select|readonly|in_batches|find_each|lock)(?:${ARGS})?)`;
+const RB_MASS = String.raw`\b[A-Z][\w:]*(?:${RB_LINK})*(?:\.(?:delete_all|destroy_all)\b(?!\s*\(\s*[^)\s])|\.update_all\b|\.(?:each|find_each)\s*\(\s*&:(?:destroy|delete)!?\s*\))`;
+const RB_CONN = String.raw`\.connection\.truncate(?:_tables)?\b|\bpurge_current_database\b|\bdrop_table\b`;
+// Django: a manager, links that keep every row, then delete() / update(...).
+const PY_LINK = String.raw`\.(?:all|filter|exclude)\(\s*(?:\*\*\{\s*\}\s*)?\)|\.filter\(\s*(?:pk|id)__(?:isnull\s*=\s*False|gte?\s*=\s*0)\s*\)|\.(?:order_by|select_related|prefetch_related|only|defer|using)${ARGS}`;
+const PY_MASS = String.raw`\b[A-Z]\w*\.(?:objects|_base_manager|_default_manager|all_objects|\w+_objects)(?:${PY_LINK})*\.(?:delete\(\s*\)|update\()`;
+// Eloquent: a model or table, links that keep every row, then delete / forceDelete / truncate / update.
+const PHP_LINK = String.raw`(?:query|all|withTrashed|onlyTrashed|withoutGlobalScopes|newQuery|toBase|orderBy|latest|oldest)(?:${ARGS})|whereRaw\(${TRUE_SQL}\)|where\(\s*["']?id["']?\s*,\s*["']>=?["']\s*,\s*0\s*\)|each`;
+const PHP_MASS = String.raw`(?:\b[A-Z][\w\\]*::|\bDB::table${ARGS}->|\bDB::connection${ARGS}->table${ARGS}->)(?:(?:${PHP_LINK})->)*(?:delete|forceDelete|truncate|update)\(|\b[A-Z][\w\\]*::(?:truncate|forceDelete)\(`;
+// Ecto: Repo.delete_all / update_all of a whole schema or an unfiltered `from`.
+const EX_QUERY = String.raw`(?:[A-Z][\w.]*|from\s*\(?\s*\w+\s+in\s+[A-Z][\w.]*\s*\)?)`;
+const EX_MASS = String.raw`\bRepo\.(?:delete_all|update_all)!?\(\s*(?:[A-Z][\w.]*\s*[,)]|from\s*\(?\s*\w+\s+in\s+[A-Z][\w.]*\s*\)?\s*\))|${EX_QUERY}\s*\|>\s*(?:[A-Z]\w*\.)*Repo\.(?:delete_all|update_all)\b|\bEcto\.Migrator\.run\([^)]*:down`;
+// Whole-schema drops in any of them.
+const DROP_CODE = String.raw`drop_all\(|dropDatabase\(|\.drop\(\)|sequelize\.(?:drop|sync\(\s*\{\s*force\s*:\s*true)|Schema::(?:drop|dropIfExists|dropAllTables)\(`;
+const MASS_DELETE_RE = new RegExp(
+  [RB_MASS, RB_CONN, PY_MASS, PHP_MASS, EX_MASS, DROP_CODE].map((r) => `(?:${r})`).join('|'),
+);
 const STRING_RE = /"([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]*)*)'/g;
+/** Runner code longer than this is judged on its first part only (the hook must stay cheap). */
+const MAX_CODE = 64 * 1024;
 
-function codeDestroys(code: string): boolean {
+/** Framework code (a runner's `-e`, a shell's `-c`, its stdin) deletes or rewrites whole tables. */
+export function codeDestroys(code0: string): boolean {
+  const code = code0.length > MAX_CODE ? code0.slice(0, MAX_CODE) : code0;
   if (MASS_DELETE_RE.test(code)) return true;
   STRING_RE.lastIndex = 0;
   for (let m = STRING_RE.exec(code); m !== null; m = STRING_RE.exec(code))
     if (classifySql(m[1] ?? m[2] ?? '') & SQL_DESTROY) return true;
   return false;
+}
+
+/** Code a REPL reads from its stdin (a here-doc, `echo ... |`, `< file`); unreadable text is not judged. */
+function stdinCode(info: ExecInfo | undefined): string | undefined {
+  const s = info?.stdin;
+  if (!s) return undefined;
+  if (s.kind === 'text') return s.text;
+  if (s.kind === 'file' && s.path !== undefined) return info.read?.(s.path);
+  return undefined;
 }
 
 function positionalsOf(argv: readonly string[], values: ReadonlySet<string>): string[] {
@@ -128,7 +162,18 @@ const rails: Finder = (argv, info0) => {
   if (pos.some((p) => RAKE_RESET_RE.test(p))) return { targets };
   if (pos.includes('db:migrate') && info?.env?.get('VERSION') === '0') return { targets };
   const cmd = pos[0];
-  if ((cmd === 'runner' || cmd === 'r') && pos[1] !== undefined && codeDestroys(pos[1])) return { targets };
+  if (cmd === 'runner' || cmd === 'r') {
+    // `rails runner CODE`, `rails runner script.rb`, `rails runner - < x.rb`.
+    const code = pos[1];
+    const text =
+      code === undefined || code === '-'
+        ? stdinCode(info)
+        : /^[\w./-]+\.rb$/.test(code)
+          ? info?.read?.(code)
+          : code;
+    if (text !== undefined && codeDestroys(text)) return { targets };
+  }
+  if ((cmd === 'console' || cmd === 'c') && codeDestroys(stdinCode(info) ?? '')) return { targets };
   if ((cmd === 'dbconsole' || cmd === 'db') && sqlDestroys([], info, true)) return { targets };
   return undefined;
 };
@@ -162,8 +207,7 @@ const django: Finder = (argv, info) => {
   if (cmd === 'shell' || cmd === 'shell_plus') {
     const code = flagValues(own, ['-c', '--command'], DJANGO_VALUES);
     if (code.some(codeDestroys)) return { targets };
-    if (code.length === 0 && info?.stdin?.kind === 'text' && codeDestroys(info.stdin.text ?? ''))
-      return { targets };
+    if (code.length === 0 && codeDestroys(stdinCode(info) ?? '')) return { targets };
   }
   return undefined;
 };
@@ -262,7 +306,7 @@ const drizzle: Finder = (argv) => {
 
 const MIX_VALUES = valueFlags('-r --repo --to --step -n -e --eval');
 
-const mix: Finder = (argv) => {
+const mix: Finder = (argv, info) => {
   const tasks = positionalsOf(argv, MIX_VALUES).map((p) => p.replace(/[,+]+$/, ''));
   if (tasks.some((t) => t === 'ecto.drop' || t === 'ecto.reset')) return { targets: [] };
   if (
@@ -270,8 +314,13 @@ const mix: Finder = (argv) => {
     (hasFlag(argv, ['--all']) || flagValues(argv, ['--to'], MIX_VALUES).includes('0'))
   )
     return { targets: [] };
-  if (tasks[0] === 'run' && flagValues(argv, ['-e', '--eval'], MIX_VALUES).some(codeDestroys))
-    return { targets: [] };
+  if (tasks[0] === 'run') {
+    if (flagValues(argv, ['-e', '--eval'], MIX_VALUES).some(codeDestroys)) return { targets: [] };
+    // `mix run priv/repo/wipe.exs`: the script file.
+    const script = tasks[1];
+    const text = script !== undefined && /\.exs?$/.test(script) ? info?.read?.(script) : undefined;
+    if (text !== undefined && codeDestroys(text)) return { targets: [] };
+  }
   return undefined;
 };
 
@@ -283,8 +332,11 @@ const artisan: Finder = (argv, info) => {
   const targets = flagValues(argv, ['--env', '--database'], ARTISAN_VALUES);
   const cmd = pos[0] ?? '';
   if (ARTISAN_RESET.has(cmd)) return { targets };
-  if (cmd === 'tinker' && flagValues(argv, ['--execute'], ARTISAN_VALUES).some(codeDestroys))
-    return { targets };
+  if (cmd === 'tinker') {
+    const code = flagValues(argv, ['--execute'], ARTISAN_VALUES);
+    if (code.some(codeDestroys)) return { targets };
+    if (code.length === 0 && codeDestroys(stdinCode(info) ?? '')) return { targets };
+  }
   if (cmd === 'db' && sqlDestroys([], info, true)) return { targets };
   return undefined;
 };
