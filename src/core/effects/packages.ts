@@ -23,7 +23,7 @@ import {
 import { fileNow, noteFile, textNow, writtenBy } from './overlay.ts';
 import { PM_WITH_VALUE } from './pm-flags.ts';
 import { echoOutput, jqEdit, jsonToolEdit, npmPkgEdit, sedEdit } from './rewrites.ts';
-import { judgeChange, languageOf } from './runnable.ts';
+import { judgeChange, judgeRunnable, languageOf } from './runnable.ts';
 import { childScope, emitOpaque, emitPath } from './sink.ts';
 
 const opts = (...xs: string[]) => new Set(xs);
@@ -1195,6 +1195,9 @@ function noteRewrite(c: Ctx): void {
           ? undefined
           : sedEdit(before, scripts as string[], extended);
       record(c, path, before, after);
+      // An edit we cannot follow (`sed -i '/x/a ...'`) still shows the text it brings in.
+      if (after === undefined)
+        for (const s of scripts) if (s) judgeRunnable(path, s, true, c.scope, c.sink, c.api.shell);
     }
     return;
   }

@@ -2,6 +2,7 @@
 // tag so the reason can say so. The shell analyzer is passed in to keep the module graph acyclic.
 import { analyzeCode, type CodeLang } from './code.ts';
 import type { Api } from './commands.ts';
+import { remoteDependencies } from './dep-sources.ts';
 import { emitNewEffects } from './edits.ts';
 import { makeRecipes } from './make.ts';
 import {
@@ -17,7 +18,7 @@ import {
   toxCommands,
 } from './manifests.ts';
 import { fileNow, noteFile } from './overlay.ts';
-import type { Scope, Sink } from './sink.ts';
+import { emit, type Scope, type Sink } from './sink.ts';
 
 type Shell = Api['shell'];
 
@@ -74,6 +75,14 @@ export function judgeRunnable(
     code: (lang, code, s, k) => analyzeCode(lang, code, s, k, api),
     script: () => false,
   };
+  for (const spec of remoteDependencies(name, content))
+    emit(sink, deferred, {
+      kind: 'exec',
+      program: name,
+      argv: [spec],
+      tags: ['install.remote'],
+      origin: `${name} declares a dependency from ${spec.length > 100 ? `${spec.slice(0, 97)}...` : spec}`,
+    });
   const lang = languageOf(path, content);
   if (lang === 'shell' || (!lang && HOOK_FILE.test(path))) return shell(content, deferred, sink);
   if (lang && shebangInterpreter(content)) return analyzeCode(lang, content, deferred, sink, api);
