@@ -40,61 +40,169 @@ export function netEffect(
   return { kind: 'net', host, method, credentialed: credentialed || secretUrl, url, tags: t, origin };
 }
 
+/**
+ * One option as a downloader reads it. `name` is `-X` or `--request` (a bundle's letters come out
+ * one by one); `at` is the argv index of the word that holds the value; `positional` marks an operand.
+ */
+export interface CliOption {
+  name: string;
+  value: string;
+  at: number;
+  positional: boolean;
+}
+
+/**
+ * Options the way curl and wget read them (getopt style): `-sSfL` is four switches; a letter that takes
+ * a value takes the rest of its word (`-XPOST`, `-d@f`, `-sF@x`) or else the next word (`-sLo out`,
+ * `-sd @-`); `--name=value` and `--name value` for long options. `-` alone is an operand.
+ */
+export function readOptions(
+  argv: readonly string[],
+  shortValue: string,
+  longValue: ReadonlySet<string>,
+): CliOption[] {
+  const out: CliOption[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]!;
+    if (!w.startsWith('-') || w === '-') {
+      out.push({ name: '', value: w, at: i, positional: true });
+    } else if (w.startsWith('--')) {
+      const eq = w.indexOf('=');
+      const name = eq > 0 ? w.slice(0, eq) : w;
+      if (eq > 0) out.push({ name, value: w.slice(eq + 1), at: i, positional: false });
+      else if (longValue.has(name)) {
+        out.push({ name, value: argv[i + 1] ?? '', at: i + 1, positional: false });
+        i++;
+      } else out.push({ name, value: '', at: i, positional: false });
+    } else {
+      for (let k = 1; k < w.length; k++) {
+        const ch = w[k]!;
+        if (!shortValue.includes(ch)) {
+          out.push({ name: `-${ch}`, value: '', at: i, positional: false });
+          continue;
+        }
+        if (k < w.length - 1) out.push({ name: `-${ch}`, value: w.slice(k + 1), at: i, positional: false });
+        else {
+          out.push({ name: `-${ch}`, value: argv[i + 1] ?? '', at: i + 1, positional: false });
+          i++;
+        }
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** curl's short options that take a value (curl 8). */
+const CURL_SHORT_VALUE = 'AbcCdDeEFHKmoPQrtTuUwxXyYz';
+
 const CURL_WITH_VALUE = new Set([
-  '-X',
   '--request',
-  '-d',
   '--data',
+  '--data-ascii',
   '--data-raw',
   '--data-binary',
   '--data-urlencode',
   '--json',
-  '-F',
+  '--url-query',
   '--form',
   '--form-string',
-  '-T',
   '--upload-file',
-  '-H',
   '--header',
-  '-u',
+  '--proxy-header',
   '--user',
-  '-b',
+  '--proxy-user',
   '--cookie',
-  '-c',
   '--cookie-jar',
-  '-o',
   '--output',
-  '-A',
+  '--output-dir',
+  '--dump-header',
+  '--trace',
+  '--trace-ascii',
+  '--stderr',
   '--user-agent',
-  '-e',
   '--referer',
-  '-x',
   '--proxy',
+  '--preproxy',
+  '--socks4',
+  '--socks4a',
+  '--socks5',
+  '--socks5-hostname',
+  '--noproxy',
   '--oauth2-bearer',
-  '-m',
   '--max-time',
+  '--max-redirs',
+  '--max-filesize',
   '--connect-timeout',
-  '-w',
+  '--continue-at',
   '--write-out',
   '--retry',
-  '-r',
+  '--retry-delay',
+  '--retry-max-time',
   '--range',
-  '-K',
   '--config',
   '--cacert',
+  '--capath',
   '--cert',
+  '--cert-type',
   '--key',
-  '-E',
+  '--key-type',
+  '--pass',
+  '--ciphers',
   '--url',
   '--resolve',
+  '--connect-to',
+  '--interface',
+  '--dns-servers',
+  '--doh-url',
+  '--unix-socket',
+  '--abstract-unix-socket',
   '--limit-rate',
-  '-Y',
-  '-y',
-  '-z',
+  '--speed-limit',
+  '--speed-time',
+  '--time-cond',
   '--aws-sigv4',
   '--variable',
   '--expand-url',
+  '--netrc-file',
+  '--hsts',
+  '--alt-svc',
+  '--etag-save',
+  '--etag-compare',
+  '--request-target',
+  '--quote',
+  '--ftp-port',
+  '--telnet-option',
+  '--mail-from',
+  '--mail-rcpt',
+  '--mail-auth',
+  '--parallel-max',
+  '--local-port',
+  '--proto',
+  '--proto-redir',
+  '--tls-max',
+  '--create-file-mode',
 ]);
+
+/** Where a data or form option reads a file (`-d @f`, `--data-urlencode n@f`, `-F k=@f`, `-F k=<f`). */
+function dataFile(name: string, value: string): string | undefined {
+  let m: RegExpExecArray | null = null;
+  if (
+    name === '-d' ||
+    name === '--data' ||
+    name === '--data-ascii' ||
+    name === '--data-binary' ||
+    name === '--json'
+  )
+    m = /^@(.*)$/s.exec(value);
+  else if (name === '--data-urlencode' || name === '--url-query') m = /^[^=@]*@(.*)$/s.exec(value);
+  else if (name === '-F' || name === '--form') m = /^[^=]*=[@<](.*)$/s.exec(value);
+  if (!m) return undefined;
+  // `-F 'f=@"a;b";type=text/plain'`: the file name, without curl's `;type=`/`;filename=` attributes.
+  const raw = m[1]!;
+  const quoted = /^"((?:[^"\\]|\\.)*)"/.exec(raw);
+  return quoted ? quoted[1]!.replace(/\\(.)/g, '$1') : raw.split(';')[0]!;
+}
 
 const curl: Handler = (c) => {
   let method = '';
@@ -103,17 +211,17 @@ const curl: Handler = (c) => {
   const urls: string[] = [];
   // What the call sends, to tell whether it carries secrets read on this line (secret-flow.ts).
   const payload: Required<Payload> = { stdin: false, words: [], files: [] };
-  const a = c.argv;
-  for (let i = 0; i < a.length; i++) {
-    const flag = a[i]!;
-    const eq = flag.startsWith('--') ? flag.indexOf('=') : -1;
-    const name = eq > 0 ? flag.slice(0, eq) : flag;
-    const takes = CURL_WITH_VALUE.has(name);
-    const at = eq > 0 || !takes ? i : i + 1;
-    const value = eq > 0 ? flag.slice(eq + 1) : takes ? (a[++i] ?? '') : '';
-    if (!flag.startsWith('-') || flag === '-') {
-      urls.push(flag);
-      payload.words.push(i);
+  const read = (file: string) => {
+    if (file === '-' || file === '/dev/stdin') payload.stdin = true;
+    else if (file) {
+      payload.files.push(file);
+      emitPath(c.sink, c.scope, 'read', file, ['upload'], c.origin);
+    }
+  };
+  for (const { name, value, at, positional } of readOptions(c.argv, CURL_SHORT_VALUE, CURL_WITH_VALUE)) {
+    if (positional) {
+      urls.push(value);
+      payload.words.push(at);
       continue;
     }
     switch (name) {
@@ -123,32 +231,39 @@ const curl: Handler = (c) => {
         break;
       case '-d':
       case '--data':
+      case '--data-ascii':
       case '--data-raw':
       case '--data-binary':
       case '--data-urlencode':
       case '--json':
       case '-F':
       case '--form':
+      case '--form-string': {
         upload = true;
         payload.words.push(at);
-        if (/^@|=@|^[^=]*@[^=]*$/.test(value) && name !== '--data-raw') {
-          const file = value.slice(value.indexOf('@') + 1).split(';')[0]!;
-          if (file === '-' || file === '/dev/stdin') payload.stdin = true;
-          else if (file) payload.files.push(file);
-          if (file && file !== '-') emitPath(c.sink, c.scope, 'read', file, ['upload'], c.origin);
-        }
+        const file = dataFile(name, value);
+        if (file !== undefined) read(file);
         if (SECRET_NAME.test(value)) credentialed = true;
         break;
+      }
+      case '--url-query': {
+        // Appended to the URL: sent, but the method stays.
+        payload.words.push(at);
+        const file = dataFile(name, value);
+        if (file !== undefined) read(file);
+        break;
+      }
       case '-T':
       case '--upload-file':
         upload = true;
         method ||= 'PUT';
-        if (value === '-' || value === '.') payload.stdin = true;
-        else payload.files.push(value);
-        if (value !== '-') emitPath(c.sink, c.scope, 'read', value, ['upload'], c.origin);
+        if (value === '.') payload.stdin = true;
+        else read(value);
         break;
       case '-H':
       case '--header':
+        // `-H @file`: header lines read from a file and sent.
+        if (value.startsWith('@')) read(value.slice(1));
         if (
           /^\s*(authorization|cookie|x-[a-z-]*(token|key|auth)[a-z-]*|private-token|api-key)\s*:/i.test(value)
         )
@@ -162,6 +277,10 @@ const curl: Handler = (c) => {
       case '--aws-sigv4':
       case '-E':
       case '--cert':
+      case '-n':
+      case '--netrc':
+      case '--netrc-file':
+      case '--netrc-optional':
         credentialed = true;
         break;
       case '-o':
@@ -220,24 +339,55 @@ const WGET_WITH_VALUE = new Set([
   '--tries',
   '-T',
   '--timeout',
+  '--wait',
+  '--level',
+  '--input-file',
+  '--append-output',
+  '--accept',
+  '--reject',
+  '--domains',
+  '--exclude-domains',
+  '--include-directories',
+  '--exclude-directories',
+  '--base',
+  '--quota',
+  '--limit-rate',
+  '--referer',
+  '--load-cookies',
+  '--save-cookies',
+  '--ca-certificate',
+  '--certificate',
+  '--private-key',
+  '--bind-address',
+  '--restrict-file-names',
 ]);
+
+/** wget's short options that take a value (`-n` takes its letters: `-nv`, `-nc`, `-nH`). */
+const WGET_SHORT_VALUE = 'OoPUetTaiBDXIlARwQnY';
+
+/** A wgetrc command given with `-e` that sends a body: `-e post_file=f`, `-e 'body_data = x'`. */
+const WGETRC_BODY = /^\s*(post_?file|body_?file|post_?data|body_?data|method)\s*=\s*(.*?)\s*$/is;
 
 const wget: Handler = (c) => {
   let method = 'GET';
   let credentialed = false;
   const urls: string[] = [];
   const payload: Required<Payload> = { stdin: false, words: [], files: [] };
-  const a = c.argv;
-  for (let i = 0; i < a.length; i++) {
-    const flag = a[i]!;
-    const eq = flag.startsWith('--') ? flag.indexOf('=') : -1;
-    const name = eq > 0 ? flag.slice(0, eq) : flag;
-    const at = eq > 0 || !WGET_WITH_VALUE.has(name) ? i : i + 1;
-    const value = eq > 0 ? flag.slice(eq + 1) : WGET_WITH_VALUE.has(name) ? (a[++i] ?? '') : '';
-    if (!flag.startsWith('-')) {
-      urls.push(flag);
-      payload.words.push(i);
+  for (const opt of readOptions(c.argv, WGET_SHORT_VALUE, WGET_WITH_VALUE)) {
+    const { value, at } = opt;
+    let name = opt.name;
+    if (opt.positional) {
+      urls.push(value);
+      payload.words.push(at);
       continue;
+    }
+    let body = value;
+    if (name === '-e' || name === '--execute') {
+      const rc = WGETRC_BODY.exec(value);
+      if (!rc) continue;
+      const key = rc[1]!.toLowerCase().replace('_', '');
+      name = key === 'method' ? '--method' : `--${key.slice(0, 4)}-${key.slice(4)}`;
+      body = rc[2]!;
     }
     if (name === '--post-data' || name === '--body-data') {
       method = 'POST';
@@ -245,10 +395,13 @@ const wget: Handler = (c) => {
     }
     if (name === '--post-file' || name === '--body-file') {
       method = 'POST';
-      payload.files.push(value);
-      emitPath(c.sink, c.scope, 'read', value, ['upload'], c.origin);
+      if (body === '-' || body === '/dev/stdin') payload.stdin = true;
+      else {
+        payload.files.push(body);
+        emitPath(c.sink, c.scope, 'read', body, ['upload'], c.origin);
+      }
     }
-    if (name === '--method') method = value.toUpperCase();
+    if (name === '--method') method = body.toUpperCase();
     if (name === '--user' || name === '--password' || name === '--http-user' || name === '--http-password')
       credentialed = true;
     if (
