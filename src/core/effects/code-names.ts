@@ -128,9 +128,74 @@ function nodeNames(code: string): string {
   return s;
 }
 
+/** Perl and PHP join strings with `.`: `'sys'.'tem'`. */
+const DOT_CONCAT = new RegExp(String.raw`${Q}\s*\.\s*(['"])([^'"\\\n]{0,400})\3`, 'g');
+const RUBY_SEND =
+  /\.\s*(?:public_send|__send__|send)\s*(\(?)\s*(?::(\w+[!?]?)|(['"])(\w+[!?]?)\3)\s*(?:,\s*|(?=\)))/g;
+const RUBY_BARE_SEND =
+  /(?<![\w.:])(?:public_send|__send__|send)\s*(\(?)\s*(?::(\w+[!?]?)|(['"])(\w+[!?]?)\3)\s*(?:,\s*|(?=\)))/g;
+const RUBY_METHOD_CALL =
+  /(\.\s*|(?<![\w.:]))method\s*\(\s*(?::(\w+[!?]?)|(['"])(\w+[!?]?)\3)\s*\)\s*\.\s*(?:call|\(\)|\[)\s*\(?/g;
+
+/**
+ * Ruby names called through `send`/`public_send`/`__send__`/`method(:x).call` with a literal name:
+ * `FileUtils.send('rm_' + 'rf', p)` is `FileUtils.rm_rf(p)`.
+ */
+function rubyNames(code: string): string {
+  return code
+    .replace(
+      RUBY_SEND,
+      (_m, paren: string, sym?: string, _q?: string, str?: string) => `.${sym ?? str}${paren || ' '}`,
+    )
+    .replace(
+      RUBY_BARE_SEND,
+      (_m, paren: string, sym?: string, _q?: string, str?: string) => `${sym ?? str}${paren || ' '}`,
+    )
+    .replace(
+      RUBY_METHOD_CALL,
+      (_m, dot: string, sym?: string, _q?: string, str?: string) => `${dot.trim()}${sym ?? str}(`,
+    );
+}
+
+/**
+ * PHP functions called by name: `$f = 'system'; $f('id')`, `call_user_func('system', 'id')`,
+ * `call_user_func_array('system', ['id'])`: the call is the named function.
+ */
+function phpNames(code: string): string {
+  let s = code.replace(
+    /\bcall_user_func(?:_array)?\s*\(\s*(['"])(\w+)\1\s*(?:,\s*(?:\[|array\s*\()?\s*|(?=\)))/gi,
+    (_m, _q, fn: string) => `${fn}(`,
+  );
+  const vars = [...s.matchAll(/(\$\w+)\s*=\s*(['"])(\w+)\2\s*;/g)].slice(0, 32);
+  for (const m of vars) {
+    const v = m[1]!.replace(/\$/g, '\\$');
+    s = s.replace(new RegExp(String.raw`(?<![\w$>])${v}\s*\(`, 'g'), `${m[3]}(`);
+  }
+  return s;
+}
+
+/** Perl subroutines called by a literal name: `&{"sys"."tem"}(...)`, `&{'CORE::system'}(...)`. */
+function perlNames(code: string): string {
+  return code.replace(
+    /&\s*\{\s*(['"])(?:(?:main|CORE(?:::GLOBAL)?)::)?(\w+)\1\s*\}\s*/g,
+    (_m, _q, fn: string) => fn,
+  );
+}
+
 /** Code with name building folded away; the scanners in code.ts read this text. */
 export function resolveNames(lang: CodeLang, code: string): string {
-  if (code.length > MAX_NORMALIZE || (lang !== 'python' && lang !== 'node')) return code;
+  if (code.length > MAX_NORMALIZE) return code;
+  if (lang === 'perl' || lang === 'php' || lang === 'ruby') {
+    let s = code;
+    for (let round = 0; round < MAX_FOLD_ROUNDS; round++) {
+      const before = s;
+      s = s.replace(lang === 'ruby' ? CONCAT : DOT_CONCAT, (_m, _q1, a: string, _q2, b: string) =>
+        lit(a + b),
+      );
+      if (s === before) break;
+    }
+    return lang === 'ruby' ? rubyNames(s) : lang === 'php' ? phpNames(s) : perlNames(s);
+  }
   const folded = foldStrings(lang, code);
   return lang === 'python' ? pythonNames(folded) : nodeNames(folded);
 }
@@ -306,6 +371,24 @@ export function dynamicNames(
   } else {
     // Perl, Ruby, PHP: eval of anything but a literal.
     evalCall(/(?<![\w$.>:])eval\s*\(/g, 'eval');
+    // A method or function named only at run time (what rubyNames/phpNames/perlNames could not fold).
+    if (
+      lang === 'ruby' &&
+      (/(?:\.|(?<![\w.:]))\s*(?:public_send|__send__|send)\s*(?:\(\s*|[ \t]+)(?![)\s])/.test(bare) ||
+        /(?:\.|(?<![\w.:]))\s*(?:method|instance_method|const_get)\s*\(\s*(?!:\w+[!?]?\s*\)|(['"])\s*\1\s*\))/.test(
+          bare,
+        ))
+    )
+      opaque('ruby calls a method whose name is only known at run time');
+    if (lang === 'ruby' && /\b(?:instance_eval|class_eval|module_eval)\s*\(/.test(bare))
+      opaque('ruby evaluates text only known at run time');
+    if (
+      lang === 'php' &&
+      /(?<![\w$>:])\$\w+\s*\(|\bcall_user_func(?:_array)?\s*\(|\bcreate_function\s*\(/.test(bare)
+    )
+      opaque('php calls a function whose name is only known at run time');
+    if (lang === 'perl' && /&\s*(?:\{|\$)/.test(bare))
+      opaque('perl calls a subroutine whose name is only known at run time');
   }
   const seen = new Set<string>();
   for (const f of findings) {

@@ -38,6 +38,12 @@ const PATTERNS: Record<CodeLang, CallPattern[]> = {
       kind: 'read',
       tags: [],
     },
+    // `(Path.home() / '.aws' / 'credentials').read_text()`: a pathlib expression in parentheses.
+    {
+      re: /\(\s*((?:pathlib\.)?Path(?:\.home\(\)|\([^()]*\))(?:\s*\/\s*(?:'[^']*'|"[^"]*"|\w+))+)\s*\)\s*\.\s*(?:read_text|read_bytes|open)\s*\(/g,
+      kind: 'read',
+      tags: [],
+    },
     {
       re: /\bopen\s*\(\s*((?:[^(),]|\([^()]*\))+)\s*,\s*(?:mode\s*=\s*)?['"][^'"]*[wax+]/g,
       kind: 'write',
@@ -137,6 +143,14 @@ const PATTERNS: Record<CodeLang, CallPattern[]> = {
     },
     { re: new RegExp(String.raw`\b(?:system|exec)${ARG}`, 'g'), kind: 'shell', tags: [] },
     { re: /\bqx\s*[{(/]([^})/]*)[})/]/g, kind: 'shell', tags: ['raw'] },
+    { re: /(?<![\w$])\x60([^\x60]{1,2000})\x60/g, kind: 'shell', tags: ['raw'] },
+    // Reads: `open(F, '<', p)`, `open F, "<p"`, `open F, p` (two-argument open reads).
+    {
+      re: /\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*(?:['"]<['"]\s*,\s*)?((?:"[^"<>|]*"|'[^'<>|]*'|[$\w{}'"]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[$\w{}'"]+))*)/g,
+      kind: 'read',
+      tags: [],
+    },
+    { re: /\bopen\s*\(?\s*(?:my\s+)?[$\w]+\s*,\s*(['"])<\s*([^'"]+)\1/g, kind: 'read', tags: [] },
     { re: new RegExp(String.raw`\brename${ARG}`, 'g'), kind: 'delete', tags: ['move'] },
     { re: new RegExp(String.raw`\btruncate${ARG}`, 'g'), kind: 'write', tags: ['truncate'] },
   ],
@@ -159,7 +173,15 @@ const PATTERNS: Record<CodeLang, CallPattern[]> = {
       kind: 'write',
       tags: ['overwrite'],
     },
-    { re: new RegExp(String.raw`File\.read${ARG}`, 'g'), kind: 'read', tags: [] },
+    {
+      re: new RegExp(
+        String.raw`(?:File|IO)\.(?:read|readlines|binread|foreach|open(?!\s*\([^,)]+,\s*['"][wa]))${ARG}`,
+        'g',
+      ),
+      kind: 'read',
+      tags: [],
+    },
+    { re: /(?<![\w$])\x60([^\x60]{1,2000})\x60|%x\s*\(((?:#\{[^{}]*\}|[^)]){1,2000})\)|%x\s*\{((?:#\{[^{}]*\}|[^}]){1,2000})\}/g, kind: 'shell', tags: ['raw'] },
     {
       re: new RegExp(String.raw`(?:File\.rename|FileUtils\.(?:mv|move))${ARG}`, 'g'),
       kind: 'delete',
@@ -179,7 +201,15 @@ const PATTERNS: Record<CodeLang, CallPattern[]> = {
   php: [
     { re: new RegExp(String.raw`\b(?:unlink|rmdir)${ARG}`, 'g'), kind: 'delete', tags: [] },
     { re: new RegExp(String.raw`\bfile_put_contents${ARG}`, 'g'), kind: 'write', tags: ['overwrite'] },
-    { re: new RegExp(String.raw`\bfile_get_contents${ARG}`, 'g'), kind: 'read', tags: [] },
+    {
+      re: new RegExp(
+        String.raw`\b(?:file_get_contents|file|readfile|fopen|parse_ini_file)(?=\s*\()${ARG}`,
+        'g',
+      ),
+      kind: 'read',
+      tags: [],
+    },
+    { re: /(?<![\w$])\x60([^\x60]{1,2000})\x60/g, kind: 'shell', tags: ['raw'] },
     {
       re: new RegExp(String.raw`\b(?:system|exec|shell_exec|passthru|popen|proc_open)${ARG}`, 'g'),
       kind: 'shell',
@@ -188,24 +218,79 @@ const PATTERNS: Record<CodeLang, CallPattern[]> = {
   ],
 };
 
-const HOME_EXPR =
-  /os\.path\.expanduser\(\s*['"]~['"]\s*\)|Path\.home\(\)|\.homedir\(\)|process\.env\.HOME|os\.environ\[['"]HOME['"]\]|os\.getenv\(['"]HOME['"]\)|os\.environ\.get\(['"]HOME['"]\)|ENV\[['"]HOME['"]\]|Dir\.home|\$ENV\{HOME\}|getenv\(['"]HOME['"]\)/;
+/** The home directory as code spells it, in each language (issue 12: `$ENV{HOME}`, `Dir.home`, `getenv('HOME')`). */
+const HOME_SPELLINGS = String.raw`(?:(?:os\.path\.)?expanduser\(\s*(['"])~\1\s*\)|(?:pathlib\.)?Path\.home\(\)|(?:\bos\.|\brequire\(\s*['"](?:node:)?os['"]\s*\)\.)?homedir\(\)|process\.env(?:\.HOME\b|\[\s*['"]HOME['"]\s*\])|os\.environ\s*\[\s*['"]HOME['"]\s*\]|os\.(?:getenv|environ\.get)\(\s*['"]HOME['"]\s*\)|ENV(?:\[\s*['"]HOME['"]\s*\]|\.fetch\(\s*['"]HOME['"]\s*\))|Dir\.home\b(?:\(\))?|File\.expand_path\(\s*(['"])~\2\s*\)|\$ENV\{\s*(['"]?)HOME\3\s*\}|\bgetenv\(\s*['"]HOME['"]\s*\)|\$_(?:SERVER|ENV)\[\s*['"]?HOME['"]?\s*\])`;
+const HOME_EXPR = new RegExp(HOME_SPELLINGS);
+const HOME_WHOLE = new RegExp(String.raw`^${HOME_SPELLINGS}$`);
+/** A home spelling interpolated into a string: `"#{Dir.home}/x"`, `` `${os.homedir()}/x` ``, `f"{Path.home()}/x"`, `"$ENV{HOME}/x"`, `"{$_SERVER['HOME']}/x"`. */
+const HOME_INTERPOLATED = new RegExp(
+  String.raw`#\{\s*${HOME_SPELLINGS}\s*\}|\$\{\s*${HOME_SPELLINGS}\s*\}|\{\s*${HOME_SPELLINGS}\s*\}|\$\{\s*ENV\{\s*['"]?HOME['"]?\s*\}\s*\}|\$ENV\{\s*['"]?HOME['"]?\s*\}|\$_(?:SERVER|ENV)\[\s*['"]?HOME['"]?\s*\]`,
+  'g',
+);
+/** Run-time parts left in a string literal: interpolation in each language. */
+const INTERPOLATION = /\$\{|#\{|\{[A-Za-z_$]|\$[A-Za-z_{]|@[A-Za-z_{]/;
+/** Methods that leave a path what it is: `Path(p).expanduser()`, `.to_s`, `.resolve()`. */
+const PATH_SUFFIX =
+  /\s*\.\s*(?:expanduser|resolve|absolute|as_posix|to_s|to_path|toString|normalize)\b(?:\s*\(\s*\))?\s*$/;
+const MAX_PATH_DEPTH = 6;
 
-/** Best-effort value of a path expression: literals, `~`, home lookups and simple joins. */
-export function literalPath(expr: string, code: string): { value: string; dynamic: boolean } {
+/** Home spellings inside string literals replaced by `~` (a path then starts at the home directory). */
+export function foldHomeInterpolation(text: string): string {
+  HOME_INTERPOLATED.lastIndex = 0;
+  return text.length > 20_000 ? text : text.replace(HOME_INTERPOLATED, '~');
+}
+
+/**
+ * Best-effort value of a path or command expression: literals, `~`, home lookups, joins and string
+ * concatenation (`+`; `.` in Perl and PHP; pathlib's `/`). Anything else is a run-time value.
+ */
+export function literalPath(
+  expr: string,
+  code: string,
+  lang?: CodeLang,
+  depth = 0,
+): { value: string; dynamic: boolean } {
   let e = expr.trim();
   // Only the first argument matters for these calls.
   const firstArg = splitTopLevel(e)[0] ?? e;
   e = firstArg.trim();
+  if (depth > MAX_PATH_DEPTH || e.length > 4000) return { value: '$DYNAMIC', dynamic: true };
+  while (/^\((.*)\)$/s.test(e) && balanced(e.slice(1, -1))) e = e.slice(1, -1).trim();
+  const rec = (x: string) => literalPath(x, code, lang, depth + 1);
+  // Concatenation at the top level: every part must be known for the whole to be.
+  const ops = lang === 'perl' || lang === 'php' ? ['.', '+'] : ['+'];
+  for (const op of ops) {
+    const parts = splitOperator(e, op);
+    if (parts.length > 1) {
+      const vals = parts.map(rec);
+      return { value: vals.map((p) => p.value).join(''), dynamic: vals.some((p) => p.dynamic) };
+    }
+  }
+  if (lang === undefined || lang === 'python') {
+    const parts = splitOperator(e, '/');
+    if (parts.length > 1 && /^(?:pathlib\.)?Path\b|Path\.home/.test(parts[0]!)) {
+      const vals = parts.map(rec);
+      return {
+        value: vals
+          .map((p) => p.value)
+          .join('/')
+          .replace(/\/+/g, '/'),
+        dynamic: vals.some((p) => p.dynamic),
+      };
+    }
+  }
+  if (PATH_SUFFIX.test(e) && !HOME_WHOLE.test(e)) return rec(e.replace(PATH_SUFFIX, ''));
+  if (e === '~' || HOME_WHOLE.test(e)) return { value: '~', dynamic: false };
   const globbed = /^glob\(\s*(['"])(.*?)\1\s*\)$/.exec(e);
   if (globbed) return { value: globbed[2]!, dynamic: false };
-  const expanded = /os\.path\.expanduser\(\s*(['"])(.*?)\1\s*\)/.exec(e);
-  if (expanded) return { value: expanded[2]!, dynamic: false };
+  const expanded = /^(?:os\.path\.)?expanduser\(\s*(.*)\)$|^File\.expand_path\(\s*(.*)\)$/s.exec(e);
+  if (expanded) return rec(expanded[1] ?? expanded[2]!);
   const join =
-    /(?:os\.path\.join|path\.join|path\.resolve|File\.join)\s*\((.*)\)\s*$/.exec(e) ??
-    /^Path\((.*)\)$/.exec(e);
-  if (join) {
-    const parts = splitTopLevel(join[1]!).map((p) => literalPath(p, code));
+    /^(?:os\.path\.join|path\.join|path\.resolve|File\.join|(?:pathlib\.)?Path|catfile|File::Spec->catfile)\s*\((.*)\)$/s.exec(
+      e,
+    );
+  if (join && balanced(join[1]!)) {
+    const parts = splitTopLevel(join[1]!).map(rec);
     return {
       value: parts
         .map((p) => p.value)
@@ -214,29 +299,92 @@ export function literalPath(expr: string, code: string): { value: string; dynami
       dynamic: parts.some((p) => p.dynamic),
     };
   }
-  if (HOME_EXPR.test(e) && e.replace(HOME_EXPR, '').replace(/[\s+]/g, '') === '')
-    return { value: '~', dynamic: false };
-  const concat = e.split(/\s*\+\s*/);
-  if (concat.length > 1) {
-    const parts = concat.map((p) => literalPath(p, code));
-    return { value: parts.map((p) => p.value).join(''), dynamic: parts.some((p) => p.dynamic) };
-  }
   const str = new RegExp(`^[rbfu]?${STR}$`, 'i').exec(e);
-  if (str)
+  if (str) {
+    const interpolates =
+      lang === 'python'
+        ? /^f/i.test(e)
+        : lang === 'node'
+          ? e.startsWith('`')
+          : lang === undefined
+            ? /^[f`]/i.test(e)
+            : /^["`]/.test(e);
+    const value = e.replace(/^[rbfu]?(['"`])/i, '').slice(0, -1);
+    const folded = interpolates ? foldHomeInterpolation(value) : value;
     return {
-      value: e.replace(/^[rbfu]?(['"`])/i, '').slice(0, -1),
-      dynamic: /\$\{|\{[a-z_]/i.test(e) && /^[f`]/i.test(e),
+      value: folded,
+      dynamic:
+        interpolates &&
+        (lang === 'python' || lang === 'node' || lang === undefined
+          ? /\$\{|\{[a-z_]/i.test(folded) && /^[f`]/i.test(e)
+          : INTERPOLATION.test(folded)),
     };
-  if (HOME_EXPR.test(e)) return { value: '~', dynamic: false };
-  // A variable assigned a literal earlier in the same code: `p = '/etc'`.
-  const name = /^[A-Za-z_][A-Za-z0-9_]*$/.exec(e);
-  if (name) {
-    const assigned = new RegExp(
-      `\\b${name[0]}\\s*=\\s*(${STR}|os\\.path\\.expanduser\\([^)]*\\)|Path\\.home\\(\\)|os\\.homedir\\(\\))`,
-    ).exec(code);
-    if (assigned) return literalPath(assigned[1]!, '');
+  }
+  if (/^:\w+$/.test(e) && lang === 'ruby') return { value: e.slice(1), dynamic: false };
+  // A variable assigned earlier in the same code: `p = '/etc'`, `my $h = $ENV{HOME};`, `$f = 'x';`.
+  const name = /^\$?[A-Za-z_][A-Za-z0-9_]*$/.exec(e);
+  if (name && code.length <= 200_000) {
+    const esc = name[0].replace(/\$/g, '\\$');
+    const assigned = new RegExp(`(?<![\\w$.])${esc}\\s*=(?![=~>])\\s*([^;\\n]{1,400})`).exec(code);
+    if (assigned) {
+      const v = literalPath(assigned[1]!.trim(), code, lang, depth + 1);
+      if (!v.dynamic) return v;
+    }
   }
   return { value: `$${e.replace(/\s+/g, '')}`, dynamic: true };
+}
+
+/** Parentheses and brackets balance in `s` outside quotes. */
+function balanced(s: string): boolean {
+  let depth = 0;
+  let quote = '';
+  for (const ch of s) {
+    if (quote) {
+      if (ch === quote) quote = '';
+      continue;
+    }
+    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch) && --depth < 0) return false;
+  }
+  return depth === 0 && !quote;
+}
+
+/** `s` split at `op` outside quotes and brackets (`.` only where it is not part of a number or name chain). */
+function splitOperator(s: string, op: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let cur = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (quote) {
+      cur += ch;
+      if (ch === '\\' && i + 1 < s.length) cur += s[++i];
+      else if (ch === quote) quote = '';
+      continue;
+    }
+    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === op && depth === 0) {
+      const prev = s.slice(0, i).trimEnd().slice(-1);
+      const next = s.slice(i + 1).trimStart()[0] ?? '';
+      const isConcat =
+        op !== '.' ||
+        ((/['"\])}]/.test(prev) || /\s/.test(s[i - 1] ?? '')) &&
+          (/['"$(\w]/.test(next) || /\s/.test(s[i + 1] ?? '')));
+      if (isConcat && !(op === '.' && s[i + 1] === '=')) {
+        out.push(cur);
+        cur = '';
+        continue;
+      }
+    }
+    cur += ch;
+  }
+  out.push(cur);
+  const parts = out.map((x) => x.trim());
+  return parts.some((x) => x === '') ? [s] : parts;
 }
 
 function splitTopLevel(s: string): string[] {
@@ -280,7 +428,11 @@ export function analyzeCode(
   for (const p of PATTERNS[lang]) {
     p.re.lastIndex = 0;
     for (const m of code.matchAll(p.re)) {
-      const expr = m[m.length - 1] ?? '';
+      const expr =
+        m
+          .slice(1)
+          .filter((g) => g !== undefined)
+          .pop() ?? '';
       if (p.kind === 'shell') {
         // The pattern stops at the first comma; an argv list needs the whole argument.
         const whole = p.tags.includes('raw')
@@ -290,7 +442,7 @@ export function analyzeCode(
         continue;
       }
       if (p.kind === 'net') {
-        const target = literalPath(expr, code);
+        const target = literalPath(expr, code, lang);
         // The method from the call's name or its options (secret-flow.ts): a POST is logged as a POST.
         const verb = m.length > 2 ? m[1] : undefined;
         const method = codeNetMethod(lang, verb, code.slice((m.index ?? 0) + m[0].length - expr.length));
@@ -300,7 +452,7 @@ export function analyzeCode(
       const tags = [...p.tags];
       if (p.kind === 'delete' && /recursive\s*[:=]\s*(true|True)|force\s*[:=]\s*(true|True)/.test(expr))
         tags.push('recursive', 'force');
-      const target = literalPath(expr, code);
+      const target = literalPath(expr, code, lang);
       emitPath(sink, scope, p.kind, target.value, tags, origin, target.dynamic);
     }
   }
@@ -344,21 +496,50 @@ function shellFromCode(
 ): void {
   const depthScope = { ...scope, depth: scope.depth + 1 };
   if (raw) {
-    api.shell(expr, depthScope, sink);
+    const text = foldHomeInterpolation(expr);
+    if (lang === 'ruby' && text.includes('#{')) {
+      emit(sink, scope, {
+        kind: 'opaque',
+        why: `${lang} runs a command only known at run time`,
+        tags: ['dynamic-command'],
+        origin,
+      });
+      return;
+    }
+    api.shell(text, depthScope, sink);
     return;
   }
-  const first = (splitTopLevel(expr.trim())[0] ?? '').trim();
+  let args = splitTopLevel(expr.trim());
+  // Ruby's leading environment hash (`system({'X' => '1'}, 'rm', ...)`) and trailing options.
+  if (lang === 'ruby') args = args.filter((a) => !/^\{|^\w+:\s|^:\w+\s*=>/.test(a));
+  const first = (args[0] ?? '').trim();
+  // An argv in several arguments: Ruby and Perl `system('rm', '-rf', p)`, Node `spawn('rm', ['-rf', p])`.
+  const rest =
+    lang === 'ruby' || lang === 'perl'
+      ? args.slice(1)
+      : lang === 'node' && /^\[/.test(args[1] ?? '')
+        ? splitTopLevel(args[1]!.trim().slice(1, -1))
+        : [];
+  if (rest.length > 0 && !/^\[/.test(first)) {
+    const items = [first, ...rest].slice(0, 64).map((x) => literalPath(x, code, lang));
+    api.shell(
+      items.map((i) => (i.dynamic ? '"$DYNAMIC"' : `'${i.value.replace(/'/g, `'\\''`)}'`)).join(' '),
+      depthScope,
+      sink,
+    );
+    return;
+  }
   const list = /^\[(.*)\]$/s.exec(first);
   if (list) {
     // subprocess.run(['rm', '-rf', path]): an argv list, each item a literal or not.
-    const items = splitTopLevel(list[1]!).map((x) => literalPath(x, code));
+    const items = splitTopLevel(list[1]!).map((x) => literalPath(x, code, lang));
     const line = items
       .map((i) => (i.dynamic ? '"$DYNAMIC"' : `'${i.value.replace(/'/g, `'\\''`)}'`))
       .join(' ');
     api.shell(line, depthScope, sink);
     return;
   }
-  const value = literalPath(first, code);
+  const value = literalPath(first, code, lang);
   if (value.dynamic) {
     emit(sink, scope, {
       kind: 'opaque',
