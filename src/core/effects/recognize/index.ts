@@ -26,6 +26,7 @@ import { cargo, dotnet, gem, npm, pythonPublisher, twine, yarn } from './registr
 import { gh, glab } from './repo-hosting.ts';
 import { ansibleVault, doppler, op, pass, security, sshAdd, vault } from './secrets.ts';
 import { dropdb, mysql, mysqladmin, mysqldump, pgCreate, pgDump, pgRestore, psql, sqlite3 } from './sql.ts';
+import { SQL_CLIENTS } from './sql-clients.ts';
 import { gsutil, rclone, rsync, s3cmd } from './storage.ts';
 
 export { type ExecInfo, INFRA_TAGS, type InfraTag } from './_tags.ts';
@@ -74,6 +75,8 @@ const RECOGNIZERS: ReadonlyMap<string, Recognizer> = new Map<string, Recognizer>
   ['mariadb-admin', mysqladmin],
   ['sqlite3', sqlite3],
   ['sqlite', sqlite3],
+  // ClickHouse, cqlsh, sqlcmd, snowsql, bq, trino, beeline, impala, cockroach, usql, duckdb
+  ...SQL_CLIENTS,
   // Key-value and document stores
   ['redis-cli', redisCli],
   ['valkey-cli', redisCli],

@@ -98,7 +98,7 @@ const ARGS = String.raw`\([^()]*\)`;
 const TRUE_SQL = String.raw`\s*["'](?:\s*1\s*=\s*1|\s*true|\s*1|\s*1\s*<>\s*0)\s*["']\s*`;
 // ActiveRecord: links that keep every row, then delete_all / destroy_all / update_all.
 const RB_LINK = String.raw`\.(?:all|unscoped|where\(\s*(?:nil|\{\s*\}|true|${TRUE_SQL})?\s*\)|where\.not\(\s*id:\s*nil\s*\)|(?:unscope|order|reorder|includes|joins|left_joins|preload|eager_load|select|readonly|in_batches|find_each|lock)(?:${ARGS})?)`;
-const RB_MASS = String.raw`\b[A-Z][\w:]*(?:${RB_LINK})*(?:\.(?:delete_all|destroy_all)\b(?!\s*\(\s*[^)\s])|\.update_all\b|\.(?:each|find_each)\s*\(\s*&:(?:destroy|delete)!?\s*\))`;
+const RB_MASS = String.raw`\b[A-Z][\w:]*(?:${RB_LINK})*(?:\.(?:delete_all|destroy_all)\b(?![ \t]*\([ \t]*[^)\s])|\.update_all\b|\.(?:each|find_each)\s*\(\s*&:(?:destroy|delete)!?\s*\))`;
 const RB_CONN = String.raw`\.connection\.truncate(?:_tables)?\b|\bpurge_current_database\b|\bdrop_table\b`;
 // Django: a manager, links that keep every row, then delete() / update(...).
 const PY_LINK = String.raw`\.(?:all|filter|exclude)\(\s*(?:\*\*\{\s*\}\s*)?\)|\.filter\(\s*(?:pk|id)__(?:isnull\s*=\s*False|gte?\s*=\s*0)\s*\)|\.(?:order_by|select_related|prefetch_related|only|defer|using)${ARGS}`;
