@@ -5,7 +5,7 @@ import type { NetEffect } from '../types.ts';
 import type { Ctx, Handler } from './commands.ts';
 import { holdsCredentials } from './containers-run.ts';
 import { markExfil, type Payload, payloadCarriesSecret, printedVariables } from './secret-flow.ts';
-import { childScope, emit, emitPath } from './sink.ts';
+import { childScope, emit, emitPath, type Sink } from './sink.ts';
 import { judgeRemote } from './stdin.ts';
 
 const LOCAL_HOST =
@@ -419,6 +419,40 @@ const wget: Handler = (c) => {
     emit(c.sink, c.scope, exfil ? markExfil(e) : secretVarInUrl(e, url));
   }
 };
+
+/**
+ * The downloader's origin when `path` holds, at this point of the line, what a download on this line
+ * wrote: `curl -o f URL`, `wget -O f URL`, `curl -O URL/f`, `curl URL > f`. Running that file (`bash f`,
+ * `ruby < f`, `cat f | node`, `. f`) runs code nobody has read, like `curl URL | sh`.
+ */
+export function downloadedOnLine(sink: Sink, path: string): string | undefined {
+  const effects = sink.effects;
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  for (let i = effects.length - 1; i >= 0; i--) {
+    const e = effects[i]!;
+    // `curl -O URL/f`, `wget URL/f`: saved under the URL's last segment.
+    if (e.kind === 'net' && base && /^[a-z][\w+.-]*:\/\//i.test(e.url ?? '')) {
+      const last = (e.url ?? '')
+        .replace(/[?#].*$/s, '')
+        .split('/')
+        .pop();
+      if (last === base && /\s(-[a-zA-Z]*O|--remote-name)|^\w+: wget\b/.test(e.origin)) return e.origin;
+    }
+    if (e.kind !== 'write' || e.path !== path) continue;
+    if (e.tags.includes('download')) return e.origin;
+    if (e.tags.includes('redirect')) {
+      // `curl URL > f`: the redirection is recorded just before the command whose output it takes.
+      const cmd = effects.slice(i + 1).find((x) => x.kind === 'exec');
+      return cmd && effects.some((x, j) => j > i && x.kind === 'net' && x.origin === cmd.origin)
+        ? cmd.origin
+        : undefined;
+    }
+    // chmod, chown, touch keep what the file holds; any other writer replaced it.
+    if (!e.tags.includes('perm') && !e.tags.includes('create') && !e.tags.includes('deferred'))
+      return undefined;
+  }
+  return undefined;
+}
 
 /** `https://x/?k=$AWS_SECRET_ACCESS_KEY`: a secret variable in a URL to another host ends up in its logs. */
 function secretVarInUrl(e: NetEffect, url: string): NetEffect {

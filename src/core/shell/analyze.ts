@@ -3,6 +3,7 @@
 import { analyzeCode, type CodeLang } from '../effects/code.ts';
 import { type Api, type Command, handleCommand, type Stdin } from '../effects/commands.ts';
 import { findTargets, registerExclusions } from '../effects/find.ts';
+import { downloadedOnLine } from '../effects/net.ts';
 import { judgeRunnable, languageOf } from '../effects/runnable.ts';
 import {
   childScope,
@@ -137,6 +138,12 @@ function analyzeShellWith(text: string, stdin: Stdin, scope: Scope, sink: Sink):
 
 /** Run a script file by path: shell scripts are parsed, other languages scanned for their effects. */
 function analyzeScript(path: string, scope: Scope, sink: Sink, lang?: CodeLang): boolean {
+  // Downloaded earlier on this line (`curl -o f URL && bash f`, `ruby < f`): remote code (net.ts).
+  const by = downloadedOnLine(sink, path);
+  if (by) {
+    emitOpaque(sink, scope, `runs ${path}, which ${by.replace(/^\w+: /, '`')}\` downloaded`, ['rce'], by);
+    return true;
+  }
   const text = sink.ctx.readScript?.(path);
   if (text === undefined) return false;
   const child = childScope(scope);
@@ -703,6 +710,15 @@ function heredocText(body: ShellNode): string {
 
 function visitRedirected(node: ShellNode, scope: Scope, sink: Sink, stdin: Stdin | undefined): void {
   const body = node.children.find((c) => c.field === 'body');
+  if (body?.type === 'list' && body.children.length > 1) {
+    // tree-sitter reads `a && b < f` as `(a && b) < f`; bash gives the redirections to the last command
+    // (`curl -o f URL && ruby < f` feeds f to ruby).
+    const last = body.children[body.children.length - 1]!;
+    visit({ ...body, children: body.children.slice(0, -1) }, scope, sink, stdin);
+    const own = node.children.map((c) => (c === body ? { ...last, field: 'body' } : c));
+    visitRedirected({ ...node, children: own }, scope, sink, stdin);
+    return;
+  }
   const redirects = node.children.filter((c) => c.field === 'redirect' || /redirect$/.test(c.type));
   // tree-sitter nests `> file` inside the heredoc redirect when it follows `<<EOF` on the line.
   const fileRedirects = redirects.flatMap((r) =>
