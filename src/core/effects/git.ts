@@ -619,6 +619,11 @@ export function gitPaths(c: Ctx): void {
     case 'am':
       gitApply(c, rest, cwd);
       return;
+    case 'add':
+    case 'stage':
+    case 'commit':
+      gitRecords(c, sub, rest, scope, spec);
+      return;
     case 'stash': {
       // Untracked (-u) or ignored (-a) files are taken out of the work tree: an untracked
       // agent-sre.yaml or the ignored .agent-sre/ with them. Plain `git stash` only touches tracked files.
@@ -632,5 +637,62 @@ export function gitPaths(c: Ctx): void {
       ]);
       return;
     }
+  }
+}
+
+/** Options of `git add` and `git commit` that take a value (short letters may take the rest of their word). */
+const RECORD_SHORT_VALUE = 'mFCct';
+const RECORD_LONG_VALUE = new Set([
+  '--message',
+  '--file',
+  '--reuse-message',
+  '--reedit-message',
+  '--fixup',
+  '--squash',
+  '--template',
+  '--trailer',
+  '--cleanup',
+  '--author',
+  '--date',
+  '--pathspec-from-file',
+  '--chmod',
+]);
+
+/**
+ * `git add .env`, `git stage -f id_rsa`, `git commit -m x -- .env`, `git commit -F ~/.aws/credentials`:
+ * the file's content goes into the index and the history, which a push sends away. Each named path (and
+ * a commit message file) is a read, so credential paths meet the credential rules; `git add src/x.ts`
+ * stays an ordinary read. `.`, `-A` and `-u` name no file: git skips ignored files there unless forced.
+ */
+function gitRecords(
+  c: Ctx,
+  sub: string,
+  rest: string[],
+  scope: Ctx['scope'],
+  spec: (p: string) => string,
+): void {
+  const o = parseOpts(rest, RECORD_SHORT_VALUE, RECORD_LONG_VALUE);
+  if (o.letters.has('n') || o.longs.includes('--dry-run')) return;
+  const read = (p: string, tag: string) => {
+    // `:(exclude)x`, `:!x`, `:^x` take paths out; other pathspec magic is left alone.
+    if (p === '' || /^:[(!^]/.test(p)) return;
+    emitPath(c.sink, scope, 'read', spec(p), [tag], c.origin, /[$`]/.test(p));
+  };
+  const tag = sub === 'commit' ? 'git-commit' : 'git-add';
+  for (const p of [...o.positional, ...(o.afterDashDash ?? [])]) read(p, tag);
+  if (sub !== 'commit') return;
+  // `-F file`, `--file=file`, `-Ffile`: the message is read from the file.
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--') break;
+    const file =
+      a === '-F' || a === '--file'
+        ? rest[++i]
+        : a.startsWith('--file=')
+          ? a.slice(7)
+          : /^-[a-zA-Z]*F./.test(a) && !a.startsWith('--')
+            ? a.slice(a.indexOf('F') + 1)
+            : undefined;
+    if (file !== undefined && file !== '-') read(file, 'git-commit-message');
   }
 }
