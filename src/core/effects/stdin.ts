@@ -98,6 +98,7 @@ export function execInfo(c: Ctx): ExecInfo {
     read: (p) =>
       STDIN_PATHS.has(p) ? undefined : c.sink.ctx.readScript?.(resolvePath(p, c.scope.cwd, c.sink.ctx.home)),
     unseen: (what) => emitOpaque(c.sink, c.scope, `${c.program} runs ${what}`, ['unread-script'], c.origin),
+    dynamicWords: new Set(c.cmd.args.filter((w) => w.dynamic).map((w) => w.value)),
   };
 }
 

@@ -304,3 +304,18 @@ describe('routes through the shell', () => {
     else expect(d.tier, `${d.rule}: ${d.reason}`).toBe(tier);
   });
 });
+
+describe('program text only known at run time', () => {
+  it.each([
+    ["psql -h db.example.com app -c '``'", 1, 'quoted backticks are literal SQL text, not a command'],
+    ["psql -h db.example.com app -c '$SQL'", 1, 'single quotes: psql gets the five characters $SQL'],
+    ['psql -h db.example.com app -c "$SQL"', 3, 'the SQL is a variable'],
+    ['psql -h db.example.com app -c "$(cat q.sql)"', 3, "a command's output"],
+    ["redis-cli -h r.example.com EVAL '$LUA' 0", 1, 'literal text'],
+    ['redis-cli -h r.example.com EVAL "$LUA" 0', 3, 'the script is a variable'],
+    ['mongosh m.example.com --eval "$JS"', 3, 'the script is a variable'],
+    ['clickhouse-client --host ch.example.com --query "$Q"', 3, 'the query is a variable'],
+  ])('%s is tier %i (%s)', (command, tier) => {
+    expect(bash(command).tier).toBe(tier);
+  });
+});

@@ -68,3 +68,14 @@ function readInto(info: ExecInfo, path: string, parts: string[]): void {
   if (text === undefined) info.unseen?.(`${path}, which could not be read`);
   else parts.push(text);
 }
+
+const WHOLLY_RUN_TIME_RE = /^\s*(?:\$\{?[A-Za-z_]\w*\}?|\$\([\s\S]*\)|`[\s\S]*`)\s*$/;
+
+/**
+ * Is a word the client runs (`-c "$SQL"`, `--eval "$(cat x.js)"`) wholly made at run time? Quoted
+ * literal text that only looks like an expansion (`-c '``'`) is not: the client gets it as written.
+ */
+export function wholeRunTime(info: ExecInfo | undefined, value: string): boolean {
+  if (!WHOLLY_RUN_TIME_RE.test(value)) return false;
+  return info?.dynamicWords ? info.dynamicWords.has(value) : true;
+}

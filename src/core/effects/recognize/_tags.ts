@@ -44,6 +44,8 @@ export interface ExecInfo {
   read?: (path: string) => string | undefined;
   /** The command runs program text (SQL, redis commands, a script) that agent-sre cannot see. */
   unseen?: (what: string) => void;
+  /** Values of the command's words that have run-time parts (`"$SQL"`, `$(cat x)`), as opposed to quoted literal text. */
+  dynamicWords?: ReadonlySet<string>;
 }
 
 /** One CLI family: `argv` excludes the program name. */

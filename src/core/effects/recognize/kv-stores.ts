@@ -10,7 +10,7 @@ import {
   uriHosts,
   valueFlags,
 } from './_args.ts';
-import { scriptText, stdinProgram } from './_input.ts';
+import { scriptText, stdinProgram, wholeRunTime } from './_input.ts';
 import { add, type ExecInfo, type InfraTag } from './_tags.ts';
 import { addLocality } from './sql.ts';
 
@@ -18,8 +18,6 @@ const REDIS_VALUES = valueFlags(
   '-h -p -s -a -u -n -r -i -d -D --user --pass --uri --cacert --cacertdir --cert --key --tls-ciphers --tls-ciphersuites --sni --rdb --functions-rdb --pattern --count --quoted-pattern --memkeys-samples --eval --pipe-timeout --intrinsic-latency --lru-test',
 );
 const REDIS_WIPE = new Set(['FLUSHALL', 'FLUSHDB']);
-// `--eval "$JS"`, `EVAL "$(cat x.lua)" 0`: the whole script is a variable or a command's output.
-const WHOLLY_RUN_TIME_RE = /^\s*(?:\$\{?[A-Za-z_]\w*\}?|\$\([\s\S]*\)|`[\s\S]*`)\s*$/;
 
 function hostsRemote(hosts: readonly string[]): boolean {
   return hosts.some((h) => !isLocalHost(h));
@@ -39,7 +37,7 @@ export function redisCli(argv: readonly string[], info?: ExecInfo): InfraTag[] {
   const i = nextPositional(argv, 0, REDIS_VALUES);
   if (i >= 0 && redisWipes(argv.slice(i))) add(out, 'db.destroy');
   if (!info) return out;
-  if (i >= 0 && /^EVAL(_RO)?$/i.test(argv[i]!) && WHOLLY_RUN_TIME_RE.test(argv[i + 1] ?? ''))
+  if (i >= 0 && /^EVAL(_RO)?$/i.test(argv[i]!) && wholeRunTime(info, argv[i + 1] ?? ''))
     info.unseen?.('a Lua script only known at run time');
   const lua = flagValues(argv, ['--eval'], REDIS_VALUES);
   if (lua.length > 0 && luaWipes(scriptText(info, lua, false))) add(out, 'db.destroy');
@@ -158,7 +156,7 @@ export function mongoShell(argv: readonly string[], info?: ExecInfo): InfraTag[]
     if (mongoWipes(js)) return add(out, 'db.destroy');
   }
   if (!info) return out;
-  if (evals.some((js) => WHOLLY_RUN_TIME_RE.test(js))) info.unseen?.('a script only known at run time');
+  if (evals.some((js) => wholeRunTime(info, js))) info.unseen?.('a script only known at run time');
   const files = [
     ...flagValues(argv, ['-f', '--file'], MONGO_VALUES),
     ...positionals(argv, 0, MONGO_VALUES).filter((p) => /\.(c|m)?js$/i.test(p)),

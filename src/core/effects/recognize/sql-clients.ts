@@ -16,7 +16,7 @@ import {
   type ValueFlags,
   valueFlags,
 } from './_args.ts';
-import { scriptText } from './_input.ts';
+import { scriptText, wholeRunTime } from './_input.ts';
 import { add, type ExecInfo, type InfraTag } from './_tags.ts';
 import {
   addLocality,
@@ -55,8 +55,6 @@ export interface SqlClient {
   goBatches?: boolean;
 }
 
-// `-q "$SQL"`, `--query "$(cat x.sql)"`: the whole statement is only known at run time.
-const WHOLLY_RUN_TIME_RE = /^\s*(?:\$\{?[A-Za-z_]\w*\}?|\$\([\s\S]*\)|`[\s\S]*`)\s*$/;
 const GO_RE = /^[ \t]*GO(?:[ \t]+\d+)?[ \t]*;?[ \t]*$/gim;
 // Destruction these dialects spell their own way: ClickHouse mutations with an always-true filter
 // (`ALTER TABLE t DELETE WHERE 1`), `DROP DICTIONARY`, T-SQL `DELETE t` / `DELETE FROM t` batches.
@@ -147,7 +145,7 @@ export function sqlClient(client: SqlClient, argv: readonly string[], info?: Exe
   let flags = 0;
   for (const s of sql) flags |= classify(s, client);
   if (info) {
-    if (sql.some((s) => WHOLLY_RUN_TIME_RE.test(s))) info.unseen?.('SQL only known at run time');
+    if (sql.some((s) => wholeRunTime(info, s))) info.unseen?.('SQL only known at run time');
     const informational = hasFlag(argv, client.informational ?? ['--help', '--version', '-?']);
     const readsStdin = client.stdin && sql.length === 0 && files.length === 0 && !informational;
     flags |= classify(scriptText(info, files, readsStdin), client);

@@ -12,7 +12,7 @@ import {
   type ValueFlags,
   valueFlags,
 } from './_args.ts';
-import { scriptText } from './_input.ts';
+import { scriptText, wholeRunTime } from './_input.ts';
 import { add, type ExecInfo, type InfraTag } from './_tags.ts';
 
 export const SQL_READ = 1;
@@ -505,8 +505,6 @@ export function sqlReadOnly(sql: string): boolean {
 
 const PSQL_INCLUDE_RE = /^[ \t]*\\(?:i|ir|include|include_relative)[ \t]+(\S+)/gm;
 const MYSQL_INCLUDE_RE = /^[ \t]*(?:source|\\\.)[ \t]+(\S+)/gim;
-// `-c "$SQL"`, `-e "$(cat x.sql)"`: the whole statement is a variable or a command's output.
-const WHOLLY_RUN_TIME_RE = /^\s*(?:\$\{?[A-Za-z_]\w*\}?|\$\([\s\S]*\)|`[\s\S]*`)\s*$/;
 
 function includedIn(texts: readonly string[], re: RegExp): string[] {
   const out: string[] = [];
@@ -521,7 +519,7 @@ function psqlScript(argv: readonly string[], info: ExecInfo | undefined): string
   const files = flagValues(argv, ['-f', '--file'], PSQL_VALUES);
   const informational = hasFlag(argv, ['-l', '--list', '-V', '--version', '-?', '--help']);
   const readsStdin = commands.length === 0 && files.length === 0 && !informational;
-  if (commands.some((c) => WHOLLY_RUN_TIME_RE.test(c))) info.unseen?.('SQL only known at run time');
+  if (commands.some((c) => wholeRunTime(info, c))) info.unseen?.('SQL only known at run time');
   return scriptText(info, [...files, ...includedIn(commands, PSQL_INCLUDE_RE)], readsStdin, PSQL_INCLUDE_RE);
 }
 
@@ -531,6 +529,6 @@ function mysqlScript(argv: readonly string[], info: ExecInfo | undefined): strin
   const commands = flagValues(argv, ['-e', '--execute'], MYSQL_VALUES);
   const informational = hasFlag(argv, ['-V', '--version', '-?', '--help']);
   const readsStdin = commands.length === 0 && !informational;
-  if (commands.some((c) => WHOLLY_RUN_TIME_RE.test(c))) info.unseen?.('SQL only known at run time');
+  if (commands.some((c) => wholeRunTime(info, c))) info.unseen?.('SQL only known at run time');
   return scriptText(info, includedIn(commands, MYSQL_INCLUDE_RE), readsStdin, MYSQL_INCLUDE_RE);
 }
