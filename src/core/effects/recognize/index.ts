@@ -6,6 +6,7 @@ import { borg, restic, velero } from './backup.ts';
 import { circleci, gitlabRunner, java } from './cicd.ts';
 import { az, doctl, eksctl, gcloud } from './cloud.ts';
 import { compose, docker } from './containers.ts';
+import { etcdctl } from './etcd.ts';
 import { ansible, ansiblePlaybook, cdk, pulumi, serverless, terraform, terragrunt } from './iac.ts';
 import { helm, kubectl } from './kubernetes.ts';
 import { mongodump, mongorestore, mongoShell, redisCli } from './kv-stores.ts';
@@ -85,6 +86,7 @@ const RECOGNIZERS: ReadonlyMap<string, Recognizer> = new Map<string, Recognizer>
   ['mongo', mongoShell],
   ['mongorestore', mongorestore],
   ['mongodump', mongodump],
+  ['etcdctl', etcdctl],
   // Containers
   ['docker', docker],
   ['podman', docker],

@@ -406,6 +406,27 @@ const dbmate: Finder = (argv) => {
   return { targets: flagValues(argv, ['-u', '--url', '-e', '--env', '--env-file'], DBMATE_VALUES) };
 };
 
+// golang-migrate: `migrate -path DIR -database URL down` (no count, or `-all`) runs every down
+// migration, `drop` drops everything in the database; `down N`, `up`, `goto`, `force` stay quiet.
+const GOLANG_MIGRATE_VALUES = valueFlags(
+  '-path --path -source --source -database --database -prefetch --prefetch -lock-timeout --lock-timeout',
+);
+
+const golangMigrate: Finder = (argv) => {
+  const pos = positionalsOf(argv, GOLANG_MIGRATE_VALUES);
+  const k = pos.findIndex((p) => p === 'down' || p === 'drop');
+  if (k < 0) return undefined;
+  if (pos[k] === 'down' && pos[k + 1] !== undefined && /^\d+$/.test(pos[k + 1]!) && pos[k + 1] !== '0')
+    return undefined;
+  return {
+    targets: flagValues(
+      argv,
+      ['-database', '--database', '-source', '--source', '-path', '--path'],
+      GOLANG_MIGRATE_VALUES,
+    ),
+  };
+};
+
 const flyway: Finder = (argv) => {
   if (!argv.includes('clean')) return undefined;
   // Options are `-key=value`: every value can name the database or the environment.
@@ -647,6 +668,7 @@ const FINDERS: ReadonlyMap<string, Finder> = new Map<string, Finder>([
   ['goose', goose],
   ['dbmate', dbmate],
   ['flyway', flyway],
+  ['migrate', golangMigrate],
   ['liquibase', liquibase],
   ['supabase', supabaseReset],
   ['python', python],
