@@ -4,6 +4,7 @@
 // just downloaded rather than from the default registry.
 import { resolvePath } from '../paths.ts';
 import type { WordValue } from '../shell/words.ts';
+import { composerConfigScript, mavenExecCommand } from './build-files.ts';
 import { type Ctx, firstOperand, type Handler, handleCommand, rerun } from './commands.ts';
 import { makeRecipes } from './make.ts';
 import {
@@ -1055,6 +1056,14 @@ function noteRewrite(c: Ctx): void {
   const { program, argv } = c;
   const home = c.sink.ctx.home;
   const args = c.cmd.args;
+  if (program === 'composer' && !args.some((w) => w.dynamic)) {
+    const deferred = childScope(c.scope, { inherited: [...c.scope.inherited, 'deferred'] });
+    for (const body of composerConfigScript(argv)) c.api.shell(body, deferred, c.sink);
+  }
+  if (/^mvnw?$/.test(program)) {
+    const line = mavenExecCommand(argv);
+    if (line) c.api.shell(line, childScope(c.scope), c.sink);
+  }
   if (/^(npm|pnpm|bun)$/.test(program)) {
     const words = operands(argv, PM_WITH_VALUE);
     const at = program === 'bun' && words[0] === 'pm' ? 1 : 0;

@@ -1,5 +1,6 @@
 // A file that will be run later is judged by what it would run. Its effects carry the `deferred`
 // tag so the reason can say so. The shell analyzer is passed in to keep the module graph acyclic.
+import { buildFileCommands, buildFileKind } from './build-files.ts';
 import { analyzeCode, type CodeLang } from './code.ts';
 import type { Api } from './commands.ts';
 import { remoteDependencies } from './dep-sources.ts';
@@ -94,6 +95,11 @@ export function judgeRunnable(
           .map((l) => l.slice(1))
       : makeRecipes(content, [], true);
     for (const line of lines) shell(line.replace(/^[@+-]+/, '').replace(/\$\$/g, '$'), deferred, sink);
+    return;
+  }
+  if (buildFileKind(name)) {
+    // Gradle, CMake, MSBuild, `//go:generate`, Terraform local-exec, Maven exec: what the build runs.
+    for (const line of buildFileCommands(name, content)) shell(line, deferred, sink);
     return;
   }
   if (name === 'package.json') {
