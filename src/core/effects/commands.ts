@@ -174,6 +174,7 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
   }
   if (SHELLS.has(program)) return runShell(c);
   const lang = INTERPRETERS[program];
+  if (lang === 'node' && runsStdinScript(c)) return;
   if (lang && interpreterSubcommand(c)) return;
   if (lang) return runInterpreter(c, lang);
   const handler =
@@ -262,6 +263,45 @@ function noExec(argv: string[]): boolean {
       i++;
     }
     if (/^-[a-zA-Z]*c/.test(a)) return false;
+  }
+  return false;
+}
+
+// `deno run` / `bun run` options whose value is the next word.
+const RUN_VALUE_OPTS: ReadonlySet<string> = new Set([
+  '-c',
+  '--config',
+  '--import-map',
+  '--lock',
+  '--cert',
+  '--location',
+  '--seed',
+  '--env-file',
+  '--cwd',
+  '--preload',
+  '-r',
+  '--require',
+  '--tsconfig-override',
+]);
+
+/**
+ * `deno run -A -`, `deno run /dev/stdin`, `bun run -`, `deno run <(curl ...)`: the program is read
+ * from stdin or a process substitution, so what reaches it is judged as code (a download is remote code).
+ */
+function runsStdinScript(c: Ctx): boolean {
+  if ((c.program !== 'deno' && c.program !== 'bun') || c.argv[0] !== 'run') return false;
+  for (let i = 1; i < c.argv.length; i++) {
+    const a = c.argv[i]!;
+    if (a === '--') continue;
+    if (a !== '-' && a.startsWith('-')) {
+      if (RUN_VALUE_OPTS.has(a)) i++;
+      continue;
+    }
+    if (STDIN_PATHS.has(a) || c.cmd.args[i]!.substitutions.some((x) => x.type === 'process_substitution')) {
+      runFromStdin(c, 'node');
+      return true;
+    }
+    return false;
   }
   return false;
 }
