@@ -96,6 +96,13 @@ export function gradleCommands(text: string): string[] {
     if (m[1] === 'exec' && !/getRuntime\(\)\s*\.\s*$/.test(text.slice(Math.max(0, m.index! - 40), m.index!)))
       continue;
     const words = literals(body.slice(0, 4000));
+    if (m[1] === 'executable') {
+      // `executable "sh"` then `args "-c", "..."` / `args = listOf(...)` in the same block.
+      const next = /^[\s\S]{0,400}?\bargs\b\s*(?:=\s*)?(?:listOf|arrayOf)?\s*[([]?([^\n)\]]{0,2000})/.exec(
+        text.slice(at),
+      );
+      if (next) words.push(...literals(next[1]!));
+    }
     if (words.length === 0) continue;
     if (m[1] === 'exec' && words.length === 1) out.push(words[0]!);
     else out.push(argvLine(words));

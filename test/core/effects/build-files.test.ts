@@ -1,7 +1,12 @@
 // What build files (Gradle, CMake, MSBuild, go:generate, Terraform, Maven) would run.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildFileCommands, buildFileKind } from '../../../src/core/effects/build-files.ts';
+import {
+  buildFileCommands,
+  buildFileKind,
+  composerConfigScript,
+  mavenExecCommand,
+} from '../../../src/core/effects/build-files.ts';
 import { decide } from '../../helpers/judge.ts';
 
 describe('buildFileCommands', () => {
@@ -62,6 +67,11 @@ describe('buildFileCommands', () => {
     ],
     ['README.md', 'commandLine "rm", "-rf", "/"', []],
     [
+      'build.gradle',
+      'task x(type: Exec) {\n  executable "sh"\n  args "-c", "rm -rf /opt/x"\n}\n',
+      ['rm -rf /opt/x'],
+    ],
+    [
       'a.vbproj',
       '<Exec Command="dotnet tool run x -c $(Configuration)" />',
       ['dotnet tool run x -c ${Configuration}'],
@@ -87,6 +97,28 @@ describe('buildFileCommands', () => {
       { numRuns: 300 },
     );
   });
+});
+
+describe('command-line forms', () => {
+  it.each([
+    [['config', 'scripts.post-install-cmd', 'rm -rf ~'], ['rm -rf ~']],
+    [
+      ['config', '--json', 'scripts.x', '["phpunit","echo ok"]'],
+      ['phpunit', 'echo ok'],
+    ],
+    [['config', 'minimum-stability', 'dev'], []],
+    [['install'], []],
+  ])('composer %j', (argv, want) => expect(composerConfigScript(argv)).toEqual(want));
+
+  it.each([
+    [['exec:exec', '-Dexec.executable=rm', '-Dexec.args=-rf /x'], 'rm -rf /x'],
+    [
+      ['org.codehaus.mojo:exec-maven-plugin:3.1.0:exec', '-D', 'exec.executable=node', '-Dexec.args=a.js'],
+      'node a.js',
+    ],
+    [['package', '-Dexec.executable=rm'], undefined],
+    [['exec:exec'], undefined],
+  ])('mvn %j', (argv, want) => expect(mavenExecCommand(argv)).toBe(want));
 });
 
 describe('writing a build file is judged by what it runs', () => {
