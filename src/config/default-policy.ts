@@ -144,7 +144,7 @@ rules:
   - id: infra.destroy
     tier: 4
     reason: Destroys infrastructure or data through a cloud, cluster or platform CLI. Ask the human to run it if it is really wanted.
-    match: { kind: [exec], tags: [infra.destroy] }
+    match: { kind: [exec], tags: [infra.destroy], notTags: [infra.local] }
   - id: db.destroy-remote
     tier: 4
     reason: Destructive statement (DROP, TRUNCATE, unqualified DELETE, FLUSHALL) against a database that is not local.
@@ -181,7 +181,7 @@ rules:
   - id: infra.change
     tier: 3
     reason: A production change through an infrastructure CLI. A human approves it.
-    match: { kind: [exec], tags: [infra.change] }
+    match: { kind: [exec], tags: [infra.change], notTags: [infra.local] }
   - id: registry.publish
     tier: 3
     reason: Publishing a package or image. A human approves it.

@@ -322,7 +322,7 @@ const DECODE_IN_SUB = /\b(base64|xxd|openssl|uudecode)\b/;
  * (`<(echo 'rm -rf ~')`, `$(cat x.sh)`, `<(curl ...)`), else a download, a decoding or unknown by
  * the words in it. Text the analyzer could not place never ranks below what the words say.
  */
-function describeProcSub(c: Ctx, w: WordValue): Stdin {
+export function describeProcSub(c: Ctx, w: WordValue): Stdin {
   const sub = w.substitutions[0];
   const text = w.substitutions.map((s) => s.text).join(' ');
   const out = sub && c.api.output ? c.api.output(sub, c.scope, c.sink) : undefined;
@@ -734,6 +734,29 @@ const WRAPPERS: Record<string, Handler> = {
       );
     }
   },
+  tmux: (c) => {
+    // `tmux new -d 'cmd'`, `new-window`, `split-window`, `respawn-pane`, `run-shell` hand their words to
+    // a shell; `send-keys` types them into one (Enter runs them).
+    const at = c.argv.findIndex((a) => TMUX_RUNS.test(a));
+    if (at < 0) return;
+    const typed = /^send/.test(c.argv[at]!);
+    const i = firstOperand(c.argv, TMUX_VALUES, at + 1);
+    const words = c.argv.slice(i).filter((w) => !typed || !/^(Enter|C-m|KPEnter)$/.test(w));
+    if (words.length > 0) c.api.shell(words.join(' '), childScope(c.scope, { functions: new Map() }), c.sink);
+  },
+  screen: (c) => {
+    // `screen -dmS name cmd args`: runs cmd; `screen -S name -X stuff 'text'` types text into its shell.
+    const x = c.argv.indexOf('-X');
+    if (x >= 0) {
+      if (c.argv[x + 1] === 'stuff' && c.argv[x + 2])
+        c.api.shell(c.argv[x + 2]!.replace(/(\\n|\\r|\^M)+$/, ''), childScope(c.scope), c.sink);
+      return;
+    }
+    let i = 0;
+    while (i < c.argv.length && c.argv[i]!.startsWith('-'))
+      i += SCREEN_VALUES.has(c.argv[i]!) || /^-[a-zA-Z]*[SctehpT]$/.test(c.argv[i]!) ? 2 : 1;
+    rerun(c, i);
+  },
   watch: (c) => {
     // watch hands its words to `sh -c` joined by spaces; judge that, and the words as a command too.
     const i = firstOperand(c.argv, opts('-n', '--interval', '-d', '--differences'));
@@ -742,6 +765,11 @@ const WRAPPERS: Record<string, Handler> = {
     if (c.argv.length - i > 1) rerun(c, i);
   },
 };
+
+const TMUX_RUNS =
+  /^(new-session|new|new-window|neww|split-window|splitw|respawn-pane|respawnp|respawn-window|respawnw|run-shell|run|send-keys|send)$/;
+const TMUX_VALUES = opts('-s', '-n', '-c', '-t', '-x', '-y', '-e', '-F', '-l', '-L', '-S', '-f', '-T', '-N');
+const SCREEN_VALUES = opts('-S', '-c', '-t', '-e', '-h', '-p', '-T', '-Logfile');
 
 /** What xargs or parallel read from stdin: words or lines of literal text, else one unseen argument. */
 function stdinItems(stdin: Stdin | undefined, split: 'words' | 'lines'): WordValue[] {

@@ -342,13 +342,16 @@ export const FILE_COMMANDS: Record<string, Handler> = {
     // system("cmd"), print | "cmd" and "cmd" | getline run shell commands; awk strings take \x and octal escapes.
     const program =
       c.argv.find((a, i) => !a.startsWith('-') && !withValue.includes(c.argv[i - 1] ?? '')) ?? '';
-    const literal =
-      /system\s*\(\s*"((?:[^"\\]|\\.)*)"|\|\s*"((?:[^"\\]|\\.)*)"|"((?:[^"\\]|\\.)*)"\s*\|\s*getline/g;
-    for (const m of program.matchAll(literal)) {
-      c.api.shell(decodeAnsiC(m[1] ?? m[2] ?? m[3] ?? ''), { ...c.scope, depth: c.scope.depth + 1 }, c.sink);
-    }
-    if (/system\s*\(\s*[^"\s)]/.test(program)) {
-      emitOpaque(c.sink, c.scope, 'awk runs a command built at run time', ['dynamic-command'], c.origin);
+    const literal = /\|\s*"((?:[^"\\]|\\.)*)"|"((?:[^"\\]|\\.)*)"\s*\|\s*getline/g;
+    const inner = { ...c.scope, depth: c.scope.depth + 1 };
+    for (const m of program.matchAll(literal)) c.api.shell(decodeAnsiC(m[1] ?? m[2] ?? ''), inner, c.sink);
+    // system(ARG): ARG is string literals and ENVIRON["X"] put side by side (awk concatenates them);
+    // anything else in it is only known at run time.
+    for (const m of program.matchAll(/system\s*\(([^()]*)\)/g)) {
+      const command = awkConcat(m[1]!);
+      if (command === undefined)
+        emitOpaque(c.sink, c.scope, 'awk runs a command built at run time', ['dynamic-command'], c.origin);
+      else c.api.shell(command, inner, c.sink);
     }
   },
   gawk: (c) => FILE_COMMANDS.awk!(c),
@@ -370,3 +373,18 @@ export const FILE_COMMANDS: Record<string, Handler> = {
     if (o >= 0 && c.argv[o + 1]) emitPath(c.sink, c.scope, 'write', c.argv[o + 1]!, ['overwrite'], c.origin);
   },
 };
+
+/** `"rm -rf " ENVIRON["HOME"] "/x"` as the text it makes (`rm -rf ${HOME}/x`), or undefined. */
+function awkConcat(arg: string): string | undefined {
+  const parts: string[] = [];
+  const token = /\s*(?:"((?:[^"\\]|\\.)*)"|ENVIRON\s*\[\s*"([A-Za-z_]\w*)"\s*\])\s*/y;
+  let at = 0;
+  while (at < arg.length) {
+    token.lastIndex = at;
+    const m = token.exec(arg);
+    if (!m) return undefined;
+    parts.push(m[1] !== undefined ? decodeAnsiC(m[1]) : `\${${m[2]}}`);
+    at = token.lastIndex;
+  }
+  return parts.length > 0 ? parts.join('') : undefined;
+}

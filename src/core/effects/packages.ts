@@ -5,7 +5,7 @@
 import { resolvePath } from '../paths.ts';
 import type { WordValue } from '../shell/words.ts';
 import { composerConfigScript, mavenExecCommand } from './build-files.ts';
-import { type Ctx, firstOperand, type Handler, handleCommand, rerun } from './commands.ts';
+import { type Ctx, describeProcSub, firstOperand, type Handler, handleCommand, rerun } from './commands.ts';
 import { makeRecipes } from './make.ts';
 import {
   closure,
@@ -124,8 +124,11 @@ function runMake(c: Ctx): void {
     if (a === '-C' || a === '--directory') dir = resolvePath(c.argv[++i] ?? '.', dir, c.sink.ctx.home);
     else if (a.startsWith('--directory=')) dir = resolvePath(a.slice(12), dir, c.sink.ctx.home);
     else if (/^-C./.test(a)) dir = resolvePath(a.slice(2), dir, c.sink.ctx.home);
-    else if (a === '-f' || a === '--file' || a === '--makefile') file = c.argv[++i];
-    else if (/^--(file|makefile)=/.test(a)) file = a.slice(a.indexOf('=') + 1);
+    else if (a === '-f' || a === '--file' || a === '--makefile') {
+      file = c.argv[++i];
+      const w = c.cmd.args[i];
+      if (w?.substitutions.some((x) => x.type === 'process_substitution')) return makefileFrom(c, w, targets);
+    } else if (/^--(file|makefile)=/.test(a)) file = a.slice(a.indexOf('=') + 1);
     else if (/^-f./.test(a)) file = a.slice(2);
     else if (a === '-I' || a === '-o' || a === '-W' || a === '--include-dir') i++;
     else if (a.startsWith('-')) continue;
@@ -154,6 +157,16 @@ function runMake(c: Ctx): void {
     runLines(c, makeRecipes(withIncludes(c, text, dir, 0), targets, false, vars), dir);
     return;
   }
+}
+
+/** `make -f <(curl ...)`: a Makefile made by another command; downloaded or decoded, it is remote code. */
+function makefileFrom(c: Ctx, w: WordValue, targets: string[]): void {
+  const src = describeProcSub(c, w);
+  if (src.kind === 'network' || src.kind === 'decoded')
+    emitOpaque(c.sink, c.scope, `make runs a Makefile ${src.kind} by ${src.what}`, ['rce'], c.origin);
+  else if (src.kind === 'text' && !src.dynamic) runLines(c, makeRecipes(src.text, targets), c.scope.cwd);
+  else
+    emitOpaque(c.sink, c.scope, 'make runs a Makefile only known at run time', ['dynamic-command'], c.origin);
 }
 
 /** `include x.mk`, `-include`, `sinclude`: the included files' text in place (two levels). */

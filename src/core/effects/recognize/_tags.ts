@@ -5,6 +5,8 @@ export const INFRA_TAGS = [
   'infra.read',
   'infra.change',
   'infra.destroy',
+  // The target is a local emulator or cluster (LocalStack, kind, minikube): its data is a developer's own.
+  'infra.local',
   'db.destroy',
   'db.local',
   'db.remote',

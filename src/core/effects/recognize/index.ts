@@ -168,5 +168,37 @@ export function recognizeInfra(program: string, argv: readonly string[], info?: 
   const tags: string[] = recognize === undefined ? [] : recognize(argv, info);
   // ORM and migration-tool resets (orm.ts) sit beside them: `dotnet ef`, `supabase db reset`, runners.
   const orm = recognizeOrm(program, argv, info);
-  return orm.length === 0 ? tags : [...new Set([...tags, ...orm])];
+  const all = orm.length === 0 ? tags : [...new Set([...tags, ...orm])];
+  if (all.some((t) => t.startsWith('infra.')) && localTarget(program, argv)) all.push('infra.local');
+  return all;
+}
+
+const LOCAL_URL = /^(https?:\/\/)?(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|localstack)(:\d+)?(\/|$)/;
+// Context names the local cluster tools give themselves.
+const LOCAL_CONTEXT = /^(kind-.+|minikube|docker-desktop|k3d-.+|rancher-desktop|colima|orbstack)$/;
+
+/** An emulator or a cluster on this machine: `aws --endpoint-url http://localhost:4566`, `kubectl --context kind-dev`. */
+function localTarget(program: string, argv: readonly string[]): boolean {
+  const value = (names: string[]) => {
+    const out: string[] = [];
+    argv.forEach((a, i) => {
+      for (const n of names) {
+        if (a === n && argv[i + 1] !== undefined) out.push(argv[i + 1]!);
+        else if (a.startsWith(`${n}=`)) out.push(a.slice(n.length + 1));
+      }
+    });
+    return out;
+  };
+  if (program === 'awslocal' || program === 'tflocal') return true;
+  if (program === 'aws') {
+    const urls = value(['--endpoint-url']);
+    return urls.length > 0 && urls.every((u) => LOCAL_URL.test(u));
+  }
+  if (program === 'kubectl' || program === 'helm' || program === 'k9s') {
+    const contexts = value(['--context', '--kube-context']);
+    const servers = value(['--server', '-s', '--kube-apiserver']);
+    if (contexts.length === 0 && servers.length === 0) return false;
+    return contexts.every((c) => LOCAL_CONTEXT.test(c)) && servers.every((u) => LOCAL_URL.test(u));
+  }
+  return false;
 }

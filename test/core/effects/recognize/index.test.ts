@@ -170,6 +170,7 @@ describe('recognizeInfra', () => {
         'db.test',
         'infra.change',
         'infra.destroy',
+        'infra.local',
         'infra.read',
         'registry.destroy',
         'registry.publish',
