@@ -181,7 +181,11 @@ const PATTERNS: Record<CodeLang, CallPattern[]> = {
       kind: 'read',
       tags: [],
     },
-    { re: /(?<![\w$])\x60([^\x60]{1,2000})\x60|%x\s*\(((?:#\{[^{}]*\}|[^)]){1,2000})\)|%x\s*\{((?:#\{[^{}]*\}|[^}]){1,2000})\}/g, kind: 'shell', tags: ['raw'] },
+    {
+      re: /(?<![\w$])\x60([^\x60]{1,2000})\x60|%x\s*\(((?:#\{[^{}]*\}|[^)]){1,2000})\)|%x\s*\{((?:#\{[^{}]*\}|[^}]){1,2000})\}/g,
+      kind: 'shell',
+      tags: ['raw'],
+    },
     {
       re: new RegExp(String.raw`(?:File\.rename|FileUtils\.(?:mv|move))${ARG}`, 'g'),
       kind: 'delete',
@@ -221,7 +225,7 @@ const PATTERNS: Record<CodeLang, CallPattern[]> = {
 /** The home directory as code spells it, in each language (issue 12: `$ENV{HOME}`, `Dir.home`, `getenv('HOME')`). */
 const HOME_SPELLINGS = String.raw`(?:(?:os\.path\.)?expanduser\(\s*(['"])~\1\s*\)|(?:pathlib\.)?Path\.home\(\)|(?:\bos\.|\brequire\(\s*['"](?:node:)?os['"]\s*\)\.)?homedir\(\)|process\.env(?:\.HOME\b|\[\s*['"]HOME['"]\s*\])|os\.environ\s*\[\s*['"]HOME['"]\s*\]|os\.(?:getenv|environ\.get)\(\s*['"]HOME['"]\s*\)|ENV(?:\[\s*['"]HOME['"]\s*\]|\.fetch\(\s*['"]HOME['"]\s*\))|Dir\.home\b(?:\(\))?|File\.expand_path\(\s*(['"])~\2\s*\)|\$ENV\{\s*(['"]?)HOME\3\s*\}|\bgetenv\(\s*['"]HOME['"]\s*\)|\$_(?:SERVER|ENV)\[\s*['"]?HOME['"]?\s*\])`;
 const HOME_EXPR = new RegExp(HOME_SPELLINGS);
-const HOME_WHOLE = new RegExp(String.raw`^${HOME_SPELLINGS}$`);
+const HOME_WHOLE = new RegExp(`^${HOME_SPELLINGS}$`);
 /** A home spelling interpolated into a string: `"#{Dir.home}/x"`, `` `${os.homedir()}/x` ``, `f"{Path.home()}/x"`, `"$ENV{HOME}/x"`, `"{$_SERVER['HOME']}/x"`. */
 const HOME_INTERPOLATED = new RegExp(
   String.raw`#\{\s*${HOME_SPELLINGS}\s*\}|\$\{\s*${HOME_SPELLINGS}\s*\}|\{\s*${HOME_SPELLINGS}\s*\}|\$\{\s*ENV\{\s*['"]?HOME['"]?\s*\}\s*\}|\$ENV\{\s*['"]?HOME['"]?\s*\}|\$_(?:SERVER|ENV)\[\s*['"]?HOME['"]?\s*\]`,
