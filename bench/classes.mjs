@@ -29,6 +29,7 @@ import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadEngine } from './engine.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'bench', 'out');
@@ -91,32 +92,6 @@ export function readClassCases(dir = CORPUS) {
       .map((l) => JSON.parse(l));
     return { ...k, present: true, cases };
   });
-}
-
-/** Bundle src/core/judge.ts with the corpus world (test/helpers/judge.ts) next to node_modules. */
-async function loadEngine(work) {
-  const { build } = await import('esbuild');
-  const outfile = join(work, 'classes-judge.mjs');
-  await build({
-    stdin: {
-      contents:
-        "export { judge } from './src/core/judge.ts';\n" +
-        "export { COMPILED, caseContext, context, WORLD } from './test/helpers/judge.ts';\n",
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['better-sqlite3', 'tree-sitter', 'tree-sitter-bash'],
-    banner: {
-      js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);",
-    },
-    logLevel: 'silent',
-  });
-  return import(pathToFileURL(outfile).href);
 }
 
 function ourVerdict(engine, c) {

@@ -33,6 +33,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadEngine } from './engine.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'agent-sre.js');
@@ -77,7 +78,7 @@ try {
     log(`hook latency, ${opts.rounds} interleaved rounds`);
     summary.hook = hookBench(Number(opts.rounds), Number(opts['rss-runs']));
   }
-  const engine = await loadEngine();
+  const engine = await loadEngine(work);
   log('in-process engine throughput');
   summary.throughput = throughputBench(engine, Number(opts.seconds));
   summary.longInputs = longInputBench(engine);
@@ -541,26 +542,6 @@ function peakRss(kinds, names, hooks, runs, env, project) {
 
 // ---------------------------------------------------------------------------------------------
 // In-process engine: test/helpers/judge.ts bundled next to node_modules so the natives resolve.
-
-async function loadEngine() {
-  const { build } = await import('esbuild');
-  const outfile = join(work, 'judge.mjs');
-  await build({
-    entryPoints: [join(ROOT, 'test', 'helpers', 'judge.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['better-sqlite3', 'tree-sitter', 'tree-sitter-bash'],
-    // yaml is CommonJS: give its require() calls something to call inside the ESM bundle.
-    banner: {
-      js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);",
-    },
-    logLevel: 'silent',
-  });
-  return import(pathToFileURL(outfile).href);
-}
 
 function readJsonl(file) {
   return readFileSync(file, 'utf8')

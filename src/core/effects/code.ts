@@ -502,12 +502,7 @@ function shellFromCode(
   if (raw) {
     const text = foldHomeInterpolation(expr);
     if (lang === 'ruby' && text.includes('#{')) {
-      emit(sink, scope, {
-        kind: 'opaque',
-        why: `${lang} runs a command only known at run time`,
-        tags: ['dynamic-command'],
-        origin,
-      });
+      runTimeCommand(lang, scope, sink, origin);
       return;
     }
     api.shell(text, depthScope, sink);
@@ -545,13 +540,17 @@ function shellFromCode(
   }
   const value = literalPath(first, code, lang);
   if (value.dynamic) {
-    emit(sink, scope, {
-      kind: 'opaque',
-      why: `${lang} runs a command only known at run time`,
-      tags: ['dynamic-command'],
-      origin,
-    });
+    runTimeCommand(lang, scope, sink, origin);
     return;
   }
   api.shell(value.value, depthScope, sink);
+}
+
+function runTimeCommand(lang: CodeLang, scope: Scope, sink: Sink, origin: string): void {
+  emit(sink, scope, {
+    kind: 'opaque',
+    why: `${lang} runs a command only known at run time`,
+    tags: ['dynamic-command'],
+    origin,
+  });
 }
