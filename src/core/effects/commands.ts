@@ -1,5 +1,6 @@
 // One command, after the shell has done its word expansion: unwrap wrappers, follow nested shells
 // and scripts, and hand known programs to the handler that knows their effects.
+import { own } from '../own.ts';
 import { resolvePath } from '../paths.ts';
 import { callFunction } from '../shell/indirection.ts';
 import type { WordValue } from '../shell/words.ts';
@@ -173,17 +174,17 @@ export function handleCommand(cmd: Command, scope: Scope, sink: Sink, api: Api):
     return;
   }
   if (SHELLS.has(program)) return runShell(c);
-  const lang = INTERPRETERS[program];
+  const lang = own(INTERPRETERS, program);
   if (lang === 'node' && runsStdinScript(c)) return;
   if (lang && interpreterSubcommand(c)) return;
   if (lang) return runInterpreter(c, lang);
   const handler =
-    WRAPPERS[program] ??
-    FILE_COMMANDS[program] ??
-    NET_COMMANDS[program] ??
-    OTHER[program] ??
-    PACKAGE_COMMANDS[program] ??
-    CONTAINER_COMMANDS[program];
+    own(WRAPPERS, program) ??
+    own(FILE_COMMANDS, program) ??
+    own(NET_COMMANDS, program) ??
+    own(OTHER, program) ??
+    own(PACKAGE_COMMANDS, program) ??
+    own(CONTAINER_COMMANDS, program);
   if (handler) handler(c);
   else if (/^mkfs(\..*)?$|^mke2fs$|^mkswap$/.test(program)) diskWrite(c);
 }

@@ -1,5 +1,6 @@
 // Programs that switch the guard off without writing a file: removing or replacing the agent-sre
 // package, signalling its processes, and naming the per-user secret. Tags only; the policy tiers them.
+import { own } from '../own.ts';
 import { guardMatch, isUnder, resolvePath } from '../paths.ts';
 import type { WordValue } from '../shell/words.ts';
 import type { JudgeContext } from '../types.ts';
@@ -19,7 +20,7 @@ export function guardExecTags(
   const tags: string[] = [];
   if (mentionsSecret([name, ...args], cwd, ctx)) tags.push('guard-secret');
   if (PACKAGE_MANAGERS.has(program) && touchesGuardPackage(program, argv)) tags.push('guard');
-  const signal = SIGNALLERS[program]?.(argv, args, cwd, ctx);
+  const signal = own(SIGNALLERS, program)?.(argv, args, cwd, ctx);
   if (signal) tags.push(signal);
   return tags;
 }

@@ -2,6 +2,7 @@
 // `pip install .` would run, read from the files they run it from (as an earlier command on the same
 // line may have left them), and installs whose code comes from a URL, a git remote or a tarball
 // just downloaded rather than from the default registry.
+import { own } from '../own.ts';
 import { resolvePath } from '../paths.ts';
 import type { WordValue } from '../shell/words.ts';
 import { composerConfigScript, mavenExecCommand } from './build-files.ts';
@@ -630,7 +631,7 @@ function runComposer(c: Ctx): void {
     dumpautoload: ['pre-autoload-dump', 'post-autoload-dump'],
     'create-project': ['post-root-package-install', 'post-create-project-cmd'],
   };
-  const keys = events[sub] ?? (sub === 'run-script' || sub === 'run' ? (name ? [name] : []) : [sub]);
+  const keys = own(events, sub) ?? (sub === 'run-script' || sub === 'run' ? (name ? [name] : []) : [sub]);
   const path = `${dir}/composer.json`;
   if (fileNow(c.sink, path).state === 'missing') return;
   const text = runFile(c, path);

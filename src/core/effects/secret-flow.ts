@@ -12,6 +12,7 @@
 //    file written from such output earlier on the same line (`env > /tmp/e && curl -F f=@/tmp/e`).
 //    Interpreter code that names the whole environment (`os.environ`, `process.env`, `ENV`, `%ENV`) and
 //    also reaches the network is the same (`requests.post(url, json=dict(os.environ))`).
+import { own } from '../own.ts';
 import { resolvePath } from '../paths.ts';
 import { secretNameKind } from '../secrets.ts';
 import type { Effect, NetEffect, ShellNode } from '../types.ts';
@@ -254,7 +255,7 @@ const UPLOADERS: Record<string, { sub: RegExp; values: ReadonlySet<string>; skip
 
 /** Files sent to another machine are read: a credential file or a directory holding credentials. */
 function uploads(c: Ctx): void {
-  const u = UPLOADERS[c.program];
+  const u = own(UPLOADERS, c.program);
   if (!u) return;
   const ops: string[] = [];
   for (let i = 0; i < c.argv.length; i++) {

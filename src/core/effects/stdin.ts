@@ -2,6 +2,7 @@
 // `< file`, a process substitution or `. /dev/stdin`. The text that reaches a shell, an interpreter,
 // a database client or a remote shell is judged as its arguments would be; text nobody can know (a
 // download, a variable, a file that cannot be read) is opaque code, at least tier 3.
+import { own } from '../own.ts';
 import { resolvePath } from '../paths.ts';
 import type { CodeLang } from './code.ts';
 import type { Ctx } from './commands.ts';
@@ -236,6 +237,6 @@ export function isShellSetup(name: string, args: readonly string[]): boolean {
   const words = args.filter((a) => !a.startsWith('-'));
   if (words.length <= 3 && words.slice(0, 2).some((w) => w === 'completion' || w === 'completions'))
     return true;
-  const verb = SETUP_VERBS[name];
+  const verb = own(SETUP_VERBS, name);
   return verb !== undefined && verb.test(args[0] ?? '');
 }

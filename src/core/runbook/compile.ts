@@ -3,8 +3,10 @@
 // "Never" items become rules, postconditions become Stop-gate command checks, and the escalation
 // criteria, the Never list and the scope become a short digest for the session's context. What cannot
 // be compiled is listed with its line and the reason, never silently dropped. Pure.
+
 import { DESTRUCTIVE_TAGS, gitTags } from '../effects/git.ts';
 import type { CommandCheck } from '../gates/types.ts';
+import { own } from '../own.ts';
 import { globBase, isUnder, normalize } from '../paths.ts';
 import type { Rule, RuleMatch } from '../policy/types.ts';
 import type { Tier } from '../types.ts';
@@ -493,7 +495,7 @@ function flagRules(item: NeverItem): Omit<Recognised, 'tier'>[] {
     : NAMED_PROGRAMS.exec(lower(item.own))?.[1];
   return flags.map((flag) => {
     const name = flag.split('=')[0]!;
-    const short = program === 'git' ? GIT_SHORT[name] : undefined;
+    const short = program === 'git' ? own(GIT_SHORT, name) : undefined;
     const long = `${escapeRegExp(name)}(?:=\\S*)?`;
     const alternatives = short
       ? `(?:${long}|-[A-Za-z]*${short.letter}[A-Za-z]*)`

@@ -6,6 +6,7 @@
 // production (`db.production`, tier 4) when the environment or a URL on the line names production,
 // to `db.remote` when a URL names another machine, and left quiet (`db.test`) when it names a test
 // database. Runners (`bundle exec`, `poetry run`, `npm exec`, `heroku run`, ...) are looked through.
+import { own } from '../../own.ts';
 import {
   flagValues,
   hasFlag,
@@ -637,7 +638,7 @@ function scriptBody(info: ExecInfo | undefined, name: string): string | undefine
   if (text === undefined) return undefined;
   try {
     const scripts = (JSON.parse(text) as { scripts?: Record<string, unknown> }).scripts;
-    const body = scripts && typeof scripts === 'object' ? scripts[name] : undefined;
+    const body = scripts && typeof scripts === 'object' ? own(scripts, name) : undefined;
     return typeof body === 'string' ? body : undefined;
   } catch {
     return undefined;
