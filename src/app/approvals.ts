@@ -31,6 +31,8 @@ export interface Approval {
   answeredAt: number | null;
   answeredBy: string | null;
   answerReason: string | null;
+  /** The route the answer came by (cli, dashboard, link, slack, pagerduty); not covered by the MAC. */
+  answeredVia?: string | null;
   /** Who was paged: people where escalation named them, else channels. */
   paged: string[];
   /** Random, bound into the answer's MAC so that a MAC lifted from another approval never fits this one. */
@@ -177,6 +179,7 @@ export function answerApproval(
     status,
     answeredAt: tx.now,
     answeredBy: actor.id,
+    answeredVia: actor.via ?? null,
     answerReason: reason ?? null,
   };
   const { mac: _old, ...base } = rec;

@@ -10,7 +10,7 @@
 import { requireBuiltin } from '../adapters/builtin.ts';
 import { loadUserSecret, SECRET_FILE, userDir } from '../adapters/fs/user-secret.ts';
 
-export type MacPurpose = 'approval';
+export type MacPurpose = 'approval' | 'link' | 'login';
 
 /** A value a MAC covers. Encoded as one JSON array, so no two field lists encode alike. */
 export type MacField = string | number | null;

@@ -58,7 +58,7 @@ export function humanActor(io: Io, by: string | undefined): Actor {
     );
   const id = by ?? io.env.AGENT_SRE_USER ?? safeUser() ?? io.env.USER;
   if (!id) throw new UsageError('cannot tell who you are: pass --by NAME');
-  return { kind: 'human', id };
+  return { kind: 'human', id, via: 'cli' };
 }
 
 function safeUser(): string | undefined {

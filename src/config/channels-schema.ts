@@ -17,7 +17,7 @@ export function looksLikeLiteralSecret(value: string): boolean {
   return value.length >= 20 && !value.includes('_') && /\d/.test(value);
 }
 
-const envName = (example: string) =>
+export const envName = (example: string) =>
   z
     .string()
     .regex(
@@ -31,7 +31,7 @@ const envName = (example: string) =>
 
 // Credentials and page text must not cross the network in clear; plain http is for a receiver on this machine.
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
-const endpoint = z
+export const endpoint = z
   .string()
   .refine(
     (s) => {

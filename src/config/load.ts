@@ -241,6 +241,7 @@ function toPolicy(file: PolicyFile, inherited: PolicyFile['rules']): Policy {
       escalation: file.escalation,
       oncall: file.oncall,
       gate: file.gate,
+      server: file.server,
     },
     acceptance: {
       maxAttempts: file.acceptance.maxAttempts,

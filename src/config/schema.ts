@@ -8,6 +8,7 @@ import { acceptanceSchema, burstSchema, runbookSchema } from './gates-schema.ts'
 import { goldenSchema } from './golden-schema.ts';
 import { escalationSchema, oncallSchema } from './oncall-schema.ts';
 import { pricingSchema } from './pricing-schema.ts';
+import { serverSchema } from './server-schema.ts';
 import { regexString } from './regex-schema.ts';
 
 const tier = z
@@ -142,6 +143,7 @@ export const policyFileSchema = z
           .describe('How long wait mode waits for agent-sre approve|deny before denying.'),
       })
       .prefault({}),
+    server: serverSchema.prefault({}),
     acceptance: acceptanceSchema.prefault({}),
     burst: burstSchema.prefault({}),
     runbook: runbookSchema.prefault({}),

@@ -40,6 +40,33 @@ export interface GateSettings {
   timeoutSeconds: number;
 }
 
+/** `agent-sre serve`'s dashboard, signed links and inbound webhooks (the `server:` section). */
+export interface ServerSettings {
+  /**
+   * The address humans reach `agent-sre serve` at from outside this machine (the user's own tunnel or
+   * reverse proxy), without a trailing slash. Pages carry signed action links only when it is set.
+   */
+  publicUrl: string | null;
+  /** The dashboard's port on this machine. */
+  port: number;
+  /** Minutes a signed ack link lives; approve/deny links live until their approval expires. */
+  linkTtlMinutes: number;
+  /** The environment variable holding the Slack app's signing secret (enables Slack buttons). */
+  slackSigningSecretEnv: string | null;
+  /** The environment variable holding the PagerDuty v3 webhook subscription's secret. */
+  pagerdutyWebhookSecretEnv: string | null;
+}
+
+export const DEFAULT_SERVER_PORT = 47_320;
+
+export const DEFAULT_SERVER: ServerSettings = {
+  publicUrl: null,
+  port: DEFAULT_SERVER_PORT,
+  linkTtlMinutes: 60,
+  slackSigningSecretEnv: null,
+  pagerdutyWebhookSecretEnv: null,
+};
+
 /** Everything about paging people, as parsed from agent-sre.yaml. */
 export interface PagingSettings {
   severity: Partial<Record<SignalKind, Severity>>;
@@ -48,4 +75,6 @@ export interface PagingSettings {
   escalation: { default?: string; policies: Record<string, EscalationPolicy> };
   oncall: OncallConfig;
   gate: GateSettings;
+  /** Absent in settings built by hand (tests, the ledger's defaults): DEFAULT_SERVER applies. */
+  server?: ServerSettings;
 }

@@ -51,6 +51,8 @@ export type ActorKind = 'system' | 'human' | 'agent';
 export interface Actor {
   kind: ActorKind;
   id: string;
+  /** The route a human's answer came by (cli, dashboard, link, slack, pagerduty); absent for the CLI of old. */
+  via?: string;
 }
 
 export interface TimelineEntry {
