@@ -8,8 +8,8 @@ import { acceptanceSchema, burstSchema, runbookSchema } from './gates-schema.ts'
 import { goldenSchema } from './golden-schema.ts';
 import { escalationSchema, oncallSchema } from './oncall-schema.ts';
 import { pricingSchema } from './pricing-schema.ts';
-import { serverSchema } from './server-schema.ts';
 import { regexString } from './regex-schema.ts';
+import { serverSchema } from './server-schema.ts';
 
 const tier = z
   .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])
