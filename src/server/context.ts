@@ -22,8 +22,9 @@ export interface ServerContext {
   /**
    * Apply a human's answer in one ledger transaction and start delivering the pages it queued. Throws
    * with a reason a person can read when the answer does not fit (already answered, wrong state).
+   * `once`: a single-use key (a signed link's nonce): used in the same transaction, refused when used before.
    */
-  answer(answer: HumanAnswer, by: AnsweredBy): Promise<AnswerOutcome>;
+  answer(answer: HumanAnswer, by: AnsweredBy, opts?: { once?: string }): Promise<AnswerOutcome>;
   /** One line per notable request (refusals, answers); never a secret, a token or a body. */
   log: (line: string) => void;
 }
