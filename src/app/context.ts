@@ -3,6 +3,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { userDir } from '../adapters/fs/user-secret.ts';
 import { parseBash } from '../adapters/shell/tree-sitter.ts';
 import { parseYaml } from '../adapters/yaml.ts';
+import type { ServerSettings } from '../core/incidents/config.ts';
+import type { Policy } from '../core/policy/types.ts';
 import type { GuardLocations, JudgeContext } from '../core/types.ts';
 
 /** Scripts larger than this are not read; the call is judged without their content. */
@@ -66,9 +68,11 @@ export function readScriptFromDisk(path: string): string | undefined {
 export function createJudgeContext(
   projectDir: string,
   environment: Environment,
-  protectedBranches: readonly string[],
+  policy: Pick<Policy, 'protectedBranches' | 'paging'>,
   readScript: ((p: string) => string | undefined) | undefined = readScriptFromDisk,
 ): JudgeContext {
+  const protectedBranches = policy.protectedBranches;
+  const guard = withServer(environment.guard, policy.paging.server);
   return {
     projectDir: projectDir.replace(/\/+$/, '') || '/',
     home: environment.home,
@@ -77,6 +81,22 @@ export function createJudgeContext(
     parseShell: parseBash,
     parseYaml,
     protectedBranches,
-    ...(environment.guard ? { guard: environment.guard } : {}),
+    ...(guard ? { guard } : {}),
+  };
+}
+
+/** agent-sre's own server, as this project configures it: its port and public host are the guard's too. */
+function withServer(guard: GuardLocations | undefined, server: ServerSettings | undefined) {
+  if (!server) return guard;
+  let publicHost: string | undefined;
+  try {
+    publicHost = server.publicUrl ? new URL(server.publicUrl).hostname.toLowerCase() : undefined;
+  } catch {
+    publicHost = undefined;
+  }
+  return {
+    ...guard,
+    serverPorts: [server.port],
+    ...(publicHost ? { serverHosts: [publicHost] } : {}),
   };
 }

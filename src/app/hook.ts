@@ -104,7 +104,7 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
   const runbook = effective.runbook as LoadedRunbook;
   // Read only where it is bound or compared: PostToolUse and the gates do not pay for it.
   const guardNow = () => guardConfigNow(projectDir, join(deps.env.home, '.claude'));
-  const ctx = createJudgeContext(projectDir, deps.env, policy.compiled.policy.protectedBranches);
+  const ctx = createJudgeContext(projectDir, deps.env, policy.compiled.policy);
   const call: ToolCall | undefined = e.tool
     ? { tool: e.tool, input: e.input, cwd: e.cwd || projectDir }
     : undefined;

@@ -57,7 +57,7 @@ export async function replayLines(
   for (const item of parsed.items) {
     clock = item.timestamp ? Date.parse(item.timestamp) || clock + 1 : clock + 1;
     const projectDir = opts.projectDir ?? (parsed.items[0]?.cwd || item.cwd || '/');
-    const ctx = createJudgeContext(projectDir, env, policy.compiled.policy.protectedBranches, readScript);
+    const ctx = createJudgeContext(projectDir, env, policy.compiled.policy, readScript);
     const call = { tool: item.tool, input: item.input, cwd: item.cwd || projectDir };
     const e = {
       event: 'PreToolUse',

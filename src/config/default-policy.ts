@@ -130,11 +130,11 @@ rules:
     match: { kind: [net], tags: [guard] }
   - id: guard.self-answer
     tier: 4
-    reason: Acknowledging, resolving, approving or denying pages, changing who is on call, resuming a session, accepting a damaged ledger, trusting changed agent-sre code and accepting a new golden-eval baseline are for humans. Tell the human what you need and wait.
+    reason: Acknowledging, resolving, approving or denying pages, changing who is on call, resuming a session, accepting a damaged ledger, trusting changed agent-sre code, accepting a new golden-eval baseline and running agent-sre's server (its dashboard answers gates) are for humans. Tell the human what you need and wait.
     match:
       kind: [exec]
       program: [agent-sre, node, nodejs, npx, bunx, pnpm, yarn, bun]
-      args: '(^|agent-sre([.]c?js)? +)(ack|mitigate|resolve|approve|deny|trust|oncall +override|session +resume|ledger +accept|golden +baseline)( |$)'
+      args: '(^|agent-sre([.]c?js)? +)(ack|mitigate|resolve|approve|deny|trust|serve|oncall +override|session +resume|ledger +accept|golden +baseline)( |$)'
   - id: guard.runbook-edit
     tier: 3
     reason: AGENTS.md and CLAUDE.md are the runbook this session is bound to; a change to them changes the rules the agent works under, so a human approves it.

@@ -109,6 +109,10 @@ export interface GuardLocations {
   installDir?: string;
   /** agent-sre's per-user directory (~/.config/agent-sre): the secret, trusted install hashes. */
   userDir?: string;
+  /** Ports of agent-sre's own servers on this machine (hook endpoint, dashboard), besides the defaults. */
+  serverPorts?: number[];
+  /** Hosts that front agent-sre's server from outside (the public URL of its signed links). */
+  serverHosts?: string[];
 }
 
 /** A minimal, parser-neutral shell syntax tree. Produced by an adapter (tree-sitter). */

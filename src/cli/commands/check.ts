@@ -72,7 +72,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     };
   }
   const { policy, runbook } = await loadEffectivePolicy(projectDir, projectDir, env.home, { cache: false });
-  const ctx = createJudgeContext(projectDir, env, policy.compiled.policy.protectedBranches);
+  const ctx = createJudgeContext(projectDir, env, policy.compiled.policy);
   // As a new session's first call: judged against the runbook as it stands (missing or failing gates writes).
   const decision = gateByRunbook(
     judge({ tool, input, cwd }, ctx, policy.compiled),

@@ -3,6 +3,7 @@
 import { globBase, guardMatch, pathTags, resolvePath, zoneOf } from '../paths.ts';
 import type { WordValue } from '../shell/words.ts';
 import type { Effect, JudgeContext, PathEffect, ShellNode } from '../types.ts';
+import { reachesGuardServer } from './guard-server.ts';
 
 export const MAX_DEPTH = 8;
 export const MAX_EFFECTS = 2000;
@@ -36,6 +37,8 @@ export function childScope(scope: Scope, extra: Partial<Scope> = {}): Scope {
 }
 
 function push(sink: Sink, e: Effect): void {
+  if (e.kind === 'net' && !e.tags.includes('guard') && reachesGuardServer(e, sink.ctx))
+    e.tags = [...e.tags, 'guard'];
   if (sink.effects.length < MAX_EFFECTS) {
     sink.effects.push(e);
     return;
