@@ -143,6 +143,21 @@ export interface Page {
   project: string;
   sessionId: string | null;
   createdAt: number;
+  /**
+   * Ways to answer from where the page lands: signed links and Slack buttons. Added at send time by the
+   * delivery worker (src/app/page-links.ts) for network channels only; never stored in the outbox.
+   */
+  links?: PageLink[];
+}
+
+/** One answer a page offers. `url` is the signed link, null when no public address is configured. */
+export interface PageLink {
+  action: 'ack' | 'approve' | 'deny';
+  /** `INC-3` for ack, `APR-2` for approve and deny. */
+  target: string;
+  /** What a button or link says: `Acknowledge INC-3`. */
+  label: string;
+  url: string | null;
 }
 
 /** What a channel answered. `ref` is kept per (incident, channel) and handed to later sends. */
