@@ -1,7 +1,7 @@
 // Bundle the CLI into dist/ (one entry, lazily loaded chunks: the hook path never loads yaml or zod
 // unless the policy changed) and regenerate the policy JSON Schema.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -117,6 +117,10 @@ for (const name of ['hook.cjs', 'hookd.cjs']) {
   }
   writeFileSync(file, text);
 }
+
+// The dashboard's page ships inside dist/, beside the code that serves it: no build step of its own, and an
+// install that has dist/ has the page.
+cpSync(join(root, 'dashboard'), join(out, 'dashboard'), { recursive: true });
 
 const old = join(root, `dist.old-${process.pid}`);
 try {

@@ -36,6 +36,10 @@ export function hostAllowed(host: string | undefined, server: ServerSettings, bo
 }
 
 /** A missing Origin is refused too: every browser sends one on POST, and scripts have no cookie to use. */
-export function originAllowed(origin: string | undefined, server: ServerSettings, boundPort: number): boolean {
+export function originAllowed(
+  origin: string | undefined,
+  server: ServerSettings,
+  boundPort: number,
+): boolean {
   return typeof origin === 'string' && allowedOrigins(server, boundPort).has(origin.trim().toLowerCase());
 }

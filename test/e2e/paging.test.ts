@@ -200,7 +200,7 @@ describe('agent-sre serve', () => {
     const dir = tempProject('agent-sre-serve-');
     made.push(dir);
     writeFileSync(join(dir, 'agent-sre.yaml'), 'version: 1\n');
-    const child = spawn(process.execPath, [BIN, 'serve', '--interval', '1', '--dir', dir], {
+    const child = spawn(process.execPath, [BIN, 'serve', '--interval', '1', '--dir', dir, '--no-dashboard'], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

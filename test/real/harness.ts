@@ -149,7 +149,7 @@ function git(dir: string, ...args: string[]): void {
  * CLI commands a test runs as the human (approve, ledger status) get the same HOME and XDG dirs, and no
  * CLAUDECODE.
  */
-function baseEnv(home: string, binDir?: string, tmp?: string): NodeJS.ProcessEnv {
+export function baseEnv(home: string, binDir?: string, tmp?: string): NodeJS.ProcessEnv {
   return {
     PATH: `${binDir ? `${binDir}:` : ''}${dirname(claudeBin())}:${process.env.PATH ?? '/usr/bin:/bin'}`,
     LANG: 'C.UTF-8',

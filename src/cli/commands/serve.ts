@@ -1,15 +1,30 @@
 import { runTick } from '../../app/tick.ts';
+import { DEFAULT_SERVER_PORT } from '../../core/incidents/config.ts';
 import { DEFAULT_PORT } from '../../server/http-hook.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
-import { liveTickDeps, openProject } from '../project.ts';
+import { humanActor, liveTickDeps, openProject } from '../project.ts';
 
-const HELP = `Usage: agent-sre serve [--interval SECONDS] [--dir DIR] [--http [--port N] [--hooks-only]]
+const HELP = `Usage: agent-sre serve [--interval SECONDS] [--dir DIR] [--dashboard-port N | --no-dashboard]
+                        [--bind ADDRESS] [--by NAME] [--http [--port N] [--hooks-only]]
+       agent-sre serve --login-link [--by NAME] [--dir DIR]
        agent-sre serve --print-token
 
-Stay up and run \`agent-sre tick\` every interval: escalation, handoff notices and delivery. Use it
-where cron is not an option (a container next to the agent). Stop it with Ctrl-C or SIGTERM; a tick
-in progress finishes first. Running it next to cron ticks is safe.
+Stay up, serve the dashboard and run \`agent-sre tick\` every interval: escalation, handoff notices and
+delivery. Stop it with Ctrl-C or SIGTERM; a tick in progress finishes first. Running it next to cron
+ticks is safe.
+
+The dashboard (http://127.0.0.1:${DEFAULT_SERVER_PORT} unless server.port says otherwise) shows live sessions and
+their decisions, approvals waiting for a human (approve or deny them there), incidents with their
+timelines (acknowledge, mitigate, resolve), who is on call, cost per session and per day, golden-eval
+drift, and each session's evidence and postmortem. Nobody has a password: serve prints a one-time login
+link when it starts (valid 10 minutes, spent on first use); \`agent-sre serve --login-link\` mints
+another while it runs. It listens on 127.0.0.1 only, unless --bind says otherwise.
+
+From outside this machine (a phone at 3 a.m.), put it behind your own tunnel or reverse proxy and set
+server.publicUrl in agent-sre.yaml: pages then carry signed, expiring, single-use Acknowledge / Approve /
+Deny links, and it takes PagerDuty v3 webhooks at /hooks/pagerduty and Slack button clicks at
+/hooks/slack (see docs/dashboard.md). Only a human may run it: it refuses inside a coding agent.
 
 With --http it also answers Claude Code's \`type: "http"\` hooks (written by \`agent-sre init --http\`)
 on 127.0.0.1, for every project of this user, so no process starts per tool call. The hooks
@@ -20,7 +35,13 @@ hook events, nothing more (approvals and the hook daemon never accept it).
 
 Options:
   --interval SECONDS  time between ticks (default 15)
-  --dir DIR           the repository to tick (default: the current directory)
+  --dir DIR           the repository (default: the current directory)
+  --dashboard-port N  the dashboard's port (default: server.port, ${DEFAULT_SERVER_PORT}; 0 picks a free one)
+  --no-dashboard      tick (and answer HTTP hooks) only
+  --bind ADDRESS      listen on ADDRESS instead of 127.0.0.1 (requests must still name a loopback
+                      host or server.publicUrl's host)
+  --by NAME           who the printed login link signs in (default: $AGENT_SRE_USER, else your login)
+  --login-link        print a fresh one-time login link for the running dashboard and exit
   --http              answer HTTP hooks on 127.0.0.1
   --port N            the HTTP hooks' port (default ${DEFAULT_PORT}; init --http --port N must match)
   --hooks-only        answer HTTP hooks, tick nothing
@@ -37,6 +58,11 @@ export async function run(args: string[], io: Io): Promise<number> {
       port: { type: 'string' },
       'hooks-only': { type: 'boolean' },
       'print-token': { type: 'boolean' },
+      'dashboard-port': { type: 'string' },
+      'no-dashboard': { type: 'boolean' },
+      bind: { type: 'string' },
+      by: { type: 'string' },
+      'login-link': { type: 'boolean' },
     },
     HELP,
   );
@@ -49,6 +75,20 @@ export async function run(args: string[], io: Io): Promise<number> {
     io.stdout(`${tokenFor(io.env)}\n`);
     return 0;
   }
+  const dashboardPort = values['dashboard-port'] === undefined ? undefined : Number(values['dashboard-port']);
+  if (
+    dashboardPort !== undefined &&
+    (!Number.isInteger(dashboardPort) || dashboardPort < 0 || dashboardPort > 65_535)
+  )
+    throw new UsageError('--dashboard-port takes a port number');
+  const dashboard = !values['no-dashboard'] && !values['hooks-only'];
+  if (values['login-link']) {
+    const { loginLink } = await import('../dashboard.ts');
+    io.stdout(`${await loginLink(io, values.dir, values.by, dashboardPort)}\n`);
+    return 0;
+  }
+  // The dashboard answers gates: whoever runs it is the human the login link signs in.
+  const user = dashboard ? humanActor(io, values.by).id : undefined;
   const interval = values.interval === undefined ? 15 : Number(values.interval);
   if (!Number.isFinite(interval) || interval <= 0)
     throw new UsageError('--interval takes a number of seconds');
@@ -60,6 +100,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
   let hooks: { close(): Promise<void> } | undefined;
+  let web: { close(): Promise<void> } | undefined;
   let stopped: () => void = () => undefined;
   const done = new Promise<void>((res) => {
     stopped = res;
@@ -85,6 +126,15 @@ export async function run(args: string[], io: Io): Promise<number> {
       io.stderr(
         'agent-sre serve: AGENT_SRE_TOKEN is not set here; Claude Code needs it in its environment: export AGENT_SRE_TOKEN=$(agent-sre serve --print-token)\n',
       );
+  }
+  if (dashboard && user) {
+    const { startProjectDashboard } = await import('../dashboard.ts');
+    web = await startProjectDashboard(io, {
+      dir: values.dir,
+      user,
+      ...(dashboardPort !== undefined ? { port: dashboardPort } : {}),
+      ...(values.bind ? { bind: values.bind } : {}),
+    });
   }
   try {
     if (values['hooks-only']) {
@@ -117,5 +167,6 @@ export async function run(args: string[], io: Io): Promise<number> {
     return 0;
   } finally {
     await hooks?.close();
+    await web?.close();
   }
 }

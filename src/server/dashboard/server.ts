@@ -59,12 +59,14 @@ export function projectContext(o: ProjectContextOptions): ServerContext {
   };
 }
 
-/** The dashboard's files: `dashboard/` at the package root, found from wherever this code was bundled to. */
+/**
+ * The dashboard's files: `dist/dashboard/` in a build (the build copies them there), `dashboard/` at the
+ * root of a checkout; found by walking up from wherever this code was bundled to.
+ */
 export function findAssetsDir(from = dirname(fileURLToPath(import.meta.url))): string {
   let dir = from;
   for (;;) {
-    if (existsSync(join(dir, 'dashboard', 'index.html')) && existsSync(join(dir, 'package.json')))
-      return join(dir, 'dashboard');
+    if (existsSync(join(dir, 'dashboard', 'index.html'))) return join(dir, 'dashboard');
     const up = dirname(dir);
     if (up === dir)
       throw new Error(`the dashboard's files (dashboard/index.html) are not installed near ${from}`);
