@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { type HumanMac, humanMac } from '../../src/app/human-mac.ts';
 import { loadProjectPolicy } from '../../src/app/policy.ts';
 import { openLedger } from '../../src/app/store.ts';
@@ -11,6 +11,7 @@ import type { Policy } from '../../src/core/policy/types.ts';
 import type { LedgerStore } from '../../src/ports.ts';
 import type { ServerContext } from '../../src/server/context.ts';
 import { type DashboardService, projectContext, startDashboard } from '../../src/server/dashboard/server.ts';
+import type { RateLimitSpec } from '../../src/server/rate-limit.ts';
 
 export interface TestDashboard {
   dir: string;
@@ -33,7 +34,7 @@ export interface TestDashboardOptions {
   now?: () => number;
   links?: (ctx: ServerContext, boundPort: () => number) => Hono;
   webhooks?: (ctx: ServerContext) => Hono;
-  limit?: (c: Context, bucket: string) => Response | undefined;
+  openRoutesLimit?: RateLimitSpec;
   watchIntervalMs?: number;
 }
 
@@ -59,7 +60,7 @@ export async function startTestDashboard(o: TestDashboardOptions = {}): Promise<
     port: 0,
     ...(o.links ? { links: o.links } : {}),
     ...(o.webhooks ? { webhooks: o.webhooks } : {}),
-    ...(o.limit ? { limit: o.limit } : {}),
+    ...(o.openRoutesLimit ? { openRoutesLimit: o.openRoutesLimit } : {}),
     watchIntervalMs: o.watchIntervalMs ?? 100,
   });
   return {

@@ -147,6 +147,22 @@ describe('signing in', () => {
     expect((await fetch(`${d.service.origin}/login`, { redirect: 'manual' })).status).toBe(401);
   });
 
+  it('limits login attempts per address: the 11th in a minute gets 429 with Retry-After', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 11; i++)
+      codes.push((await fetch(`${d.service.origin}/login?t=guess${i}`, { redirect: 'manual' })).status);
+    expect(codes.slice(0, 10).every((c) => c === 401)).toBe(true);
+    expect(codes[10]).toBe(429);
+    const last = await fetch(`${d.service.origin}/login?t=${'x'}`, { redirect: 'manual' });
+    expect(last.status).toBe(429);
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    // A real link is refused too while the bucket is empty; a minute later it works.
+    const url = d.service.loginUrl('ana');
+    expect((await fetch(url, { redirect: 'manual' })).status).toBe(429);
+    clock += 60_000;
+    expect((await fetch(url, { redirect: 'manual' })).status).toBe(303);
+  });
+
   it('a cookie stops working when its session expires', async () => {
     const { cookie } = await d.signIn();
     clock += 13 * 3_600_000;

@@ -14,6 +14,7 @@ import { resolveSession } from '../../app/evidence.ts';
 import { draftPostmortem } from '../../app/postmortem.ts';
 import type { ServerContext } from '../context.ts';
 import { hostAllowed, originAllowed } from '../guards.ts';
+import { type RateLimitSpec, rateLimit, tokenBucketLimiter } from '../rate-limit.ts';
 import type { SessionDetail } from './api-types.ts';
 import { csrfMatches, readLoginToken, SessionTable, spendLogin, type WebSession } from './auth.ts';
 import { dashboardState, decisionView, sessionView } from './state.ts';
@@ -30,10 +31,16 @@ export interface DashboardAppOptions {
   /** Sub-apps mounted when present: signed action links at /a, webhooks at /hooks. */
   links?: Hono;
   webhooks?: Hono;
-  /** Reject a request before routing (rate limits); returns a Response to refuse. */
-  limit?: (c: Context, bucket: string) => Response | undefined;
+  /** Rate limits for the routes reachable without a session (/login, /a); tests lower them. */
+  openRoutesLimit?: RateLimitSpec;
   watchIntervalMs?: number;
 }
+
+/** 10 a minute per address, 60 in all: a person signs in or follows a link a few times an hour. */
+export const OPEN_ROUTES_LIMIT: RateLimitSpec = {
+  perAddress: { capacity: 10, perMinute: 10 },
+  global: { capacity: 60, perMinute: 60 },
+};
 
 const PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -86,15 +93,19 @@ export function dashboardApp(opts: DashboardAppOptions): DashboardApp {
     return undefined;
   });
 
+  // Login tokens and link tokens are guessed at nowhere near fast enough to matter, but every try costs a
+  // MAC and a ledger read: a budget per address and in all keeps a flood from becoming the server's work.
+  const open = rateLimit(tokenBucketLimiter(opts.openRoutesLimit ?? OPEN_ROUTES_LIMIT), {
+    now: ctx.now,
+    log: ctx.log,
+    name: 'login/links',
+  });
+  app.use('/login', open);
+  app.use('/a/*', open);
   if (opts.webhooks) app.route('/hooks', opts.webhooks);
-  if (opts.links) {
-    if (opts.limit) app.use('/a/*', async (c, next) => opts.limit?.(c, 'link') ?? next());
-    app.route('/a', opts.links);
-  }
+  if (opts.links) app.route('/a', opts.links);
 
   app.get('/login', async (c) => {
-    const refused = opts.limit?.(c, 'login');
-    if (refused) return refused;
     const r = readLoginToken(c.req.query('t'), ctx.mac, ctx.projectDir, ctx.now());
     if (!r.ok) {
       ctx.log(`refused login: ${r.why}`);

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { type AnsweredBy, applyHumanAnswer, type HumanAnswer } from '../../app/answers.ts';
 import type { CostOf } from '../../app/cost-seam.ts';
 import type { HumanMac } from '../../app/human-mac.ts';
@@ -14,6 +14,7 @@ import { DEFAULT_SERVER } from '../../core/incidents/config.ts';
 import type { Policy } from '../../core/policy/types.ts';
 import type { LedgerStore } from '../../ports.ts';
 import type { ServerContext } from '../context.ts';
+import type { RateLimitSpec } from '../rate-limit.ts';
 import { dashboardApp } from './app.ts';
 import { mintLoginToken } from './auth.ts';
 
@@ -83,7 +84,7 @@ export interface StartDashboardOptions {
   costOf?: CostOf;
   links?: (ctx: ServerContext, boundPort: () => number) => Hono;
   webhooks?: (ctx: ServerContext) => Hono;
-  limit?: (c: Context, bucket: string) => Response | undefined;
+  openRoutesLimit?: RateLimitSpec;
   watchIntervalMs?: number;
 }
 
@@ -108,7 +109,7 @@ export async function startDashboard(o: StartDashboardOptions): Promise<Dashboar
     ...(o.costOf ? { costOf: o.costOf } : {}),
     ...(o.links ? { links: o.links(o.ctx, boundPort) } : {}),
     ...(o.webhooks ? { webhooks: o.webhooks(o.ctx) } : {}),
-    ...(o.limit ? { limit: o.limit } : {}),
+    ...(o.openRoutesLimit ? { openRoutesLimit: o.openRoutesLimit } : {}),
     ...(o.watchIntervalMs ? { watchIntervalMs: o.watchIntervalMs } : {}),
   });
   const server = await new Promise<Server>((resolve, reject) => {
