@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { applyHumanAnswer } from '../../../src/app/answers.ts';
+import { APPROVAL_KIND, type Approval, requestApproval } from '../../../src/app/approvals.ts';
 import { humanMac } from '../../../src/app/human-mac.ts';
 import { raiseSignals } from '../../../src/app/incidents.ts';
 import { openLedger } from '../../../src/app/store.ts';
@@ -128,6 +129,34 @@ export async function raiseIncident(h: Harness, over: Partial<Signal> = {}): Pro
   };
   return h.store.transact(h.clock.now, (tx) => raiseSignals(tx, [signal], h.ctx.paging).incidents[0]!);
 }
+
+/** A tier-3 call waiting in `wait` mode: the approval the gate polls for, and its incident. */
+export async function waitingApproval(h: Harness): Promise<Approval> {
+  return h.store.transact(
+    h.clock.now,
+    (tx) =>
+      requestApproval(
+        tx,
+        {
+          project: h.projectDir,
+          sessionId: 's1',
+          call: { tool: 'Bash', input: { command: 'git push --force origin main' }, cwd: h.projectDir },
+          decision: {
+            tier: 3,
+            verdict: 'ask',
+            rule: 'git.force-push',
+            reason: 'Rewrites main.',
+            effects: [],
+          },
+          at: h.clock.now,
+        },
+        h.ctx.paging,
+      ).approval,
+  );
+}
+
+export const approvalRecord = (h: Harness, id: string) =>
+  h.store.transact(0, (tx) => tx.record<Approval>(APPROVAL_KIND, id), { readonly: true });
 
 export const incidentNow = (h: Harness, id: string) =>
   h.store.transact(0, (tx) => tx.incident(id), { readonly: true });
