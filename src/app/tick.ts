@@ -4,12 +4,14 @@
 import { hostname } from 'node:os';
 import { createChannel } from '../adapters/notify/index.ts';
 import { handoffNotices } from '../core/escalation/handoff.ts';
-import type { PagingSettings } from '../core/incidents/config.ts';
+import { DEFAULT_SERVER, type PagingSettings } from '../core/incidents/config.ts';
 import type { Page, Severity } from '../core/incidents/types.ts';
 import type { Channel, LedgerStore, LedgerTx } from '../ports.ts';
 import { expireStaleApprovals } from './approvals.ts';
 import { type DrainReport, drain } from './deliver.ts';
+import type { HumanMac } from './human-mac.ts';
 import { escalateAll, overridesOf } from './incidents.ts';
+import { lazyHumanMac, withPageLinks } from './page-links.ts';
 
 export interface TickDeps {
   store: LedgerStore;
@@ -72,18 +74,30 @@ export function queueHandoffs(tx: LedgerTx, settings: PagingSettings): number {
   return tx.enqueue(pages);
 }
 
+/**
+ * Channels by name. With `links` (the ledger to look answers up in), pages to network channels carry signed
+ * answer links and Slack buttons (page-links.ts); without, pages go out as queued.
+ */
 export function channelsFor(
   settings: PagingSettings,
   projectDir: string,
   env: Record<string, string | undefined>,
+  links?: { store: LedgerStore; now: () => number; mac?: () => HumanMac | undefined },
 ) {
+  const server = settings.server ?? DEFAULT_SERVER;
+  const mac = links?.mac ?? lazyHumanMac(env);
   const built = new Map<string, Channel>();
   return (name: string): Channel | undefined => {
     const cfg = settings.channels[name];
     if (!cfg) return undefined;
     let c = built.get(name);
     if (!c) {
-      c = createChannel(name, cfg, { env, projectDir });
+      c = createChannel(name, cfg, {
+        env,
+        projectDir,
+        slackInteractive: server.slackSigningSecretEnv !== null,
+      });
+      if (links) c = withPageLinks(c, { store: links.store, now: links.now, projectDir, server, mac });
       built.set(name, c);
     }
     return c;
@@ -109,7 +123,9 @@ export async function runTick(
   const report = await drain(
     {
       store: deps.store,
-      channel: deps.channel ?? channelsFor(deps.settings, deps.projectDir, deps.env),
+      channel:
+        deps.channel ??
+        channelsFor(deps.settings, deps.projectDir, deps.env, { store: deps.store, now: deps.now }),
       now: deps.now,
       sleep: deps.sleep,
       random: deps.random,

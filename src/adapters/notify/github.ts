@@ -219,7 +219,14 @@ export function issueBody(page: Page): string {
     ...rows.map(([k, v]) => `| **${cell(k ?? '')}** | ${cell(v ?? '')} |`),
   ];
   return truncate(
-    [marker(page), table.join('\n'), noMention(page.body), instructionsOf(page), footer(page)]
+    [
+      marker(page),
+      table.join('\n'),
+      noMention(page.body),
+      answerLinks(page),
+      instructionsOf(page),
+      footer(page),
+    ]
       .filter(Boolean)
       .join('\n\n'),
     MAX_BODY,
@@ -242,9 +249,25 @@ export function commentBody(page: Page): string {
   const restate = page.action === 'repeat' || page.action === 'escalate';
   const facts = restate ? page.fields.map((f) => `- **${f.label}**: ${noMention(f.value)}`).join('\n') : '';
   return truncate(
-    [marker(page), head, facts, noMention(page.body), instructionsOf(page)].filter(Boolean).join('\n\n'),
+    [marker(page), head, facts, noMention(page.body), answerLinks(page), instructionsOf(page)]
+      .filter(Boolean)
+      .join('\n\n'),
     MAX_BODY,
   );
+}
+
+// A URL as a Markdown link destination: parentheses, angle brackets, spaces and backslashes would end or
+// bend it, so they are percent-encoded (the signed part is base64url and never needs it).
+const linkTarget = (url: string) =>
+  url.replace(/[()<>\s\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+const linkText = (s: string) => s.replace(/[[\]\\]/g, '\\$&');
+
+/** `**Answer:** [Approve APR-2](…) · [Deny APR-2](…)`: the signed links, when the page carries some. */
+export function answerLinks(page: Page): string {
+  const links = (page.links ?? []).flatMap((l) =>
+    l.url ? [`[${linkText(l.label)}](${linkTarget(l.url)})`] : [],
+  );
+  return links.length > 0 ? `**Answer:** ${links.join(' · ')}` : '';
 }
 
 function instructionsOf(page: Page): string {

@@ -236,6 +236,11 @@ export interface ChannelDeps {
   now?: () => number;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number;
+  /**
+   * Slack pages answer with interactive buttons (a Slack app posts their clicks to `agent-sre serve`,
+   * server.slackSigningSecretEnv is set) instead of link buttons.
+   */
+  slackInteractive?: boolean;
 }
 
 export type ConfigOf<T extends ChannelConfig['type']> = Extract<ChannelConfig, { type: T }>;

@@ -102,7 +102,15 @@ function triggerEvent(page: Page, dedupKey: string, source: string | undefined) 
       custom_details: details,
     },
     client: 'agent-sre',
+    ...linksOf(page),
   };
+}
+
+// Events v2 `links: [{href, text}]`, shown on the alert and its incident. Link buttons without a URL (no
+// public address) have nothing to point at: PagerDuty's own acknowledge covers the incident then.
+function linksOf(page: Page): { links?: Array<{ href: string; text: string }> } {
+  const links = (page.links ?? []).flatMap((l) => (l.url ? [{ href: l.url, text: l.label }] : []));
+  return links.length > 0 ? { links } : {};
 }
 
 function summaryOf(page: Page): string {

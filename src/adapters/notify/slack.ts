@@ -1,9 +1,16 @@
 // Slack incoming webhook: POST {text, blocks} to the webhook URL; success is 200 with the body `ok`.
 // The URL itself is the credential (anyone holding it can post), so it lives in an environment variable and
-// never appears in an error. No buttons: Acknowledge/Resolve buttons need a Slack app with Interactivity and a
-// public request URL, which an incoming webhook does not have. The page shows the CLI commands instead.
+// never appears in an error.
+//
+// Buttons, when the page carries answer links (src/app/page-links.ts), in an `actions` block:
+// - interactive (server.slackSigningSecretEnv is set: the webhook belongs to a Slack app whose Interactivity
+//   URL is `agent-sre serve`'s /hooks/slack): action_id `agent-sre:ack|approve|deny`, value the INC/APR id,
+//   and no url, since a button with a url fires the interaction as well as opening the link;
+// - otherwise link buttons to the signed links, when a public URL makes them. Slack may still post their
+//   clicks to an app's Interactivity URL; their action_ids (`agent-sre:link:…`) say they are not answers.
+// The CLI commands stay in every page either way.
 import { basename } from 'node:path';
-import type { Page, PageAction } from '../../core/incidents/types.ts';
+import type { Page, PageAction, PageLink } from '../../core/incidents/types.ts';
 import type { Channel } from '../../ports.ts';
 import {
   type ChannelDeps,
@@ -28,6 +35,11 @@ const MAX_SECTION_TEXT = 3000;
 const MAX_FIELDS = 10;
 const MAX_FIELD_TEXT = 2000;
 const MAX_FALLBACK = 3000;
+// Button element reference: text 75, url 3000, value 2000; an actions block holds at most 25 elements.
+const MAX_BUTTON_TEXT = 75;
+const MAX_BUTTON_URL = 3000;
+const MAX_BUTTON_VALUE = 2000;
+const MAX_ACTIONS = 25;
 
 type Block = Record<string, unknown>;
 export interface SlackMessage {
@@ -45,7 +57,7 @@ export function createSlackChannel(name: string, config: ConfigOf<'slack'>, deps
       async (page) => {
         const hook = readSecretEnv(deps.env, config.webhookUrlEnv, 'Slack webhook URL');
         if (!hook.ok) return hook.result;
-        const message = slackMessage(redactPage(page));
+        const message = slackMessage(redactPage(page), { interactive: deps.slackInteractive === true });
         const headers = { 'Content-Type': 'application/json' };
         const outcome = await post(hook.value, JSON.stringify(message), headers, deps.timeoutMs);
         const ctx = { nowMs: now(), secrets: [hook.value] };
@@ -77,8 +89,13 @@ export const SLACK_LEAD: Record<PageAction, string> = {
   test: '🧪 Test page: ',
 };
 
+export interface SlackOptions {
+  /** Answer buttons post to the Slack app (no url); otherwise they open the signed links. */
+  interactive?: boolean;
+}
+
 /** The webhook body for a page. Exported for tests and for `agent-sre page --dry-run` style previews. */
-export function slackMessage(page: Page): SlackMessage {
+export function slackMessage(page: Page, opts: SlackOptions = {}): SlackMessage {
   const short = page.action === 'acknowledge' || page.action === 'resolve' || page.action === 'handoff';
   const line = `${SLACK_LEAD[page.action]}${headline(page)}`;
   const blocks: Block[] = [
@@ -90,6 +107,8 @@ export function slackMessage(page: Page): SlackMessage {
     const code = truncate(esc(page.instructions.join('\n')), MAX_SECTION_TEXT - 20);
     blocks.push({ type: 'section', text: mrkdwn(`*To answer:*\n\`\`\`${code}\`\`\``) });
   }
+  const buttons = buttonsOf(page, opts.interactive === true);
+  if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons });
   blocks.push({ type: 'context', elements: [mrkdwn(contextLine(page, short))] });
   return { text: truncate(line, MAX_FALLBACK), blocks };
 }
@@ -117,4 +136,38 @@ function contextLine(page: Page, short: boolean): string {
     hidden > 0 ? `${hidden} more fields not shown (Slack shows ${MAX_FIELDS})` : '',
   ];
   return truncate(parts.filter(Boolean).join(' · '), MAX_SECTION_TEXT);
+}
+
+const BUTTON_STYLE: Record<PageLink['action'], 'primary' | 'danger'> = {
+  ack: 'primary',
+  approve: 'primary',
+  deny: 'danger',
+};
+
+function buttonsOf(page: Page, interactive: boolean): Block[] {
+  const buttons: Block[] = [];
+  for (const link of page.links ?? []) {
+    const text = { type: 'plain_text', text: truncate(link.label, MAX_BUTTON_TEXT), emoji: true };
+    const style = BUTTON_STYLE[link.action];
+    if (interactive) {
+      if (link.target.length > MAX_BUTTON_VALUE) continue;
+      buttons.push({
+        type: 'button',
+        action_id: `agent-sre:${link.action}`,
+        text,
+        value: link.target,
+        style,
+      });
+    } else if (link.url && link.url.length <= MAX_BUTTON_URL) {
+      // A cut URL is a broken link: a link too long for Slack is left out instead (the CLI lines remain).
+      buttons.push({
+        type: 'button',
+        action_id: `agent-sre:link:${link.action}`,
+        text,
+        url: link.url,
+        style,
+      });
+    }
+  }
+  return buttons.slice(0, MAX_ACTIONS);
 }

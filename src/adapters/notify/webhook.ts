@@ -45,14 +45,21 @@ export function createWebhookChannel(name: string, config: ConfigOf<'webhook'>, 
   };
 }
 
-/** The documented body, version 1. Receivers should ignore fields they do not know. */
+/**
+ * The documented body, version 1. Receivers should ignore fields they do not know. `links` (signed answer
+ * links: `{action, target, label, url}`) is there only when the page carries some with a URL.
+ */
 export function webhookPayload(page: Page) {
+  const links = (page.links ?? []).filter((l) => l.url !== null);
   return {
     version: WEBHOOK_PAYLOAD_VERSION,
     action: page.action,
     incident: { id: page.incidentId, dedupKey: page.dedupKey, severity: page.severity, title: page.title },
     ...pageContent(page),
     key: page.key,
+    ...(links.length > 0
+      ? { links: links.map((l) => ({ action: l.action, target: l.target, label: l.label, url: l.url })) }
+      : {}),
   };
 }
 
