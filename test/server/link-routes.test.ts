@@ -1,5 +1,6 @@
 // /a/:token against a real SQLite ledger: GET shows and changes nothing, POST answers once from our own
 // origin and host, and every refusal is a page with a reason, never a stack trace or the token.
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPROVAL_KIND, type Approval } from '../../src/app/approvals.ts';
 import { humanMac } from '../../src/app/human-mac.ts';
@@ -294,5 +295,44 @@ describe('single use with the in-memory fake of ServerContext.answer', () => {
     const again = await post(tok, { by: 'ana' });
     expect(again.status).toBe(409);
     expect(await again.text()).toMatch(/already used/);
+  });
+});
+
+describe('hostile paths and forms (property)', () => {
+  it('any token segment is a 4xx page, never a 5xx or a stack', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string({ minLength: 1 }), fc.webSegment(), fc.constant('%E0%A4%A'), fc.constant('%00')),
+        fc.boolean(),
+        async (segment, isPost) => {
+          const path = `/${encodeURIComponent(segment).replace(/%25/g, '%')}`;
+          const init = isPost
+            ? {
+                method: 'POST',
+                headers: { host: HOST, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+                body: 'by=ana',
+              }
+            : { headers: { host: HOST } };
+          const res = await app().request(path, init);
+          const text = await res.text();
+          return res.status >= 400 && res.status < 500 && !/\n\s+at /.test(text);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('any form body on a good link is an answer or a 4xx page', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 300 }), async (body) => {
+        const res = await app().request(`/${token('deny')}`, {
+          method: 'POST',
+          headers: { host: HOST, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+        });
+        return res.status === 200 || (res.status >= 400 && res.status < 500);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
