@@ -58,7 +58,13 @@ export function parseSlackInteraction(body: Uint8Array): SlackParse {
   const ours = actions.find((a) =>
     (SLACK_ACTIONS as readonly Json[]).includes(field(a, 'action_id') ?? null),
   );
-  if (!ours) return refuse('not an agent-sre button');
+  if (!ours) {
+    // A link button (`agent-sre:link:ack`) opens the signed link in the browser, and Slack still reports
+    // the click here: that click is answered by the link, so nothing is said back (no response_url).
+    const link = actions.some((a) => String(field(a, 'action_id') ?? '').startsWith('agent-sre:link:'));
+    if (link) return { ok: false, why: 'a link button: the signed link answers it', responseUrl: null };
+    return refuse('not an agent-sre button');
+  }
   const action = field(ours, 'action_id') as SlackActionId;
   const target = stringField(ours, 'value', 64);
   if (!target || !TARGET[action].test(target))

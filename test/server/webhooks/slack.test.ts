@@ -328,6 +328,14 @@ describe('POST /hooks/slack', () => {
     expect((await approvalRecord(h, approval.id))?.data.status).toBe('pending');
   });
 
+  it('a click on a link button (the browser opens the signed link) is acknowledged without a reply', async () => {
+    const r = await click({ action: 'agent-sre:link:approve', value: approval.id });
+    expect(r).toEqual({ status: 200, text: '' });
+    expect(slack.received).toEqual([]);
+    expect((await approvalRecord(h, approval.id))?.data.status).toBe('pending');
+    expect(h.logs.at(-1)).toBe('hooks/slack: ignored: a link button: the signed link answers it');
+  });
+
   it('a malformed form that is correctly signed is a 200 with nothing done, never a crash', async () => {
     for (const body of [
       '',
