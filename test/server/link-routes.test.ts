@@ -306,7 +306,7 @@ describe('hostile paths and forms (property)', () => {
         fc.boolean(),
         async (segment, isPost) => {
           const path = `/${encodeURIComponent(segment).replace(/%25/g, '%')}`;
-          const init = isPost
+          const init: RequestInit = isPost
             ? {
                 method: 'POST',
                 headers: { host: HOST, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
