@@ -47,7 +47,10 @@ export async function run(args: string[], io: Io): Promise<number> {
       'details:',
       ...Object.entries(i.details).map(([k, v]) => `  ${k}: ${v}`),
       'timeline:',
-      ...timeline.map((t) => `  ${iso(t.at)}  ${t.kind.padEnd(16)} ${t.actor.kind}:${t.actor.id}  ${t.text}`),
+      ...timeline.map(
+        (t) =>
+          `  ${iso(t.at)}  ${t.kind.padEnd(16)} ${t.actor.kind}:${t.actor.id}${t.actor.via ? ` via ${t.actor.via}` : ''}  ${t.text}`,
+      ),
       'pages:',
       ...(pages.length === 0
         ? ['  (none: no channel is routed for this severity)']

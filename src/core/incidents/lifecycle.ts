@@ -45,6 +45,7 @@ export function transition(
     ...(action === 'acknowledge' ? { acknowledgedBy: actor.id } : {}),
     ...(action === 'resolve' ? { resolvedBy: actor.id } : {}),
   };
-  const text = `${step.verb} by ${actor.id}${note ? `: ${note}` : ''}.`;
+  // The route is part of the record: "Acknowledged by ana via pagerduty" (the CLI's own answers say "via cli").
+  const text = `${step.verb} by ${actor.id}${actor.via ? ` via ${actor.via}` : ''}${note ? `: ${note}` : ''}.`;
   return { incident: next, timeline: [{ at, kind: step.to, actor, text }] };
 }
