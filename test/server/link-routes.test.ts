@@ -1,9 +1,12 @@
 // /a/:token against a real SQLite ledger: GET shows and changes nothing, POST answers once from our own
 // origin and host, and every refusal is a page with a reason, never a stack trace or the token.
+
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPROVAL_KIND, type Approval } from '../../src/app/approvals.ts';
 import { humanMac } from '../../src/app/human-mac.ts';
+import { dashboardApp } from '../../src/server/dashboard/app.ts';
 import { linkRoutes } from '../../src/server/link-routes.ts';
 import { type LinkAction, mintLink } from '../../src/server/links.ts';
 import {
@@ -334,5 +337,36 @@ describe('hostile paths and forms (property)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('mounted in the dashboard app at /a', () => {
+  const mounted = () =>
+    dashboardApp({
+      ctx,
+      boundPort: () => PORT,
+      assetsDir: join(import.meta.dirname, '../../dashboard'),
+      links: linkRoutes(ctx, () => PORT),
+    }).app;
+
+  it("keeps the confirm page's own headers (same-origin referrer, its CSP) and answers a POST", async () => {
+    const tok = token('approve');
+    const page = await mounted().request(`/a/${tok}`, { headers: { host: 'sre.example.com' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('referrer-policy')).toBe('same-origin');
+    expect(page.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    );
+    const res = await mounted().request(`/a/${tok}`, {
+      method: 'POST',
+      headers: {
+        host: 'sre.example.com',
+        origin: PUBLIC,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'by=ana',
+    });
+    expect(res.status).toBe(200);
+    expect((await approvalNow()).status).toBe('approved');
   });
 });
