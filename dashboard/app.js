@@ -259,6 +259,7 @@ function renderApprovals(approvals) {
 }
 
 function approvalCard(a) {
+  const recent = a.recent.filter(isDecision);
   const err = h('p', { class: 'error', role: 'alert' });
   const buttons = [];
   const reason = h('textarea', {
@@ -336,7 +337,7 @@ function approvalCard(a) {
     h(
       'header',
       null,
-      h('h3', null, h('span', { class: 'tool' }, a.tool), ' · ', a.action),
+      h('h3', null, h('span', { class: 'tool' }, a.tool), ' · ', withoutTool(a.action, a.tool)),
       h('span', { class: 'countdown', 'data-expires': a.expiresAt }),
     ),
     h(
@@ -360,12 +361,12 @@ function approvalCard(a) {
           ),
         ]
       : h('p', { class: 'muted' }, 'No effects recorded for this call.'),
-    a.recent.length
+    recent.length
       ? h(
           'details',
           { class: 'recent' },
-          h('summary', null, `The session's last ${a.recent.length} decisions`),
-          h('ol', { class: 'feed compact' }, a.recent.map(decisionItem)),
+          h('summary', null, `The session's last ${recent.length} decisions`),
+          h('ol', { class: 'feed compact' }, recent.map(decisionItem)),
         )
       : '',
     h('div', { class: 'actions' }, approve, deny),
@@ -542,13 +543,20 @@ function sessionRow(x) {
   );
 }
 
+// The ledger describes a call as `Bash: git push`; under a heading that names the tool, once is enough.
+const withoutTool = (action, tool) =>
+  action.startsWith(`${tool}: `) ? action.slice(tool.length + 2) : action;
+
+/** A judged call (PreToolUse and the gates), not the bookkeeping events around it. */
+const isDecision = (d) => d.verdict !== null;
+
 function decisionKey(d) {
   return `${d.ts}|${d.sessionId}|${d.event}|${d.tool}|${d.summary}`;
 }
 
 function addDecisions(list) {
   let added = false;
-  for (const d of list) {
+  for (const d of list.filter(isDecision)) {
     const k = decisionKey(d);
     if (feedKeys.has(k)) continue;
     feedKeys.add(k);
@@ -572,8 +580,7 @@ function decisionItem(d) {
       { class: 'line' },
       h('span', { class: 'tier', title: `tier ${tier || '—'}` }, tier ? `T${tier}` : d.event),
       ' ',
-      h('span', { class: `verdict v-${d.verdict ?? 'none'}` }, d.verdict ?? d.event),
-      ' ',
+      d.verdict ? [h('span', { class: `verdict v-${d.verdict}` }, d.verdict), ' '] : '',
       h('strong', null, d.tool ?? ''),
       d.rule ? [' ', h('code', { class: 'rule' }, d.rule)] : '',
       h('span', { class: 'when' }, timeEl(d.ts)),
