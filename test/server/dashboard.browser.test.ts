@@ -227,6 +227,19 @@ describe('the dashboard in a browser', () => {
     expect(problems).toEqual([]);
   });
 
+  it('reconnects when the stream fails and catches up on what happened meanwhile', async () => {
+    await scene.call('sess-net', 'Bash', { command: 'ls' });
+    // A proxy in the way answers the stream with an error: EventSource gives up on those by itself.
+    await page.route('**/api/stream', (r) => r.fulfill({ status: 503, body: 'upstream unavailable' }));
+    await open({ live: false });
+    await page.locator('#live.off', { hasText: 'reconnecting' }).waitFor();
+    await scene.call('sess-net', 'Bash', { command: 'rm -rf ~' });
+    await page.unroute('**/api/stream');
+    await page.locator('#live:not(.off)').waitFor({ timeout: 15_000 });
+    await page.locator('#incidents-list article', { hasText: 'rm -rf ~' }).waitFor({ timeout: 5_000 });
+    expect(problems.filter((p) => !/status of 503/.test(p))).toEqual([]);
+  });
+
   it('shows agent-written markup as text, in the approval, the feed and the session detail', async () => {
     await scene.call('sess-xss', 'Bash', { command: `echo '${XSS}' > notes.html` });
     const gate = scene.gateInAnotherProcess(BIN, 'sess-xss', `git push origin main -o '${XSS}'`);
