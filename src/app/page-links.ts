@@ -2,7 +2,8 @@
 // it may acknowledge or approve), so links are minted at send time and never stored: the outbox and the
 // ledger hold none, and the file channel never gets one, since .agent-sre/pages.jsonl sits where the agent
 // can read it. GitHub issues get none either: an agent with `gh` reads the project's issues as easily as a
-// file, and an approve link there would let it approve its own request.
+// file, and an approve link there would let it approve its own request; a team that pages GitHub only can
+// switch them on with `answerLinks: true` on the channel.
 //
 // What a page offers is decided from the ledger at send time, not from when the page was queued: ack while
 // the incident is still triggered, approve/deny while its approval is still pending and unexpired.
@@ -15,7 +16,7 @@ import { type LinkAction, linkUrl, mintLink } from '../server/links.ts';
 import { APPROVAL_KIND, type Approval } from './approvals.ts';
 import { type HumanMac, humanMacForHook } from './human-mac.ts';
 
-/** Channels whose pages may carry answer links. Not `file` (local, agent-readable), not `github` (see above). */
+/** Channels whose pages carry answer links by default. Not `file` (local, agent-readable, never), not `github` (see above). */
 export const LINK_CHANNELS: ReadonlySet<ChannelType> = new Set(['pagerduty', 'slack', 'webhook']);
 const LINK_PAGES: ReadonlySet<PageAction> = new Set(['trigger', 'escalate', 'repeat']);
 
@@ -26,6 +27,8 @@ export interface PageLinkDeps {
   now: () => number;
   /** The per-user MAC key, or undefined when there is no secret (then no links). Called per page. */
   mac: () => HumanMac | undefined;
+  /** The channel's `answerLinks` setting, when it has one. */
+  answerLinks?: boolean;
 }
 
 /**
@@ -33,7 +36,7 @@ export interface PageLinkDeps {
  * the page as queued: only the ones minted here reach the channel.
  */
 export function withPageLinks(channel: Channel, deps: PageLinkDeps): Channel {
-  const linked = LINK_CHANNELS.has(channel.type);
+  const linked = channel.type !== 'file' && (deps.answerLinks ?? LINK_CHANNELS.has(channel.type));
   return {
     name: channel.name,
     type: channel.type,

@@ -97,7 +97,15 @@ export function channelsFor(
         projectDir,
         slackInteractive: server.slackSigningSecretEnv !== null,
       });
-      if (links) c = withPageLinks(c, { store: links.store, now: links.now, projectDir, server, mac });
+      if (links)
+        c = withPageLinks(c, {
+          store: links.store,
+          now: links.now,
+          projectDir,
+          server,
+          mac,
+          ...(cfg.answerLinks !== undefined ? { answerLinks: cfg.answerLinks } : {}),
+        });
       built.set(name, c);
     }
     return c;

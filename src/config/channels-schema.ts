@@ -59,17 +59,26 @@ const base = {
   quietHours: z.boolean().optional().describe('Hold SEV3/SEV4 pages outside working hours.'),
 };
 
+const answerLinks = z
+  .boolean()
+  .optional()
+  .describe(
+    "Signed Acknowledge/Approve/Deny links on this channel's pages (they need server.publicUrl). Default: on for PagerDuty, Slack and webhooks, off for GitHub issues, which an agent with gh can read.",
+  );
+
 export const pagerDutyChannelSchema = z.strictObject({
   type: z.literal('pagerduty'),
   routingKeyEnv: envName('PAGERDUTY_ROUTING_KEY'),
   baseUrl: endpoint.default('https://events.pagerduty.com').describe('Events API host (EU accounts differ).'),
   source: z.string().min(1).optional().describe('payload.source; the host name when absent.'),
+  answerLinks,
   ...base,
 });
 
 export const slackChannelSchema = z.strictObject({
   type: z.literal('slack'),
   webhookUrlEnv: envName('SLACK_WEBHOOK_URL'),
+  answerLinks,
   ...base,
 });
 
@@ -82,6 +91,7 @@ export const githubChannelSchema = z.strictObject({
     .array(z.string().min(1).max(50))
     .default([])
     .describe('Added to every issue besides agent-sre ones.'),
+  answerLinks,
   ...base,
 });
 
@@ -89,6 +99,7 @@ export const webhookChannelSchema = z.strictObject({
   type: z.literal('webhook'),
   url: endpoint.describe('Receives signed JSON; see verifyWebhookSignature.'),
   secretEnv: envName('AGENT_SRE_WEBHOOK_SECRET'),
+  answerLinks,
   ...base,
 });
 

@@ -7,7 +7,8 @@
 // Format: base64url(JSON [1, action, target, projectTag, expiresAtMs, nonce]) "." base64url(HMAC-SHA256)
 // where the MAC is HumanMac.sign('link', that same array). Both halves must be canonical base64url, so no
 // second spelling of a token verifies.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { projectTag } from '../adapters/fs/project-tag.ts';
 import type { HumanMac, MacField } from '../app/human-mac.ts';
 
 export type LinkAction = 'ack' | 'approve' | 'deny';
@@ -35,9 +36,6 @@ const TARGET = { ack: /^INC-[1-9]\d{0,9}$/, approve: /^APR-[1-9]\d{0,9}$/, deny:
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
 /** A project named by a hash: the path itself never travels in a URL. Same derivation as the login token. */
-export function projectTag(projectDir: string): string {
-  return createHash('sha256').update(projectDir).digest('hex').slice(0, 16);
-}
 
 export function newLinkNonce(): string {
   return randomBytes(16).toString('base64url');
@@ -139,3 +137,5 @@ function validClaims(c: LinkClaims): boolean {
     /^[A-Za-z0-9_-]{16,64}$/.test(c.nonce)
   );
 }
+
+export { projectTag };

@@ -164,6 +164,27 @@ describe('which channels get them', () => {
     },
   );
 
+  it('answerLinks switches them on for GitHub, off for Slack, and never on for the file channel', async () => {
+    const on = recorder('github');
+    await withPageLinks(on.channel, { ...deps(), answerLinks: true }).send(
+      pageFor(ledger.incident.id),
+      undefined,
+    );
+    expect(on.sent[0]!.links?.map((l) => l.action)).toEqual(['ack']);
+    const off = recorder('slack');
+    await withPageLinks(off.channel, { ...deps(), answerLinks: false }).send(
+      pageFor(ledger.incident.id),
+      undefined,
+    );
+    expect(off.sent[0]).not.toHaveProperty('links');
+    const file = recorder('file');
+    await withPageLinks(file.channel, { ...deps(), answerLinks: true }).send(
+      pageFor(ledger.incident.id),
+      undefined,
+    );
+    expect(file.sent[0]).not.toHaveProperty('links');
+  });
+
   it('a network channel gets only the links minted now, never ones that came with the queued page', async () => {
     const { channel, sent } = recorder('webhook');
     const planted = pageFor('INC-99', {

@@ -12,6 +12,7 @@
 import { basename } from 'node:path';
 import type { Page, PageAction, PageLink } from '../../core/incidents/types.ts';
 import type { Channel } from '../../ports.ts';
+import { projectTag } from '../fs/project-tag.ts';
 import {
   type ChannelDeps,
   type ConfigOf,
@@ -155,7 +156,8 @@ function buttonsOf(page: Page, interactive: boolean): Block[] {
         type: 'button',
         action_id: `agent-sre:${link.action}`,
         text,
-        value: link.target,
+        // The project travels with the id: one Slack app may page for several projects.
+        value: `${link.target}@${projectTag(page.project)}`,
         style,
       });
     } else if (link.url && link.url.length <= MAX_BUTTON_URL) {

@@ -9,6 +9,8 @@ interface ChannelBase {
   minIntervalMs?: number;
   /** Hold SEV3/SEV4 pages outside working hours (default true; false for the file channel). */
   quietHours?: boolean;
+  /** Signed answer links on this channel's pages; default on for PagerDuty, Slack and webhooks. Never for files. */
+  answerLinks?: boolean;
 }
 
 export type ChannelConfig = ChannelBase &

@@ -5,6 +5,7 @@
 // session cookie: random, HttpOnly, SameSite=Strict, held only in this process's memory, each with its own
 // CSRF token for state-changing requests.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { projectTag } from '../../adapters/fs/project-tag.ts';
 import type { HumanMac } from '../../app/human-mac.ts';
 import type { LedgerStore } from '../../ports.ts';
 
@@ -14,9 +15,6 @@ const LOGIN_USED_KIND = 'login.used';
 
 const b64url = (b: Buffer) => b.toString('base64url');
 
-/** A project is named in tokens by a hash: the path itself never travels in a URL. */
-export const projectTag = (projectDir: string) =>
-  createHash('sha256').update(projectDir).digest('hex').slice(0, 16);
 
 export interface LoginClaims {
   user: string;

@@ -14,6 +14,8 @@ export interface SlackClick {
   action: SlackActionId;
   /** `INC-3` or `APR-2`. */
   target: string;
+  /** The projectTag of the project whose page carried the button. */
+  project: string;
   userId: string;
   /** `username`, else `name`, else the id; cleaned for the ledger. */
   userName: string;
@@ -27,10 +29,11 @@ export type SlackParse =
   /** `responseUrl` when the payload was readable enough to tell the person why nothing happened. */
   | { ok: false; why: string; responseUrl: string | null };
 
+/** `INC-3@<projectTag>`: the id, and the project whose page the button was on. */
 const TARGET: Record<SlackActionId, RegExp> = {
-  'agent-sre:ack': /^INC-[1-9]\d{0,8}$/,
-  'agent-sre:approve': /^APR-[1-9]\d{0,8}$/,
-  'agent-sre:deny': /^APR-[1-9]\d{0,8}$/,
+  'agent-sre:ack': /^(INC-[1-9]\d{0,8})@([0-9a-f]{16})$/,
+  'agent-sre:approve': /^(APR-[1-9]\d{0,8})@([0-9a-f]{16})$/,
+  'agent-sre:deny': /^(APR-[1-9]\d{0,8})@([0-9a-f]{16})$/,
 };
 
 export function parseSlackInteraction(body: Uint8Array): SlackParse {
@@ -66,15 +69,18 @@ export function parseSlackInteraction(body: Uint8Array): SlackParse {
     return refuse('not an agent-sre button');
   }
   const action = field(ours, 'action_id') as SlackActionId;
-  const target = stringField(ours, 'value', 64);
-  if (!target || !TARGET[action].test(target))
-    return refuse(`the button's value does not name what ${action} answers`);
+  const value = stringField(ours, 'value', 64);
+  const m = value ? TARGET[action].exec(value) : null;
+  if (!m) return refuse(`the button's value does not name what ${action} answers`);
+  const target = m[1]!;
+  const project = m[2]!;
   const blocks = field(objectField(p, 'message'), 'blocks');
   return {
     ok: true,
     click: {
       action,
       target,
+      project,
       userId,
       userName,
       responseUrl,

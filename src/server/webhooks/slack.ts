@@ -2,6 +2,7 @@
 // (signature, timestamp within 300 s, signature not seen before), answered 200 at once because Slack shows
 // the person an error after 3 s, and then the answer is applied and the message updated in the background.
 import type { Context } from 'hono';
+import { projectTag } from '../../adapters/fs/project-tag.ts';
 import type { ServerContext } from '../context.ts';
 import { readRawBody } from './raw-body.ts';
 import type { SeenSignatures } from './seen-signatures.ts';
@@ -61,6 +62,14 @@ export async function slackRoute(c: Context, ctx: ServerContext, deps: SlackDeps
     // Signed by Slack, so a 200: a non-2xx makes Slack show the person an error for a click we chose to skip.
     const url = safeResponseUrl(parsed.responseUrl, deps.allowLoopbackResponseUrl);
     if (url) deps.background(tell(ctx, deps, url, refusalMessage(null, parsed.why)));
+    return c.body(null, 200);
+  }
+  if (parsed.click.project !== projectTag(ctx.projectDir)) {
+    // One Slack app may page for several projects; this server answers for its own only.
+    const why = 'this button belongs to a page of another project (another agent-sre serve answers it)';
+    ctx.log(`${NAME}: ignored: ${why}`);
+    const url = safeResponseUrl(parsed.click.responseUrl, deps.allowLoopbackResponseUrl);
+    if (url) deps.background(tell(ctx, deps, url, refusalMessage(parsed.click.target, why)));
     return c.body(null, 200);
   }
   deps.background(answerClick(ctx, deps, parsed.click));

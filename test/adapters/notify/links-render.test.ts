@@ -2,6 +2,7 @@
 // when a Slack app answers, link buttons otherwise), GitHub Markdown links, the webhook's `links` array.
 // Pages without links, or with links but no public URL, render as before.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { projectTag } from '../../../src/adapters/fs/project-tag.ts';
 import { answerLinks, commentBody, issueBody } from '../../../src/adapters/notify/github.ts';
 import { redactPage } from '../../../src/adapters/notify/http.ts';
 import { createPagerDutyChannel, pagerDutyEvent } from '../../../src/adapters/notify/pagerduty.ts';
@@ -25,6 +26,8 @@ const LINKS: PageLink[] = [
   { action: 'ack', target: 'INC-7', label: 'Acknowledge INC-7', url: url(`${TOKEN}y`) },
 ];
 const NO_URL: PageLink[] = LINKS.map((l) => ({ ...l, url: null }));
+/** Buttons carry the project of the page they are on (one Slack app may page for several projects). */
+const TAG = () => projectTag(makePage('trigger').project);
 const withLinks = (links: PageLink[], over: Partial<Page> = {}) => makePage('trigger', { ...over, links });
 
 type Block = { type: string; elements?: Array<Record<string, unknown>> };
@@ -84,21 +87,21 @@ describe('Slack', () => {
         type: 'button',
         action_id: 'agent-sre:approve',
         text: { type: 'plain_text', text: 'Approve APR-2', emoji: true },
-        value: 'APR-2',
+        value: `APR-2@${TAG()}`,
         style: 'primary',
       },
       {
         type: 'button',
         action_id: 'agent-sre:deny',
         text: { type: 'plain_text', text: 'Deny APR-2', emoji: true },
-        value: 'APR-2',
+        value: `APR-2@${TAG()}`,
         style: 'danger',
       },
       {
         type: 'button',
         action_id: 'agent-sre:ack',
         text: { type: 'plain_text', text: 'Acknowledge INC-7', emoji: true },
-        value: 'INC-7',
+        value: `INC-7@${TAG()}`,
         style: 'primary',
       },
     ]);
@@ -108,9 +111,9 @@ describe('Slack', () => {
 
   it('interactive buttons need no public URL', () => {
     expect(actionsOf(withLinks(NO_URL), true)[0]!.elements!.map((e) => e.value)).toEqual([
-      'APR-2',
-      'APR-2',
-      'INC-7',
+      `APR-2@${TAG()}`,
+      `APR-2@${TAG()}`,
+      `INC-7@${TAG()}`,
     ]);
   });
 

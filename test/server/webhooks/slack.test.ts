@@ -1,9 +1,11 @@
 // Slack interactivity against a real SQLite ledger: a fake Slack posts the block_actions payload as a form,
 // signed as Slack signs it, and a loopback server stands in for the click's response_url.
+
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Approval, verifyApproval } from '../../../src/app/approvals.ts';
+import { projectTag } from '../../../src/adapters/fs/project-tag.ts';
+import { APPROVAL_KIND, type Approval, verifyApproval } from '../../../src/app/approvals.ts';
 import { slackSignature } from '../../../src/server/webhooks/signatures.ts';
 import type { PostJson } from '../../../src/server/webhooks/slack-reply.ts';
 import { postJson } from '../../../src/server/webhooks/slack-reply.ts';
@@ -56,7 +58,8 @@ interface Click {
 function formOf(c: Click): string {
   const payload = fixture('slack-block-actions.json', {
     ACTION_ID: c.action,
-    VALUE: c.value,
+    // Buttons carry the project: `APR-1@<projectTag>` (an explicit `@` in a case's value is kept as is).
+    VALUE: c.value.includes('@') ? c.value : `${c.value}@${projectTag(h.ctx.projectDir)}`,
     RESPONSE_URL: c.responseUrl ?? slack.url,
   });
   return `payload=${encodeURIComponent(JSON.stringify(JSON.parse(payload)))}`;
@@ -208,7 +211,10 @@ describe('POST /hooks/slack', () => {
     };
     const s = await serveHooks(slow.ctx);
     try {
-      const body = formOf({ action: 'agent-sre:approve', value: apr.id });
+      const body = formOf({
+        action: 'agent-sre:approve',
+        value: `${apr.id}@${projectTag(slow.ctx.projectDir)}`,
+      });
       const ts = Math.floor(slow.clock.now / 1000);
       const res = await fetch(`${s.url}/hooks/slack`, {
         method: 'POST',
@@ -368,5 +374,25 @@ describe('POST /hooks/slack without a signing secret', () => {
       await s.close();
       await off.close();
     }
+  });
+});
+
+describe('a button from another project', () => {
+  it('is not applied here, and the message says so', async () => {
+    const r = await click({
+      action: 'agent-sre:approve',
+      value: `${approval.id}@${projectTag('/elsewhere')}`,
+    });
+    expect(r.status).toBe(200);
+    const rec = await h.store.transact(h.clock.now, (tx) => tx.record<Approval>(APPROVAL_KIND, approval.id));
+    expect(rec?.data.status).toBe('pending');
+    expect(JSON.stringify(slack.received)).toMatch(/another project/);
+  });
+
+  it('a bare id without the project is refused as not ours', async () => {
+    const r = await click({ action: 'agent-sre:approve', value: `${approval.id}@` });
+    expect(r.status).toBe(200);
+    const rec = await h.store.transact(h.clock.now, (tx) => tx.record<Approval>(APPROVAL_KIND, approval.id));
+    expect(rec?.data.status).toBe('pending');
   });
 });
