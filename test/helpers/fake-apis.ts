@@ -231,8 +231,27 @@ export function slackProblems(message: unknown): string[] {
       if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > 10)
         problems.push(`block ${i}: context needs 1-10 elements`);
     } else if (b.type === 'actions') {
-      // allowed by Block Kit, but buttons need a Slack app: the adapter must not send them
-      problems.push(`block ${i}: actions blocks are not expected from an incoming webhook`);
+      // Block Kit's button element: plain_text text up to 75, a value up to 2000 and/or a url up to 3000,
+      // action_id up to 255, style primary|danger; at most 25 elements.
+      if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > 25)
+        problems.push(`block ${i}: actions needs 1-25 elements`);
+      else
+        b.elements.forEach((e, j) => {
+          const where = `block ${i} element ${j}`;
+          if (!isObject(e) || e.type !== 'button') return problems.push(`${where}: not a button`);
+          const t = isObject(e.text) ? e.text : undefined;
+          if (t?.type !== 'plain_text' || typeof t.text !== 'string' || t.text.length > 75)
+            problems.push(`${where}: text must be plain_text up to 75`);
+          if (typeof e.action_id !== 'string' || e.action_id.length > 255)
+            problems.push(`${where}: action_id`);
+          if (e.value !== undefined && (typeof e.value !== 'string' || e.value.length > 2000))
+            problems.push(`${where}: value over 2000`);
+          if (e.url !== undefined && (typeof e.url !== 'string' || e.url.length > 3000))
+            problems.push(`${where}: url over 3000`);
+          if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger')
+            problems.push(`${where}: style`);
+          return undefined;
+        });
     } else if (b.type !== 'divider') {
       problems.push(`block ${i}: unknown type ${String(b.type)}`);
     }

@@ -6,7 +6,7 @@ import { projectTag } from '../../../src/adapters/fs/project-tag.ts';
 import { answerLinks, commentBody, issueBody } from '../../../src/adapters/notify/github.ts';
 import { redactPage } from '../../../src/adapters/notify/http.ts';
 import { createPagerDutyChannel, pagerDutyEvent } from '../../../src/adapters/notify/pagerduty.ts';
-import { slackMessage } from '../../../src/adapters/notify/slack.ts';
+import { createSlackChannel, slackMessage } from '../../../src/adapters/notify/slack.ts';
 import { createWebhookChannel, webhookPayload } from '../../../src/adapters/notify/webhook.ts';
 import type { Page, PageLink } from '../../../src/core/incidents/types.ts';
 import { makePage, T0 } from '../../contracts/channel.ts';
@@ -14,6 +14,7 @@ import {
   type FakeServer,
   pagerDutyProblems,
   startFakePagerDuty,
+  startFakeSlack,
   startFakeWebhookReceiver,
 } from '../../helpers/fake-apis.ts';
 
@@ -79,6 +80,27 @@ describe('PagerDuty', () => {
 });
 
 describe('Slack', () => {
+  it.each([true, false])(
+    'an incoming webhook that checks Block Kit takes the buttons (interactive %s)',
+    async (interactive) => {
+      const slack = await startFakeSlack();
+      try {
+        const channel = createSlackChannel(
+          'team',
+          { type: 'slack', webhookUrlEnv: 'HOOK' },
+          { env: { HOOK: slack.webhookUrl }, projectDir: '/work/acme-api', slackInteractive: interactive },
+        );
+        expect(await channel.send(withLinks(LINKS), undefined)).toMatchObject({ status: 'delivered' });
+        const sent = JSON.stringify(slack.requests.at(-1)!.body);
+        expect(sent).toContain(
+          interactive ? '"action_id":"agent-sre:approve"' : '"action_id":"agent-sre:link:approve"',
+        );
+      } finally {
+        await slack.close();
+      }
+    },
+  );
+
   it('interactive: one actions block of buttons with action_id, value and style, and no url', () => {
     const [actions, ...more] = actionsOf(withLinks(LINKS), true);
     expect(more).toEqual([]);
