@@ -97,7 +97,7 @@ export async function startProjectDashboard(
   };
 }
 
-/** A fresh one-time login link for the dashboard serving this project. */
+/** A fresh one-time login link for the dashboard serving this project (and its public twin, when configured). */
 export async function loginLink(
   io: Io,
   dirOption: string | undefined,
@@ -108,5 +108,7 @@ export async function loginLink(
   const { dir, policy, mac } = await load(io, dirOption);
   const server = policy.paging.server ?? DEFAULT_SERVER;
   const token = mintLoginToken(mac, dir, user, Date.now());
-  return `http://127.0.0.1:${port ?? server.port}/login?t=${token}`;
+  // One token, two doors: on this machine, and through the public URL when there is one.
+  const local = `http://127.0.0.1:${port ?? server.port}/login?t=${token}`;
+  return server.publicUrl ? `${local}\n${server.publicUrl}/login?t=${token}` : local;
 }

@@ -69,6 +69,23 @@ describe('agent-sre serve with its dashboard', () => {
     expect((await signIn(link)).status).toBe(303);
   });
 
+  it('with server.publicUrl, --login-link prints the same one-use link for the public address too', async () => {
+    const other = tempProject('agent-sre-serve-pub-');
+    try {
+      writeFileSync(
+        join(other, 'agent-sre.yaml'),
+        'version: 1\nserver: { publicUrl: https://oncall.example.com }\n',
+      );
+      const r = await runBin(['serve', '--login-link', '--dir', other], { env: env() });
+      expect(r.code, r.stderr).toBe(0);
+      const [local, pub] = r.stdout.trim().split('\n');
+      expect(local).toMatch(/^http:\/\/127\.0\.0\.1:47320\/login\?t=/);
+      expect(pub).toBe(`https://oncall.example.com/login?t=${new URL(local!).searchParams.get('t')}`);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to run inside a coding agent, with the reason', async () => {
     for (const args of [
       ['serve', '--login-link', '--dir', dir],
