@@ -1,5 +1,6 @@
 // The JSON the dashboard page reads. The page (dashboard/app.js) is plain JavaScript without a build
 // step, so this file is its contract: change a shape here and there together.
+import type { Approval } from '../../app/approvals.ts';
 
 export interface BudgetUse {
   /** `filesTouched`, `linesChanged`, `externalCalls`, `toolCalls`, `costUsd`. */
@@ -38,22 +39,10 @@ export interface SessionView {
   costUsd: number | null;
 }
 
-export interface ApprovalView {
-  id: string;
-  sessionId: string;
-  status: 'pending' | 'approved' | 'denied' | 'expired';
-  tool: string;
-  action: string;
-  rule: string;
-  reason: string;
-  createdAt: number;
-  expiresAt: number;
-  answeredAt: number | null;
-  answeredBy: string | null;
+/** An approval as the ledger keeps it (src/app/approvals.ts), without what the page has no use for. */
+export interface ApprovalView extends Omit<Approval, 'project' | 'paged' | 'nonce' | 'answeredVia'> {
   /** `cli`, `dashboard`, `link`, `slack`, `pagerduty` ... */
   answeredVia: string | null;
-  answerReason: string | null;
-  incidentId: string | null;
   /** The call's effects, one line each (`delete /home/u/x recursive`). */
   effects: string[];
   /** The session's last decisions before this request, newest first. */
