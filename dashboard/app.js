@@ -11,6 +11,7 @@ const $ = (id) => document.getElementById(id);
 // Server clock minus ours, so countdowns agree with the gate's deadline even when this device's clock drifts.
 let skew = 0;
 const feed = [];
+let project = '';
 const feedKeys = new Set();
 
 const now = () => Date.now() + skew;
@@ -217,6 +218,7 @@ function toast(text, bad = false) {
 
 function render(next) {
   skew = next.now - Date.now();
+  project = next.project;
   $('project').textContent = next.project;
   $('user').textContent = next.user;
   renderApprovals(next.approvals);
@@ -479,9 +481,21 @@ function incidentCard(i) {
   );
 }
 
+// Claude Code's session ids are UUIDs: the first block tells them apart on a screen.
+const shortId = (id) => (id.length > 13 ? `${id.slice(0, 8)}…` : id);
+
 function sessionLink(id) {
-  return h('button', { type: 'button', class: 'link', onclick: () => openSession(id) }, id);
+  return h(
+    'button',
+    { type: 'button', class: 'link', title: id, onclick: () => openSession(id) },
+    shortId(id),
+  );
 }
+
+/** The ledger marks a session's end with endedAt and keeps its status; the page says ended. */
+const statusOf = (x) => (x.endedAt !== null && x.status === 'active' ? 'ended' : x.status);
+const SESSIONS_SHOWN = 8;
+let allSessions = false;
 
 function budgetList(budgets) {
   return h(
@@ -516,12 +530,20 @@ const LIVE_STATUSES = new Set(['active', 'escalated']);
 function renderSessions(sessions) {
   const sorted = [...sessions].sort(
     (a, b) =>
-      LIVE_STATUSES.has(b.status) - LIVE_STATUSES.has(a.status) ||
+      LIVE_STATUSES.has(statusOf(b)) - LIVE_STATUSES.has(statusOf(a)) ||
       (b.lastAt ?? b.startedAt) - (a.lastAt ?? a.startedAt),
   );
-  reconcile($('sessions-body'), sorted, (x) => x.id, sessionRow);
+  const shown = allSessions ? sorted : sorted.slice(0, SESSIONS_SHOWN);
+  reconcile($('sessions-body'), shown, (x) => x.id, sessionRow);
   show('sessions-wrap', sessions.length > 0);
   show('sessions-empty', sessions.length === 0);
+  const more = $('sessions-more');
+  more.textContent = allSessions ? 'Show fewer' : `Show all ${sorted.length} sessions`;
+  more.hidden = sorted.length <= SESSIONS_SHOWN;
+  more.onclick = () => {
+    allSessions = !allSessions;
+    renderSessions(sessions);
+  };
 }
 
 function sessionRow(x) {
@@ -533,10 +555,10 @@ function sessionRow(x) {
       'td',
       { 'data-label': 'Session' },
       sessionLink(x.id),
-      h('div', { class: 'muted small' }, x.cwd),
+      x.cwd !== project ? h('div', { class: 'muted small' }, x.cwd) : '',
       h('div', { class: 'muted small' }, `${x.events} events · ${x.denials} denied`),
     ),
-    h('td', { 'data-label': 'Status' }, h('span', { class: `badge st-${x.status}` }, x.status)),
+    h('td', { 'data-label': 'Status' }, h('span', { class: `badge st-${statusOf(x)}` }, statusOf(x))),
     h('td', { 'data-label': 'Budgets' }, budgetList(x.budgets)),
     h('td', { 'data-label': 'Cost', class: 'num' }, usd(x.costUsd)),
     h('td', { 'data-label': 'Last activity' }, h('span', { 'data-ago': last }, ago(last))),
@@ -585,9 +607,9 @@ function decisionItem(d) {
       d.rule ? [' ', h('code', { class: 'rule' }, d.rule)] : '',
       h('span', { class: 'when' }, timeEl(d.ts)),
     ),
-    d.summary ? h('div', { class: 'summary' }, d.summary) : '',
-    d.reason ? h('div', { class: 'muted small' }, d.reason) : '',
-    h('div', { class: 'muted small' }, d.sessionId),
+    d.summary && d.summary !== d.tool ? h('div', { class: 'summary' }, d.summary) : '',
+    d.reason ? h('div', { class: 'muted small reason' }, d.reason) : '',
+    h('div', { class: 'muted small' }, shortId(d.sessionId)),
   );
 }
 
@@ -658,7 +680,7 @@ function renderCost(cost) {
   const H = 180;
   const L = 46;
   const R = 8;
-  const T = 10;
+  const T = 18;
   const B = 22;
   const max = Math.max(...days.map((d) => d.usd), cost.dayLimitUsd ?? 0);
   const t = ticks(0, max, false);
@@ -826,7 +848,7 @@ async function openSession(id) {
       h(
         'p',
         { class: 'meta' },
-        h('span', { class: `badge st-${x.status}` }, x.status),
+        h('span', { class: `badge st-${statusOf(x)}` }, statusOf(x)),
         ' started ',
         timeEl(x.startedAt),
         x.endedAt ? [' · ended ', timeEl(x.endedAt)] : '',

@@ -62,19 +62,24 @@ export class Scene {
   #children: ChildProcess[] = [];
 
   private constructor(
+    /** What close() removes: the project directory, or the scratch directory around it. */
+    private readonly scratch: string,
     readonly dir: string,
     /** XDG_CONFIG_HOME for everything here: the per-user secret that signs answers is under it. */
     readonly userConfig: string,
   ) {}
 
-  static create(yaml = 'version: 1\ngate: { mode: wait, timeoutSeconds: 600 }\n'): Scene {
-    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'agent-sre-scene-')));
+  /** `name`: the project directory's own name (the dashboard shows its path); a scratch name otherwise. */
+  static create(yaml = 'version: 1\ngate: { mode: wait, timeoutSeconds: 600 }\n', name?: string): Scene {
+    const scratch = realpathSync(mkdtempSync(join(tmpdir(), 'agent-sre-scene-')));
+    const dir = name ? join(scratch, name) : scratch;
+    if (name) mkdirSync(dir);
     const userConfig = realpathSync(mkdtempSync(join(tmpdir(), 'agent-sre-scene-xdg-')));
     writeFileSync(join(dir, 'agent-sre.yaml'), yaml);
     // Without a runbook every write waits at tier 3.
     writeFileSync(join(dir, 'AGENTS.md'), scaffoldRunbook({ files: [], dirs: [] }).text);
     mkdirSync(join(dir, 'transcripts'));
-    return new Scene(dir, userConfig);
+    return new Scene(scratch, dir, userConfig);
   }
 
   transcript(sessionId: string): string {
@@ -99,6 +104,8 @@ export class Scene {
       gatePollMs: 1000,
     });
     if (a.exitCode !== 0) throw new Error(`the hook failed (${a.exitCode}): ${a.stderr}`);
+    // The hook fails closed with a deny; a scene built on such denials would show nothing real.
+    if (a.stdout.includes('could not judge')) throw new Error(`the hook could not judge: ${a.stdout}`);
     return a;
   }
 
@@ -269,7 +276,7 @@ export class Scene {
       await s.service.close();
       await s.store.close();
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.scratch, { recursive: true, force: true });
     rmSync(this.userConfig, { recursive: true, force: true });
   }
 }
