@@ -16,37 +16,19 @@ const feedKeys = new Set();
 
 const now = () => Date.now() + skew;
 
-// ---------- DOM building (never innerHTML: values are agent-influenced) ----------
+// Elements from data, never from HTML: a string child becomes a text node.
+const h = (tag, attrs, ...kids) => build(document.createElement(tag), attrs, kids);
+const s = (tag, attrs, ...kids) => build(document.createElementNS(SVGNS, tag), attrs, kids);
 
-function h(tag, attrs, ...kids) {
-  const el = document.createElement(tag);
-  setAttrs(el, attrs);
-  append(el, kids);
-  return el;
-}
-
-function s(tag, attrs, ...kids) {
-  const el = document.createElementNS(SVGNS, tag);
-  setAttrs(el, attrs);
-  append(el, kids);
-  return el;
-}
-
-function setAttrs(el, attrs) {
+function build(el, attrs, kids) {
   for (const [k, v] of Object.entries(attrs ?? {})) {
     if (v === null || v === undefined || v === false) continue;
-    if (k === 'class') el.setAttribute('class', v);
-    else if (k === 'text') el.textContent = String(v);
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
-}
-
-function append(el, kids) {
-  for (const kid of kids.flat(Infinity)) {
-    if (kid === null || kid === undefined || kid === false) continue;
-    el.append(kid instanceof Node ? kid : String(kid));
-  }
+  for (const kid of kids.flat(Infinity))
+    if (kid !== null && kid !== undefined && kid !== false && kid !== '') el.append(kid);
+  return el;
 }
 
 /**
@@ -87,8 +69,6 @@ function carry(from, to) {
 function show(id, visible) {
   $(id).hidden = !visible;
 }
-
-// ---------- formatting ----------
 
 function usd(n, digits = 2) {
   return n === null || n === undefined ? '—' : `$${n.toFixed(digits)}`;
@@ -132,8 +112,6 @@ const BUDGET_LABELS = {
 };
 
 const fmtBudget = (name, v) => (name === 'costUsd' ? usd(v) : String(Math.round(v)));
-
-// ---------- talking to the server ----------
 
 async function post(url, body) {
   let r;
@@ -205,16 +183,13 @@ function problem(text) {
 }
 
 let toastTimer = null;
-function toast(text, bad = false) {
+function toast(text) {
   const t = $('toast');
   t.textContent = text;
-  t.classList.toggle('bad', bad);
   t.classList.add('on');
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => t.classList.remove('on'), 6000);
 }
-
-// ---------- rendering ----------
 
 function render(next) {
   skew = next.now - Date.now();
@@ -260,10 +235,25 @@ function renderApprovals(approvals) {
   show('approvals-answered-box', answered.length > 0);
 }
 
+/** Send an answer with the card's buttons off; a refusal shows in the card, never silently. */
+async function act(card, err, send) {
+  const buttons = card.querySelectorAll('button');
+  err.textContent = '';
+  for (const b of buttons) b.disabled = true;
+  try {
+    toast((await send()).summary ?? 'Recorded');
+    await load();
+  } catch (e) {
+    err.textContent = `Not recorded: ${e.message}`;
+  } finally {
+    for (const b of buttons) b.disabled = false;
+  }
+}
+
 function approvalCard(a) {
   const recent = a.recent.filter(isDecision);
   const err = h('p', { class: 'error', role: 'alert' });
-  const buttons = [];
+  let card;
   const reason = h('textarea', {
     id: `deny-${a.id}`,
     name: 'reason',
@@ -272,19 +262,8 @@ function approvalCard(a) {
     'data-keep': 'reason',
     'aria-describedby': `deny-help-${a.id}`,
   });
-  const answer = async (decision, why) => {
-    err.textContent = '';
-    for (const b of buttons) b.disabled = true;
-    try {
-      const r = await post(`/api/approvals/${encodeURIComponent(a.id)}`, { decision, reason: why });
-      toast(r.summary ?? `${a.id} ${decision === 'approve' ? 'approved' : 'denied'}`);
-      await load();
-    } catch (e) {
-      err.textContent = `Not recorded: ${e.message}`;
-    } finally {
-      for (const b of buttons) b.disabled = false;
-    }
-  };
+  const answer = (decision, why) =>
+    act(card, err, () => post(`/api/approvals/${encodeURIComponent(a.id)}`, { decision, reason: why }));
   const form = h(
     'form',
     {
@@ -332,8 +311,7 @@ function approvalCard(a) {
     },
     'Deny…',
   );
-  buttons.push(approve, deny, ...form.querySelectorAll('button'));
-  return h(
+  card = h(
     'article',
     { class: 'card approval', 'data-id': a.id, 'aria-label': `Approval ${a.id}` },
     h(
@@ -375,6 +353,7 @@ function approvalCard(a) {
     form,
     err,
   );
+  return card;
 }
 
 const NEXT_ACTIONS = {
@@ -405,34 +384,29 @@ function incidentCard(i) {
     'data-keep': 'note',
     autocomplete: 'off',
   });
+  let card;
   const buttons = actions.map((action) =>
     h(
       'button',
       {
         type: 'button',
-        class: action === 'acknowledge' ? 'primary' : '',
-        onclick: async () => {
-          err.textContent = '';
-          for (const b of buttons) b.disabled = true;
-          try {
-            const r = await post(`/api/incidents/${encodeURIComponent(i.id)}`, {
+        class: action === 'acknowledge' ? 'primary' : null,
+        onclick: () =>
+          act(card, err, () =>
+            post(`/api/incidents/${encodeURIComponent(i.id)}`, {
               action,
               note: note.value.trim() || undefined,
-            });
-            note.value = '';
-            toast(r.summary ?? `${i.id}: ${action} recorded`);
-            await load();
-          } catch (e) {
-            err.textContent = `Not recorded: ${e.message}`;
-          } finally {
-            for (const b of buttons) b.disabled = false;
-          }
-        },
+            }).then((r) => {
+              // The rebuilt card would carry the note over from this one.
+              note.value = '';
+              return r;
+            }),
+          ),
       },
       ACTION_LABELS[action],
     ),
   );
-  return h(
+  card = h(
     'article',
     { class: `card incident is-${i.state}`, 'data-id': i.id, 'aria-label': `Incident ${i.id}` },
     h(
@@ -479,6 +453,7 @@ function incidentCard(i) {
       : '',
     err,
   );
+  return card;
 }
 
 // Claude Code's session ids are UUIDs: the first block tells them apart on a screen.
@@ -639,8 +614,6 @@ function renderOncall(oncall) {
   show('oncall-empty', oncall.length === 0);
 }
 
-// ---------- charts (inline SVG) ----------
-
 /** Round ticks from lo to hi: steps of 1, 2 or 5 times a power of ten; whole numbers when counting. */
 function ticks(lo, hi, whole, want = 4) {
   if (!(hi > lo)) hi = lo + (whole ? 1 : Math.abs(lo) || 1);
@@ -657,13 +630,12 @@ function ticks(lo, hi, whole, want = 4) {
   return { values: out, digits };
 }
 
+const label = (x, y, text, anchor = 'end', cls = 'tick') =>
+  s('text', { x, y, class: cls, 'text-anchor': anchor }, text);
+const rule = (x1, x2, y, cls) => s('line', { x1, x2, y1: y, y2: y, class: cls });
+
 function axis(svg, t, y, x0, x1, fmt) {
-  for (const v of t.values) {
-    svg.append(
-      s('line', { x1: x0, x2: x1, y1: y(v), y2: y(v), class: 'grid' }),
-      s('text', { x: x0 - 4, y: y(v) + 3, class: 'tick', 'text-anchor': 'end' }, fmt(v)),
-    );
-  }
+  for (const v of t.values) svg.append(rule(x0, x1, y(v), 'grid'), label(x0 - 4, y(v) + 3, fmt(v)));
 }
 
 function renderCost(cost) {
@@ -676,12 +648,8 @@ function renderCost(cost) {
     $('cost-note').textContent = '';
     return;
   }
-  const W = 360;
-  const H = 180;
-  const L = 46;
-  const R = 8;
-  const T = 18;
-  const B = 22;
+  // Width, height and the margins left, right, top and bottom, in viewBox units.
+  const [W, H, L, R, T, B] = [360, 180, 46, 8, 18, 22];
   const max = Math.max(...days.map((d) => d.usd), cost.dayLimitUsd ?? 0);
   const t = ticks(0, max, false);
   const top = t.values.at(-1);
@@ -716,19 +684,13 @@ function renderCost(cost) {
       ),
     );
     if ((days.length - 1 - i) % every === 0)
-      svg.append(
-        s('text', { x: x + slot * 0.35, y: H - 6, class: 'tick', 'text-anchor': 'middle' }, d.day.slice(5)),
-      );
+      svg.append(label(x + slot * 0.35, H - 6, d.day.slice(5), 'middle'));
   });
   if (cost.dayLimitUsd !== null) {
     const ly = y(cost.dayLimitUsd);
     svg.append(
-      s('line', { x1: L, x2: W - R, y1: ly, y2: ly, class: 'limit' }),
-      s(
-        'text',
-        { x: W - R, y: ly - 3, class: 'tick limit-label', 'text-anchor': 'end' },
-        `day limit ${usd(cost.dayLimitUsd)}`,
-      ),
+      rule(L, W - R, ly, 'limit'),
+      label(W - R, ly - 3, `day limit ${usd(cost.dayLimitUsd)}`, 'end', 'tick limit-label'),
     );
   }
   box.replaceChildren(svg);
@@ -756,12 +718,7 @@ function renderDrift(drift) {
 }
 
 function driftChart(series) {
-  const W = 300;
-  const H = 120;
-  const L = 40;
-  const R = 8;
-  const T = 8;
-  const B = 18;
+  const [W, H, L, R, T, B] = [300, 120, 40, 8, 8, 18];
   const pts = series.points.filter((p) => p.value !== null);
   const values = pts.map((p) => p.value);
   if (series.baselineValue !== null) values.push(series.baselineValue);
@@ -784,10 +741,7 @@ function driftChart(series) {
   axis(svg, t, y, L, W - R, (v) => v.toFixed(t.digits));
   if (series.baselineValue !== null) {
     const by = y(series.baselineValue);
-    svg.append(
-      s('line', { x1: L, x2: W - R, y1: by, y2: by, class: 'baseline' }),
-      s('text', { x: W - R, y: by - 3, class: 'tick', 'text-anchor': 'end' }, 'baseline'),
-    );
+    svg.append(rule(L, W - R, by, 'baseline'), label(W - R, by - 3, 'baseline'));
   }
   // A run without a value breaks the line instead of being drawn as zero.
   let d = '';
@@ -811,10 +765,7 @@ function driftChart(series) {
     );
   }
   if (times.length) {
-    svg.append(
-      s('text', { x: L, y: H - 4, class: 'tick' }, shortDay(t0)),
-      s('text', { x: W - R, y: H - 4, class: 'tick', 'text-anchor': 'end' }, shortDay(t1)),
-    );
+    svg.append(label(L, H - 4, shortDay(t0), 'start'), label(W - R, H - 4, shortDay(t1)));
   }
   return h(
     'figure',
@@ -829,8 +780,6 @@ function driftChart(series) {
   );
 }
 
-// ---------- session detail ----------
-
 async function openSession(id) {
   const dialog = $('detail');
   $('detail-title').textContent = `Session ${id}`;
@@ -841,6 +790,7 @@ async function openSession(id) {
     if (!r.ok) throw new Error(r.status === 404 ? 'no such session in the ledger' : `HTTP ${r.status}`);
     const detail = await r.json();
     const x = detail.session;
+    const decisions = detail.decisions.filter(isDecision);
     const pm = h('div', { class: 'postmortem' });
     // The server renders the Markdown and escapes what the agent wrote; this is the page's one HTML insert.
     pm.innerHTML = detail.postmortemHtml;
@@ -856,9 +806,9 @@ async function openSession(id) {
       ),
       h('p', { class: 'muted small' }, x.cwd),
       budgetList(x.budgets),
-      h('h3', null, `Decisions (${detail.decisions.length})`),
-      detail.decisions.length
-        ? h('ol', { class: 'feed compact' }, detail.decisions.map(decisionItem))
+      h('h3', null, `Decisions (${decisions.length})`),
+      decisions.length
+        ? h('ol', { class: 'feed compact' }, decisions.map(decisionItem))
         : h('p', { class: 'empty' }, 'No decisions in this session yet.'),
       h('h3', null, 'Postmortem and evidence'),
       pm,
@@ -881,8 +831,6 @@ $('detail').addEventListener('click', (e) => {
   if (e.target === e.currentTarget) e.currentTarget.close();
 });
 
-// ---------- time passing: countdowns and "ago" ----------
-
 function tick() {
   for (const el of document.querySelectorAll('[data-expires]')) {
     const left = Number(el.dataset.expires) - now();
@@ -892,8 +840,6 @@ function tick() {
   for (const el of document.querySelectorAll('[data-ago]')) el.textContent = ago(Number(el.dataset.ago));
 }
 setInterval(tick, 1000);
-
-// ---------- the live stream ----------
 
 let retry = 1000;
 
