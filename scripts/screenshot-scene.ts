@@ -85,6 +85,15 @@ async function workday(
 
 export async function buildDemo(o: { bin: string; fakeRunner: string; now?: number }): Promise<Demo> {
   const scene = Scene.create(yaml(o.fakeRunner), 'shop-api');
+  try {
+    return await fill(scene, o);
+  } catch (err) {
+    await scene.close();
+    throw err;
+  }
+}
+
+async function fill(scene: Scene, o: { bin: string; now?: number }): Promise<Demo> {
   const now = o.now ?? Date.now();
   const today = Math.floor(now / DAY) * DAY;
 
