@@ -102,7 +102,7 @@ describe('agent-sre postmortem', () => {
       '## Supporting information',
     ])
       expect(text).toContain(`\n${h}\n`);
-    expect(text).toContain('Acknowledged by ana.');
+    expect(text).toContain('Acknowledged by ana via cli.');
     // Delivery is off in this test, so the pages never left the outbox: that is a gap.
     expect(text).toContain(
       'INC-1, INC-2, INC-3 and INC-4 never reached anyone: the pages were still waiting in the outbox.',

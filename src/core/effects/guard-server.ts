@@ -3,7 +3,7 @@
 // or a cookie it came across to approve its own gated call. They are recognised by address: a loopback
 // host on one of their ports, or the public host their links point at.
 import type { JudgeContext, NetEffect } from '../types.ts';
-import { isLocalHost } from './net.ts';
+import { isLocalHost } from './hosts.ts';
 
 /** `agent-sre serve --http` (hook events) and the dashboard, when nothing else is configured. */
 export const DEFAULT_SERVER_PORTS: readonly number[] = [47_319, 47_320];

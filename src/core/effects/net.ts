@@ -4,21 +4,12 @@ import { SECRET_NAME, urlCarriesSecret } from '../secrets.ts';
 import type { NetEffect } from '../types.ts';
 import type { Ctx, Handler } from './commands.ts';
 import { holdsCredentials } from './containers-run.ts';
+import { hostOf, isLocalHost } from './hosts.ts';
 import { markExfil, type Payload, payloadCarriesSecret, printedVariables } from './secret-flow.ts';
 import { childScope, emit, emitPath, type Sink } from './sink.ts';
 import { judgeRemote } from './stdin.ts';
 
-const LOCAL_HOST =
-  /^(localhost|127(\.\d+){3}|0\.0\.0\.0|\[?::1\]?|[a-z0-9-]+\.localhost|host\.docker\.internal)$/i;
-
-export function hostOf(url: string): string {
-  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^/@\s]*@)?(\[[^\]]+\]|[^/:?#\s]+)/i.exec(url);
-  return (m?.[1] ?? '').toLowerCase();
-}
-
-export function isLocalHost(host: string): boolean {
-  return LOCAL_HOST.test(host) || host === '';
-}
+export { hostOf, isLocalHost } from './hosts.ts';
 
 export function netEffect(
   url: string,
