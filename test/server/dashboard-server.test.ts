@@ -37,7 +37,7 @@ function event(sessionId: string, ts: number, over: Partial<LedgerEvent> = {}): 
     reason: null,
     effects: [],
     durationMs: 3,
-    input: JSON.stringify({ tool_input: { command: 'ls' } }),
+    input: JSON.stringify({ command: 'ls' }),
     ...over,
   };
 }
@@ -57,7 +57,7 @@ async function pendingApproval(): Promise<Approval> {
       verdict: 'ask',
       rule: 'git.push-protected',
       reason: 'Pushes to main.',
-      input: JSON.stringify({ tool_input: { command: 'git push origin main' } }),
+      input: JSON.stringify({ command: 'git push origin main' }),
     }),
   );
   return d.store
@@ -298,6 +298,11 @@ describe('the views', () => {
     expect(state.approvals[0]).toMatchObject({ id: a.id, status: 'pending', rule: 'git.push-protected' });
     expect(state.approvals[0]!.action).toContain('git push origin main');
     expect(state.approvals[0]!.recent.length).toBe(2);
+    // Summaries come from the recorded tool input (the hook stores tool_input itself, redacted).
+    expect(state.approvals[0]!.recent.map((r) => (r as { summary: string }).summary)).toEqual([
+      'git push origin main',
+      'ls',
+    ]);
     expect(state.sessions[0]!.id).toBe('s1');
     expect(state.sessions[0]!.budgets.find((b) => b.name === 'filesTouched')?.limit).toBe(200);
     expect(state.cost.perDay).toHaveLength(14);
@@ -331,7 +336,7 @@ describe('the views', () => {
   it('renders a session’s postmortem as HTML with nothing active in it', async () => {
     await append(
       event('s3', clock, {
-        input: JSON.stringify({ tool_input: { command: 'echo "<script>alert(1)</script>"' } }),
+        input: JSON.stringify({ command: 'echo "<script>alert(1)</script>"' }),
       }),
     );
     const { cookie } = await d.signIn();

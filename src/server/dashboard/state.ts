@@ -38,12 +38,11 @@ const cut = (text: string | null, max = MAX_REASON): string | null => {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 };
 
-/** The call a ledger event was about, in one redacted line, from its recorded (already redacted) input. */
+/** The call a ledger event was about, in one redacted line, from its recorded (already redacted) tool input. */
 function summaryOf(e: LedgerEvent): string | null {
   if (!e.input || !e.tool) return null;
   try {
-    const input = (JSON.parse(e.input) as { tool_input?: unknown }).tool_input;
-    return describeInput({ tool: e.tool, input, cwd: '' });
+    return describeInput({ tool: e.tool, input: JSON.parse(e.input) as unknown, cwd: '' });
   } catch {
     return null;
   }
