@@ -46,6 +46,7 @@ export function transition(
     ...(action === 'resolve' ? { resolvedBy: actor.id } : {}),
   };
   // The route is part of the record: "Acknowledged by ana via pagerduty" (the CLI's own answers say "via cli").
-  const text = `${step.verb} by ${actor.id}${actor.via ? ` via ${actor.via}` : ''}${note ? `: ${note}` : ''}.`;
+  const said = `${step.verb} by ${actor.id}${actor.via ? ` via ${actor.via}` : ''}${note ? `: ${note}` : ''}`;
+  const text = /[.!?]$/.test(said) ? said : `${said}.`;
   return { incident: next, timeline: [{ at, kind: step.to, actor, text }] };
 }
