@@ -236,9 +236,12 @@ export function slackProblems(message: unknown): string[] {
       if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > 25)
         problems.push(`block ${i}: actions needs 1-25 elements`);
       else
-        b.elements.forEach((e, j) => {
+        for (const [j, e] of b.elements.entries()) {
           const where = `block ${i} element ${j}`;
-          if (!isObject(e) || e.type !== 'button') return problems.push(`${where}: not a button`);
+          if (!isObject(e) || e.type !== 'button') {
+            problems.push(`${where}: not a button`);
+            continue;
+          }
           const t = isObject(e.text) ? e.text : undefined;
           if (t?.type !== 'plain_text' || typeof t.text !== 'string' || t.text.length > 75)
             problems.push(`${where}: text must be plain_text up to 75`);
@@ -250,8 +253,7 @@ export function slackProblems(message: unknown): string[] {
             problems.push(`${where}: url over 3000`);
           if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger')
             problems.push(`${where}: style`);
-          return undefined;
-        });
+        }
     } else if (b.type !== 'divider') {
       problems.push(`block ${i}: unknown type ${String(b.type)}`);
     }

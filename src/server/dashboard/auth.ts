@@ -15,7 +15,6 @@ const LOGIN_USED_KIND = 'login.used';
 
 const b64url = (b: Buffer) => b.toString('base64url');
 
-
 export interface LoginClaims {
   user: string;
   project: string;
