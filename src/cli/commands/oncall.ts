@@ -5,6 +5,7 @@ import { toIcs } from '../../core/oncall/ics.ts';
 import { coverageGaps, nextOnCall, onCallAt, resolveSchedule, shifts } from '../../core/oncall/schedule.ts';
 import type { OncallConfig, Override, ResolvedSchedule } from '../../core/oncall/types.ts';
 import { formatLocal } from '../../core/oncall/tz.ts';
+import { wholeShifts } from '../../core/oncall/whole-shifts.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
 import { humanActor, openProject } from '../project.ts';
@@ -204,7 +205,10 @@ function schedule(io: Io, values: Values, oncall: OncallConfig, overrides: Overr
 
 function ics(io: Io, values: Values, oncall: OncallConfig, overrides: Override[]): number {
   const [from, to] = weeksWindow({ ...values, weeks: values.weeks ?? '12' });
-  const list = schedulesOf(oncall, values.schedule).flatMap((s) => shifts(s, overrides, from, to));
+  // Whole shifts: the current one keeps its real start (and UID) however often the feed is regenerated.
+  const list = schedulesOf(oncall, values.schedule).flatMap((s) =>
+    wholeShifts(s, overrides, from, to).map((sh) => ({ ...sh, schedule: s.name })),
+  );
   const text = toIcs(values.schedule ? `On call: ${values.schedule}` : 'agent-sre on call', list, {
     now: Date.now(),
     uidDomain: 'agent-sre.local',

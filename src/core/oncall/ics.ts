@@ -1,8 +1,9 @@
 // Shifts as an RFC 5545 calendar that Google Calendar, Outlook and Apple Calendar can subscribe to.
 // Gaps are left out by default: a calendar of "you are on call" events is what people subscribe to,
 // and an empty stretch already reads as nobody. `gaps: true` adds them as "Coverage gap" events for a
-// team-wide feed. UIDs are derived from the calendar, start, person and layer, so regenerating the feed
-// keeps unchanged shifts as the same events.
+// team-wide feed. UIDs are derived from the schedule, layer, person and start, so regenerating the feed
+// keeps unchanged shifts as the same events; that holds only when the shifts passed in start at their real
+// start, not at the window's edge (`wholeShifts` in whole-shifts.ts gives them so).
 import { formatUtcBasic } from './civil.ts';
 import type { Person, Shift } from './types.ts';
 
@@ -53,7 +54,10 @@ function summaryOf(shift: Shift, people: Record<string, Person>): string {
   return notes.length > 0 ? `On call: ${name} (${notes.join(', ')})` : `On call: ${name}`;
 }
 
-export function toIcs(calendarName: string, shifts: Shift[], opts: IcsOptions): string {
+/** A shift with the schedule it belongs to; without one, the calendar's name stands in for it. */
+export type IcsShift = Shift & { schedule?: string };
+
+export function toIcs(calendarName: string, shifts: IcsShift[], opts: IcsOptions): string {
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
@@ -66,7 +70,12 @@ export function toIcs(calendarName: string, shifts: Shift[], opts: IcsOptions): 
   const stamp = formatUtcBasic(opts.now);
   for (const shift of shifts) {
     if (shift.end <= shift.start || (shift.person === null && !opts.gaps)) continue;
-    const uid = [calendarName, formatUtcBasic(shift.start), shift.person ?? '-', shift.layer ?? '-']
+    const uid = [
+      shift.schedule ?? calendarName,
+      shift.layer ?? '-',
+      shift.person ?? '-',
+      formatUtcBasic(shift.start),
+    ]
       .map(encodeURIComponent)
       .join('/');
     lines.push(
