@@ -96,10 +96,53 @@ export function costText(cost: CostLine | null): string {
   return `${formatCount(cost.tokens)} tokens, ${usd}${cost.models.length ? ` (${cost.models.join(', ')})` : ''}`;
 }
 
+/** A delivered page nobody has acknowledged, whose target has not passed yet at the postmortem's `now`. */
+interface AwaitingAck {
+  incident: string;
+  sinceMs: number;
+}
+
+/**
+ * Whether an incident's page missed the acknowledgement target as of `now`: acknowledged too late, or not
+ * acknowledged and the target has already passed. A page sent 5 minutes ago has not missed a 15-minute
+ * target, whatever happens next; it is `awaiting` instead.
+ */
+function ackOutcome(
+  r: PackIncident,
+  targetMs: number,
+  now: number,
+): { missed: string } | { awaiting: AwaitingAck } | null {
+  const t = r.times;
+  if (t.pagedAt === null) return null;
+  if (t.acknowledgedAt !== null)
+    return t.acknowledgedAt - t.pagedAt > targetMs
+      ? { missed: `acknowledged after ${formatDuration(t.acknowledgedAt - t.pagedAt)}` }
+      : null;
+  const since = now - t.pagedAt;
+  if (since > targetMs)
+    return { missed: t.resolvedAt === null ? 'still not acknowledged' : 'never acknowledged' };
+  return t.resolvedAt === null
+    ? { awaiting: { incident: r.incident.id, sinceMs: Math.max(0, since) } }
+    : null;
+}
+
+/** Pages still inside their acknowledgement target at `now`: said as such, not as a missed target. */
+function awaitingAcks(pack: EvidencePack, targets: readonly Target[], now: number): AwaitingAck[] {
+  const targetMs = targetOf(targets, 'acknowledgeMinutes').minutes * 60_000;
+  const out: AwaitingAck[] = [];
+  for (const r of pack.incidents) {
+    if (r.incident.source.kind === 'page.test' || r.incident.state === 'cancelled') continue;
+    const o = ackOutcome(r, targetMs, now);
+    if (o && 'awaiting' in o) out.push(o.awaiting);
+  }
+  return out;
+}
+
 function detectionGaps(
   pack: EvidencePack,
   primary: PackIncident | null,
   targets: readonly Target[],
+  now: number,
 ): DetectionGap[] {
   const gaps: DetectionGap[] = [];
   const failedCommits = pack.commits.filter((c) => c.source !== 'window' && (c.revertedBy || c.redAfter));
@@ -158,13 +201,8 @@ function detectionGaps(
       undelivered.set(why, [...(undelivered.get(why) ?? []), r.incident.id]);
       continue;
     }
-    if (t.acknowledgedAt === null || t.acknowledgedAt - t.pagedAt > ackTarget.minutes * 60_000) {
-      const how =
-        t.acknowledgedAt === null
-          ? 'never acknowledged'
-          : `acknowledged after ${formatDuration(t.acknowledgedAt - t.pagedAt)}`;
-      unacked.set(how, [...(unacked.get(how) ?? []), r.incident.id]);
-    }
+    const ack = ackOutcome(r, ackTarget.minutes * 60_000, now);
+    if (ack && 'missed' in ack) unacked.set(ack.missed, [...(unacked.get(ack.missed) ?? []), r.incident.id]);
   }
   for (const [why, ids] of undelivered)
     gaps.push({
@@ -410,7 +448,12 @@ const HOW: Record<string, string> = {
   'drift.detected': 'A drift eval found the regression.',
 };
 
-function detection(primary: PackIncident | null, gaps: DetectionGap[]): string {
+function detection(
+  primary: PackIncident | null,
+  gaps: DetectionGap[],
+  awaiting: readonly AwaitingAck[],
+  ackMinutes: number,
+): string {
   const out: string[] = [];
   if (primary) {
     const t = primary.times;
@@ -427,6 +470,10 @@ function detection(primary: PackIncident | null, gaps: DetectionGap[]): string {
         : `The first page was delivered at ${at(t.pagedAt)} through ${[...new Set(delivered.map((p) => p.channel))].join(', ') || 'a channel'}.`,
     );
   } else out.push('Nothing in agent-sre detected this session; it was found by a person.');
+  if (awaiting.length > 0)
+    out.push(
+      `Not acknowledged yet, and still inside the ${ackMinutes} min target: ${list(awaiting.map((a) => `${a.incident} (paged ${formatDuration(a.sinceMs)} ago)`))}.`,
+    );
   const text = out.join(' ');
   return gaps.length ? `${text}\n\nDetection gaps:\n\n${bullets(gaps.map((g) => g.text))}` : text;
 }
@@ -640,7 +687,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     : primaryIncident(pack.incidents);
   if (input.incidentId && !primary)
     throw new Error(`incident ${input.incidentId} is not in session ${pack.session.id}`);
-  const gaps = detectionGaps(pack, primary, input.targets);
+  const gaps = detectionGaps(pack, primary, input.targets, input.now);
   const items = actionItems(input, primary, gaps);
   const l = lessons(input, primary, gaps);
   const i = primary?.incident ?? null;
@@ -717,7 +764,12 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     'postmortem.impact': impact(pack),
     'postmortem.rootCauses': rootCauses(pack),
     'postmortem.trigger': trigger(pack),
-    'postmortem.detection': detection(primary, gaps),
+    'postmortem.detection': detection(
+      primary,
+      gaps,
+      awaitingAcks(pack, input.targets, input.now),
+      targetOf(input.targets, 'acknowledgeMinutes').minutes,
+    ),
     'postmortem.resolution': resolution(pack, primary),
     'postmortem.targets': metricsTargets(primary, input.targets),
     'postmortem.actionItemRows': tableRows(actionRows),
