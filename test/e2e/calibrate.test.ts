@@ -1,6 +1,6 @@
 // `agent-sre calibrate` over what the hook recorded: asks that ran were accepted, asks that never ran
 // while the session went on were refused; --write proposes a valid policy and changes nothing else.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -66,6 +66,23 @@ describe('agent-sre calibrate', () => {
       ['git.push-protected.calibrated', 2],
       [`${refusedRule}.calibrated`, 4],
     ]);
+  }, 60_000);
+
+  it('--write with nothing to propose writes nothing, and says so', async () => {
+    const dir = tempProject('agent-sre-calibrate-');
+    made.push(dir);
+    writeFileSync(join(dir, 'agent-sre.yaml'), 'version: 1\n');
+    const r = await runBin(['calibrate', '--write', '--dir', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('No changes proposed, so nothing was written.');
+    expect(r.stdout).not.toContain('Review with');
+    expect(existsSync(join(dir, 'agent-sre.calibrated.yaml'))).toBe(false);
+
+    // A proposal from an earlier run is neither replaced nor removed.
+    writeFileSync(join(dir, 'agent-sre.calibrated.yaml'), '# earlier\n');
+    const again = await runBin(['calibrate', '--write', '--dir', dir]);
+    expect(again.stdout).toContain('from an earlier run, is left as it was');
+    expect(readFileSync(join(dir, 'agent-sre.calibrated.yaml'), 'utf8')).toBe('# earlier\n');
   }, 60_000);
 
   it('says so when nothing was settled yet', async () => {

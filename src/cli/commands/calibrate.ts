@@ -22,7 +22,8 @@ Each rule gets its accept rate with a 95% Wilson interval, the sample size, and 
   too-few  fewer than --min decisions so far.
 
 It never changes the policy. --write writes a proposed policy for a human to review
-(default agent-sre.calibrated.yaml; compare with diff -u agent-sre.yaml agent-sre.calibrated.yaml).
+(default agent-sre.calibrated.yaml; compare with diff -u agent-sre.yaml agent-sre.calibrated.yaml),
+and writes nothing when there is no change to propose.
 
 Options:
   --min N        decisions needed before suggesting a change (default 20)
@@ -88,16 +89,22 @@ export async function run(args: string[], io: Io): Promise<number> {
           })();
     const proposal = proposePolicy(text, report, { own, defaults: defaultPolicyFile().rules });
     const target = resolve(dir, values.out ?? 'agent-sre.calibrated.yaml');
+    const skipped = proposal.skipped.map((s) => `  (skipped) ${s}\n`).join('');
+    if (proposal.changes.length === 0) {
+      // A copy of the policy with nothing changed would only be a file to review for nothing.
+      const earlier = existsSync(target) ? ` (${target}, from an earlier run, is left as it was)` : '';
+      io.stdout(`\nNo changes proposed, so nothing was written${earlier}.\n${skipped}`);
+      return 0;
+    }
     // The proposal must itself be a valid policy before a human is asked to look at it.
     const check = loadPolicy(proposal.text, target);
     if (!check.ok)
       throw new Error(`the proposed policy does not validate: ${JSON.stringify(check.problems)}`);
     writeFileSync(target, proposal.text);
     io.stdout(
-      `\n${proposal.changes.length === 0 ? 'No changes proposed' : `${proposal.changes.length} change(s) proposed`} in ${target}:\n` +
-        [...proposal.changes, ...proposal.skipped.map((s) => `(skipped) ${s}`)]
-          .map((c) => `  ${c}\n`)
-          .join('') +
+      `\n${proposal.changes.length} change(s) proposed in ${target}:\n` +
+        proposal.changes.map((c) => `  ${c}\n`).join('') +
+        skipped +
         `Review with: diff -u ${policyPath} ${target}\n`,
     );
   }
