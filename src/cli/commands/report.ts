@@ -7,9 +7,12 @@ import { makeReport, parseSince } from '../../app/report.ts';
 import { renderReport } from '../../core/metrics/report.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
+import { renderMarkdownForTerminal } from '../markdown-terminal.ts';
+import { withProgress } from '../progress.ts';
 import { openEvidenceProject } from '../project.ts';
+import { terminalOf } from '../terminal.ts';
 
-const HELP = `Usage: agent-sre report [--since 30d] [--json] [--out DIR] [--dir DIR]
+const HELP = `Usage: agent-sre report [--since 30d] [--json | --markdown] [--out DIR] [--dir DIR]
 
 The fleet over a window: incidents by severity and source, how many automated detection found and how
 many a person reported, MTTD, MTTA, MTTC and MTTR (median, p90, mean) next to their targets, the change
@@ -38,9 +41,13 @@ Targets, in minutes, under report.targets in agent-sre.yaml:
   containMinutes       15  proposed, unconfirmed
 A target is met when the median is within it; the share of incidents within it is shown beside.
 
+Printed for a terminal: headings, aligned tables (wrapped to its width) and statuses against targets
+in colour. Piped, the same text without colour (NO_COLOR turns colour off, FORCE_COLOR on).
+
 Options:
   --since SPAN  the window: 30d (default), 12h, 2w, or an ISO date
   --json        the report as one JSON object
+  --markdown    the report as Markdown (what --out writes to report.md)
   --out DIR     write report.md, report.json and SVG charts (incidents, incident-times, sessions, cost,
                 change-failure) into DIR
   --dir DIR     the repository (default: the current directory)
@@ -54,6 +61,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     {
       since: { type: 'string' },
       json: { type: 'boolean' },
+      markdown: { type: 'boolean' },
       out: { type: 'string' },
       dir: { type: 'string' },
     },
@@ -64,6 +72,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (values.json && values.markdown) throw new UsageError('--json and --markdown are alternatives');
   const now = Date.now();
   const since = parseSince(values.since ?? '30d', now);
   if (since === null || since > now)
@@ -72,7 +81,12 @@ export async function run(args: string[], io: Io): Promise<number> {
     );
   const { dir, policy: p, store, costOf } = await openEvidenceProject(values.dir, io);
   try {
-    const { report, charts } = await makeReport(since, { store, projectDir: dir, policy: p, now, costOf });
+    const { report, charts } = await withProgress(
+      io,
+      'reading the ledger, transcripts and git history',
+      { json: values.json },
+      () => makeReport(since, { store, projectDir: dir, policy: p, now, costOf }),
+    );
     const json = toJson({
       ...report,
       measured: undefined,
@@ -96,7 +110,11 @@ export async function run(args: string[], io: Io): Promise<number> {
         );
     }
     if (values.json) io.stdout(`${json}\n`);
-    else if (!values.out) io.stdout(renderReport(report));
+    else if (values.markdown) io.stdout(renderReport(report));
+    else if (!values.out) {
+      const term = terminalOf(io);
+      io.stdout(renderMarkdownForTerminal(renderReport(report), { paint: term.paint, width: term.columns }));
+    }
     return 0;
   } finally {
     await store.close();
