@@ -3,9 +3,11 @@ import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { DEFAULT_PRICING, mergePricing } from '../core/cost/prices.ts';
 import type { AcceptanceCheck, CheckScope } from '../core/gates/types.ts';
+import { nearest, orList } from '../core/nearest.ts';
 import { isGuardRuleId } from '../core/policy/evaluate.ts';
 import type { Policy } from '../core/policy/types.ts';
 import { DEFAULT_POLICY_YAML } from './default-policy.ts';
+import { knownKeysAt } from './known-keys.ts';
 import { checkOncallReferences } from './oncall-schema.ts';
 import { type PolicyFile, policyFileSchema } from './schema.ts';
 import { STRICT_RULES_YAML } from './strict-policy.ts';
@@ -27,10 +29,12 @@ export function formatProblems(problems: PolicyProblem[]): string {
     .join('\n');
 }
 
+/** Where `path` is in the document: its value, or with `keyItself` the last key's own line (a map key). */
 function locate(
   doc: ReturnType<typeof parseDocument>,
   lc: LineCounter,
   path: (string | number)[],
+  keyItself = false,
 ): { line: number; column: number } {
   let node: unknown = doc.contents;
   let best = { line: 1, column: 1 };
@@ -42,11 +46,12 @@ function locate(
     }
   };
   at(node);
-  for (const key of path) {
+  for (const [i, key] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
       if (!pair) break;
       at(pair.key);
+      if (keyItself && i === path.length - 1) break;
       node = pair.value;
       at(node);
     } else if (isSeq(node) && typeof key === 'number') {
@@ -94,16 +99,50 @@ export function parseYamlWith<S extends z.ZodType>(
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((issue) => {
+      problems: parsed.error.issues.flatMap((issue): PolicyProblem[] => {
         const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-        // Point at the offending key itself, not at the map that holds it.
-        if (issue.code === 'unrecognized_keys' && issue.keys[0]) path.push(issue.keys[0]);
+        if (issue.code === 'unrecognized_keys')
+          return unknownKeys(schema, raw, doc, lc, file, path, issue.keys);
         const pos = locate(doc, lc, path);
-        return { file, line: pos.line, column: pos.column, key: path.join('.'), message: issue.message };
+        return [{ file, line: pos.line, column: pos.column, key: path.join('.'), message: issue.message }];
       }),
     };
   }
   return { ok: true, value: parsed.data };
+}
+
+/**
+ * One problem per unknown key, at the key's own line (zod names the map that holds it), with the known key
+ * it most likely meant, else the keys allowed there when they are few.
+ */
+function unknownKeys(
+  schema: z.ZodType,
+  raw: unknown,
+  doc: ReturnType<typeof parseDocument>,
+  lc: LineCounter,
+  file: string,
+  parent: (string | number)[],
+  keys: string[],
+): PolicyProblem[] {
+  const known = knownKeysAt(schema, raw, parent);
+  return keys.map((key) => {
+    const path = [...parent, key];
+    const pos = locate(doc, lc, path, true);
+    const near = nearest(key, known);
+    const hint =
+      near.length > 0
+        ? ` (did you mean ${orList(near)}?)`
+        : known.length > 0 && known.length <= 12
+          ? ` (expected one of: ${known.join(', ')})`
+          : '';
+    return {
+      file,
+      line: pos.line,
+      column: pos.column,
+      key: path.join('.'),
+      message: `unknown key "${key}"${hint}`,
+    };
+  });
 }
 
 /** Parse and validate one policy file's text. `file` is only used in messages. */
