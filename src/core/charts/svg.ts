@@ -18,6 +18,11 @@ export interface ChartSpec {
   height?: number;
   /** Horizontal reference lines (targets), drawn dashed with their label. */
   marks?: ReadonlyArray<{ y: number; label: string }>;
+  /**
+   * A count axis: ticks at whole numbers only (never 0.5 incidents). By default, when every value and
+   * mark is a whole number.
+   */
+  integer?: boolean;
 }
 
 // Colour-blind-safe (Okabe-Ito), in a fixed order.
@@ -44,6 +49,25 @@ export function niceCeiling(max: number): number {
   return 10 * p;
 }
 
+/** The step of a whole-number axis: 1, 2 or 5 × 10^k, so that at most five steps reach `max`. */
+export function integerStep(max: number): number {
+  if (!(max > 0) || !Number.isFinite(max)) return 1;
+  for (let p = 1; ; p *= 10) for (const m of [1, 2, 5]) if (Math.ceil(max / (m * p)) <= 5) return m * p;
+}
+
+/** The top of the y axis and its ticks from 0. */
+export function yTicks(max: number, integer: boolean): { yMax: number; ticks: number[] } {
+  if (!integer) {
+    const yMax = niceCeiling(max);
+    return { yMax, ticks: [0, 1, 2, 3, 4].map((k) => (yMax * k) / 4) };
+  }
+  const step = integerStep(max);
+  const yMax = Math.max(step, Math.ceil(max / step) * step);
+  const ticks: number[] = [];
+  for (let v = 0; v <= yMax; v += step) ticks.push(v);
+  return { yMax, ticks };
+}
+
 interface Frame {
   w: number;
   h: number;
@@ -53,14 +77,15 @@ interface Frame {
   y: (v: number) => number;
 }
 
-function frame(spec: ChartSpec): Frame & { yMax: number } {
+function frame(spec: ChartSpec): Frame & { yMax: number; ticks: number[] } {
   const w = spec.width ?? 640;
   const h = spec.height ?? 320;
   const all = spec.series
     .flatMap((s) => s.values)
     .filter((v): v is number => v !== null && Number.isFinite(v));
   const marks = (spec.marks ?? []).map((m) => m.y);
-  const yMax = niceCeiling(Math.max(0, ...all, ...marks));
+  const integer = spec.integer ?? [...all, ...marks].every((v) => Number.isInteger(v));
+  const { yMax, ticks } = yTicks(Math.max(0, ...all, ...marks), integer);
   const plotW = w - MARGIN.left - MARGIN.right;
   const plotH = h - MARGIN.top - MARGIN.bottom;
   return {
@@ -70,6 +95,7 @@ function frame(spec: ChartSpec): Frame & { yMax: number } {
     plotH,
     top: MARGIN.top,
     yMax,
+    ticks,
     y: (v) => MARGIN.top + plotH - (Math.max(0, v) / yMax) * plotH,
   };
 }
@@ -84,12 +110,15 @@ function open(spec: ChartSpec, f: Frame): string[] {
   ];
 }
 
-function axes(spec: ChartSpec, f: Frame & { yMax: number }, xOf: (i: number) => number): string[] {
+function axes(
+  spec: ChartSpec,
+  f: Frame & { yMax: number; ticks: number[] },
+  xOf: (i: number) => number,
+): string[] {
   const out: string[] = [];
   const left = MARGIN.left;
   const bottom = f.top + f.plotH;
-  for (let k = 0; k <= 4; k++) {
-    const v = (f.yMax * k) / 4;
+  for (const v of f.ticks) {
     const y = num(f.y(v));
     out.push(
       `<line x1="${left}" y1="${y}" x2="${left + f.plotW}" y2="${y}" stroke="#e0e0e0"/>`,

@@ -1,6 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { barChartSvg, escapeXml, lineChartSvg, niceCeiling } from '../../../src/core/charts/svg.ts';
+import {
+  barChartSvg,
+  escapeXml,
+  integerStep,
+  lineChartSvg,
+  niceCeiling,
+  yTicks,
+} from '../../../src/core/charts/svg.ts';
+
+/** The y axis tick labels, bottom to top. */
+function tickLabels(svg: string): number[] {
+  return [...svg.matchAll(/text-anchor="end" dominant-baseline="middle">([^<]*)</g)].map((m) => Number(m[1]));
+}
 
 /** Every element closed in order: enough to catch a broken tag or an unescaped `<`. */
 function balanced(svg: string): boolean {
@@ -76,6 +88,63 @@ describe('svg charts', () => {
               expect(Number(m[1])).toBeLessThanOrEqual(320 - 56 + 0.01);
             }
           }
+        },
+      ),
+    );
+  });
+
+  it('a count axis has whole-number ticks: one incident is 0 and 1, never 0.25, 0.5, 0.75', () => {
+    const svg = barChartSvg({
+      title: 'Incidents per day',
+      yLabel: 'incidents',
+      labels: ['03-01', '03-02'],
+      series: [{ name: 'SEV1', values: [0, 1] }],
+    });
+    expect(tickLabels(svg)).toEqual([0, 1]);
+    expect(tickLabels(barChartSvg({ title: 'x', yLabel: 'y', labels: [], series: [] }))).toEqual([0, 1]);
+    expect(yTicks(3, true)).toEqual({ yMax: 3, ticks: [0, 1, 2, 3] });
+    expect(yTicks(7, true)).toEqual({ yMax: 8, ticks: [0, 2, 4, 6, 8] });
+    expect(yTicks(12, true)).toEqual({ yMax: 15, ticks: [0, 5, 10, 15] });
+    expect(integerStep(430)).toBe(100);
+  });
+
+  it('an axis with fractions keeps quarter ticks; `integer` overrides the guess', () => {
+    const spec = {
+      title: 't',
+      yLabel: 'minutes',
+      labels: ['a', 'b'],
+      series: [{ name: 's', values: [0.4, 1.7] }],
+    };
+    expect(tickLabels(lineChartSvg(spec))).toEqual([0, 0.5, 1, 1.5, 2]);
+    expect(tickLabels(lineChartSvg({ ...spec, integer: true }))).toEqual([0, 1, 2]);
+    expect(
+      tickLabels(lineChartSvg({ ...spec, series: [{ name: 's', values: [1, 2] }], integer: false })),
+    ).toEqual([0, 0.5, 1, 1.5, 2]);
+  });
+
+  it('property: counts give whole, evenly spaced ticks from 0 that reach the largest, at most six', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.nat({ max: 100_000 }), { nil: null }), { maxLength: 40 }),
+        fc.boolean(),
+        (values, bars) => {
+          const spec = {
+            title: 'n',
+            yLabel: 'count',
+            labels: values.map((_, i) => String(i)),
+            series: [{ name: 'n', values }],
+          };
+          const ticks = tickLabels(bars ? barChartSvg(spec) : lineChartSvg(spec));
+          expect(ticks[0]).toBe(0);
+          expect(ticks.length).toBeGreaterThanOrEqual(2);
+          expect(ticks.length).toBeLessThanOrEqual(6);
+          for (const t of ticks) expect(Number.isInteger(t)).toBe(true);
+          const step = ticks[1]! - ticks[0]!;
+          ticks.forEach((t, i) => {
+            expect(t).toBe(i * step);
+          });
+          const max = Math.max(0, ...values.filter((v): v is number => v !== null));
+          expect(ticks.at(-1)!).toBeGreaterThanOrEqual(max);
         },
       ),
     );
