@@ -1,6 +1,8 @@
 // The evidence pack: everything the ledger knows about one session, folded into one value that the
 // `evidence` command prints, the postmortem quotes and the report aggregates. Pure: the app reads the
 // ledger, git and the transcript and hands the facts in.
+
+import { summarizeFailure } from '../failure-summary.ts';
 import { CHECK_EVENT, type GateEvidence, gatherEvidence, type TestRun } from '../gates/evidence.ts';
 import {
   type ChangeFailure,
@@ -153,6 +155,7 @@ export interface PackInput {
 }
 
 const MAX_TEXT = 160;
+const SUMMARY_MAX = 160;
 // How the stop gate quotes the message it held against the evidence (src/app/stop-gate.ts, core/gates/claims.ts).
 const CLAIM = /Your final message (?:says |claims [^"\n]*?)"([^"\n]{1,200})"/;
 const STOP_EVENTS = new Set(['Stop', 'SubagentStop', 'TaskCompleted']);
@@ -257,7 +260,7 @@ function entryOf(e: LedgerEvent, projectDir: string, runs: RunFacts): PackEntry 
   if (e.event === CHECK_EVENT) {
     if (e.verdict === 'ask') return null; // a skip repeats an earlier pass
     if (e.verdict === 'allow') return entry('check', both`Acceptance check ${C(e.rule ?? '?')} passed.`);
-    return entry('check', both`Acceptance check ${C(e.rule ?? '?')} failed: ${C(lastLine(e.reason))}.`);
+    return entry('check', both`Acceptance check ${C(e.rule ?? '?')} failed: ${C(failureLine(e.reason))}.`);
   }
   if (STOP_EVENTS.has(e.event)) {
     const who = e.event === 'Stop' ? 'The agent' : e.event === 'SubagentStop' ? 'A subagent' : 'A task';
@@ -298,31 +301,30 @@ function entryOf(e: LedgerEvent, projectDir: string, runs: RunFacts): PackEntry 
     const test = runs.isTestRun(e);
     // Most events are calls that ran fine: they are counted, not told.
     if (ok && !test) return null;
-    const tail = lastLine(e.reason);
+    const why = ok ? null : summarizeFailure(e.reason ?? '', SUMMARY_MAX);
+    // A recognised failing test is named as the first failure; otherwise the last line that is not
+    // bookkeeping is what the output ended with.
+    const how = why?.test === null ? 'ending' : 'first failure';
     if (test) {
       const command = C(oneLine(runs.command(e) ?? '', 100));
-      return ok || !tail
+      return !why?.text
         ? entry('test', both`Tests ${ok ? 'passed' : 'failed'}: ${command}.`)
-        : entry('test', both`Tests failed: ${command}, ending ${C(tail)}.`);
+        : entry('test', both`Tests failed: ${command}, ${how} ${C(why.text)}.`);
     }
-    if (!ok) {
+    if (why) {
       const tool = toolOf(e, projectDir);
       const what = callWords(e, projectDir);
-      return tail
-        ? entry('failure', both`Failed: ${tool}${what}, ending ${C(tail)}.`)
+      return why.text
+        ? entry('failure', both`Failed: ${tool}${what}, ${how} ${C(why.text)}.`)
         : entry('failure', both`Failed: ${tool}${what}.`);
     }
   }
   return null;
 }
 
-/** The last non-empty line of a failure's output, where test runners print their summary. */
-function lastLine(text: string | null): string {
-  const lines = (text ?? '')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  return oneLine(lines.at(-1) ?? '', 100);
+/** A failure's output in one line: the failing test and its assertion, else its last meaningful line. */
+function failureLine(text: string | null): string {
+  return summarizeFailure(text ?? '', SUMMARY_MAX).text;
 }
 
 export function buildEvidencePack(input: PackInput): EvidencePack {

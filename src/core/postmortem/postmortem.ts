@@ -2,6 +2,7 @@
 // causes, trigger, detection, resolution, action items, lessons learned, timeline, supporting
 // information) filled with what the ledger can prove, and action items for the detection gaps it shows.
 // What the ledger cannot know (why the agent did it) is asked as questions, not guessed.
+import { summarizeFailure } from '../failure-summary.ts';
 import type { Severity } from '../incidents/types.ts';
 import { formatCount, formatDuration, formatUsd, formatUtc, formatUtcDate } from '../metrics/format.ts';
 import type { IncidentTimes, METRIC_DEFINITIONS } from '../metrics/incident.ts';
@@ -397,7 +398,7 @@ function rootCauses(pack: EvidencePack): string {
   if (claim) facts.push(`The final message claimed completion (${claim}) while checks failed.`);
   for (const c of pack.verification.checks.filter((x) => !x.passed))
     facts.push(
-      `Acceptance check ${code(c.id)} failed at ${at(c.at)}${c.tail ? `: ${code(lastLine(c.tail))}` : ''}.`,
+      `Acceptance check ${code(c.id)} failed at ${at(c.at)}${c.tail ? `: ${code(summarizeFailure(c.tail, 160).text)}` : ''}.`,
     );
   if (!pack.verification.verifiedSinceLastEdit && pack.verification.lastEdit)
     facts.push(
@@ -416,13 +417,6 @@ function rootCauses(pack: EvidencePack): string {
 function claimQuote(pack: EvidencePack): string | null {
   return pack.claim ? `"${noMention(escapeMd(pack.claim))}"` : null;
 }
-
-const lastLine = (text: string) =>
-  text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .at(-1) ?? '';
 
 function trigger(pack: EvidencePack): string {
   const t = pack.trigger;
