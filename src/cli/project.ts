@@ -1,7 +1,6 @@
 // What the incident and on-call commands share: the project's paging settings, its ledger, and who is
 // running the command.
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
 import { processEnvironment } from '../app/context.ts';
 import { type CostOf, projectCostOf } from '../app/cost-seam.ts';
 import { startFlusher } from '../app/flusher.ts';
@@ -13,6 +12,7 @@ import type { Actor } from '../core/incidents/types.ts';
 import type { Policy } from '../core/policy/types.ts';
 import type { LedgerStore, LedgerTx } from '../ports.ts';
 import { type Io, UsageError } from './io.ts';
+import { requireProjectRoot } from './project-root.ts';
 
 export interface Project {
   dir: string;
@@ -29,11 +29,10 @@ export interface EvidenceProject {
 }
 
 export async function openEvidenceProject(dirOption: string | undefined, io: Io): Promise<EvidenceProject> {
-  const dir = resolve(io.cwd, dirOption ?? '.');
+  const dir = requireProjectRoot(dirOption, io.cwd);
   const { home } = processEnvironment(io.env);
-  const loaded = await loadProjectPolicy(dir, home, { cache: false }).catch((err: Error) => {
-    throw new UsageError(err.message);
-  });
+  // An invalid policy is a PolicyError: the CLI prints its located problems, with no stack.
+  const loaded = await loadProjectPolicy(dir, home, { cache: false });
   const policy = loaded.compiled.policy;
   const store = openLedger(dir);
   const costOf = projectCostOf({ store, projectDir: dir, env: io.env, home, pricing: policy.pricing });
@@ -41,7 +40,7 @@ export async function openEvidenceProject(dirOption: string | undefined, io: Io)
 }
 
 export async function openProject(dirOption: string | undefined, io: Io): Promise<Project> {
-  const dir = resolve(io.cwd, dirOption ?? '.');
+  const dir = requireProjectRoot(dirOption, io.cwd);
   const policy = await loadProjectPolicy(dir, processEnvironment(io.env).home, { cache: false });
   return { dir, settings: policy.compiled.policy.paging, store: openLedger(dir) };
 }

@@ -20,6 +20,19 @@ function failClosed(err: unknown): never {
 process.on('uncaughtException', failClosed);
 process.on('unhandledRejection', failClosed);
 
+// `agent-sre incidents | head`: once the reader has what it wants it closes the pipe, and the next write
+// fails with EPIPE. The command ends there, quietly, as Unix tools do on SIGPIPE: nobody is left to read
+// what it would print. Not for the hook, whose reader is Claude Code: there a closed pipe stays a crash,
+// and a crash refuses the call.
+if (!isHook) {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      failClosed(err);
+    });
+  }
+}
+
 const io: Io = {
   argv: process.argv.slice(2),
   stdout: (s) => process.stdout.write(s),

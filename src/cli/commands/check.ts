@@ -2,9 +2,10 @@ import { createJudgeContext, processEnvironment } from '../../app/context.ts';
 import { loadEffectivePolicy } from '../../app/effective-policy.ts';
 import { judge } from '../../core/judge.ts';
 import { gateByRunbook, runbookStatus } from '../../core/runbook/binding.ts';
-import { parse } from '../args.ts';
+import { parse, usageOf } from '../args.ts';
 import { decisionJson, explain } from '../format.ts';
 import { type Io, UsageError } from '../io.ts';
+import { findProjectRoot } from '../project-root.ts';
 
 const HELP = `Usage: agent-sre check [options] ['<shell command>']
 
@@ -24,7 +25,8 @@ Options:
   --url URL        url for WebFetch
   --input JSON     the whole tool_input as JSON (overrides the above)
   --cwd DIR        working directory of the call (default: current directory)
-  --project DIR    project root (default: --cwd)
+  --project DIR    project root (default: the nearest directory at or above --cwd with
+                   agent-sre.yaml or .agent-sre/; outside a project, the embedded default policy)
   --json           print the decision as JSON
 `;
 
@@ -49,7 +51,9 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   const env = processEnvironment(io.env);
   const cwd = values.cwd ? resolveDir(values.cwd, io.cwd) : io.cwd;
-  const projectDir = values.project ? resolveDir(values.project, io.cwd) : cwd;
+  // The project the call would run in: the nearest one at or above its working directory. Outside any
+  // project, the embedded default policy (check writes nothing, so it needs no project of its own).
+  const projectDir = values.project ? resolveDir(values.project, io.cwd) : (findProjectRoot(cwd) ?? cwd);
   const tool = values.tool ?? 'Bash';
   let input: unknown;
   if (values.input !== undefined) {
@@ -60,7 +64,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     }
   } else if (tool === 'Bash' || tool === 'PowerShell') {
     if (positionals.length === 0)
-      throw new UsageError(`give the command to check, e.g. agent-sre check 'rm -rf ~'\n\n${HELP}`);
+      throw new UsageError(`give the command to check, e.g. agent-sre check 'rm -rf ~'\n${usageOf(HELP)}`);
     input = { command: positionals.join(' ') };
   } else {
     const path = values.path ? expandPath(values.path, cwd, env.home) : undefined;

@@ -7,6 +7,7 @@ import { homeFromCwd, replayLines } from '../../app/replay.ts';
 import { parse } from '../args.ts';
 import { decisionJson, verdictCell } from '../format.ts';
 import { type Io, UsageError } from '../io.ts';
+import { findProjectRoot } from '../project-root.ts';
 
 const HELP = `Usage: agent-sre replay [options] FILE|DIR...
 
@@ -27,8 +28,8 @@ Options:
   --json           one JSON object per tool call, in input order:
                    {"index","tool","tier","decision","rule","reason","effects","session"}
                    (with "file" first when several files are replayed)
-  --policy DIR     directory holding the agent-sre.yaml to use (default: the current directory;
-                   the embedded default policy when there is none)
+  --policy DIR     directory holding the agent-sre.yaml to use (default: the project's, found at or
+                   above the current directory; the embedded default policy when there is none)
   --project DIR    project root the recording ran in (default: the first call's cwd)
   --home DIR       the recorded user's home (default: guessed from the cwd, else $HOME)
 
@@ -79,7 +80,8 @@ async function replayOne(
   const base = processEnvironment(io.env);
   const firstCwd = lines.map((l) => /"cwd"\s*:\s*"([^"]+)"/.exec(l)?.[1]).find(Boolean) ?? '';
   const env = { ...base, home: values.home ?? homeFromCwd(values.project ?? firstCwd) ?? base.home };
-  const policyDir = values.policy ?? io.cwd;
+  // Replay writes nothing, so it runs outside a project too, on the embedded default policy.
+  const policyDir = values.policy ?? findProjectRoot(io.cwd) ?? io.cwd;
   // The runbook is the recorded project's, read where it ran; a session from another machine replays
   // without it (and says so), since guessing a runbook would make decisions the hook never made.
   const recorded = values.project ?? firstCwd;
