@@ -38,6 +38,7 @@ import type { SessionState } from '../core/session/types.ts';
 import type { Decision, Effect, JudgeContext, ToolCall } from '../core/types.ts';
 import type { LedgerStore } from '../ports.ts';
 import { type Approval, awaitHumanAnswer } from './approvals.ts';
+import { isCanary, judgeCanary } from './canary.ts';
 import { catchUp } from './catch-up.ts';
 import { createJudgeContext, type Environment } from './context.ts';
 import { readNewUsage, withCost } from './cost.ts';
@@ -273,6 +274,15 @@ async function preToolUse(
   } catch (err) {
     return refuse(err);
   }
+  if (isCanary(e.sessionId))
+    try {
+      const decision = await judgeCanary(call, effects, compiled, store, started);
+      return answerPreToolUse(decision, { explicitAllow: compiled.policy.explicitAllow });
+    } catch (err) {
+      return refuse(err);
+    } finally {
+      await store.close().catch(() => undefined);
+    }
   try {
     const seen = await store.transact(
       started,

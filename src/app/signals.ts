@@ -7,8 +7,9 @@ import type { Decision, ToolCall } from '../core/types.ts';
 const MAX_ACTION = 300;
 
 /**
- * The session `agent-sre doctor` runs its canary under. Its denials are recorded but page nobody: the
- * canary proves the hook denies, it is not an incident. (Claude Code picks session ids; an agent cannot.)
+ * The session `agent-sre doctor` runs its canary under. Its calls are judged but not recorded (canary.ts)
+ * and page nobody: the canary proves the hook denies, it is not work or an incident. (Claude Code picks
+ * session ids; an agent cannot.)
  */
 export const CANARY_SESSION = 'agent-sre-doctor-canary';
 

@@ -39,7 +39,8 @@ Check that agent-sre really protects this repository:
   ledger    .agent-sre/ledger.db can be written
   trust     agent-sre's own code matches the record a human trusted (agent-sre trust)
   canary    the configured hook command, run exactly as Claude Code runs it, denies \`rm -rf ~\`
-            and stays silent on \`ls\`
+            and stays silent on \`ls\`; the canary calls are not recorded, so they never show in
+            sessions, report or the dashboard
   http      (init --http) agent-sre serve answers the HTTP hook URL with this environment's
             AGENT_SRE_TOKEN the same way: a deny for \`rm -rf ~\`, nothing for \`ls\`
 Exit code 0 when every check passes, 1 when any fails.
@@ -381,7 +382,7 @@ function modeCheck(ours: readonly { event: string; entry: Record<string, unknown
   };
 }
 
-/** The canary's PreToolUse: a Bash call under the canary session, whose denials page nobody. */
+/** The canary's PreToolUse: a Bash call under the canary session, which the hook judges but never records. */
 function canaryInput(dir: string, command: string, toolUseId: string): string {
   return JSON.stringify({
     session_id: CANARY_SESSION,
