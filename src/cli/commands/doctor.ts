@@ -10,6 +10,7 @@ import {
   parseClaudeVersion,
 } from '../../adapters/agents/claude/settings.ts';
 import { processEnvironment } from '../../app/context.ts';
+import { gateWaitCheck } from '../../app/hook-timeout.ts';
 import { hookCommand, packageRoot } from '../../app/paths.ts';
 import { loadProjectPolicy } from '../../app/policy.ts';
 import { type LoadedRunbook, loadRunbook } from '../../app/runbook.ts';
@@ -29,7 +30,8 @@ Check that agent-sre really protects this repository:
   policy    agent-sre.yaml is valid (or the embedded default is used)
   paging    every channel's credential variable is set (try one with agent-sre page test)
   runbook   AGENTS.md or CLAUDE.md exists and lints clean (otherwise the agent's writes are gated)
-  gate      in gate mode wait, the hook's timeout outlasts the gate's
+  gate      in gate mode wait, the PreToolUse hook outlasts the gate's wait: both its "timeout" in
+            .claude/settings.json (600 s when unset) and the --timeout in its command
   hooks     .claude/settings.json runs agent-sre on PreToolUse with onFailure "block"
   gates     the acceptance gates (Stop, SubagentStop, TaskCompleted) and the PostToolBatch hook are
             installed, with a timeout that outlasts the longest check
@@ -121,7 +123,8 @@ export async function run(args: string[], io: Io): Promise<number> {
           detail: `${ours.map((h) => h.event).join(', ')}${failClosed ? ', onFailure block' : '; onFailure is not "block": a crashing hook would let calls through'}`,
         });
         checks.push(modeCheck(ours));
-        if (paging?.gate.mode === 'wait') checks.push(gateCheck(paging, entry.timeout));
+        if (paging?.gate.mode === 'wait')
+          checks.push(gateWaitCheck(paging.gate, entry as Record<string, unknown>));
         if (policy) checks.push(stopHooksCheck(ours, policy, runbook?.compiled?.checks ?? []));
       }
     } catch (err) {
@@ -237,19 +240,6 @@ function pagingCheck(paging: PagingSettings, env: NodeJS.ProcessEnv): Check {
         ok: false,
         detail: `${missing.join('; ')} in this environment (and in the one the hook, tick and serve run in). Try: agent-sre page test --channel NAME`,
       };
-}
-
-/** In wait mode the hook must outlive the gate, or Claude Code kills it first (and blocks the call). */
-function gateCheck(paging: PagingSettings, hookTimeout: number | undefined): Check {
-  const needed = paging.gate.timeoutSeconds + 5;
-  const ok = hookTimeout === undefined ? false : hookTimeout >= needed;
-  return {
-    name: 'gate',
-    ok,
-    detail: ok
-      ? `wait mode: the gate waits ${paging.gate.timeoutSeconds} s, the hook may run ${hookTimeout} s`
-      : `wait mode: the gate waits ${paging.gate.timeoutSeconds} s but the PreToolUse hook times out after ${hookTimeout ?? 'the default'} s; run agent-sre init again to raise it`,
-  };
 }
 
 /** POST the canaries to the HTTP hook URL the way Claude Code would, with the token from this environment. */
