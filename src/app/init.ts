@@ -41,6 +41,12 @@ export interface InitOptions {
    * next PreToolUse, transitions.ts). `http` is folded the same way.
    */
   asyncPost?: boolean;
+  /**
+   * What the hook command names. `project`: the project's own node_modules through $CLAUDE_PROJECT_DIR
+   * (./hook-location.ts), the same on every checkout; `machine`: this machine's install by absolute path,
+   * which init warns teammates and CI will not have. Unset: nothing is said about it.
+   */
+  hookScope?: { kind: 'project'; rel: string } | { kind: 'machine'; installDir: string };
   /** Absolute; resolves `~/` scope paths when an existing runbook is linted. Default: os.homedir(). */
   home?: string;
   /**
@@ -141,7 +147,7 @@ export function runInit(opts: InitOptions): InitReport {
           : opts.asyncPost
             ? "; PostToolBatch in the background (async: one process per tool call); each call's PostToolUse is recorded from the transcript"
             : '; PostToolUse, PostToolUseFailure and PostToolBatch synchronous (three processes per tool call)'
-      } and permissions.deny`,
+      } and permissions.deny${scopeDetail(opts.hookScope)}`,
     });
   }
 
@@ -171,12 +177,28 @@ export function runInit(opts: InitOptions): InitReport {
     backupPath,
     warnings: [
       ...warnings(opts.claudeVersion, merged.settings),
+      ...scopeWarnings(opts.hookScope, opts.http !== undefined),
       ...('skip' in postmortem ? [postmortem.skip] : []),
       ...trustWarnings,
     ],
     runbookFindings: runbook.kind === 'existing' ? runbook.findings : [],
     claudeVersion: opts.claudeVersion === undefined ? undefined : parseClaudeVersion(opts.claudeVersion),
   };
+}
+
+function scopeDetail(scope: InitOptions['hookScope']): string {
+  if (scope?.kind !== 'project') return '';
+  return `; the hooks run ${scope.rel} through $CLAUDE_PROJECT_DIR, so the file works on every checkout after npm install`;
+}
+
+function scopeWarnings(scope: InitOptions['hookScope'], http: boolean): string[] {
+  if (scope?.kind !== 'machine') return [];
+  return [
+    `The hook${http ? ' commands' : 's'} in .claude/settings.json run agent-sre from ${scope.installDir} on this machine, ` +
+      'which teammates and CI do not have, so do not commit that file as it is. For a settings file to share: ' +
+      '`npm install --save-dev agent-sre` in the project, then `npx agent-sre init` again (the hooks then run ' +
+      'node_modules/agent-sre through $CLAUDE_PROJECT_DIR), or install the Claude Code plugin.',
+  ];
 }
 
 function requireDirectory(dir: string): void {

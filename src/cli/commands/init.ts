@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { processEnvironment } from '../../app/context.ts';
+import { hookLocation } from '../../app/hook-location.ts';
 import { DEFAULT_HOOK_TIMEOUT_SEC, runInit } from '../../app/init.ts';
-import { hookCommand } from '../../app/paths.ts';
 import { loadProjectPolicy } from '../../app/policy.ts';
 import { PROJECT_POLICY_TEMPLATE } from '../../config/project-template.ts';
 import { DEFAULT_PORT } from '../../server/http-hook.ts';
@@ -13,21 +13,29 @@ const HELP = `Usage: agent-sre init [--yes] [--dir DIR] [--json] [--http [--port
 Wire agent-sre into a repository (default: the current directory):
   - writes agent-sre.yaml (only if absent): the default policy plus your budgets and rules;
   - adds the hook to .claude/settings.json for PreToolUse, PostToolBatch, SessionStart, SessionEnd,
-    Stop, SubagentStop and TaskCompleted, in exec form with onFailure "block" and a 10 s timeout (the
-    gate's timeout + 30 s when agent-sre.yaml sets gate.mode wait; 3660 s for the Stop-type gates),
-    keeping your own entries (a backup of the old file is written next to it). Only PreToolUse starts
-    a process on the tool call's path: PostToolBatch runs in the background (async), and there is no
-    PostToolUse hook - each call's result is recorded from the transcript at the next PreToolUse, the
-    Stop-type gates and SessionEnd (until then the budgets count the files PreToolUse saw the call
-    would write); a parallel burst over the limits gets the next call refused;
+    Stop, SubagentStop and TaskCompleted (with --no-fold also PostToolUse and PostToolUseFailure), in
+    exec form with onFailure "block" and a 10 s timeout (the gate's timeout + 30 s when agent-sre.yaml
+    sets gate.mode wait; 3660 s for the Stop-type gates), keeping your own entries (a backup of the old
+    file is written next to it). Only PreToolUse starts a process on the tool call's path: PostToolBatch
+    runs in the background (async), and there is no PostToolUse hook - each call's result is recorded
+    from the transcript at the next PreToolUse, the Stop-type gates and SessionEnd (until then the
+    budgets count the files PreToolUse saw the call would write); a parallel burst over the limits gets
+    the next call refused;
+  - names the hook so the file can be committed: with agent-sre in the project's node_modules (npm
+    install --save-dev agent-sre), the hooks run it through $CLAUDE_PROJECT_DIR, on every teammate's
+    checkout and in CI, and refuse every call with "agent-sre is not installed in this project" until
+    npm install has run there. Without it (a global install, a clone elsewhere) they name this
+    machine's node and install by absolute path, and init warns not to commit the file;
   - adds permissions.deny rules for the hard boundaries, which hold even if hooks are switched off;
+  - records the install the hooks run as trusted (~/.config/agent-sre/trusted-installs.json), unless it
+    already has a record: the hook refuses to run code that changed since (\`agent-sre trust\`);
   - creates .agent-sre/ (the ledger) and adds it to .gitignore;
   - writes AGENTS.md when there is neither AGENTS.md nor CLAUDE.md: a runbook for the agent
     (preconditions, escalation criteria, postconditions with the project's test command, a scope
     boundary from the directories it has, a Never list) that passes \`agent-sre runbook lint\`.
     An existing AGENTS.md or CLAUDE.md is never changed: it is linted and the findings are printed;
   - writes docs/postmortem-template.md (only if absent): a blameless postmortem for incidents caused
-    by a coding agent, with placeholders that \`agent-sre postmortem\` (coming) will fill.
+    by a coding agent, the sections \`agent-sre postmortem INCIDENT\` drafts from the ledger.
 Running it again changes nothing. Afterwards review AGENTS.md and run \`agent-sre doctor\`.
 
 Options:
@@ -82,11 +90,16 @@ export async function run(args: string[], io: Io): Promise<number> {
   const fold = !values.http && !values['no-fold'];
   const version = spawnSync('claude', ['--version'], { encoding: 'utf8', timeout: 5000 });
   const hookTimeoutSec = await hookTimeoutFor(projectDir, io);
-  const { command, args: hookArgs } = hookCommand();
+  const where = hookLocation(projectDir);
   const report = runInit({
     projectDir,
-    hookCommand: command,
-    hookArgs,
+    hookCommand: where.command,
+    hookArgs: where.args,
+    hookScope:
+      where.kind === 'project'
+        ? { kind: 'project', rel: where.rel }
+        : { kind: 'machine', installDir: where.installDir },
+    trust: { installDir: where.installDir, env: io.env },
     defaultPolicyYaml: PROJECT_POLICY_TEMPLATE,
     claudeVersion: version.status === 0 ? version.stdout : undefined,
     now: new Date(),
