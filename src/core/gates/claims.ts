@@ -6,6 +6,7 @@
 // The message is cut into sentences (fenced code dropped, Markdown markers stripped, inline code reduced
 // to a placeholder) and each sentence is read on its own with regexes that have no nested quantifiers;
 // every look-around is a bounded slice, so a 100 KB message costs one linear pass per pattern.
+import { summarizeFailure } from '../failure-summary.ts';
 
 export type ClaimKind = 'completion' | 'tests-pass';
 
@@ -559,8 +560,8 @@ function oneLine(text: string, max: number): string {
   return flat.length <= max ? flat : `…${flat.slice(flat.length - max + 1)}`;
 }
 
-/** The end of a check's output: where the failure summary usually is. */
+/** What failed, from the end of a check's output: the first failing test and its assertion when a runner says. */
 function tailOf(tail: string): string {
-  const t = oneLine(tail, 160);
+  const t = oneLine(summarizeFailure(tail, 160).text, 160);
   return t ? ` (${t.replace(/"/g, "'")})` : '';
 }

@@ -338,7 +338,7 @@ describe('silentCompletion', () => {
     expect(silentCompletion("I've fixed the bug.", evidence).reason).toContain('Run the tests and report');
   });
 
-  it('cites the red run with its command and the end of its output, without terminal colours', () => {
+  it('cites the red run with its command and what failed in it, without terminal colours', () => {
     const r = silentCompletion('Done.', {
       ...GREEN,
       testsRedAtLastRun: {
@@ -346,10 +346,27 @@ describe('silentCompletion', () => {
         tail: '\x1b[31mFAILED\x1b[0m tests/test_api.py::test_create\n1 failed',
       },
     });
-    expect(r.reason).toContain(
-      'the last test run (pytest -q) was red (FAILED tests/test_api.py::test_create 1 failed)',
-    );
+    expect(r.reason).toContain('the last test run (pytest -q) was red (tests/test_api.py::test_create)');
     expect(r.reason).not.toContain('\x1b');
+  });
+
+  it('names the failing test and assertion rather than the run’s last timing line', () => {
+    const r = silentCompletion('All tests pass.', {
+      ...GREEN,
+      testsRedAtLastRun: {
+        command: 'node --test',
+        tail: [
+          'not ok 1 - sum of an empty list is 0',
+          '  ---',
+          "  error: 'Expected values to be strictly equal:\n\nNaN !== 0\n'",
+          '  ...',
+          '# fail 1',
+          '# duration_ms 316.6',
+        ].join('\n'),
+      },
+    });
+    expect(r.reason).toContain('sum of an empty list is 0');
+    expect(r.reason).not.toContain('duration_ms');
   });
 
   it('keeps the reason under 1000 characters whatever the evidence', () => {
