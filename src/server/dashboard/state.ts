@@ -4,7 +4,7 @@ import { APPROVAL_KIND, type Approval } from '../../app/approvals.ts';
 import { DAY_KIND, SPEND_KIND } from '../../app/cost.ts';
 import { goldenHistory } from '../../app/golden.ts';
 import { overridesOf } from '../../app/incidents.ts';
-import { describeInput } from '../../app/signals.ts';
+import { CANARY_SESSION, describeInput } from '../../app/signals.ts';
 import { isOpen } from '../../core/incidents/raise.ts';
 import type { Incident, TimelineEntry } from '../../core/incidents/types.ts';
 import { nextOnCall, onCallAt, resolveSchedule } from '../../core/oncall/schedule.ts';
@@ -216,6 +216,8 @@ export interface StateDeps {
 export async function dashboardState(deps: StateDeps): Promise<DashboardState> {
   const { store, policy, now } = deps;
   const summaries = (await store.listSessions())
+    // Older doctors recorded their canary as a session; it is not the user's work.
+    .filter((s) => s.state.sessionId !== CANARY_SESSION)
     .sort((a, b) => b.state.startedAt - a.state.startedAt)
     .slice(0, MAX_SESSIONS);
   const latest = await store.events({ limit: 50 });
