@@ -137,7 +137,7 @@ const COMMANDS: Record<string, Command> = {
     load: () => import('./commands/golden.ts'),
   },
   calibrate: {
-    project: 'required',
+    project: 'optional',
     summary: 'how often humans accept each tier-3 rule (Wilson interval); suggests tiers, --write proposes',
     load: () => import('./commands/calibrate.ts'),
   },
@@ -169,6 +169,8 @@ export function mainHelp(): string {
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
     "Run `agent-sre <command> --help` for a command's options. Data commands take --json.",
+    'Commands work on the project around the current directory: the nearest directory at or above it',
+    'with agent-sre.yaml or .agent-sre/ (--dir DIR names another).',
     'Quick look: agent-sre replay examples/runaway-session.jsonl',
   ].join('\n');
 }

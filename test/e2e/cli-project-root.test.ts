@@ -129,7 +129,6 @@ describe('outside any project', () => {
     [['serve', '--no-dashboard']],
     [['oncall']],
     [['golden', 'history']],
-    [['calibrate']],
     [['doctor']],
   ];
   it.concurrent.for(REQUIRED)(
@@ -159,11 +158,13 @@ describe('outside any project', () => {
       runBin(['runbook', 'lint'], { cwd: empty, env }),
       runBin(['postmortem', 'lint', 'pm.md'], { cwd: empty, env }),
       runBin(['incidents', '--help'], { cwd: empty, env }),
+      runBin(['calibrate'], { cwd: empty, env }),
     ]);
     expect(runs[0]!.stdout).toMatch(/policy: +<embedded default>/);
     expect(runs[1]!.stdout).toMatch(/through <embedded default>/);
     expect(runs[2]!.stdout).toMatch(/runbook\.missing/);
     expect(runs[4]!.stdout).toMatch(/^Usage: agent-sre incidents/);
+    expect(runs[5]!.stdout).toBe('No tier-3 decisions settled by a human yet.\n');
     for (const r of runs) expect(r.stderr).not.toMatch(/not an agent-sre project|^\s+at /m);
     expect(readdirSync(empty).sort()).toEqual(['.git', 'pm.md']);
   });

@@ -172,9 +172,10 @@ describe('agent-sre golden', () => {
       const r = await runBin(['golden', 'run', '--dir', other], { env });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/evals\/nightly\.yaml:5:\d+: prompts\.0\.assert\.0/);
-      const none = await runBin(['golden', 'baseline', '--dir', tempProject('agent-sre-golden-none-')], {
-        env,
-      });
+      // A project with no suites (a folder that is no project is refused before suites are looked for).
+      const empty = tempProject('agent-sre-golden-none-');
+      writeFileSync(join(empty, 'agent-sre.yaml'), 'version: 1\n');
+      const none = await runBin(['golden', 'baseline', '--dir', empty], { env });
       expect(none.code).toBe(2);
       expect(none.stderr).toContain('no golden suites');
     } finally {

@@ -28,7 +28,7 @@ Options:
   --note TEXT  a line for the timeline
   --by NAME    who you are (default: $AGENT_SRE_USER, else your login name)
   --json       print the incident afterwards as JSON
-  --dir DIR    the repository (default: the current directory)
+  --dir DIR    the project root (default: found at or above the current directory)
 `;
 
 export async function run(args: string[], io: Io): Promise<number> {

@@ -27,7 +27,7 @@ Options:
   --reason TEXT  why (required for deny; the agent reads it)
   --by NAME      who you are (default: $AGENT_SRE_USER, else your login name)
   --json         print the approval afterwards as JSON
-  --dir DIR      the repository (default: the current directory)
+  --dir DIR      the project root (default: found at or above the current directory)
 `;
 
 export async function run(args: string[], io: Io): Promise<number> {

@@ -30,7 +30,7 @@ Options:
   --write        write the proposal
   --out FILE     where (default agent-sre.calibrated.yaml in the repository)
   --json         one JSON object per rule
-  --dir DIR      the repository (default: the current directory)
+  --dir DIR      the project root (default: found at or above the current directory)
 `;
 
 export async function run(args: string[], io: Io): Promise<number> {

@@ -41,8 +41,8 @@ Options:
   --json      one JSON object: {"file","sessionId","tokens","costUsd","knownCostUsd","unpricedModels",
               "modelCalls","toolCalls","compactions","wallMs","models","main","subagents","lines",
               "prices","budgets"}
-  --dir DIR   the project (default: the current directory): where its sessions are looked up and
-              whose agent-sre.yaml gives prices and budgets
+  --dir DIR   the project (default: found at or above the current directory, else this one): where
+              its sessions are looked up and whose agent-sre.yaml gives prices and budgets
 
 Examples:
   agent-sre cost                       # the latest session of this project

@@ -26,7 +26,7 @@ that is not a git repository still gets the commits the hook recorded.
 
 Options:
   --json      the whole pack as one JSON object (times as ISO 8601)
-  --dir DIR   the repository (default: the current directory)
+  --dir DIR   the project root (default: found at or above the current directory)
 
 Next: agent-sre postmortem SESSION drafts a postmortem from this pack.
 `;

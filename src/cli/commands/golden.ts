@@ -56,7 +56,7 @@ Options:
   --time HH:MM   schedule: the daily time (default 06:00, local time of the machine)
   --quiet        run: print only drift and errors
   --json         machine-readable output
-  --dir DIR      the repository (default: the current directory)
+  --dir DIR      the project root (default: found at or above the current directory)
 
 Exit codes: golden run exits 1 when a suite drifted, 0 otherwise; 2 for usage errors.
 `;

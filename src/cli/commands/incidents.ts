@@ -13,7 +13,7 @@ Delivery problems show here too (a channel that refused a page is not retried).
 Options:
   --open      only incidents not yet resolved or cancelled
   --json      one JSON object per incident, with its deliveries
-  --dir DIR   the repository (default: the current directory)
+  --dir DIR   the project root (default: found at or above the current directory)
 
 See one in full: agent-sre incident show INC-3
 `;

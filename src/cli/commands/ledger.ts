@@ -33,7 +33,7 @@ Options:
   --note TEXT  what you found (kept with the acceptance)
   --by NAME    who you are (default: $AGENT_SRE_USER, else your login name)
   --json       print the status (or the accepted hold) as JSON
-  --dir DIR    the repository (default: the current directory)
+  --dir DIR    the project root (default: found at or above the current directory)
 `;
 
 export async function run(args: string[], io: Io): Promise<number> {

@@ -27,7 +27,7 @@ agent cannot change who gets paged.
 Options:
   --schedule S   one schedule (default: all)
   --json         machine-readable output
-  --dir DIR      the repository (default: the current directory)
+  --dir DIR      the project root (default: found at or above the current directory)
 `;
 
 const OPTIONS = {

@@ -13,7 +13,7 @@ the credentials in its environment variable work. Nothing is queued; no incident
 Options:
   --channel NAME  a channel name from the channels: section of agent-sre.yaml
   --json          print the channel's answer as JSON
-  --dir DIR       the repository (default: the current directory)
+  --dir DIR       the project root (default: found at or above the current directory)
 `;
 
 export async function run(args: string[], io: Io): Promise<number> {

@@ -54,7 +54,7 @@ Options:
   --channel NAME   the GitHub channel to use when several are configured
   --json           {"markdown","title","incidentId","sessionId","actionItems","gaps","metrics",
                    "findings","template","issues"}
-  --dir DIR        the repository (default: the current directory)
+  --dir DIR        the project root (default: found at or above the current directory)
 `;
 
 const OPTIONS = {

@@ -50,7 +50,7 @@ Options:
   --markdown    the report as Markdown (what --out writes to report.md)
   --out DIR     write report.md, report.json and SVG charts (incidents, incident-times, sessions, cost,
                 change-failure) into DIR
-  --dir DIR     the repository (default: the current directory)
+  --dir DIR     the project root (default: found at or above the current directory)
 
 Cost comes from each session's transcript (agent-sre cost); without one it says "not available".
 `;

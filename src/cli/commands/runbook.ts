@@ -99,7 +99,7 @@ Options:
                   "line", "severity", "rule", "message", "fix"}]}; ok is false on any error.
                   explain: {"ok", "files", "rules", "checks", "notCompiled": [{"file", "line",
                   "text", "why"}], "digest", "scope": {"writable", "offLimits"}, "sources"}
-  --dir DIR       the project directory (default: the current directory)
+  --dir DIR       the project root (default: found at or above the current directory)
   --max-lines N   lint: error above N lines (default ${DEFAULT_MAX_LINES})
   --warn-lines N  lint: warning above N lines (default ${DEFAULT_WARN_LINES})
 

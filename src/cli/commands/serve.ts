@@ -35,7 +35,7 @@ hook events, nothing more (approvals and the hook daemon never accept it).
 
 Options:
   --interval SECONDS  time between ticks (default 15)
-  --dir DIR           the repository (default: the current directory)
+  --dir DIR           the project root (default: found at or above the current directory)
   --dashboard-port N  the dashboard's port (default: server.port, ${DEFAULT_SERVER_PORT}; 0 picks a free one)
   --no-dashboard      tick (and answer HTTP hooks) only
   --bind ADDRESS      listen on ADDRESS instead of 127.0.0.1 (requests must still name a loopback

@@ -9,7 +9,7 @@ denials and the scope budgets used.
 
 Options:
   --json      one JSON object per session: {"session_id","status","events","denials",...}
-  --dir DIR   the repository (default: the current directory)
+  --dir DIR   the project root (default: found at or above the current directory)
 `;
 
 export async function run(args: string[], io: Io): Promise<number> {

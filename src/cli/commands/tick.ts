@@ -22,7 +22,7 @@ Options:
   --wait SECONDS  keep going while a page is due within this long (default 20)
   --json          print what was done as JSON
   --quiet         print nothing unless something failed
-  --dir DIR       the repository (default: the current directory)
+  --dir DIR       the project root (default: found at or above the current directory)
 `;
 
 export async function run(args: string[], io: Io): Promise<number> {
