@@ -188,9 +188,14 @@ export async function main(io: Io): Promise<number> {
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    const near = nearest(name, Object.keys(COMMANDS));
+    // Before a command only --help and --version exist: `agent-sre --json` is an option, not a command.
+    const option = name.startsWith('-');
+    const near = option
+      ? nearest(name.replace(/^-+/, ''), ['help', 'version']).map((o) => `--${o}`)
+      : nearest(name, Object.keys(COMMANDS));
+    const what = option ? `unknown option '${name}'` : `unknown command "${name}"`;
     io.stderr(
-      `agent-sre: unknown command "${name}".${near.length > 0 ? ` Did you mean ${orList(near)}?` : ''}\nUsage: agent-sre <command> [options]\nSee \`agent-sre --help\` for the commands.\n`,
+      `agent-sre: ${what}.${near.length > 0 ? ` Did you mean ${option ? near.join(' or ') : orList(near)}?` : ''}\nUsage: agent-sre <command> [options]\nSee \`agent-sre --help\` for the commands.\n`,
     );
     return 2;
   }

@@ -26,13 +26,17 @@ describe('an unknown command', () => {
     ['docter', '"doctor"'],
     ['inc', '"incidents" or "incident"'],
     ['frobnicate', null],
+    ['--versoin', '--version'],
+    ['--hlep', '--help'],
+    ['--json', null],
   ];
   it.concurrent.for(cases)('%s', async ([typed, meant], { expect }) => {
     const r = await runBin([typed], { cwd: project, env });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trimEnd().split('\n');
-    expect(lines[0]).toBe(`agent-sre: unknown command "${typed}".${meant ? ` Did you mean ${meant}?` : ''}`);
+    const what = typed.startsWith('-') ? `unknown option '${typed}'` : `unknown command "${typed}"`;
+    expect(lines[0]).toBe(`agent-sre: ${what}.${meant ? ` Did you mean ${meant}?` : ''}`);
     expect(lines.slice(1)).toEqual([
       'Usage: agent-sre <command> [options]',
       'See `agent-sre --help` for the commands.',
