@@ -8,6 +8,8 @@ import { terminalOf } from './terminal.ts';
 export interface Progress {
   /** Replace the text after the spinner, e.g. "replaying 3 of 40 sessions". */
   update(text: string): void;
+  /** Erase the line before writing to stdout; it is drawn again on the next tick. */
+  clear(): void;
   /** Erase the line (when one was drawn) and stop. Safe to call more than once. */
   done(): void;
 }
@@ -22,7 +24,7 @@ export interface ProgressOptions {
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-const SILENT: Progress = { update: () => {}, done: () => {} };
+const SILENT: Progress = { update: () => {}, clear: () => {}, done: () => {} };
 
 export function startProgress(io: Io, text: string, opts: ProgressOptions = {}): Progress {
   const term = terminalOf(io);
@@ -48,6 +50,10 @@ export function startProgress(io: Io, text: string, opts: ProgressOptions = {}):
   return {
     update: (t) => {
       label = t;
+    },
+    clear: () => {
+      if (drawn) io.stderr('\r\x1b[K');
+      drawn = false;
     },
     done: () => {
       if (finished) return;

@@ -37,6 +37,13 @@ describe('progress', () => {
     p.update('replaying 3 of 40 sessions');
     vi.advanceTimersByTime(100);
     expect(err.at(-1)).toContain('replaying 3 of 40 sessions');
+    // Cleared before stdout is written, drawn again on the next tick.
+    p.clear();
+    expect(err.at(-1)).toBe('\r\x1b[K');
+    p.clear();
+    expect(err.filter((e) => e === '\r\x1b[K')).toHaveLength(1);
+    vi.advanceTimersByTime(100);
+    expect(err.at(-1)).toContain('replaying 3 of 40 sessions');
     p.done();
     expect(err.at(-1)).toBe('\r\x1b[K');
     const n = err.length;

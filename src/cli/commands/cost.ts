@@ -13,6 +13,10 @@ import { type SessionUsage, summarize, type UsageTotals } from '../../core/cost/
 import type { Budgets } from '../../core/policy/types.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
+import { startProgress } from '../progress.ts';
+import type { Paint } from '../style.ts';
+import { type Cell, renderTable } from '../table.ts';
+import { terminalOf } from '../terminal.ts';
 
 const HELP = `Usage: agent-sre cost [SESSION_ID | TRANSCRIPT_FILE] [--json] [--dir DIR]
 
@@ -72,14 +76,22 @@ export async function run(args: string[], io: Io): Promise<number> {
     throw new UsageError((err as Error).message);
   }
 
-  const progress = process.stderr.isTTY === true ? progressBar(io) : undefined;
+  const progress = startProgress(io, 'reading the transcript', { json: values.json });
   let read: Awaited<ReturnType<typeof readSession>>;
   try {
-    read = await readSession(file, { pricing, ...(progress ? { onProgress: progress.update } : {}) });
+    read = await readSession(file, {
+      pricing,
+      onProgress: (done, total) => {
+        if (total > 0)
+          progress.update(
+            `reading the transcript: ${Math.round(Math.min(1, done / total) * 100)}% of ${(total / 1048576).toFixed(1)} MB`,
+          );
+      },
+    });
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
   } finally {
-    progress?.done();
+    progress.done();
   }
   const usage = summarize(read.state);
   const sessionId = basename(read.files.main, '.jsonl');
@@ -96,7 +108,8 @@ export async function run(args: string[], io: Io): Promise<number> {
     );
     return 0;
   }
-  io.stdout(report(usage, sessionId, read.files.main, prices, budgets));
+  const term = terminalOf(io);
+  io.stdout(report(usage, sessionId, read.files.main, prices, budgets, term.paint, term.columns));
   return 0;
 }
 
@@ -157,9 +170,11 @@ function report(
   file: string,
   prices: PricesShown,
   budgets: Budgets,
+  p: Paint,
+  width: number | null,
 ): string {
   const out: string[] = [];
-  out.push(`Session ${sessionId} (${file}, ${plural(u.subagents.length, 'subagent')})`, '');
+  out.push(`${p.bold(`Session ${sessionId}`)} (${file}, ${plural(u.subagents.length, 'subagent')})`, '');
   const head = [
     'agent',
     'calls',
@@ -172,7 +187,7 @@ function report(
     'wall',
     'cost',
   ];
-  const row = (name: string, t: UsageTotals) => [
+  const row = (name: string, t: UsageTotals): Cell[] => [
     name,
     n(t.modelCalls),
     n(t.toolCalls),
@@ -182,17 +197,18 @@ function report(
     n(t.tokens.cacheWrite1h),
     n(t.tokens.cacheRead),
     duration(t.wallMs),
-    costCell(t),
+    t.costUsd === null ? { text: costCell(t), style: p.yellow } : costCell(t),
   ];
-  const rows = [head, row('main', u.main), ...u.subagents.map((s) => row(s.agentId, s)), row('total', u)];
-  const widths = head.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  for (const r of rows)
-    out.push(
-      r
-        .map((c, i) => (i === 0 || i >= 8 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
-        .join('  ')
-        .trimEnd(),
-    );
+  const total = row('total', u).map((c) =>
+    typeof c === 'string' ? { text: c, style: p.bold } : { text: c.text, style: p.bold },
+  );
+  out.push(
+    ...renderTable(
+      head.map((h, i) => ({ header: h, align: i === 0 || i >= 8 ? 'left' : 'right' }) as const),
+      [row('main', u.main), ...u.subagents.map((s) => row(s.agentId, s)), total],
+      { paint: p, width },
+    ),
+  );
   out.push(
     '',
     'Prices, USD per million tokens (input / output / cache write 5m / cache write 1h / cache read):',
@@ -238,27 +254,4 @@ function report(
     `Budget: ${usd(u.knownCostUsd)} of $${budgets.costUsd.toFixed(2)} per session (budgets.costUsd); $${budgets.fleetCostUsdPerDay.toFixed(2)} per day for all sessions (budgets.fleetCostUsdPerDay).`,
   );
   return `${out.join('\n')}\n`;
-}
-
-/** A one-line bar on stderr, redrawn at most ten times a second. */
-function progressBar(io: Io) {
-  let last = 0;
-  let drawn = false;
-  return {
-    update: (done: number, total: number) => {
-      const now = performance.now();
-      if (now - last < 100 || total <= 0) return;
-      last = now;
-      drawn = true;
-      const frac = Math.min(1, done / total);
-      const width = 30;
-      const fill = Math.round(frac * width);
-      io.stderr(
-        `\rreading [${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${Math.round(frac * 100)}% ${(done / 1048576).toFixed(1)}/${(total / 1048576).toFixed(1)} MB`,
-      );
-    },
-    done: () => {
-      if (drawn) io.stderr('\r\x1b[K');
-    },
-  };
 }

@@ -1,8 +1,11 @@
 import { EvidenceError, loadEvidence, resolveSession, toJson } from '../../app/evidence.ts';
 import { renderEvidence } from '../../core/postmortem/render-evidence.ts';
 import { parse } from '../args.ts';
+import { styleEvidence } from '../evidence-terminal.ts';
 import { type Io, UsageError } from '../io.ts';
+import { withProgress } from '../progress.ts';
 import { openEvidenceProject } from '../project.ts';
+import { terminalOf } from '../terminal.ts';
 
 const HELP = `Usage: agent-sre evidence SESSION [--json] [--dir DIR]
 
@@ -44,8 +47,13 @@ export async function run(args: string[], io: Io): Promise<number> {
     const session = await resolveSession(store, ref).catch((err: Error) => {
       throw err instanceof EvidenceError ? new UsageError(err.message) : err;
     });
-    const pack = await loadEvidence(session, { store, projectDir: dir, policy: p, now: Date.now(), costOf });
-    io.stdout(values.json ? `${toJson(pack)}\n` : renderEvidence(pack));
+    const pack = await withProgress(
+      io,
+      'gathering the evidence: ledger, transcript, git',
+      { json: values.json },
+      () => loadEvidence(session, { store, projectDir: dir, policy: p, now: Date.now(), costOf }),
+    );
+    io.stdout(values.json ? `${toJson(pack)}\n` : styleEvidence(renderEvidence(pack), terminalOf(io).paint));
     return 0;
   } finally {
     await store.close();

@@ -19,6 +19,9 @@ import { dayId, describeSlow, describeTest, formatP } from '../../core/drift/det
 import type { Metric } from '../../core/drift/types.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
+import { type Progress, startProgress } from '../progress.ts';
+import { type Cell, renderTable } from '../table.ts';
+import { terminalOf } from '../terminal.ts';
 
 const HELP = `Usage: agent-sre golden <run|baseline|history|schedule> [options]
 
@@ -137,16 +140,25 @@ function verdictLines(r: GoldenRunReport, quiet: boolean): string[] {
 
 async function goldenRun(values: Values, io: Io): Promise<number> {
   const deps = await depsFor(values, io);
+  let progress: Progress | undefined;
   try {
     if (!values.quiet && !values.json) {
-      let shown = -1;
-      deps.onSample = (done, total) => {
-        const tenth = Math.floor((done * 10) / total);
-        if (tenth !== shown) io.stderr(`golden: ${done}/${total} samples\n`);
-        shown = tenth;
-      };
+      if (terminalOf(io).progress) {
+        // A person at a terminal: one line that counts up and is gone when the run ends.
+        const bar = startProgress(io, 'golden: starting the runner');
+        progress = bar;
+        deps.onSample = (done, total) => bar.update(`golden: ${done} of ${total} samples`);
+      } else {
+        // A log (cron, CI): a line per tenth, kept.
+        let shown = -1;
+        deps.onSample = (done, total) => {
+          const tenth = Math.floor((done * 10) / total);
+          if (tenth !== shown) io.stderr(`golden: ${done}/${total} samples\n`);
+          shown = tenth;
+        };
+      }
     }
-    const r = await runGolden(deps, { suites: values.suite });
+    const r = await runGolden(deps, { suites: values.suite }).finally(() => progress?.done());
     if (r.queued > 0 && io.env.AGENT_SRE_DELIVERY !== 'off') startFlusher(deps.dir);
     const history = await goldenHistory(deps.store, deps.golden, deps.at, values.suite);
     const out = resolve(deps.dir, values.out ?? REPORT_DIR);
@@ -197,12 +209,14 @@ async function goldenBaseline(values: Values, io: Io): Promise<number> {
   if (samples !== undefined && !(Number.isInteger(samples) && samples >= 2 && samples <= 500))
     throw new UsageError('--samples takes a whole number from 2 to 500');
   const deps = await depsFor(values, io);
+  const progress = startProgress(io, 'golden baseline: starting the runner', { json: values.json });
+  deps.onSample = (done, total) => progress.update(`golden baseline: ${done} of ${total} samples`);
   try {
     const summaries = await recordBaseline(deps, {
       ...(values.suite ? { suites: values.suite } : {}),
       ...(samples === undefined ? {} : { samples }),
       ...(values.from ? { from: values.from } : {}),
-    });
+    }).finally(() => progress.done());
     if (values.json) for (const s of summaries) io.stdout(`${JSON.stringify(s)}\n`);
     else
       for (const s of summaries)
@@ -257,25 +271,39 @@ async function goldenHistoryCommand(values: Values, io: Io): Promise<number> {
         });
       }
     } else if (h.baselines.length === 0) io.stdout('No golden baseline yet: agent-sre golden baseline\n');
-    else
+    else {
+      const { paint: p } = terminalOf(io);
       for (const b of h.baselines) {
         const mine = h.histories.filter((x) => x.suite === b.suite);
         io.stdout(
-          `${b.suite}: baseline ${dayId(b.at)} (${b.samples} samples per prompt); shape metrics as an index (baseline = 100), pass rate in %\n`,
+          `${p.bold(b.suite)}: baseline ${dayId(b.at)} (${b.samples} samples per prompt); shape metrics as an index (baseline = 100), pass rate in %\n`,
         );
-        io.stdout(`  ${'run'.padEnd(10)}  ${mine.map((m) => SHORT[m.metric].padStart(7)).join(' ')}\n`);
         const rows = mine[0]?.points.length ?? 0;
+        const table: Cell[][] = [];
+        for (let i = 0; i < rows; i++)
+          table.push([
+            mine[0]!.points[i]!.id,
+            ...mine.map((m): Cell => {
+              const pt = m.points[i]!;
+              const v = pt.value === null ? '-' : Math.round(pt.value).toString();
+              // The mark keeps its column, so the numbers stay aligned: "97!", "102~", "100 ".
+              const text = `${v}${pt.alarm ? '!' : pt.slow ? '~' : ' '}`;
+              return { text, style: pt.alarm ? (t) => p.bold(p.red(t)) : pt.slow ? p.yellow : undefined };
+            }),
+          ]);
+        const lines = renderTable(
+          [
+            { header: 'run' },
+            ...mine.map((m) => ({ header: `${SHORT[m.metric]} `, align: 'right' as const })),
+          ],
+          table,
+          { paint: p, indent: '  ' },
+        );
+        io.stdout(`${lines.join('\n')}\n`);
         if (rows === 0) io.stdout('  (no runs since the baseline)\n');
-        for (let i = 0; i < rows; i++) {
-          const cells = mine.map((m) => {
-            const p = m.points[i]!;
-            const v = p.value === null ? '-' : Math.round(p.value).toString();
-            return `${v}${p.alarm ? '!' : p.slow ? '~' : ' '}`.padStart(7);
-          });
-          io.stdout(`  ${mine[0]!.points[i]!.id.padEnd(10)}  ${cells.join(' ')}\n`);
-        }
-        io.stdout('  (! alarm in that run, ~ slow drift)\n');
+        io.stdout(`  (${p.bold(p.red('!'))} alarm in that run, ${p.yellow('~')} slow drift)\n`);
       }
+    }
     if (h.baselines.length > 0) {
       const out = resolve(deps.dir, values.out ?? REPORT_DIR);
       const last = h.runs.at(-1);

@@ -3,6 +3,10 @@ import type { OutboxRow } from '../../ports.ts';
 import { parse } from '../args.ts';
 import type { Io } from '../io.ts';
 import { ago, openProject } from '../project.ts';
+import { severityStyle, statusStyle } from '../status-style.ts';
+import type { Paint } from '../style.ts';
+import { type Cell, renderTable } from '../table.ts';
+import { terminalOf } from '../terminal.ts';
 
 const HELP = `Usage: agent-sre incidents [--open] [--json] [--dir DIR]
 
@@ -57,23 +61,42 @@ export async function run(args: string[], io: Io): Promise<number> {
       io.stdout(values.open ? 'No open incidents.\n' : 'No incidents recorded.\n');
       return 0;
     }
-    io.stdout(
-      `${'id'.padEnd(8)} ${'sev'.padEnd(4)} ${'state'.padEnd(12)} ${'age'.padStart(8)} ${'seen'.padStart(4)}  title\n`,
+    const { paint, columns } = terminalOf(io);
+    const lines = renderTable(
+      [
+        { header: 'id' },
+        { header: 'sev' },
+        { header: 'state' },
+        { header: 'age', align: 'right' },
+        { header: 'seen', align: 'right' },
+        { header: 'title', wrap: true },
+      ],
+      list.flatMap(({ i, d }) => [row(i, now, paint), ...deliveryNote(d, paint)]),
+      { paint, width: columns },
     );
-    for (const { i, d } of list) io.stdout(`${row(i, now)}${deliveryNote(d)}\n`);
+    io.stdout(`${lines.join('\n')}\n`);
     return 0;
   } finally {
     await p.store.close();
   }
 }
 
-function row(i: Incident, now: number): string {
-  return `${i.id.padEnd(8)} ${i.severity.padEnd(4)} ${i.state.padEnd(12)} ${ago(now - i.milestones.detectedAt).padStart(8)} ${String(i.alertCount).padStart(4)}  ${i.title}`;
+function row(i: Incident, now: number, p: Paint): Cell[] {
+  return [
+    i.id,
+    { text: i.severity, style: severityStyle(p, i.severity) },
+    { text: i.state, style: statusStyle(p, i.state) },
+    ago(now - i.milestones.detectedAt),
+    String(i.alertCount),
+    i.title,
+  ];
 }
 
-function deliveryNote(d: ReturnType<typeof deliverySummary>): string {
+/** Pages still waiting or refused, on a line of their own under the incident's title. */
+function deliveryNote(d: ReturnType<typeof deliverySummary>, p: Paint): Cell[][] {
   const parts: string[] = [];
   if (d.pending > 0) parts.push(`${d.pending} page(s) waiting`);
   for (const f of d.failed) parts.push(`DELIVERY FAILED ${f}`);
-  return parts.length ? `\n${' '.repeat(9)}↳ ${parts.join('; ')}` : '';
+  if (parts.length === 0) return [];
+  return [['', '', '', '', '', { text: `↳ ${parts.join('; ')}`, style: d.failed.length ? p.red : p.yellow }]];
 }

@@ -9,6 +9,7 @@ import { draftPostmortem } from '../../app/postmortem.ts';
 import { type BlamelessFinding, formatFindings, lintBlameless } from '../../core/postmortem/blameless.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
+import { withProgress } from '../progress.ts';
 import { openEvidenceProject } from '../project.ts';
 
 const HELP = `Usage: agent-sre postmortem INCIDENT|SESSION [--out FILE] [--template FILE] [--file-issues [--channel NAME]]
@@ -81,14 +82,16 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (values.channel && !values['file-issues']) throw new UsageError('--channel goes with --file-issues');
   const { policy: p, store, costOf } = await openEvidenceProject(dir, io);
   try {
-    const r = await draftPostmortem(
-      {
-        subject,
-        ...(values.template ? { templateFile: resolve(io.cwd, values.template) } : {}),
-        ...(values['file-issues'] ? { fileIssues: true } : {}),
-        ...(values.channel ? { channel: values.channel } : {}),
-      },
-      { store, projectDir: dir, policy: p, now: Date.now(), costOf, env: io.env },
+    const r = await withProgress(io, 'drafting the postmortem from the evidence', { json: values.json }, () =>
+      draftPostmortem(
+        {
+          subject,
+          ...(values.template ? { templateFile: resolve(io.cwd, values.template) } : {}),
+          ...(values['file-issues'] ? { fileIssues: true } : {}),
+          ...(values.channel ? { channel: values.channel } : {}),
+        },
+        { store, projectDir: dir, policy: p, now: Date.now(), costOf, env: io.env },
+      ),
     ).catch((err: Error) => {
       throw err instanceof EvidenceError ? new UsageError(err.message) : err;
     });

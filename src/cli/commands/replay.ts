@@ -7,7 +7,11 @@ import { homeFromCwd, replayLines } from '../../app/replay.ts';
 import { parse } from '../args.ts';
 import { decisionJson, verdictCell } from '../format.ts';
 import { type Io, UsageError } from '../io.ts';
+import { type Progress, startProgress } from '../progress.ts';
 import { findProjectRoot } from '../project-root.ts';
+import { severityStyle } from '../status-style.ts';
+import { clean } from '../style.ts';
+import { terminalOf } from '../terminal.ts';
 
 const HELP = `Usage: agent-sre replay [options] FILE|DIR...
 
@@ -57,9 +61,15 @@ export async function run(args: string[], io: Io): Promise<number> {
   // One memory of written files across every session replayed: a script written in one session and
   // run in a later one is judged by what the earlier one wrote, as it was on the disk then.
   const written = new Map<string, string>();
-  for (const [i, file] of files.entries()) {
-    if (i > 0 && !values.json) io.stdout('\n');
-    await replayOne(file, values, io, written, files.length > 1);
+  const progress = startProgress(io, 'replaying', { json: values.json });
+  try {
+    for (const [i, file] of files.entries()) {
+      progress.update(`replaying ${files.length > 1 ? `${i + 1} of ${files.length}: ` : ''}${file.shown}`);
+      if (i > 0 && !values.json) io.stdout('\n');
+      await replayOne(file, values, io, written, files.length > 1, progress);
+    }
+  } finally {
+    progress.done();
   }
   return 0;
 }
@@ -70,6 +80,7 @@ async function replayOne(
   io: Io,
   written: Map<string, string>,
   several: boolean,
+  progress: Progress,
 ): Promise<void> {
   const lines: string[] = [];
   try {
@@ -109,37 +120,49 @@ async function replayOne(
       : effective.runbook.now.files.length > 0
         ? `the runbook in ${runbookDir} (${effective.runbook.now.files.join(', ')})`
         : `no runbook in ${runbookDir}`;
-  io.stdout(`Replaying ${file.shown} (${result.format}) through ${policy.source}, with ${runbookNote}\n\n`);
+  const { paint: p } = terminalOf(io);
+  // Everything below quotes the transcript (commands, paths, reasons): cleaned of control characters.
+  const t = (text: string) => clean(text, true);
+  const out: string[] = [
+    `${p.bold(`Replaying ${t(file.shown)}`)} (${result.format}) through ${t(policy.source)}, with ${t(runbookNote)}`,
+    '',
+  ];
   result.rows.forEach((r, i) => {
-    const what = summarize(r.item.tool, r.item.input);
-    io.stdout(
-      `${String(i + 1).padStart(3)}  ${verdictCell(r.decision)}  ${r.item.tool.padEnd(10)} ${what}\n`,
+    const what = t(summarize(r.item.tool, r.item.input));
+    out.push(
+      `${p.dim(String(i + 1).padStart(3))}  ${verdictCell(r.decision, p)}  ${t(r.item.tool).padEnd(10)} ${what}`,
     );
     if (r.decision.verdict !== 'allow')
-      io.stdout(`       ${r.decision.rule}: ${firstSentence(r.decision.reason)}\n`);
+      out.push(`       ${p.dim(`${t(r.decision.rule)}:`)} ${t(firstSentence(r.decision.reason))}`);
     if (
       r.session.status !== 'active' &&
       (i === 0 || result.rows[i - 1]!.session.status !== r.session.status)
     ) {
-      io.stdout(
-        `       >>> session ${r.session.status.toUpperCase()} (${r.session.consecutiveDenials} denials in a row, ${r.session.totalDenials} in total)\n`,
+      const banner = `>>> session ${r.session.status.toUpperCase()} (${r.session.consecutiveDenials} denials in a row, ${r.session.totalDenials} in total)`;
+      out.push(
+        `       ${r.session.status === 'terminated' ? p.bold(p.red(banner)) : p.bold(p.yellow(banner))}`,
       );
     }
   });
   const count = (v: string) => result.rows.filter((r) => r.decision.verdict === v).length;
-  io.stdout(
-    `\n${result.rows.length} tool calls: ${count('allow')} allowed (${result.rows.filter((r) => r.decision.tier === 2).length} logged), ${count('ask')} sent to a human, ${count('deny')} denied`,
+  const asked = count('ask');
+  const denied = count('deny');
+  out.push(
+    '',
+    `${result.rows.length} tool calls: ${count('allow')} allowed (${result.rows.filter((r) => r.decision.tier === 2).length} logged), ${asked ? p.yellow(`${asked} sent to a human`) : `${asked} sent to a human`}, ${denied ? p.red(`${denied} denied`) : `${denied} denied`}${result.skipped ? `; ${result.skipped} unreadable lines skipped.` : '.'}`,
   );
-  io.stdout(result.skipped ? `; ${result.skipped} unreadable lines skipped.\n` : '.\n');
   if (result.incidents.length > 0) {
-    io.stdout(
-      `\nIncidents it would have raised (paged through ${Object.keys(policy.compiled.policy.paging.channels).join(', ')}):\n`,
+    out.push(
+      '',
+      `Incidents it would have raised (paged through ${Object.keys(policy.compiled.policy.paging.channels).join(', ')}):`,
     );
     for (const i of result.incidents)
-      io.stdout(
-        `  ${i.id.padEnd(6)} ${i.severity}  ${i.alertCount > 1 ? `x${i.alertCount} ` : ''}${i.title}\n`,
+      out.push(
+        `  ${i.id.padEnd(6)} ${severityStyle(p, i.severity)(i.severity)}  ${i.alertCount > 1 ? `x${i.alertCount} ` : ''}${t(i.title)}`,
       );
   }
+  progress.clear();
+  io.stdout(`${out.join('\n')}\n`);
 }
 
 /** A FILE as given, or every *.jsonl in a directory, oldest session first. */

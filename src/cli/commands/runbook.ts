@@ -15,6 +15,8 @@ import type { Finding, RunbookDoc } from '../../core/runbook/types.ts';
 import { TIER_NAMES } from '../../core/types.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
+import { clean, type Paint } from '../style.ts';
+import { terminalOf } from '../terminal.ts';
 
 const HELP = `Usage: agent-sre runbook lint [FILE...] [--json] [--dir DIR] [--max-lines N] [--warn-lines N]
        agent-sre runbook explain [FILE...] [--json] [--dir DIR]
@@ -161,7 +163,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (values.json) {
     const out = { ok, files: docs.map((d) => ({ file: d.file, lines: d.lineCount })), findings };
     io.stdout(`${JSON.stringify(out)}\n`);
-  } else io.stdout(human(docs, findings));
+  } else io.stdout(human(docs, findings, terminalOf(io).paint));
   return ok ? 0 : 1;
 }
 
@@ -217,18 +219,20 @@ function discovered(dir: string): RunbookDoc[] {
   });
 }
 
-function human(docs: RunbookDoc[], findings: Finding[]): string {
+function human(docs: RunbookDoc[], findings: Finding[], p: Paint): string {
+  // Messages quote the runbook: cleaned, so a control character in it cannot reach the terminal.
   const lines = findings.map(
-    (f) => `${f.file}:${f.line}: ${f.severity} ${f.rule}: ${f.message}\n  fix: ${f.fix}\n`,
+    (f) =>
+      `${p.bold(`${clean(f.file, true)}:${f.line}:`)} ${f.severity === 'error' ? p.red('error') : p.yellow(f.severity)} ${p.dim(`${f.rule}:`)} ${clean(f.message, true)}\n  ${p.dim('fix:')} ${clean(f.fix, true)}\n`,
   );
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
-  const names = docs.map((d) => d.file).join(', ') || 'no runbook';
+  const names = docs.map((d) => clean(d.file, true)).join(', ') || 'no runbook';
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const summary =
     findings.length === 0
-      ? `${names}: no problems.\n`
-      : `${names}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}.\n`;
+      ? `${names}: ${p.green('no problems.')}\n`
+      : `${names}: ${errors ? p.red(plural(errors, 'error')) : plural(errors, 'error')}, ${warnings ? p.yellow(plural(warnings, 'warning')) : plural(warnings, 'warning')}.\n`;
   return `${lines.join('')}${lines.length > 0 ? '\n' : ''}${summary}`;
 }
 
@@ -247,34 +251,40 @@ function explain(files: string[], dirFlag: string | undefined, json: boolean, io
   if (json) {
     const files = docs.map((d) => ({ file: d.file, lines: d.lineCount }));
     io.stdout(`${JSON.stringify({ ok: true, files, ...compiled })}\n`);
-  } else io.stdout(explained(docs, compiled, dir));
+  } else io.stdout(explained(docs, compiled, dir, terminalOf(io).paint));
   return 0;
 }
 
-function explained(docs: RunbookDoc[], c: CompiledRunbook, dir: string): string {
+function explained(docs: RunbookDoc[], c: CompiledRunbook, dir: string, p: Paint): string {
+  // Ids, reasons, commands and the digest come from the runbook: cleaned of control characters before
+  // any styling is added.
+  const t = (text: string) => clean(text, true);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const from = (id: string) => (c.sources[id] ?? []).map((s) => `${s.file}:${s.line}`).join(', ');
+  const from = (id: string) => t((c.sources[id] ?? []).map((s) => `${s.file}:${s.line}`).join(', '));
   const out: string[] = [
-    `${docs.map((d) => d.file).join(', ')}: ${plural(c.rules.length, 'rule')}, ${plural(c.checks.length, 'Stop check')}, ${plural(c.notCompiled.length, 'line')} not compiled.`,
+    `${t(docs.map((d) => d.file).join(', '))}: ${plural(c.rules.length, 'rule')}, ${plural(c.checks.length, 'Stop check')}, ${plural(c.notCompiled.length, 'line')} not compiled.`,
     '',
-    'Rules',
+    p.bold('Rules'),
   ];
   if (c.rules.length === 0) out.push('  (none)');
   for (const r of c.rules)
     out.push(
-      `  ${r.id}  tier ${r.tier} (${TIER_NAMES[r.tier]})`,
-      `    matches  ${describeMatch(r.match, dir)}`,
-      `    reason   ${r.reason}`,
+      `  ${p.bold(t(r.id))}  ${r.tier >= 4 ? p.red(`tier ${r.tier}`) : p.yellow(`tier ${r.tier}`)} (${TIER_NAMES[r.tier]})`,
+      `    matches  ${t(describeMatch(r.match, dir))}`,
+      `    reason   ${t(r.reason)}`,
       `    from     ${from(r.id)}`,
     );
-  out.push('', 'Stop checks');
+  out.push('', p.bold('Stop checks'));
   if (c.checks.length === 0) out.push('  (none)');
-  for (const x of c.checks) out.push(`  ${x.id}  ${x.run}`, `    from     ${from(x.id)}`);
-  out.push('', `Digest (${c.digest.length} of at most ${DIGEST_MAX} characters, for the session's context)`);
-  out.push(...c.digest.split('\n').map((l) => `  ${l}`));
-  out.push('', 'Not compiled');
+  for (const x of c.checks) out.push(`  ${t(x.id)}  ${t(x.run)}`, `    from     ${from(x.id)}`);
+  out.push(
+    '',
+    `${p.bold('Digest')} (${c.digest.length} of at most ${DIGEST_MAX} characters, for the session's context)`,
+  );
+  out.push(...c.digest.split('\n').map((l) => `  ${t(l)}`));
+  out.push('', p.bold('Not compiled'));
   if (c.notCompiled.length === 0) out.push('  (nothing: every item compiled)');
-  for (const n of c.notCompiled) out.push(`  ${n.file}:${n.line}: "${n.text}"`, `    why: ${n.why}`);
+  for (const n of c.notCompiled) out.push(`  ${t(n.file)}:${n.line}: "${t(n.text)}"`, `    why: ${t(n.why)}`);
   return `${out.join('\n')}\n`;
 }
 

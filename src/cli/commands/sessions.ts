@@ -1,6 +1,9 @@
 import { openLedger } from '../../app/store.ts';
 import { parse } from '../args.ts';
 import type { Io } from '../io.ts';
+import { countStyle, statusStyle } from '../status-style.ts';
+import { renderTable } from '../table.ts';
+import { terminalOf } from '../terminal.ts';
 
 const HELP = `Usage: agent-sre sessions [--json] [--dir DIR]
 
@@ -43,16 +46,28 @@ export async function run(args: string[], io: Io): Promise<number> {
       io.stdout('No sessions recorded yet.\n');
       return 0;
     }
-    io.stdout(
-      `${'session'.padEnd(38)} ${'status'.padEnd(10)} ${'events'.padStart(6)} ${'denied'.padStart(6)}  budget use\n`,
+    const { paint: p, columns } = terminalOf(io);
+    const lines = renderTable(
+      [
+        { header: 'session' },
+        { header: 'status' },
+        { header: 'events', align: 'right' },
+        { header: 'denied', align: 'right' },
+        { header: 'budget use', wrap: true },
+      ],
+      sessions.map(({ state: s, events }) => {
+        const u = s.usage;
+        return [
+          s.sessionId,
+          { text: s.status, style: statusStyle(p, s.status) },
+          String(events),
+          { text: String(s.totalDenials), style: countStyle(p, s.totalDenials) },
+          `calls ${u.toolCalls}, files ${u.filesTouched}, lines +${u.linesAdded}/-${u.linesRemoved}, external ${u.externalCalls}, subagents ${u.subagents}`,
+        ];
+      }),
+      { paint: p, width: columns },
     );
-    for (const { state: s, events } of sessions) {
-      const u = s.usage;
-      io.stdout(
-        `${s.sessionId.padEnd(38)} ${s.status.padEnd(10)} ${String(events).padStart(6)} ${String(s.totalDenials).padStart(6)}  ` +
-          `calls ${u.toolCalls}, files ${u.filesTouched}, lines +${u.linesAdded}/-${u.linesRemoved}, external ${u.externalCalls}, subagents ${u.subagents}\n`,
-      );
-    }
+    io.stdout(`${lines.join('\n')}\n`);
     return 0;
   } finally {
     await store.close();
