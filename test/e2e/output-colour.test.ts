@@ -1,7 +1,7 @@
 // Human output through the built CLI: plain text when piped (no escape sequences, NO_COLOR or not),
 // colour when FORCE_COLOR asks for it, the report as text rather than Markdown, and an escape sequence
 // the agent put in a command shown as text, never sent to the terminal.
-import { rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bashPre, ensureBuilt, ROOT, runBin, runHook, tempProject, withRunbook } from './bin.ts';
@@ -19,10 +19,14 @@ const base = {
 };
 const SESSION = '5e55a0c1-0a4b-4c5d-8e9f-001122334455';
 let dir: string;
+// The documented paging example: schedules for `oncall`.
+let paging: string;
 
 beforeAll(async () => {
   ensureBuilt();
   dir = withRunbook(tempProject('agent-sre-e2e-colour-'));
+  paging = tempProject('agent-sre-e2e-colour-oncall-');
+  copyFileSync(join(ROOT, 'examples', 'paging', 'agent-sre.yaml'), join(paging, 'agent-sre.yaml'));
   writeFileSync(
     join(dir, 'agent-sre.yaml'),
     'version: 1\nchannels:\n  file: { type: file }\nrouting:\n  - { match: {}, channels: [file] }\n',
@@ -36,7 +40,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const d of [dir, paging]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 const commands = (): string[][] => [
@@ -47,6 +51,8 @@ const commands = (): string[][] => [
   ['report', '--dir', dir],
   ['runbook', 'lint', '--dir', dir],
   ['replay', join(ROOT, 'examples', 'runaway-session.jsonl')],
+  ['oncall', '--at', '2026-12-02T12:00:00Z', '--dir', paging],
+  ['oncall', 'schedule', '--weeks', '1', '--at', '2026-12-02T12:00:00Z', '--dir', paging],
 ];
 
 /** Every command at once (they only read), each with its arguments beside its result. */

@@ -9,6 +9,9 @@ import { wholeShifts } from '../../core/oncall/whole-shifts.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
 import { humanActor, openProject } from '../project.ts';
+import { clean } from '../style.ts';
+import { renderTable } from '../table.ts';
+import { terminalOf } from '../terminal.ts';
 
 const HELP = `Usage: agent-sre oncall [schedule|override|overrides|ics] [options]
 
@@ -90,11 +93,27 @@ export async function run(args: string[], io: Io): Promise<number> {
       case 'overrides':
         if (values.json) for (const o of overrides) io.stdout(`${JSON.stringify(o)}\n`);
         else if (overrides.length === 0) io.stdout('No overrides.\n');
-        else
-          for (const o of overrides)
-            io.stdout(
-              `${o.id}  ${o.schedule}${o.layer ? `/${o.layer}` : ''}  ${o.person}  ${new Date(o.start).toISOString()} → ${new Date(o.end).toISOString()}${o.reason ? `  (${o.reason})` : ''}\n`,
-            );
+        else {
+          const { paint: p, columns } = terminalOf(io);
+          const lines = renderTable(
+            [
+              { header: 'id' },
+              { header: 'schedule' },
+              { header: 'person' },
+              { header: 'from → to (UTC)' },
+              { header: 'reason', wrap: true },
+            ],
+            overrides.map((o) => [
+              o.id,
+              `${o.schedule}${o.layer ? `/${o.layer}` : ''}`,
+              { text: o.person, style: p.bold },
+              `${new Date(o.start).toISOString()} → ${new Date(o.end).toISOString()}`,
+              { text: o.reason ?? '', style: p.dim },
+            ]),
+            { paint: p, width: columns },
+          );
+          io.stdout(`${lines.join('\n')}\n`);
+        }
         return 0;
       case 'override': {
         const actor = humanActor(io, values.by);
@@ -164,14 +183,21 @@ function now(io: Io, values: Values, oncall: OncallConfig, overrides: Override[]
     );
     return 0;
   }
-  for (const r of rows) {
-    const label = r.layer ? `  ${r.layer}` : `${r.schedule} (${r.timeZone})`;
-    const until = r.until ? ` until ${formatLocal(r.until, r.timeZone)}` : '';
-    const next = r.next
-      ? `; next ${name(r.next)} from ${formatLocal(r.nextStart as number, r.timeZone)}`
-      : '';
-    io.stdout(`${label.padEnd(24)} ${name(r.onCall)}${until}${next}\n`);
-  }
+  const { paint: p, columns } = terminalOf(io);
+  const lines = renderTable(
+    [{ header: 'schedule' }, { header: 'on call' }, { header: 'until' }, { header: 'next', wrap: true }],
+    rows.map((r) => [
+      r.layer ? { text: `  ${r.layer}` } : { text: `${r.schedule} (${r.timeZone})`, style: p.bold },
+      r.onCall
+        ? { text: name(r.onCall), style: p.green }
+        : // Nobody on a layer is its time off (weekend cover on a weekday); nobody on the schedule is a gap.
+          { text: 'nobody', style: r.layer ? p.dim : (t: string) => p.bold(p.red(t)) },
+      r.until ? formatLocal(r.until, r.timeZone) : '-',
+      r.next ? `${name(r.next)} from ${formatLocal(r.nextStart as number, r.timeZone)}` : '-',
+    ]),
+    { paint: p, width: columns },
+  );
+  io.stdout(`${lines.join('\n')}\n`);
   return 0;
 }
 
@@ -192,13 +218,14 @@ function schedule(io: Io, values: Values, oncall: OncallConfig, overrides: Overr
       io.stdout(`${JSON.stringify({ schedule: s.name, timeZone: s.timeZone, shifts: list, gaps })}\n`);
       continue;
     }
-    io.stdout(`${s.name} (${s.timeZone})\n`);
+    const { paint: p } = terminalOf(io);
+    io.stdout(`${p.bold(s.name)} (${s.timeZone})\n`);
     for (const sh of list)
       io.stdout(
-        `  ${formatLocal(sh.start, s.timeZone)} → ${formatLocal(sh.end, s.timeZone)}  ${sh.person ? (oncall.people[sh.person]?.name ?? sh.person) : 'GAP: nobody on call'}${sh.layer ? ` (${sh.layer})` : ''}${sh.source === 'override' ? ' [override]' : ''}\n`,
+        `  ${formatLocal(sh.start, s.timeZone)} → ${formatLocal(sh.end, s.timeZone)}  ${sh.person ? clean(oncall.people[sh.person]?.name ?? sh.person, true) : p.bold(p.red('GAP: nobody on call'))}${sh.layer ? ` (${sh.layer})` : ''}${sh.source === 'override' ? p.yellow(' [override]') : ''}\n`,
       );
     if (gaps.length > 0)
-      io.stdout(`  ${gaps.length} coverage gap(s) in the next ${values.weeks ?? 4} week(s)\n`);
+      io.stdout(`  ${p.red(`${gaps.length} coverage gap(s)`)} in the next ${values.weeks ?? 4} week(s)\n`);
   }
   return 0;
 }
