@@ -27,7 +27,7 @@ function whatWentWrong(args: string[], options: Options, err: Error): string {
     if (!known) {
       const near = t.rawName.startsWith('--') ? nearest(t.name, Object.keys(options)) : [];
       const hint = near.length > 0 ? ` Did you mean ${orList(near, (n) => `--${n}`)}?` : '';
-      return `Unknown option '${t.rawName}'.${hint}`;
+      return `Unknown option '${printable(t.rawName)}'.${hint}`;
     }
     if (known.type === 'string' && t.value === undefined) return `${t.rawName} needs a value.`;
     if (known.type === 'string' && t.inlineValue === false && t.value.startsWith('-'))
@@ -36,6 +36,11 @@ function whatWentWrong(args: string[], options: Options, err: Error): string {
   }
   // Not one of the above: parseArgs' first sentence is the best there is.
   return (err.message.split(/\.\s/)[0] ?? err.message).replace(/\.?$/, '.');
+}
+
+/** What was typed, safe to echo: control characters (a terminal escape, a newline) shown as `?`. */
+function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
 /** The "Usage:" lines at the top of a command's help: at most two, else the first. */

@@ -139,8 +139,10 @@ function unknownKeys(
       file,
       line: pos.line,
       column: pos.column,
-      key: path.join('.'),
-      message: `unknown key "${key}"${hint}`,
+      // The key is the file's own text and is printed: a control character in it (a terminal escape)
+      // is shown escaped, not sent to the terminal.
+      key: path.map((k) => (typeof k === 'string' ? JSON.stringify(k).slice(1, -1) : k)).join('.'),
+      message: `unknown key ${JSON.stringify(key)}${hint}`,
     };
   });
 }

@@ -1,8 +1,10 @@
 // An unknown key in agent-sre.yaml is reported at its own line with the known key it most likely meant.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { z } from 'zod';
 import { knownKeysAt } from '../../src/config/known-keys.ts';
-import { loadPolicy } from '../../src/config/load.ts';
+import { formatProblems, loadPolicy } from '../../src/config/load.ts';
 
 describe('an unknown key in agent-sre.yaml', () => {
   it.each([
@@ -79,6 +81,43 @@ describe('an unknown key in agent-sre.yaml', () => {
       [4, 'disabeld'],
     ]);
     expect(r.problems[1]!.message).toMatch(/did you mean "disabled"\?/);
+  });
+});
+
+describe('any keys at all', () => {
+  // Where strict objects of several kinds sit: the root, a plain map, a list item, a record entry and a
+  // discriminated union.
+  const places = [
+    (extra: object) => ({ version: 1, ...extra }),
+    (extra: object) => ({ version: 1, budgets: extra }),
+    (extra: object) => ({ version: 1, rules: [{ id: 'a.b', tier: 3, reason: 'x', match: {}, ...extra }] }),
+    (extra: object) => ({ version: 1, channels: { ops: { type: 'file', path: 'x.jsonl', ...extra } } }),
+  ];
+  it('are refused with a located, printable problem, never a throw', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...places),
+        fc.dictionary(
+          fc.string({ minLength: 1, maxLength: 12, unit: 'binary' }),
+          fc.jsonValue({ maxDepth: 2 }),
+          {
+            maxKeys: 4,
+          },
+        ),
+        (place, extra) => {
+          const r = loadPolicy(stringify(place(extra)), 'agent-sre.yaml');
+          if (r.ok) return;
+          for (const p of r.problems) {
+            expect(p.line).toBeGreaterThanOrEqual(1);
+            expect(p.column).toBeGreaterThanOrEqual(1);
+          }
+          expect(formatProblems(r.problems.filter((p) => p.message.startsWith('unknown key')))).not.toMatch(
+            /[\u0000-\u0009\u000b-\u001f\u007f]/,
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
