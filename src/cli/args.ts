@@ -39,7 +39,7 @@ function whatWentWrong(args: string[], options: Options, err: Error): string {
 }
 
 /** What was typed, safe to echo: control characters (a terminal escape, a newline) shown as `?`. */
-function printable(s: string): string {
+export function printable(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 

@@ -1,5 +1,6 @@
 // The bin. Argument routing only; each command loads lazily so the hook pays for nothing else.
 import { nearest, orList } from '../core/nearest.ts';
+import { printable } from './args.ts';
 import type { CommandModule, Io } from './io.ts';
 import { UsageError } from './io.ts';
 
@@ -193,7 +194,7 @@ export async function main(io: Io): Promise<number> {
     const near = option
       ? nearest(name.replace(/^-+/, ''), ['help', 'version']).map((o) => `--${o}`)
       : nearest(name, Object.keys(COMMANDS));
-    const what = option ? `unknown option '${name}'` : `unknown command "${name}"`;
+    const what = option ? `unknown option '${printable(name)}'` : `unknown command "${printable(name)}"`;
     io.stderr(
       `agent-sre: ${what}.${near.length > 0 ? ` Did you mean ${option ? near.join(' or ') : orList(near)}?` : ''}\nUsage: agent-sre <command> [options]\nSee \`agent-sre --help\` for the commands.\n`,
     );

@@ -44,6 +44,16 @@ describe('an unknown command', () => {
   });
 });
 
+describe('what was typed is echoed without control characters', () => {
+  it.concurrent.for([
+    ['x\u001b[2J', 'agent-sre: unknown command "x?[2J".'],
+    ['--x\u001b[2J', "agent-sre: unknown option '--x?[2J'."],
+  ])('%j', async ([typed, line], { expect }) => {
+    const r = await runBin([typed!], { cwd: project, env });
+    expect(r.stderr.split('\n')[0]).toBe(line);
+  });
+});
+
 describe('an unknown or malformed option', () => {
   const cases: [string[], string, string][] = [
     [
