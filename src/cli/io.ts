@@ -6,6 +6,10 @@ export interface Io {
   readStdin: (limit: number) => Promise<string>;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Terminal facts for colour, tables and progress (src/cli/terminal.ts); absent = not a terminal. */
+  stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
+  columns?: number;
 }
 
 /** A usage error: printed with the command's help hint, exit code 2. */
