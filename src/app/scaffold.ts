@@ -144,7 +144,8 @@ export function applyPostmortemTemplate(plan: PostmortemPlan): FileChange | unde
     ? {
         path: plan.path,
         action: 'created',
-        detail: 'blameless postmortem template for agent incidents; `agent-sre postmortem` (coming) fills it',
+        detail:
+          'blameless postmortem template for agent incidents; `agent-sre postmortem INCIDENT` fills it from the ledger',
       }
     : kept;
 }

@@ -35,7 +35,7 @@ Wire agent-sre into a repository (default: the current directory):
     boundary from the directories it has, a Never list) that passes \`agent-sre runbook lint\`.
     An existing AGENTS.md or CLAUDE.md is never changed: it is linted and the findings are printed;
   - writes docs/postmortem-template.md (only if absent): a blameless postmortem for incidents caused
-    by a coding agent, the sections \`agent-sre postmortem INCIDENT\` drafts from the ledger.
+    by a coding agent, whose placeholders \`agent-sre postmortem INCIDENT\` fills from the ledger.
 Running it again changes nothing. Afterwards review AGENTS.md and run \`agent-sre doctor\`.
 
 Options:
