@@ -153,7 +153,10 @@ describe('install integrity', () => {
     expect(trustOnInit(install, env)).toMatchObject({
       warning: expect.stringContaining('hookd.cjs changed'),
     });
-    const doctor = cli(['doctor', '--json', '--dir', tempProject()]);
+    // doctor runs in a project (a folder that is none is refused before any check).
+    const dir = tempProject();
+    writeFileSync(join(dir, 'agent-sre.yaml'), 'version: 1\n');
+    const doctor = cli(['doctor', '--json', '--dir', dir]);
     const trust = (
       JSON.parse(doctor.stdout) as { checks: { name: string; ok: boolean; detail: string }[] }
     ).checks.find((c) => c.name === 'trust');
