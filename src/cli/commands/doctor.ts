@@ -11,6 +11,7 @@ import {
 } from '../../adapters/agents/claude/settings.ts';
 import { processEnvironment } from '../../app/context.ts';
 import { gateWaitCheck } from '../../app/hook-timeout.ts';
+import { installProblems } from '../../app/install-check.ts';
 import { hookCommand, packageRoot } from '../../app/paths.ts';
 import { loadProjectPolicy } from '../../app/policy.ts';
 import { type LoadedRunbook, loadRunbook } from '../../app/runbook.ts';
@@ -131,6 +132,14 @@ export async function run(args: string[], io: Io): Promise<number> {
       checks.push({ name: 'hooks', ok: false, detail: `${settingsPath}: ${(err as Error).message}` });
     }
   }
+  // The settings are committed; the package may not be installed on this machine (a teammate, CI).
+  const install = installProblems(dir);
+  if (install.length > 0)
+    checks.push({
+      name: 'install',
+      ok: install.every((p) => p.severity !== 'error'),
+      detail: install.map((p) => `${p.severity}: ${p.message} Fix: ${p.fix}`).join('\n'),
+    });
 
   const cv = spawnSync('claude', ['--version'], { encoding: 'utf8', timeout: 5000 });
   const version = cv.status === 0 ? parseClaudeVersion(cv.stdout) : undefined;
