@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { registeredEvents } from '../../src/adapters/agents/claude/settings.ts';
 import { ensureBuilt, runBin, tempProject } from './bin.ts';
@@ -23,5 +25,9 @@ describe('init --help and init output', () => {
     expect(r.stdout).not.toContain('(coming)');
     // No install in the project: the machine's paths, and a warning not to commit them.
     expect(r.stdout).toContain('do not commit that file as it is');
+    // Nor a schema path that would resolve on this machine only: a hint instead of a modeline.
+    const yaml = readFileSync(join(dir, 'agent-sre.yaml'), 'utf8');
+    expect(yaml).not.toMatch(/^# yaml-language-server:/);
+    expect(yaml).toContain('npm i -D agent-sre');
   });
 });

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { processEnvironment } from '../../app/context.ts';
 import { hookLocation } from '../../app/hook-location.ts';
 import { DEFAULT_HOOK_TIMEOUT_SEC, runInit } from '../../app/init.ts';
 import { loadProjectPolicy } from '../../app/policy.ts';
-import { PROJECT_POLICY_TEMPLATE } from '../../config/project-template.ts';
+import { projectPolicyTemplate, schemaReference } from '../../config/project-template.ts';
 import { DEFAULT_PORT } from '../../server/http-hook.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
@@ -100,7 +101,9 @@ export async function run(args: string[], io: Io): Promise<number> {
         ? { kind: 'project', rel: where.rel }
         : { kind: 'machine', installDir: where.installDir },
     trust: { installDir: where.installDir, env: io.env },
-    defaultPolicyYaml: PROJECT_POLICY_TEMPLATE,
+    // The schema line must resolve for the whole team: the project's own install, a path inside the
+    // repository, or no modeline (a hint) for a global or out-of-tree install.
+    defaultPolicyYaml: projectPolicyTemplate(schemaReference(projectDir, where.installDir, existsSync)),
     claudeVersion: version.status === 0 ? version.stdout : undefined,
     now: new Date(),
     hookTimeoutSec,
