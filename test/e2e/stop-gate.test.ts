@@ -290,7 +290,8 @@ describe('silent completion on Stop', () => {
     await runHook(red, dir, { env });
     const redStop = decisionOf((await runHook(stop(dir, 'sc', claim, true), dir, { env })).stdout);
     expect(String(redStop.reason)).toContain('npx vitest run');
-    expect(String(redStop.reason)).toContain('1 failed');
+    // The agent is told which test failed, not the run's summary line.
+    expect(String(redStop.reason)).toContain('test/parser.test.ts > parses');
 
     await runHook(
       postToolUse(dir, 'sc', 'Bash', { command: 'npx vitest run' }, { stdout: '13 passed' }),
