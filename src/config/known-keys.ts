@@ -20,26 +20,28 @@ interface Def {
 
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'catch', 'readonly', 'nonoptional']);
+
+/**
+ * What a wrapper schema stands for (optional, default, lazy...; a pipe's input, which is the keys a user
+ * writes), or null when `def` wraps nothing; undefined for a wrapper whose inner schema is missing.
+ */
+function unwrapped(def: Def): z.ZodType | undefined | null {
+  if (WRAPPERS.has(def.type)) return def.innerType;
+  if (def.type === 'pipe') return def.in;
+  if (def.type === 'lazy') return def.getter?.();
+  return null;
+}
+
 /** The object schemas `schema` can be for `value` (several for a union that does not discriminate). */
 function objectsOf(schema: z.ZodType, value: unknown, depth = 0): Def[] {
   if (depth > 20) return [];
   const def = defOf(schema);
+  const inner = unwrapped(def);
+  if (inner !== null) return inner ? objectsOf(inner, value, depth + 1) : [];
   switch (def.type) {
     case 'object':
       return [def];
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'catch':
-    case 'readonly':
-    case 'nonoptional':
-      return def.innerType ? objectsOf(def.innerType, value, depth + 1) : [];
-    case 'pipe':
-      // The keys a user writes are the pipe's input.
-      return def.in ? objectsOf(def.in, value, depth + 1) : [];
-    case 'lazy':
-      return def.getter ? objectsOf(def.getter(), value, depth + 1) : [];
     case 'intersection':
       return [def.left, def.right].flatMap((s) => (s ? objectsOf(s, value, depth + 1) : []));
     case 'union': {
@@ -67,6 +69,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function childSchemas(schema: z.ZodType, value: unknown, key: string | number, depth = 0): z.ZodType[] {
   if (depth > 20) return [];
   const def = defOf(schema);
+  const inner = unwrapped(def);
+  if (inner !== null) return inner ? childSchemas(inner, value, key, depth + 1) : [];
   switch (def.type) {
     case 'array':
       return def.element ? [def.element] : [];
@@ -74,18 +78,6 @@ function childSchemas(schema: z.ZodType, value: unknown, key: string | number, d
       return def.valueType ? [def.valueType] : [];
     case 'object':
       return def.shape && Object.hasOwn(def.shape, key) ? [def.shape[key]!] : [];
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'catch':
-    case 'readonly':
-    case 'nonoptional':
-      return def.innerType ? childSchemas(def.innerType, value, key, depth + 1) : [];
-    case 'pipe':
-      return def.in ? childSchemas(def.in, value, key, depth + 1) : [];
-    case 'lazy':
-      return def.getter ? childSchemas(def.getter(), value, key, depth + 1) : [];
     case 'intersection':
     case 'union':
       return objectsOf(schema, value, depth + 1).flatMap((o) =>
