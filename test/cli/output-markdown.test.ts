@@ -1,5 +1,6 @@
 // The report's Markdown rendered for a terminal: headings, aligned tables, coloured statuses; plain text
 // without colour; nothing from the data can write an escape sequence.
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdownForTerminal } from '../../src/cli/markdown-terminal.ts';
@@ -7,37 +8,14 @@ import { paint, stripAnsi, visibleWidth } from '../../src/cli/style.ts';
 import type { IncidentTimes } from '../../src/core/metrics/incident.ts';
 import { buildReport, renderReport } from '../../src/core/metrics/report.ts';
 import { resolveTargets } from '../../src/core/metrics/targets.ts';
+import { incidentTimes } from '../fixtures/evidence.ts';
 
 const ESC = '\x1b';
 const DAY = 86_400_000;
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 2, 31, 12);
 
-function times(id: string, over: Partial<IncidentTimes>): IncidentTimes {
-  const detectedAt = NOW - DAY;
-  return {
-    id,
-    title: id,
-    severity: 'SEV3',
-    source: 'tier4.denied',
-    rule: 'x',
-    state: 'resolved',
-    sessionId: 's1',
-    detection: 'automated',
-    startedAt: detectedAt,
-    startedFrom: 'milestone',
-    detectedAt,
-    pagedAt: null,
-    acknowledgedAt: null,
-    mitigatedAt: null,
-    resolvedAt: null,
-    ttd: 0,
-    tta: null,
-    ttc: null,
-    ttr: null,
-    ...over,
-  };
-}
+const times = (id: string, over: Partial<IncidentTimes>) => incidentTimes(id, over, NOW);
 
 const report = buildReport({
   now: NOW,

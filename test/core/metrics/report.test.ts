@@ -3,37 +3,14 @@ import type { SessionCommit } from '../../../src/core/metrics/commits.ts';
 import type { IncidentTimes } from '../../../src/core/metrics/incident.ts';
 import { buildReport, renderReport, reportCharts } from '../../../src/core/metrics/report.ts';
 import { resolveTargets } from '../../../src/core/metrics/targets.ts';
+import { incidentTimes } from '../../fixtures/evidence.ts';
 
 const DAY = 86_400_000;
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 2, 31, 12);
 const SINCE = NOW - 30 * DAY;
 
-function times(id: string, over: Partial<IncidentTimes>): IncidentTimes {
-  const detectedAt = over.detectedAt ?? NOW - DAY;
-  return {
-    id,
-    title: id,
-    severity: 'SEV3',
-    source: 'tier4.denied',
-    rule: 'x',
-    state: 'resolved',
-    sessionId: 's1',
-    detection: 'automated',
-    startedAt: detectedAt,
-    startedFrom: 'milestone',
-    detectedAt,
-    pagedAt: null,
-    acknowledgedAt: null,
-    mitigatedAt: null,
-    resolvedAt: null,
-    ttd: 0,
-    tta: null,
-    ttc: null,
-    ttr: null,
-    ...over,
-  };
-}
+const times = (id: string, over: Partial<IncidentTimes>) => incidentTimes(id, over, NOW);
 
 const commit = (
   sha: string,

@@ -6,19 +6,12 @@ import { resolveTargets } from '../../../src/core/metrics/targets.ts';
 import { buildEvidencePack } from '../../../src/core/postmortem/pack.ts';
 import { buildPostmortem } from '../../../src/core/postmortem/postmortem.ts';
 import { newSession } from '../../../src/core/session/rules.ts';
+import { BUDGETS, DENIALS } from '../../fixtures/evidence.ts';
 import { incident, T0 } from '../../fixtures/incidents.ts';
 
 const MIN = 60_000;
-const budgets = {
-  filesTouched: 10,
-  linesChanged: 100,
-  externalCalls: 5,
-  toolCalls: 50,
-  subagents: 2,
-  costUsd: 50,
-  fleetCostUsdPerDay: 500,
-};
-const denials = { escalateAfter: 3, terminateAfter: 20 };
+const budgets = BUDGETS;
+const denials = DENIALS;
 const PAGED = T0 + MIN;
 
 function draft(now: number, milestones: Partial<Incident['milestones']> = {}, state?: Incident['state']) {

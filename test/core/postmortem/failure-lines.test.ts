@@ -1,11 +1,13 @@
 // The evidence timeline tells a failed check or test run by its failing test and assertion, not by the
 // runner's last line (`# duration_ms 316.6`), using the real node --test output in the fixtures.
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildEvidencePack } from '../../../src/core/postmortem/pack.ts';
 import { newSession } from '../../../src/core/session/rules.ts';
 import type { LedgerEvent } from '../../../src/core/session/types.ts';
+import { BUDGETS, DENIALS } from '../../fixtures/evidence.ts';
 
 const P = '/work/proj';
 const T = Date.UTC(2026, 2, 10, 14);
@@ -59,16 +61,8 @@ describe('failure lines in the evidence timeline', () => {
       }),
     ],
     incidents: [],
-    budgets: {
-      filesTouched: 10,
-      linesChanged: 100,
-      externalCalls: 5,
-      toolCalls: 50,
-      subagents: 2,
-      costUsd: 50,
-      fleetCostUsdPerDay: 500,
-    },
-    denials: { escalateAfter: 3, terminateAfter: 20 },
+    budgets: BUDGETS,
+    denials: DENIALS,
     git: { available: false, reason: 'not a git repository' },
     cost: null,
     testCommands: ['npm test'],

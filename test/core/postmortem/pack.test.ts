@@ -4,20 +4,13 @@ import { selectTimeline } from '../../../src/core/postmortem/postmortem.ts';
 import { newSession } from '../../../src/core/session/rules.ts';
 import type { LedgerEvent } from '../../../src/core/session/types.ts';
 import type { Effect } from '../../../src/core/types.ts';
+import { BUDGETS, DENIALS } from '../../fixtures/evidence.ts';
 import { incident } from '../../fixtures/incidents.ts';
 
 const P = '/work/proj';
 const T = Date.UTC(2026, 2, 10, 14);
-const budgets = {
-  filesTouched: 10,
-  linesChanged: 100,
-  externalCalls: 5,
-  toolCalls: 50,
-  subagents: 2,
-  costUsd: 50,
-  fleetCostUsdPerDay: 500,
-};
-const denials = { escalateAfter: 3, terminateAfter: 20 };
+const budgets = BUDGETS;
+const denials = DENIALS;
 
 function ev(s: number, over: Partial<LedgerEvent>): LedgerEvent {
   return {
