@@ -4,7 +4,8 @@
 // must come from one of our own origins.
 import type { ServerSettings } from '../core/incidents/config.ts';
 
-const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+/** The names a request to this machine's loopback may carry in Host (IPv6 in brackets, as in a URL). */
+export const LOOPBACK_NAMES: readonly string[] = ['127.0.0.1', 'localhost', '[::1]'];
 
 function publicOrigin(server: ServerSettings): URL | null {
   if (!server.publicUrl) return null;

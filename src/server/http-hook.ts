@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isAbsolute, join, normalize } from 'node:path';
 import { type HookAnswer, MAX_HOOK_INPUT, sniffEvent } from '../adapters/agents/claude/hook.ts';
 import { HTTP_HOOK_PATH } from '../adapters/agents/claude/settings.ts';
+import { LOOPBACK_NAMES } from './guards.ts';
 import { bearerMatches } from './token.ts';
 
 /** The path init writes; distinctive, so settings.json entries are recognisable as ours. */
@@ -71,14 +72,12 @@ export function httpBody(event: string | null, a: HookAnswer): string {
   return '';
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /** Host must be a loopback name with our port: anything else is a browser or a proxy speaking for someone. */
 export function loopbackHost(host: string | undefined, port: number): boolean {
   if (typeof host !== 'string') return false;
   const m = /^(\[[0-9a-f:]+\]|[^:]+):(\d+)$/i.exec(host.trim());
   if (!m) return false;
-  return LOOPBACK_HOSTS.has(m[1]!.toLowerCase()) && Number(m[2]) === port;
+  return LOOPBACK_NAMES.includes(m[1]!.toLowerCase()) && Number(m[2]) === port;
 }
 
 const myUid = typeof process.getuid === 'function' ? process.getuid() : undefined;

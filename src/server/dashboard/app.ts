@@ -14,6 +14,7 @@ import { resolveSession } from '../../app/evidence.ts';
 import { draftPostmortem } from '../../app/postmortem.ts';
 import type { ServerContext } from '../context.ts';
 import { hostAllowed, originAllowed } from '../guards.ts';
+import { escapeHtml } from '../link-pages.ts';
 import { type RateLimitSpec, rateLimit, tokenBucketLimiter } from '../rate-limit.ts';
 import type { SessionDetail } from './api-types.ts';
 import { csrfMatches, readLoginToken, SessionTable, spendLogin, type WebSession } from './auth.ts';
@@ -52,8 +53,6 @@ const ASSETS: Record<string, string> = {
 
 const LOGIN_HELP =
   'Open the login link agent-sre serve printed when it started, or run `agent-sre serve --login-link` in the project for a new one.';
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 function plainPage(title: string, text: string): string {
   return `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>`;

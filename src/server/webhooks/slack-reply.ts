@@ -6,12 +6,13 @@
 // hooks.slack.com on the default port, nothing else (loopback http only when the server is told to, for
 // tests). Redirects are not followed: a redirect would carry the answer wherever it points. The URL is a
 // credential for the channel for 30 minutes, so it is never logged.
+
 import { type HttpOutcome, post } from '../../adapters/notify/http.ts';
+import { LOOPBACK_NAMES } from '../guards.ts';
 import type { Json } from './json-fields.ts';
 import type { SlackClick } from './slack-payload.ts';
 
 const SLACK_HOST = 'hooks.slack.com';
-const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 /** Slack allows 50 blocks; two are ours. */
 const MAX_KEPT_BLOCKS = 48;
 const REPLY_TIMEOUT_MS = 5_000;
@@ -31,7 +32,7 @@ export function safeResponseUrl(raw: string | null, allowLoopback = false): URL 
   }
   if (url.username || url.password) return null;
   if (url.protocol === 'https:' && url.hostname === SLACK_HOST && url.port === '') return url;
-  if (allowLoopback && url.protocol === 'http:' && LOOPBACK.has(url.hostname)) return url;
+  if (allowLoopback && url.protocol === 'http:' && LOOPBACK_NAMES.includes(url.hostname)) return url;
   return null;
 }
 
