@@ -47,6 +47,8 @@ afterEach(async () => {
 interface Click {
   action: string;
   value: string;
+  /** Send the value as given, without the project (buttons before project tags). */
+  bare?: boolean;
   responseUrl?: string;
   /** Seconds since the epoch; the fake clock's now by default. */
   ts?: number;
@@ -59,7 +61,7 @@ function formOf(c: Click): string {
   const payload = fixture('slack-block-actions.json', {
     ACTION_ID: c.action,
     // Buttons carry the project: `APR-1@<projectTag>` (an explicit `@` in a case's value is kept as is).
-    VALUE: c.value.includes('@') ? c.value : `${c.value}@${projectTag(h.ctx.projectDir)}`,
+    VALUE: c.bare || c.value.includes('@') ? c.value : `${c.value}@${projectTag(h.ctx.projectDir)}`,
     RESPONSE_URL: c.responseUrl ?? slack.url,
   });
   return `payload=${encodeURIComponent(JSON.stringify(JSON.parse(payload)))}`;
@@ -390,7 +392,7 @@ describe('a button from another project', () => {
   });
 
   it('a bare id without the project is refused as not ours', async () => {
-    const r = await click({ action: 'agent-sre:approve', value: `${approval.id}@` });
+    const r = await click({ action: 'agent-sre:approve', value: approval.id, bare: true });
     expect(r.status).toBe(200);
     const rec = await h.store.transact(h.clock.now, (tx) => tx.record<Approval>(APPROVAL_KIND, approval.id));
     expect(rec?.data.status).toBe('pending');
