@@ -3,13 +3,13 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type AnsweredBy, applyHumanAnswer, type HumanAnswer } from '../../app/answers.ts';
 import type { CostOf } from '../../app/cost-seam.ts';
 import type { HumanMac } from '../../app/human-mac.ts';
+import { packageRoot } from '../../app/paths.ts';
 import { DEFAULT_SERVER } from '../../core/incidents/config.ts';
 import type { Policy } from '../../core/policy/types.ts';
 import type { LedgerStore } from '../../ports.ts';
@@ -61,18 +61,14 @@ export function projectContext(o: ProjectContextOptions): ServerContext {
 }
 
 /**
- * The dashboard's files: `dist/dashboard/` in a build (the build copies them there), `dashboard/` at the
- * root of a checkout; found by walking up from wherever this code was bundled to.
+ * The dashboard's files, inside this package only: `dist/dashboard/` in a build (the build copies them
+ * there), `dashboard/` in a checkout. Never a folder found by walking further up, which could be the
+ * project the agent writes in: the page runs with the signed-in human's cookie.
  */
-export function findAssetsDir(from = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = from;
-  for (;;) {
-    if (existsSync(join(dir, 'dashboard', 'index.html'))) return join(dir, 'dashboard');
-    const up = dirname(dir);
-    if (up === dir)
-      throw new Error(`the dashboard's files (dashboard/index.html) are not installed near ${from}`);
-    dir = up;
-  }
+export function findAssetsDir(root = packageRoot()): string {
+  for (const dir of [join(root, 'dist', 'dashboard'), join(root, 'dashboard')])
+    if (existsSync(join(dir, 'index.html'))) return dir;
+  throw new Error(`the dashboard's files are not installed in ${root} (dist/dashboard/index.html)`);
 }
 
 export interface StartDashboardOptions {
