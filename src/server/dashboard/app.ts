@@ -253,10 +253,12 @@ export function dashboardApp(opts: DashboardAppOptions): DashboardApp {
             continue;
           }
           // A comment line every 15 s keeps proxies from closing an idle stream.
+          let idle: NodeJS.Timeout | undefined;
           await new Promise<void>((res) => {
             wake = res;
-            setTimeout(res, 15_000);
+            idle = setTimeout(res, 15_000);
           });
+          clearTimeout(idle);
           wake = undefined;
           if (open && queue.length === 0) await stream.write(': keepalive\n\n');
         }
