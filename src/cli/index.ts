@@ -123,7 +123,8 @@ const COMMANDS: Record<string, Command> = {
   serve: {
     project: (options) =>
       options.includes('--print-token') || options.includes('--hooks-only') ? undefined : 'required',
-    summary: 'the dashboard on 127.0.0.1 (approve, acknowledge, watch sessions), and ticking where cron is not an option',
+    summary:
+      'the dashboard on 127.0.0.1 (approve, acknowledge, watch sessions), and ticking where cron is not an option',
     load: () => import('./commands/serve.ts'),
   },
   oncall: {
