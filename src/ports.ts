@@ -152,3 +152,58 @@ export interface LedgerTx {
   meta(key: string): string | undefined;
   setMeta(key: string, value: string): void;
 }
+
+/** Where a shipped event came from: one project checkout on one machine, run by one user. */
+export interface Origin {
+  /** A stable id of the machine (not its hostname alone: two laptops may share one). */
+  machine: string;
+  /** The OS user the agent ran as. */
+  user: string;
+  /** The project's tag (src/adapters/fs/project-tag.ts), the same for every checkout of one path. */
+  project: string;
+}
+
+/** One local ledger event on its way to the team store, with the session state it left behind. */
+export interface ShippedItem {
+  /** The event's id in the local ledger: increasing per (machine, project) stream. */
+  seq: number;
+  event: LedgerEvent;
+  state: SessionState;
+}
+
+/** What one stream's shipper sends in one request. */
+export interface ShipBatch {
+  origin: Origin;
+  /** In increasing `seq`. */
+  items: ShippedItem[];
+  /** The stream's spend per UTC day so far (cumulative, so a repeat is harmless). */
+  spend?: Array<{ day: string; usd: number }>;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  /** The stream's high-water mark after this batch: the shipper's cursor. */
+  highWater: number;
+}
+
+/** A session in the team store, labelled with where it ran. */
+export interface TeamSessionSummary extends SessionSummary {
+  origin: Origin | null;
+}
+
+/**
+ * The team's ledger: every machine's events, each exactly once. A LedgerStore too, so incidents, the
+ * outbox, rotation and the reports run on it as they do on a project's own ledger.
+ */
+export interface TeamStore extends LedgerStore {
+  /**
+   * One transaction: items at or below the stream's high-water mark are duplicates and change nothing;
+   * the rest append their event, replace their session's state and label the session with `origin`.
+   */
+  ingest(batch: ShipBatch): Promise<IngestResult>;
+  highWater(origin: Origin): Promise<number>;
+  teamSessions(): Promise<TeamSessionSummary[]>;
+  /** Spend per stream on a UTC day (the highest figure each stream reported). */
+  fleetSpend(day: string): Promise<Array<{ origin: Origin; usd: number }>>;
+}
