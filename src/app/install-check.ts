@@ -3,6 +3,7 @@
 // yet, or agent-sre missing from devDependencies); the hooks then refuse every tool call, and this says
 // why and what to run. Read-only; doctor prints what it returns.
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { findOurHooks } from '../adapters/agents/claude/settings.ts';
 import { portableInstallOf } from './hook-location.ts';
@@ -33,16 +34,45 @@ function listsAgentSre(pkg: unknown): boolean {
   });
 }
 
+/** The settings files that can enable a plugin for this project, lowest precedence first. */
+const pluginSettingsFiles = (projectDir: string, home: string) => [
+  join(home, '.claude', 'settings.json'),
+  join(projectDir, '.claude', 'settings.json'),
+  join(projectDir, '.claude', 'settings.local.json'),
+];
+
+/** The agent-sre plugin's key (`agent-sre@<marketplace>`) when a settings file enables it, else undefined. */
+function enabledPlugin(projectDir: string, home: string): string | undefined {
+  let found: string | undefined;
+  for (const file of pluginSettingsFiles(projectDir, home)) {
+    const enabled = (readJson(file) as { enabledPlugins?: unknown } | undefined)?.enabledPlugins;
+    if (typeof enabled !== 'object' || enabled === null) continue;
+    for (const [key, on] of Object.entries(enabled))
+      if (key.startsWith('agent-sre@')) found = on === true ? key : undefined;
+  }
+  return found;
+}
+
 /**
  * Problems with the agent-sre install the project's hook commands name; [] when there is nothing to say
- * (or no settings file or hook of ours: doctor's hooks check reports that).
+ * (or no settings file or hook of ours: doctor's hooks check reports that). `home` is where the user's
+ * ~/.claude lives (the plugin is usually enabled there).
  */
-export function installProblems(projectDir: string): InstallProblem[] {
+export function installProblems(projectDir: string, home = homedir()): InstallProblem[] {
   const settings = readJson(join(projectDir, '.claude', 'settings.json'));
-  const commands = findOurHooks(settings)
-    .map((h) => h.entry)
-    .filter((e) => e.type !== 'http');
+  const ours = findOurHooks(settings);
+  const commands = ours.map((h) => h.entry).filter((e) => e.type !== 'http');
   const problems: InstallProblem[] = [];
+  // Claude Code runs a plugin's hooks beside the settings' own, in parallel (identical handlers are merged
+  // only across settings files), so every call would be judged and recorded twice: each denial counts
+  // double toward the escalation after three in a row.
+  const plugin = ours.length > 0 ? enabledPlugin(projectDir, home) : undefined;
+  if (plugin !== undefined)
+    problems.push({
+      severity: 'warning',
+      message: `the ${plugin} plugin and .claude/settings.json both wire agent-sre's hooks, so Claude Code runs both on every tool call: each call is recorded twice and each denial counts twice toward escalation`,
+      fix: `keep one: claude plugin disable ${plugin} (the project's committed settings guard everyone who clones it, so this is the one to keep)`,
+    });
   const seen = new Set<string>();
   for (const entry of commands) {
     const rel = portableInstallOf(entry);
