@@ -6,6 +6,7 @@ import type { Pricing } from '../core/cost/prices.ts';
 import { knownCost, usageStateFrom } from '../core/cost/usage.ts';
 import type { Spend } from '../core/session/rules.ts';
 import type { LedgerStore, LedgerTx, Transition } from '../ports.ts';
+import { othersSpendToday } from './team/status-record.ts';
 
 /** The session's read position and folded usage. Large-ish: read only by PostToolUse. */
 export const USAGE_KIND = 'cost.usage';
@@ -28,11 +29,15 @@ export function dayOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** What the cost budgets are held against at `at`. */
+/**
+ * What the cost budgets are held against at `at`. In team mode the fleet figure adds what the rest of the
+ * team spent today, from the team status the shipper keeps fresh (team/status-record.ts).
+ */
 export function spendOf(tx: LedgerTx, sessionId: string, at: number): Spend {
+  const day = dayOf(at);
   return {
     costUsd: tx.record<SpendRecord>(SPEND_KIND, sessionId)?.data.usd ?? 0,
-    fleetCostUsdToday: tx.record<SpendRecord>(DAY_KIND, dayOf(at))?.data.usd ?? 0,
+    fleetCostUsdToday: (tx.record<SpendRecord>(DAY_KIND, day)?.data.usd ?? 0) + othersSpendToday(tx, day, at),
   };
 }
 

@@ -283,6 +283,7 @@ function toPolicy(file: PolicyFile, inherited: PolicyFile['rules']): Policy {
       oncall: file.oncall,
       gate: file.gate,
       server: file.server,
+      ...(file.team ? { team: file.team } : {}),
     },
     acceptance: {
       maxAttempts: file.acceptance.maxAttempts,

@@ -74,6 +74,13 @@ rules: []
 
 disabled: []
 #  - git.push-protected     # allow plain pushes to main without a human
+
+# Team mode (docs/team.md): ship events and pages to the team's agent-sre serve --store postgres://...
+# The hook still decides here; the token is read from the named variable and never written down.
+# team:
+#   url: https://agent-sre.team.example:47321
+#   tokenEnv: AGENT_SRE_TEAM_TOKEN
+#   machine: ci-runner-3      # default: a random id kept in ~/.agent-sre
 `;
 
 /** The agent-sre.yaml init writes; `schema` from schemaReference (null: no modeline, a hint instead). */

@@ -10,6 +10,7 @@ import { escalationSchema, oncallSchema } from './oncall-schema.ts';
 import { pricingSchema } from './pricing-schema.ts';
 import { regexString } from './regex-schema.ts';
 import { serverSchema } from './server-schema.ts';
+import { teamSchema } from './team-schema.ts';
 
 const tier = z
   .union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)])
@@ -144,6 +145,7 @@ export const policyFileSchema = z
       })
       .prefault({}),
     server: serverSchema.prefault({}),
+    team: teamSchema.optional(),
     acceptance: acceptanceSchema.prefault({}),
     burst: burstSchema.prefault({}),
     runbook: runbookSchema.prefault({}),

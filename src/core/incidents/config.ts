@@ -70,6 +70,16 @@ export const DEFAULT_SERVER: ServerSettings = {
 };
 
 /** Everything about paging people, as parsed from agent-sre.yaml. */
+/** Team mode (docs/team.md): the team server this project ships its events and pages to. */
+export interface TeamSettings {
+  /** The team server's base URL, without a trailing slash. */
+  url: string;
+  /** The environment variable holding the team token (never the token itself). */
+  tokenEnv: string;
+  /** This machine's id on the team; null: a random id kept in the user's agent-sre state directory. */
+  machine: string | null;
+}
+
 export interface PagingSettings {
   severity: Partial<Record<SignalKind, Severity>>;
   channels: Record<string, ChannelConfig>;
@@ -79,4 +89,6 @@ export interface PagingSettings {
   gate: GateSettings;
   /** Absent in settings built by hand (tests, the ledger's defaults): DEFAULT_SERVER applies. */
   server?: ServerSettings;
+  /** Absent: no team server, everything stays on this machine. */
+  team?: TeamSettings;
 }

@@ -1,0 +1,44 @@
+// The local ledger's events after the shipper's cursor, with their ids: the LedgerStore port reads
+// events without ids, so the shipper reads the SQLite file itself, read-only, by primary key.
+import Database from 'better-sqlite3';
+import { EVENT_COLUMNS, type EventRow, rowToEvent } from '../../adapters/store/sqlite.ts';
+import type { LedgerEvent } from '../../core/session/types.ts';
+import { ledgerPath } from '../ledger.ts';
+
+export interface SeqEvent {
+  seq: number;
+  event: LedgerEvent;
+}
+
+/** Events in id order after a local id; the shipper's only view of the ledger's event table. */
+export interface EventSource {
+  after(seq: number, limit: number): Promise<SeqEvent[]>;
+  /** The newest id, 0 for an empty ledger: cheap, for "is anything unshipped?". */
+  last(): Promise<number>;
+  close(): void;
+}
+
+export function sqliteEventSource(projectDir: string): EventSource {
+  let db: Database.Database | undefined;
+  const open = () => {
+    db ??= new Database(ledgerPath(projectDir), { readonly: true, fileMustExist: true });
+    return db;
+  };
+  const cols = EVENT_COLUMNS.join(', ');
+  return {
+    async after(seq, limit) {
+      const rows = open()
+        .prepare(`SELECT id, ${cols} FROM events WHERE id > ? ORDER BY id LIMIT ?`)
+        .all(seq, limit) as Array<EventRow & { id: number }>;
+      return rows.map((r) => ({ seq: r.id, event: rowToEvent(r) }));
+    },
+    async last() {
+      const row = open().prepare('SELECT MAX(id) AS id FROM events').get() as { id: number | null };
+      return row.id ?? 0;
+    },
+    close() {
+      db?.close();
+      db = undefined;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// Who this stream is on the team: a machine id (configured, or random and kept per user, never the
+// hostname, which two laptops may share), the OS user, and the project's tag.
+import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { createPrivateExclusive, ensurePrivateDir, readPrivate } from '../../adapters/fs/private.ts';
+import { projectTag } from '../../adapters/fs/project-tag.ts';
+import { userDir } from '../../adapters/fs/user-secret.ts';
+import type { TeamSettings } from '../../core/incidents/config.ts';
+import type { Origin } from '../../ports.ts';
+
+export const MACHINE_FILE = 'machine-id';
+const MACHINE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** `team.machine`, else the id kept in the user's agent-sre directory (made on first use). */
+export function machineId(team: TeamSettings, env: Record<string, string | undefined>): string {
+  if (team.machine) return team.machine;
+  const dir = userDir(env);
+  const path = join(dir, MACHINE_FILE);
+  const read = () => readPrivate(path, 256, { tighten: true })?.toString('utf8').trim();
+  const existing = read();
+  if (existing && MACHINE_ID.test(existing)) return existing;
+  ensurePrivateDir(dir);
+  // O_EXCL: two processes making it at once agree on whichever landed first.
+  createPrivateExclusive(path, `m-${randomBytes(8).toString('hex')}\n`);
+  const made = read();
+  if (!made || !MACHINE_ID.test(made)) throw new Error(`${path} does not hold a machine id`);
+  return made;
+}
+
+function osUser(env: Record<string, string | undefined>): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER ?? 'unknown';
+  }
+}
+
+export function originOf(
+  projectDir: string,
+  team: TeamSettings,
+  env: Record<string, string | undefined>,
+): Origin {
+  return { machine: machineId(team, env), user: osUser(env), project: projectTag(projectDir) };
+}
+
+export const sameOrigin = (a: Origin, b: Origin) =>
+  a.machine === b.machine && a.user === b.user && a.project === b.project;
