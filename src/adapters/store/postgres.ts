@@ -1,0 +1,348 @@
+// The ledger on PostgreSQL: a team's shared store, written by several servers and machines at once.
+// Writes that run the app's synchronous LedgerTx (commit, transact) go through one connection held by a
+// worker thread (pg-sync.ts); a batch shipped from a machine is one job on that connection, sent without
+// blocking; reads use a pool. Every write through the worker is serialised within this process, and
+// across processes by row locks and advisory locks (postgres-tx.ts, and the session lock below).
+import pg from 'pg';
+import type { LedgerEvent, SessionState } from '../../core/session/types.ts';
+import type {
+  EventQuery,
+  IngestResult,
+  LedgerTx,
+  Origin,
+  SessionSummary,
+  ShipBatch,
+  TeamSessionSummary,
+  TeamStore,
+  Transition,
+} from '../../ports.ts';
+import { checkApplied, checkLimit } from './memory.ts';
+import { checkBatch } from './memory-team.ts';
+import { PgBridge, type Query } from './pg-sync.ts';
+import { decodeRow, encodeValue, PG_TYPES } from './postgres-codec.ts';
+import { migrate } from './postgres-schema.ts';
+import { LOCK_NS, postgresTx } from './postgres-tx.ts';
+import { parsePgUrl, redact } from './postgres-url.ts';
+import {
+  EVENT_COLUMNS,
+  type EventRow,
+  eventToRow,
+  rowToEvent,
+  rowToSession,
+  SESSION_COLUMNS,
+  type SessionRow,
+  sessionToRow,
+} from './sqlite.ts';
+
+export interface PostgresStoreOptions {
+  /** How long one statement, or one wait for a lock, may take before the transaction is given up. */
+  timeoutMs?: number;
+  /** Connections for reads. */
+  poolSize?: number;
+}
+
+export const DEFAULT_PG_TIMEOUT_MS = 10_000;
+
+const EVENT_LIST = EVENT_COLUMNS.join(', ');
+const SESSION_LIST = SESSION_COLUMNS.join(', ');
+const params = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(', ');
+const UPSERT_SESSION = `INSERT INTO sessions (${SESSION_LIST}, event_count) VALUES (${params(SESSION_COLUMNS.length)}, 1)
+  ON CONFLICT (session_id) DO UPDATE SET ${SESSION_COLUMNS.filter((c) => c !== 'session_id')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ')}, event_count = sessions.event_count + 1`;
+const INSERT_EVENT = `INSERT INTO events (${EVENT_LIST}) VALUES (${params(EVENT_COLUMNS.length)})`;
+
+// Array types for unnest, column by column.
+const EVENT_TYPES: Record<keyof EventRow, string> = {
+  v: 'integer',
+  ts: 'double precision',
+  session_id: 'text',
+  event: 'text',
+  tool: 'text',
+  tool_use_id: 'text',
+  agent_id: 'text',
+  tier: 'integer',
+  verdict: 'text',
+  rule: 'text',
+  reason: 'text',
+  effects: 'text',
+  duration_ms: 'double precision',
+  input: 'text',
+};
+const SESSION_TYPES: Record<keyof SessionRow, string> = {
+  session_id: 'text',
+  started_at: 'double precision',
+  ended_at: 'double precision',
+  cwd: 'text',
+  status: 'text',
+  consecutive_denials: 'bigint',
+  total_denials: 'bigint',
+  tool_calls: 'bigint',
+  files_touched: 'bigint',
+  lines_added: 'bigint',
+  lines_removed: 'bigint',
+  external_calls: 'bigint',
+  subagents: 'bigint',
+};
+
+// $1 machine, $2 project, $3 user, $4 seqs, then the event columns, then the session columns (each
+// session's last state in the batch). Items at or below the stream's high-water mark are skipped in
+// SQL, after the stream's row lock, so a batch needs no answer from this thread half-way through.
+const E0 = 5;
+const S0 = E0 + EVENT_COLUMNS.length;
+const INGEST = `WITH hw AS (SELECT high_water FROM team_streams WHERE machine = $1 AND project = $2),
+ins AS (
+  INSERT INTO events (${EVENT_LIST})
+  SELECT ${EVENT_LIST} FROM unnest($4::bigint[], ${EVENT_COLUMNS.map((c, i) => `$${E0 + i}::${EVENT_TYPES[c]}[]`).join(', ')})
+    AS t(seq, ${EVENT_LIST})
+  WHERE t.seq > (SELECT high_water FROM hw)
+  ORDER BY t.seq
+  RETURNING session_id
+),
+counts AS (SELECT session_id, count(*) AS n FROM ins GROUP BY session_id),
+up AS (
+  INSERT INTO sessions (${SESSION_LIST}, event_count, machine, os_user, project)
+  SELECT ${SESSION_COLUMNS.map((c) => `s.${c}`).join(', ')}, c.n, $1, $3, $2
+  FROM unnest(${SESSION_COLUMNS.map((c, i) => `$${S0 + i}::${SESSION_TYPES[c]}[]`).join(', ')}) AS s(${SESSION_LIST})
+  JOIN counts c ON c.session_id = s.session_id COLLATE "C"
+  ORDER BY s.session_id COLLATE "C"
+  ON CONFLICT (session_id) DO UPDATE SET ${SESSION_COLUMNS.filter((c) => c !== 'session_id')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ')}, event_count = sessions.event_count + excluded.event_count,
+    machine = excluded.machine, os_user = excluded.os_user, project = excluded.project
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM ins) AS accepted`;
+
+const PREFIX = '[agent-sre] [postgres]';
+
+export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<TeamStore> {
+  const target = parsePgUrl(url);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_PG_TIMEOUT_MS;
+  const pool = new pg.Pool({
+    connectionString: url,
+    types: PG_TYPES,
+    max: opts.poolSize ?? 4,
+    allowExitOnIdle: true,
+    application_name: 'agent-sre',
+    statement_timeout: timeoutMs,
+    connectionTimeoutMillis: timeoutMs,
+  });
+  // An idle connection the server dropped: the pool replaces it on the next query.
+  pool.on('error', () => undefined);
+  // No `cause`: the driver's error is not ours to vouch for, and whoever logs it would log it whole.
+  const fail = (err: unknown) =>
+    new Error(
+      `${PREFIX} ${target.label}: ${redact(err instanceof Error ? err.message : String(err), target.secrets)}`,
+    );
+  const bridge = new PgBridge({
+    connectionString: url,
+    label: target.label,
+    secrets: target.secrets,
+    timeoutMs,
+  });
+  // The worker starts (Node, pg, a connection: about 200 ms) while the schema is checked.
+  const [migrated, connected] = await Promise.allSettled([migrate(pool), bridge.job([])]);
+  const failed = [migrated, connected].find((r) => r.status === 'rejected');
+  if (failed) {
+    await Promise.allSettled([bridge.close(), pool.end()]);
+    const e: unknown = failed.reason;
+    // The bridge's own errors already name the server, without the password.
+    throw e instanceof Error && e.message.startsWith(PREFIX) ? e : fail(e);
+  }
+  return new PostgresStore(pool, bridge, target.label, fail);
+}
+
+class PostgresStore implements TeamStore {
+  readonly name = 'postgres';
+  #closed = false;
+  private readonly pool: pg.Pool;
+  private readonly bridge: PgBridge;
+  private readonly label: string;
+  private readonly fail: (err: unknown) => Error;
+
+  constructor(pool: pg.Pool, bridge: PgBridge, label: string, fail: (err: unknown) => Error) {
+    this.pool = pool;
+    this.bridge = bridge;
+    this.label = label;
+    this.fail = fail;
+  }
+
+  async commit<R>(t: Transition<R>): Promise<R> {
+    this.#assertOpen();
+    const files = [...new Set(t.files ?? [])];
+    return this.bridge.transaction(
+      [
+        { text: 'BEGIN' },
+        // Commits to one session queue here, so each reads the state the previous one wrote.
+        { text: 'SELECT pg_advisory_xact_lock($1, hashtext($2))', values: [LOCK_NS.session, t.sessionId] },
+        { text: `SELECT ${SESSION_LIST} FROM sessions WHERE session_id = $1`, values: [t.sessionId] },
+        {
+          text: 'INSERT INTO session_files (session_id, path) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING',
+          values: [t.sessionId, files],
+        },
+      ],
+      (run, first) => {
+        const row = first[2]?.rows[0] as SessionRow | undefined;
+        const out = t.apply(
+          row === undefined ? undefined : rowToSession(row),
+          first[3]?.rowCount ?? 0,
+          postgresTx(run, t.now ?? 0, true),
+        );
+        checkApplied(t, out);
+        return {
+          value: out.result,
+          last: [
+            { text: UPSERT_SESSION, values: Object.values(sessionToRow(out.state)) },
+            { text: INSERT_EVENT, values: Object.values(eventToRow(out.event)) },
+          ],
+        };
+      },
+    );
+  }
+
+  async transact<R>(now: number, fn: (tx: LedgerTx) => R, opts: { readonly?: boolean } = {}): Promise<R> {
+    this.#assertOpen();
+    const readonly = opts.readonly ?? false;
+    // A read-only transaction sees one snapshot throughout, as SQLite's deferred one does.
+    const begin = readonly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN';
+    return this.bridge.transaction([{ text: begin }], (run) => ({
+      value: fn(postgresTx(run, now, !readonly)),
+    }));
+  }
+
+  async getSession(sessionId: string): Promise<SessionState | undefined> {
+    const [row] = await this.#read<SessionRow>(`SELECT ${SESSION_LIST} FROM sessions WHERE session_id = $1`, [
+      sessionId,
+    ]);
+    return row === undefined ? undefined : rowToSession(row);
+  }
+
+  async listSessions(): Promise<SessionSummary[]> {
+    return (await this.teamSessions()).map(({ state, events }) => ({ state, events }));
+  }
+
+  async events(q: EventQuery = {}): Promise<LedgerEvent[]> {
+    this.#assertOpen();
+    checkLimit(q.limit);
+    const values: unknown[] = [];
+    let sql = `SELECT ${EVENT_LIST} FROM events`;
+    if (q.sessionId !== undefined) {
+      values.push(q.sessionId);
+      sql += ' WHERE session_id = $1';
+    }
+    if (q.limit !== undefined) {
+      values.push(q.limit);
+      sql += ` ORDER BY id DESC LIMIT $${values.length}`;
+    } else sql += ' ORDER BY id';
+    return (await this.#read<EventRow>(sql, values)).map(rowToEvent);
+  }
+
+  async ingest(batch: ShipBatch): Promise<IngestResult> {
+    this.#assertOpen();
+    const spend = checkBatch(batch);
+    const { machine, project, user } = batch.origin;
+    const events = batch.items.map((i) => eventToRow(i.event));
+    const lastState = new Map<string, SessionRow>();
+    for (const i of batch.items) lastState.set(i.state.sessionId, sessionToRow(i.state));
+    const sessions = [...lastState.values()];
+    const queries: Query[] = [
+      { text: 'BEGIN' },
+      {
+        text: `INSERT INTO team_streams (machine, project, os_user, high_water) VALUES ($1, $2, $3, 0)
+               ON CONFLICT (machine, project) DO NOTHING`,
+        values: [machine, project, user],
+      },
+      // One stream's batches take turns; other streams' batches go ahead.
+      {
+        text: 'SELECT high_water FROM team_streams WHERE machine = $1 AND project = $2 FOR UPDATE',
+        values: [machine, project],
+      },
+      {
+        text: INGEST,
+        values: [
+          machine,
+          project,
+          user,
+          batch.items.map((i) => i.seq),
+          ...EVENT_COLUMNS.map((c) => events.map((e) => e[c])),
+          ...SESSION_COLUMNS.map((c) => sessions.map((s) => s[c])),
+        ],
+      },
+      {
+        text: `UPDATE team_streams SET high_water = greatest(high_water, $3), os_user = $4
+               WHERE machine = $1 AND project = $2 RETURNING high_water`,
+        values: [machine, project, batch.items.at(-1)?.seq ?? 0, user],
+      },
+    ];
+    if (spend.size > 0)
+      queries.push({
+        text: `INSERT INTO team_spend (machine, project, os_user, day, usd)
+               SELECT $1, $2, $3, d, u FROM unnest($4::text[], $5::double precision[]) AS x(d, u)
+               ON CONFLICT (day, machine, project) DO UPDATE
+               SET usd = greatest(team_spend.usd, excluded.usd), os_user = excluded.os_user`,
+        values: [machine, project, user, [...spend.keys()], [...spend.values()]],
+      });
+    queries.push({ text: 'COMMIT' });
+    const results = await this.bridge.job(queries);
+    const accepted = Number(results[3]?.rows[0]?.accepted ?? 0);
+    return {
+      accepted,
+      duplicates: batch.items.length - accepted,
+      highWater: results[4]?.rows[0]?.high_water as number,
+    };
+  }
+
+  async highWater(origin: Origin): Promise<number> {
+    const [row] = await this.#read<{ high_water: number }>(
+      'SELECT high_water FROM team_streams WHERE machine = $1 AND project = $2',
+      [origin.machine, origin.project],
+    );
+    return row?.high_water ?? 0;
+  }
+
+  async teamSessions(): Promise<TeamSessionSummary[]> {
+    const rows = await this.#read<
+      SessionRow & { event_count: number; machine: string | null; os_user: string; project: string }
+    >(
+      `SELECT ${SESSION_LIST}, event_count, machine, os_user, project FROM sessions ORDER BY started_at, session_id`,
+    );
+    return rows.map((r) => ({
+      state: rowToSession(r),
+      events: r.event_count,
+      origin: r.machine === null ? null : { machine: r.machine, user: r.os_user, project: r.project },
+    }));
+  }
+
+  async fleetSpend(day: string): Promise<Array<{ origin: Origin; usd: number }>> {
+    const rows = await this.#read<{ machine: string; project: string; os_user: string; usd: number }>(
+      'SELECT machine, project, os_user, usd FROM team_spend WHERE day = $1 ORDER BY machine, project',
+      [day],
+    );
+    return rows.map((r) => ({
+      origin: { machine: r.machine, user: r.os_user, project: r.project },
+      usd: r.usd,
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.bridge.close();
+    await this.pool.end();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error(`${PREFIX} the store for ${this.label} is closed`);
+  }
+
+  async #read<T>(text: string, values: unknown[] = []): Promise<T[]> {
+    this.#assertOpen();
+    try {
+      const r = await this.pool.query({ text, values: values.map(encodeValue) });
+      return r.rows.map((row) => decodeRow<T>(row));
+    } catch (err) {
+      throw this.fail(err);
+    }
+  }
+}
