@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { userDir } from '../adapters/fs/user-secret.ts';
 import { parseBash } from '../adapters/shell/tree-sitter.ts';
 import { parseYaml } from '../adapters/yaml.ts';
-import type { ServerSettings } from '../core/incidents/config.ts';
+import type { ServerSettings, TeamSettings } from '../core/incidents/config.ts';
 import type { Policy } from '../core/policy/types.ts';
 import type { GuardLocations, JudgeContext } from '../core/types.ts';
 
@@ -72,7 +72,7 @@ export function createJudgeContext(
   readScript: ((p: string) => string | undefined) | undefined = readScriptFromDisk,
 ): JudgeContext {
   const protectedBranches = policy.protectedBranches;
-  const guard = withServer(environment.guard, policy.paging.server);
+  const guard = withTeamServer(withServer(environment.guard, policy.paging.server), policy.paging.team);
   return {
     projectDir: projectDir.replace(/\/+$/, '') || '/',
     home: environment.home,
@@ -82,6 +82,30 @@ export function createJudgeContext(
     parseYaml,
     protectedBranches,
     ...(guard ? { guard } : {}),
+  };
+}
+
+/**
+ * The team server (team.url) is agent-sre's too: the agent on this machine has the team token in its
+ * environment, and must not reach the ingest or pages routes to forge events or pages.
+ */
+function withTeamServer(guard: GuardLocations | undefined, team: TeamSettings | undefined) {
+  if (!team) return guard;
+  let url: URL;
+  try {
+    url = new URL(team.url);
+  } catch {
+    return guard;
+  }
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const loopback = /^(localhost|127(\.\d{1,3}){3}|::1)$/.test(host);
+  return {
+    ...guard,
+    // A loopback team server (tests, a server on this laptop) is recognised by port, like serve's own.
+    ...(loopback
+      ? { serverPorts: [...(guard?.serverPorts ?? []), port] }
+      : { serverHosts: [...(guard?.serverHosts ?? []), host] }),
   };
 }
 

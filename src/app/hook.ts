@@ -153,6 +153,7 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
         // An async hook that arrives after the catch-up recorded its call from the transcript.
         if (!(err instanceof AlreadyRecorded)) throw err;
       }
+      if (policy.compiled.policy.paging.team) deps.startDelivery?.(projectDir);
       return answerSilently();
     }
     const pricing = policy.compiled.policy.pricing;
@@ -305,7 +306,8 @@ async function preToolUse(
         burst: { promptId: promptIdOf(e) },
       }),
     );
-    if (pre.queued > 0) deps.startDelivery?.(projectDir);
+    // Team mode: the flusher also ships this event (one stat of its lock when one is already running).
+    if (pre.queued > 0 || compiled.policy.paging.team) deps.startDelivery?.(projectDir);
     const { state } = pre;
     let decision = pre.decision;
     if (pre.approval) {

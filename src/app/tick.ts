@@ -12,6 +12,8 @@ import { type DrainReport, drain } from './deliver.ts';
 import type { HumanMac } from './human-mac.ts';
 import { escalateAll, overridesOf } from './incidents.ts';
 import { lazyHumanMac, withPageLinks } from './page-links.ts';
+import { teamChannels } from './team/channels.ts';
+import { type TeamRoundReport, teamRound } from './team/round.ts';
 
 export interface TickDeps {
   store: LedgerStore;
@@ -28,6 +30,8 @@ export interface TickDeps {
 export interface TickReport extends DrainReport {
   escalationPages: number;
   handoffPages: number;
+  /** Team mode: what was shipped to the team server this tick. */
+  team?: TeamRoundReport;
 }
 
 const HANDOFF_META = 'handoff.last_run';
@@ -121,19 +125,27 @@ export async function runTick(
 ): Promise<TickReport> {
   let escalationPages = 0;
   let handoffPages = 0;
+  // Team mode: escalation, handoffs and real paging run once, on the team server; here pages go to it.
+  const team = deps.settings.team;
   if (!opts.deliverOnly) {
     await deps.store.transact(deps.now(), (tx) => {
       expireStaleApprovals(tx, deps.settings);
+      if (team) return;
       escalationPages = escalateAll(tx, deps.settings);
       handoffPages = queueHandoffs(tx, deps.settings);
     });
   }
+  const shipped = team
+    ? await teamRound({ ...deps, team }, opts.deadline ?? deps.now() + opts.maxWaitMs)
+    : undefined;
   const report = await drain(
     {
       store: deps.store,
       channel:
         deps.channel ??
-        channelsFor(deps.settings, deps.projectDir, deps.env, { store: deps.store, now: deps.now }),
+        (team
+          ? teamChannels(team, deps.projectDir, deps.env)
+          : channelsFor(deps.settings, deps.projectDir, deps.env, { store: deps.store, now: deps.now })),
       now: deps.now,
       sleep: deps.sleep,
       random: deps.random,
@@ -141,5 +153,5 @@ export async function runTick(
     },
     { maxWaitMs: opts.maxWaitMs, ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}) },
   );
-  return { ...report, escalationPages, handoffPages };
+  return { ...report, escalationPages, handoffPages, ...(shipped ? { team: shipped } : {}) };
 }

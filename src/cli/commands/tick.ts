@@ -1,4 +1,5 @@
 import { FLUSHER_LOCK_STALE_MS, releaseFlusherLock, takeFlusherLock } from '../../app/flusher.ts';
+import { keepShipping } from '../../app/team/keep-shipping.ts';
 import { runTick, type TickReport } from '../../app/tick.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
@@ -49,10 +50,13 @@ export async function run(args: string[], io: Io): Promise<number> {
     // The hook's flusher: one per project, see src/app/flusher.ts.
     const report =
       io.env.AGENT_SRE_FLUSHER === '1' && opts.deliverOnly
-        ? await flush(p, io, opts.maxWaitMs)
+        ? p.settings.team
+          ? await keepShipping(p, liveTickDeps(p, io))
+          : await flush(p, io, opts.maxWaitMs)
         : await runTick(liveTickDeps(p, io), { ...opts, deadline: Date.now() + 55_000 });
     if (!report) return 0;
     if (values.json) io.stdout(`${JSON.stringify(report)}\n`);
+    else if (report.team?.error) io.stderr(`agent-sre tick: team: ${report.team.error}\n`);
     else if (!values.quiet || report.failed > 0)
       io.stdout(
         `escalation pages ${report.escalationPages}, handoff notices ${report.handoffPages}; delivered ${report.delivered}, retrying ${report.retried}, failed ${report.failed}` +
