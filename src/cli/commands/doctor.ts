@@ -9,6 +9,7 @@ import {
   type OurHook,
   parseClaudeVersion,
 } from '../../adapters/agents/claude/settings.ts';
+import { describeOtlp, otlpSettings } from '../../adapters/otel/config.ts';
 import { processEnvironment } from '../../app/context.ts';
 import { gateWaitCheck } from '../../app/hook-timeout.ts';
 import { installProblems } from '../../app/install-check.ts';
@@ -46,6 +47,8 @@ Check that agent-sre really protects this repository:
             sessions, report or the dashboard
   http      (init --http) agent-sre serve answers the HTTP hook URL with this environment's
             AGENT_SRE_TOKEN the same way: a deny for \`rm -rf ~\`, nothing for \`ls\`
+  otel      whether agent-sre serve exports OpenTelemetry (OTEL_EXPORTER_OTLP_*), and where to;
+            header names only, never their values (docs/opentelemetry.md)
 Exit code 0 when every check passes, 1 when any fails.
 `;
 
@@ -171,6 +174,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   checks.push({ name: 'trust', ok: trust.ok, detail: trust.detail });
   checks.push(canary(hook ?? hookCommand(), dir, io.env, hook === undefined));
   if (httpUrl) checks.push(await httpCanary(httpUrl, dir, io.env));
+  checks.push(otelCheck(io.env));
 
   if (values.json) io.stdout(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks }, null, 2)}\n`);
   else for (const c of checks) io.stdout(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(7)} ${c.detail}\n`);
@@ -392,4 +396,18 @@ function canaryInput(dir: string, command: string, toolUseId: string): string {
     tool_input: { command },
     tool_use_id: toolUseId,
   });
+}
+
+/** Off is not a failure; a protocol the exporters cannot speak is, since nothing would arrive. */
+function otelCheck(env: Record<string, string | undefined>): Check {
+  const s = otlpSettings(env);
+  if (!s) {
+    const stripped =
+      env.CLAUDECODE === '1'
+        ? ' (Claude Code removes OTEL_* from what it runs: run doctor in the shell that starts serve)'
+        : '';
+    return { name: 'otel', ok: true, detail: `off: no OTEL_EXPORTER_OTLP_* endpoint set${stripped}` };
+  }
+  const detail = `agent-sre serve exports ${describeOtlp(s)}`;
+  return { name: 'otel', ok: s.warnings.length === 0, detail: [detail, ...s.warnings].join('; ') };
 }

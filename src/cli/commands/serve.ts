@@ -4,11 +4,13 @@ import { DEFAULT_PORT } from '../../server/http-hook.ts';
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
 import { humanActor, liveTickDeps, openProject } from '../project.ts';
+import { requireProjectRoot } from '../project-root.ts';
 
 const HELP = `Usage: agent-sre serve [--interval SECONDS] [--dir DIR] [--dashboard-port N | --no-dashboard]
                         [--bind ADDRESS] [--by NAME] [--http [--port N] [--hooks-only]]
        agent-sre serve --login-link [--by NAME] [--dir DIR]
        agent-sre serve --print-token
+       agent-sre serve --store postgres://USER@HOST/DB [--port N] [--bind ADDRESS] [--interval SECONDS]
 
 Stay up, serve the dashboard and run \`agent-sre tick\` every interval: escalation, handoff notices and
 delivery. Stop it with Ctrl-C or SIGTERM; a tick in progress finishes first. Running it next to cron
@@ -33,7 +35,16 @@ authenticate with a token Claude Code reads from $AGENT_SRE_TOKEN:
 in the shell Claude Code starts from. The agent can read that variable too: the token lets it submit
 hook events, nothing more (approvals and the hook daemon never accept it).
 
+With OTEL_EXPORTER_OTLP_ENDPOINT (or a per-signal endpoint, or OTEL_LOGS_EXPORTER/OTEL_METRICS_EXPORTER=otlp)
+set, it exports the project's decisions, gates, incidents and pages as OpenTelemetry log records and
+metrics over OTLP/HTTP (docs/opentelemetry.md). The hook cannot: Claude Code removes OTEL_* from it.
+
+With --store it is the team's server instead (docs/team.md): machines whose agent-sre.yaml names it in
+team.url ship their events and pages to it (bearer token from $AGENT_SRE_TEAM_TOKEN), and it runs
+rotation, escalation and paging once for the team, from this directory's agent-sre.yaml.
+
 Options:
+  --store URL         run the team server over this store (postgres://..., or memory: to try it out)
   --interval SECONDS  time between ticks (default 15)
   --dir DIR           the project root (default: found at or above the current directory)
   --dashboard-port N  the dashboard's port (default: server.port, ${DEFAULT_SERVER_PORT}; 0 picks a free one)
@@ -63,6 +74,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       bind: { type: 'string' },
       by: { type: 'string' },
       'login-link': { type: 'boolean' },
+      store: { type: 'string' },
     },
     HELP,
   );
@@ -70,6 +82,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
+  if (values.store) return teamServe(values, io);
   if (values['print-token']) {
     const { tokenFor } = await import('../../server/serve-hooks.ts');
     io.stdout(`${tokenFor(io.env)}\n`);
@@ -136,7 +149,9 @@ export async function run(args: string[], io: Io): Promise<number> {
       ...(values.bind ? { bind: values.bind } : {}),
     });
   }
+  let otel: { stop(): Promise<void> } | undefined;
   try {
+    if (!values['hooks-only']) otel = await startOtel(values.dir, io);
     if (values['hooks-only']) {
       await done;
       return 0;
@@ -166,7 +181,63 @@ export async function run(args: string[], io: Io): Promise<number> {
     }
     return 0;
   } finally {
+    await otel?.stop();
     await hooks?.close();
     await web?.close();
   }
+}
+
+/** The project's ledger exported over OTLP when an OTEL_* variable asks for it; nothing loaded otherwise. */
+async function startOtel(dir: string | undefined, io: Io): Promise<{ stop(): Promise<void> } | undefined> {
+  const { otlpSettings } = await import('../../adapters/otel/config.ts');
+  if (!otlpSettings(io.env)) return undefined;
+  const { startOtelExport } = await import('../../app/otel-export.ts');
+  const p = await openProject(dir, io);
+  const started = await startOtelExport({
+    env: io.env,
+    store: p.store,
+    channels: p.settings.channels,
+    log: (line) => io.stderr(`${new Date().toISOString()} ${line}\n`),
+  });
+  if (!started) {
+    await p.store.close();
+    return undefined;
+  }
+  io.stdout(`agent-sre serve: exporting OpenTelemetry ${started.where}\n`);
+  for (const w of started.warnings) io.stderr(`agent-sre serve: ${w}\n`);
+  return {
+    stop: async () => {
+      await started.stop();
+      await p.store.close();
+    },
+  };
+}
+
+/** `--store`: the team server (src/server/team/serve.ts), loaded only when asked for. */
+async function teamServe(
+  values: { store?: string; dir?: string; port?: string; bind?: string; interval?: string },
+  io: Io,
+): Promise<number> {
+  const { runTeamServe, DEFAULT_TEAM_PORT } = await import('../../server/team/serve.ts');
+  const port = values.port === undefined ? DEFAULT_TEAM_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError('--port takes a port number');
+  const interval = values.interval === undefined ? 15 : Number(values.interval);
+  if (!Number.isFinite(interval) || interval <= 0)
+    throw new UsageError('--interval takes a number of seconds');
+  const stopped = new Promise<void>((res) => {
+    process.once('SIGINT', () => res());
+    process.once('SIGTERM', () => res());
+  });
+  return runTeamServe({
+    dir: requireProjectRoot(values.dir, io.cwd),
+    store: values.store ?? '',
+    port,
+    bind: values.bind ?? '127.0.0.1',
+    intervalSeconds: interval,
+    env: io.env,
+    out: io.stdout,
+    err: io.stderr,
+    stopped,
+  });
 }
