@@ -13,7 +13,7 @@ import type { HumanMac } from './human-mac.ts';
 import { escalateAll, overridesOf } from './incidents.ts';
 import { lazyHumanMac, withPageLinks } from './page-links.ts';
 import { teamChannels } from './team/channels.ts';
-import { type TeamRoundReport, teamRound } from './team/round.ts';
+import { STATUS_EVERY_MS, type TeamRoundReport, teamRound } from './team/round.ts';
 
 export interface TickDeps {
   store: LedgerStore;
@@ -136,7 +136,12 @@ export async function runTick(
     });
   }
   const shipped = team
-    ? await teamRound({ ...deps, team }, opts.deadline ?? deps.now() + opts.maxWaitMs)
+    ? await teamRound(
+        { ...deps, team },
+        opts.deadline ?? deps.now() + opts.maxWaitMs,
+        // A tick someone ran (cron, a human) always pulls; the flusher's half-second rounds every 10 s.
+        opts.deliverOnly ? STATUS_EVERY_MS : 0,
+      )
     : undefined;
   const report = await drain(
     {

@@ -34,7 +34,11 @@ export interface TeamRoundDeps {
   source?: EventSource;
 }
 
-export async function teamRound(deps: TeamRoundDeps, deadline: number): Promise<TeamRoundReport> {
+export async function teamRound(
+  deps: TeamRoundDeps,
+  deadline: number,
+  statusEveryMs = STATUS_EVERY_MS,
+): Promise<TeamRoundReport> {
   const token = teamToken(deps.team, deps.env);
   const empty = { accepted: 0, cursor: 0, behind: 0, statusAgeMs: null };
   if (!token) return { ...empty, error: `the team token is missing here: set ${deps.team.tokenEnv}` };
@@ -55,7 +59,7 @@ export async function teamRound(deps: TeamRoundDeps, deadline: number): Promise<
       { readonly: true },
     );
     let error = shipped.lastError;
-    if (!status || deps.now() - status.fetchedAt >= STATUS_EVERY_MS) {
+    if (!status || deps.now() - status.fetchedAt >= statusEveryMs) {
       const pulled = await pullStatus(ship);
       if (pulled.ok) status = pulled.status;
       else error ??= pulled.error;
