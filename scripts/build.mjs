@@ -62,6 +62,22 @@ await build({
   logLevel: 'warning',
 });
 
+// The PostgreSQL store's connection worker (src/adapters/store/pg-sync.ts): a worker thread loads it by
+// path, so it is a file of its own at the top of dist/, with pg bundled in.
+await build({
+  entryPoints: [join(root, 'src/adapters/store/pg-worker.mjs')],
+  outfile: join(out, 'pg-worker.mjs'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // pg is CommonJS: its require() calls need a require inside the ESM file.
+  banner: {
+    js: "import { createRequire as __agentSreCreateRequire } from 'node:module'; const require = __agentSreCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+
 // The hook: one CommonJS file, no chunks to resolve at start-up. Parts of the hook that are big and rarely needed get a file of their own, loaded on first use: policy
 // validation (yaml, zod) when agent-sre.yaml changed, the Markdown parser when the runbook changed, zod's
 // JSON Schema import when a schema check runs. The hook's own file stays small, so it starts fast.
