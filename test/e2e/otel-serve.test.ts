@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attr, attrs, OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { BIN, bashPre, ensureBuilt, runBin, runHook, tempProject, withRunbook } from './bin.ts';
+import { until } from './team-helpers.ts';
 
 const TOKEN = 'otlp-header-secret-7f3a';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY';
@@ -54,16 +55,6 @@ function stop(child: ChildProcess): Promise<number | null> {
     child.once('exit', (code) => resolve(code));
     child.kill('SIGTERM');
   });
-}
-
-async function until<T>(what: string, probe: () => T | undefined, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const decisionsOf = (sessionId: string) =>
