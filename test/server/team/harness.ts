@@ -35,7 +35,14 @@ export interface TeamHarness {
 }
 
 export async function startTeamHarness(
-  opts: { store?: TeamStore; now?: () => number; settings?: PagingSettings } = {},
+  opts: {
+    store?: TeamStore;
+    now?: () => number;
+    settings?: PagingSettings;
+    port?: number;
+    /** Leave the store open on close: the same team store behind a server that restarts. */
+    keepStore?: boolean;
+  } = {},
 ): Promise<TeamHarness> {
   const store = opts.store ?? fakeTeamStore();
   const api = createTeamApp({
@@ -56,7 +63,7 @@ export async function startTeamHarness(
     return next();
   });
   app.route('/', api);
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  const server = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: '127.0.0.1' });
   await new Promise<void>((r) => server.once('listening', () => r()));
   const { port } = server.address() as AddressInfo;
   return {
@@ -68,8 +75,9 @@ export async function startTeamHarness(
     },
     async close() {
       for (const h of hung) h();
+      (server as import('node:http').Server).closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
-      await store.close();
+      if (!opts.keepStore) await store.close();
     },
   };
 }
