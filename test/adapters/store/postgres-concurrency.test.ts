@@ -106,7 +106,7 @@ describePg('postgres store with several machines at once', () => {
   });
 
   afterAll(async () => {
-    await rm(work, { recursive: true, force: true });
+    if (work) await rm(work, { recursive: true, force: true });
   });
 
   async function machines(mode: 'commit' | 'claim', count: number): Promise<Run[]> {
