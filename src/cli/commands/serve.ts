@@ -191,14 +191,21 @@ export async function run(args: string[], io: Io): Promise<number> {
 async function startOtel(dir: string | undefined, io: Io): Promise<{ stop(): Promise<void> } | undefined> {
   const { otlpSettings } = await import('../../adapters/otel/config.ts');
   if (!otlpSettings(io.env)) return undefined;
-  const { startOtelExport } = await import('../../app/otel-export.ts');
   const p = await openProject(dir, io);
-  const started = await startOtelExport({
-    env: io.env,
-    store: p.store,
-    channels: p.settings.channels,
-    log: (line) => io.stderr(`${new Date().toISOString()} ${line}\n`),
-  });
+  // Telemetry must never stop serve from paging: an exporter that cannot start is reported and left out.
+  const started = await import('../../app/otel-export.ts')
+    .then(({ startOtelExport }) =>
+      startOtelExport({
+        env: io.env,
+        store: p.store,
+        channels: p.settings.channels,
+        log: (line) => io.stderr(`${new Date().toISOString()} ${line}\n`),
+      }),
+    )
+    .catch((err: Error) => {
+      io.stderr(`agent-sre serve: OpenTelemetry export could not start: ${err.message}\n`);
+      return null;
+    });
   if (!started) {
     await p.store.close();
     return undefined;
