@@ -1,9 +1,10 @@
 // The OpenTelemetry export: a follower of the ledger in the long-lived process (`agent-sre serve`), never in
 // the hook, whose environment Claude Code strips of every OTEL_* variable. Each poll reads what is new
-// since the cursor kept in the ledger's meta (`otel.cursor`), exports it as log records and, once the
-// collector has taken them, counts it into the metrics and moves the cursor. A crash between the
-// collector's answer and the cursor's write exports that batch again: at-least-once at the exporter
-// boundary. A normal stop exports what is left and repeats nothing.
+// since the cursor kept in the ledger's meta (`otel.cursor`): events after the last exported id (read by
+// id, as the team shipper reads them), and the incidents, gates and pages that changed. It exports them as
+// log records and, once the collector has taken them, counts them into the metrics and moves the cursor.
+// A crash between the collector's answer and the cursor's write exports that batch again: at-least-once at
+// the exporter boundary. A normal stop exports what is left and repeats nothing.
 import { describeOtlp, otlpSettings } from '../adapters/otel/config.ts';
 import type { Telemetry, TelemetrySink } from '../adapters/otel/types.ts';
 import type { Incident } from '../core/incidents/types.ts';
@@ -22,6 +23,7 @@ import {
   incidentTelemetry,
   pageTelemetry,
 } from './otel-records.ts';
+import { type EventSource, sqliteEventSource } from './team/local-events.ts';
 
 export const OTEL_CURSOR_KEY = 'otel.cursor';
 /** On the first start, the newest events this many at most are exported: not a large ledger's whole past. */
@@ -30,7 +32,7 @@ const EVENT_CHUNK = 500;
 
 interface Cursor {
   v: 1;
-  /** Events exported, in the ledger's order: the ledger only appends, so this is a position. */
+  /** The id of the last event exported. */
   events: number;
   incidents: Track;
   approvals: Track;
@@ -39,6 +41,8 @@ interface Cursor {
 
 export interface OtelExporterOptions {
   store: LedgerStore;
+  /** The same ledger's events by id. */
+  events: EventSource;
   sink: TelemetrySink;
   now: () => number;
   /** A channel's type (slack, pagerduty, ...) by its name in agent-sre.yaml. */
@@ -105,6 +109,9 @@ export class OtelExporter {
       // A locked or briefly unreadable ledger: the next poll tries again from the same cursor.
       this.o.log?.(`OpenTelemetry export paused: ${(err as Error).message}`);
       return this.#result(exported, false);
+    } finally {
+      // Opened again on the next poll: a ledger replaced meanwhile (docs/ledger.md) is read afresh.
+      this.o.events.close();
     }
   }
 
@@ -134,10 +141,9 @@ export class OtelExporter {
         // Unreadable: start again as on a first start rather than stop exporting.
       }
     }
-    const total = await this.#total();
     return {
       v: 1,
-      events: Math.max(0, total - FIRST_BACKLOG),
+      events: Math.max(0, (await this.o.events.last()) - FIRST_BACKLOG),
       incidents: emptyTrack(),
       approvals: emptyTrack(),
       outbox: emptyTrack(),
@@ -148,28 +154,16 @@ export class OtelExporter {
     return this.o.store.transact(this.o.now(), (tx) => tx.setMeta(OTEL_CURSOR_KEY, JSON.stringify(c)));
   }
 
-  async #total(): Promise<number> {
-    return (await this.o.store.listSessions()).reduce((n, s) => n + s.events, 0);
-  }
-
-  /**
-   * The oldest unexported events, up to a chunk. The store gives events newest first with a limit, and the
-   * count per session; a count that moved while reading means a commit came in between, so read again.
-   */
+  /** The oldest unexported events, a chunk at most. */
   async #eventStep(c: Cursor): Promise<{ telemetry: Telemetry; events: number } | null> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const total = await this.#total();
-      if (total <= c.events) return null;
-      const newest = await this.o.store.events({ limit: total - c.events });
-      if ((await this.#total()) !== total) continue;
-      const chunk = newest.reverse().slice(0, EVENT_CHUNK);
-      const spend = await this.#spendAtEnd(chunk);
-      const telemetry = emptyTelemetry();
-      for (const e of chunk)
-        eventTelemetry(e, telemetry, e.event === 'SessionEnd' ? spend.get(e.sessionId) : undefined);
-      return { telemetry, events: c.events + chunk.length };
-    }
-    return null;
+    const chunk = await this.o.events.after(c.events, EVENT_CHUNK);
+    if (chunk.length === 0) return null;
+    const events = chunk.map((s) => s.event);
+    const spend = await this.#spendAtEnd(events);
+    const telemetry = emptyTelemetry();
+    for (const e of events)
+      eventTelemetry(e, telemetry, e.event === 'SessionEnd' ? spend.get(e.sessionId) : undefined);
+    return { telemetry, events: chunk[chunk.length - 1]!.seq };
   }
 
   async #spendAtEnd(events: LedgerEvent[]): Promise<Map<string, number>> {
@@ -242,6 +236,8 @@ function incidentItems(tx: LedgerTx, track: Track) {
 
 export interface StartOptions {
   env: Record<string, string | undefined>;
+  /** The project whose ledger `store` is. */
+  projectDir: string;
   store: LedgerStore;
   /** The project's channels, for the channel type on page records. */
   channels: Record<string, { type: string }>;
@@ -270,6 +266,7 @@ export async function startOtelExport(o: StartOptions): Promise<StartedExport | 
   const sink = startOtlpSink({ settings, instruments: INSTRUMENTS, version: VERSION, env: o.env });
   const exporter = new OtelExporter({
     store: o.store,
+    events: sqliteEventSource(o.projectDir),
     sink,
     now: o.now ?? Date.now,
     channelType: (name) => o.channels[name]?.type ?? 'unknown',

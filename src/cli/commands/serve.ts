@@ -197,6 +197,7 @@ async function startOtel(dir: string | undefined, io: Io): Promise<{ stop(): Pro
     .then(({ startOtelExport }) =>
       startOtelExport({
         env: io.env,
+        projectDir: p.dir,
         store: p.store,
         channels: p.settings.channels,
         log: (line) => io.stderr(`${new Date().toISOString()} ${line}\n`),

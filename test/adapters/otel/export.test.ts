@@ -8,6 +8,7 @@ import { startOtlpSink } from '../../../src/adapters/otel/sdk.ts';
 import { OTEL_CURSOR_KEY, OtelExporter } from '../../../src/app/otel-export.ts';
 import { INSTRUMENTS } from '../../../src/app/otel-records.ts';
 import { openLedger } from '../../../src/app/store.ts';
+import { sqliteEventSource } from '../../../src/app/team/local-events.ts';
 import { runTick } from '../../../src/app/tick.ts';
 import type { LedgerEvent } from '../../../src/core/session/types.ts';
 import type { LedgerStore } from '../../../src/ports.ts';
@@ -41,7 +42,13 @@ function exporter(store: LedgerStore) {
     version: VERSION,
     env: process.env,
   });
-  return new OtelExporter({ store, sink, now: Date.now, channelType: () => 'file' });
+  return new OtelExporter({
+    store,
+    events: sqliteEventSource(scene.dir),
+    sink,
+    now: Date.now,
+    channelType: () => 'file',
+  });
 }
 
 async function ledgerEvents(): Promise<LedgerEvent[]> {
