@@ -17,6 +17,8 @@ export const LONG_TEST_FILES = [
   // npm pack, then installs of the tarball into a scratch project and a global prefix: minutes, more with
   // AGENT_SRE_PACK_FULL=1 (the native builds, as .ci/run runs it).
   'test/e2e/pack.test.ts',
+  // A team server on PostgreSQL killed and kept away for 10 minutes while two machines' hooks decide.
+  'test/e2e/team-outage-long.test.ts',
 ];
 
 export default defineConfig({
