@@ -27,6 +27,27 @@ export interface SessionSummary {
   events: number;
 }
 
+/** Events selected by what they are: an event matches when any one of the lists names it. */
+export interface EventMatch {
+  events?: string[];
+  tools?: string[];
+  verdicts?: string[];
+  rules?: string[];
+  /** Rules starting with one of these. */
+  rulePrefixes?: string[];
+  /** Inputs containing one of these strings. */
+  inputContains?: string[];
+}
+
+/** One session's events as a report reads them. */
+export interface SessionEvents {
+  sessionId: string;
+  /** The time of the session's newest event, matched or not; null for a session without events. */
+  lastAt: number | null;
+  /** Only the events `match` selects, oldest first. */
+  events: LedgerEvent[];
+}
+
 export interface EventQuery {
   sessionId?: string;
   /** Newest first when set; oldest first otherwise. */
@@ -43,6 +64,11 @@ export interface LedgerStore {
   getSession(sessionId: string): Promise<SessionState | undefined>;
   listSessions(): Promise<SessionSummary[]>;
   events(q?: EventQuery): Promise<LedgerEvent[]>;
+  /**
+   * For reports over many events: the given sessions (in that order) with only the events `match`
+   * selects, in one read, so a report reads what it uses rather than every event.
+   */
+  sessionEvents(sessionIds: readonly string[], match: EventMatch): Promise<SessionEvents[]>;
   /**
    * Run `fn` in one transaction: a write transaction (taken before the first read) unless `readonly`.
    * `now` is the time the caller's clock gives; the store itself never reads a clock.
@@ -161,6 +187,13 @@ export interface Origin {
   user: string;
   /** The project's tag (src/adapters/fs/project-tag.ts), the same for every checkout of one path. */
   project: string;
+  /**
+   * The project's name across the team, the same for every clone: `team.project`, else the normalized
+   * URL of the `origin` remote, else the folder's name. Team incidents are keyed by it.
+   */
+  projectId?: string;
+  /** The local ledger's id (its header): a ledger replaced after an integrity problem is a new stream. */
+  ledger?: string;
 }
 
 /** One local ledger event on its way to the team store, with the session state it left behind. */

@@ -88,6 +88,7 @@ export function storeCache() {
         getSession: (id) => use(dir, (s) => s.getSession(id), false),
         listSessions: () => use(dir, (s) => s.listSessions(), false),
         events: (q) => use(dir, (s) => s.events(q), false),
+        sessionEvents: (ids, match) => use(dir, (s) => s.sessionEvents(ids, match), false),
         transact: (now, fn, opts) => use(dir, (s) => s.transact(now, fn, opts), true),
         close: async () => undefined,
       };

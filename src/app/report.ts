@@ -1,6 +1,7 @@
 // `agent-sre report`: the fleet view over a window. Reads every session and incident in it from the
 // ledger, git once for the whole window (commits and their reverts up to now), and each session's cost.
 import { gitLog } from '../adapters/git/log.ts';
+import { CHECK_EVENT } from '../core/gates/evidence.ts';
 import { type SessionCommit, sessionCommits } from '../core/metrics/commits.ts';
 import { firstAnomalyAt, type IncidentTimes, incidentTimes } from '../core/metrics/incident.ts';
 import {
@@ -13,6 +14,7 @@ import {
 import { runFacts } from '../core/metrics/runs.ts';
 import { resolveTargets } from '../core/metrics/targets.ts';
 import type { LedgerEvent } from '../core/session/types.ts';
+import type { EventMatch } from '../ports.ts';
 import { type EvidenceDeps, testCommandsOf } from './evidence.ts';
 
 export interface ReportResult {
@@ -21,6 +23,21 @@ export interface ReportResult {
 }
 
 const STOPS = new Set(['Stop', 'SubagentStop', 'TaskCompleted']);
+const SHELLS = ['Bash', 'PowerShell'];
+
+/**
+ * Every event the report's folds look at (sessionCommits, firstAnomalyAt, the stop counts), and no
+ * other: shell calls (commits, test runs), checks, stops, refusals, budgets and gates, and hook-reported
+ * commits. A store reads only these, so a report over a million events reads a fraction of them.
+ */
+export const REPORT_EVENTS: EventMatch = {
+  events: [...STOPS, CHECK_EVENT],
+  tools: SHELLS,
+  verdicts: ['deny'],
+  rules: ['gate.exhausted'],
+  rulePrefixes: ['budget.'],
+  inputContains: ['gitOperation'],
+};
 // A session that started before the window but ran into it belongs to it; so do commits a minute early.
 const GIT_LOOKBACK_MS = 60_000;
 
@@ -35,23 +52,21 @@ export async function makeReport(since: number, deps: EvidenceDeps): Promise<Rep
   );
   const git = await (deps.git ?? gitLog)(deps.projectDir, { since: since - GIT_LOOKBACK_MS });
 
-  const eventsOf = new Map<string, LedgerEvent[]>();
-  const load = async (id: string) => {
-    let ev = eventsOf.get(id);
-    if (!ev) {
-      ev = await store.events({ sessionId: id });
-      eventsOf.set(id, ev);
-    }
-    return ev;
-  };
+  // Sessions that may fall in the window, and the sessions of its incidents: their events in one read.
+  const candidates = all.filter(({ state }) => {
+    const end = state.endedAt ?? Number.POSITIVE_INFINITY;
+    return !(state.startedAt > now || (state.startedAt < since && end < since));
+  });
+  const ids = new Set(candidates.map((s) => s.state.sessionId));
+  for (const i of inWindow) if (i.sessionId) ids.add(i.sessionId);
+  const read = new Map((await store.sessionEvents([...ids], REPORT_EVENTS)).map((r) => [r.sessionId, r]));
+  const eventsOf = (id: string): LedgerEvent[] => read.get(id)?.events ?? [];
 
   const sessions: ReportSession[] = [];
   const commits: SessionCommit[] = [];
-  for (const { state, events: count } of all) {
-    const end = state.endedAt ?? Number.POSITIVE_INFINITY;
-    if (state.startedAt > now || (state.startedAt < since && end < since)) continue;
-    const events = await load(state.sessionId);
-    const lastAt = events.at(-1)?.ts ?? state.startedAt;
+  for (const { state, events: count } of candidates) {
+    const events = eventsOf(state.sessionId);
+    const lastAt = read.get(state.sessionId)?.lastAt ?? state.startedAt;
     if (state.startedAt < since && lastAt < since) continue;
     commits.push(
       ...sessionCommits(
@@ -77,9 +92,7 @@ export async function makeReport(since: number, deps: EvidenceDeps): Promise<Rep
 
   const times: IncidentTimes[] = [];
   for (const i of inWindow) {
-    const anomaly = i.sessionId
-      ? firstAnomalyAt(await load(i.sessionId), i.milestones.detectedAt, runs)
-      : null;
+    const anomaly = i.sessionId ? firstAnomalyAt(eventsOf(i.sessionId), i.milestones.detectedAt, runs) : null;
     times.push(incidentTimes(i, anomaly));
   }
   const report = buildReport({

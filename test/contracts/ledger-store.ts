@@ -340,6 +340,48 @@ export function testLedgerStore(name: string, make: () => Promise<StoreFixture>)
       expect(await store.events({ sessionId: 'none', limit: 3 })).toStrictEqual([]);
     });
 
+    it('reads only the events a match selects, per session in the order asked, with each newest time', async () => {
+      const ev = (sessionId: string, n: number, e: Partial<LedgerEvent>): LedgerEvent => ({
+        ...bareEvent(sessionId, n),
+        ...e,
+      });
+      const a = [
+        ev('a', 1, { event: 'PreToolUse', tool: 'Bash' }),
+        ev('a', 2, { event: 'PreToolUse', tool: 'Read' }),
+        ev('a', 3, { event: 'Stop', rule: 'acceptance.blocked' }),
+        ev('a', 4, { event: 'PostToolUse', tool: 'Edit', input: '{"x":"50%_budget"}' }),
+        ev('a', 5, { event: 'PreToolUse', tool: 'Read', rule: 'budget.calls' }),
+        ev('a', 6, { event: 'PreToolUse', tool: 'Read', rule: 'xbudget.calls' }),
+        ev('a', 7, { event: 'PreToolUse', tool: 'Read', verdict: 'deny' }),
+        ev('a', 9, { event: 'PreToolUse', tool: 'Read' }),
+      ];
+      const b = [ev('b', 8, { event: 'PostToolUse', tool: 'Read', input: 'has gitOperation in it' })];
+      const c = [ev('c', 10, { event: 'PreToolUse', tool: 'Read' })];
+      for (const event of [...a.slice(0, 7), ...b, a[7]!, ...c])
+        await store.commit(step(event.sessionId, { event }));
+      const match = {
+        events: ['Stop'],
+        tools: ['Bash'],
+        verdicts: ['deny'],
+        rulePrefixes: ['budget.'],
+        inputContains: ['gitOperation', '50%_'],
+      };
+      expect(await store.sessionEvents(['b', 'a', 'c', 'none'], match)).toStrictEqual([
+        { sessionId: 'b', lastAt: T0 + 8, events: b },
+        { sessionId: 'a', lastAt: T0 + 9, events: [a[0], a[2], a[3], a[4], a[6]] },
+        { sessionId: 'c', lastAt: T0 + 10, events: [] },
+        { sessionId: 'none', lastAt: null, events: [] },
+      ]);
+      // A rule named exactly, and a LIKE wildcard that must not act as one.
+      expect(
+        (await store.sessionEvents(['a'], { rules: ['budget.calls'], inputContains: ['%'] }))[0]?.events,
+      ).toStrictEqual([a[3], a[4]]);
+      expect(await store.sessionEvents(['a'], {})).toStrictEqual([
+        { sessionId: 'a', lastAt: T0 + 9, events: [] },
+      ]);
+      expect(await store.sessionEvents([], match)).toStrictEqual([]);
+    });
+
     it('rejects a limit that is not a non-negative integer', async () => {
       await store.commit(step('s1'));
       for (const limit of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {

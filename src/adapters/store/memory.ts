@@ -2,7 +2,16 @@
 // test/contracts/ledger-store.ts), and the test double for the app layer. State is copied on the way in
 // and out so neither `apply` nor a caller can reach into what the store holds.
 import type { LedgerEvent, SessionState } from '../../core/session/types.ts';
-import type { EventQuery, LedgerStore, LedgerTx, SessionSummary, Transition } from '../../ports.ts';
+import type {
+  EventMatch,
+  EventQuery,
+  LedgerStore,
+  LedgerTx,
+  SessionEvents,
+  SessionSummary,
+  Transition,
+} from '../../ports.ts';
+import { groupSessionEvents, matchesEvent } from './event-match.ts';
 import { emptyIncidentData, type IncidentData, memoryTx } from './memory-tx.ts';
 
 const PREFIX = '[agent-sre] [ledger]';
@@ -100,6 +109,19 @@ export function createMemoryStore(): LedgerStore {
       let out = q.sessionId === undefined ? log : log.filter((e) => e.sessionId === q.sessionId);
       if (q.limit !== undefined) out = out.slice(Math.max(0, out.length - q.limit)).reverse();
       return out.map((e) => structuredClone(e));
+    },
+
+    async sessionEvents(sessionIds: readonly string[], match: EventMatch): Promise<SessionEvents[]> {
+      assertOpen();
+      const wanted = new Set(sessionIds);
+      const lastAt = new Map<string, number | null>();
+      const picked: LedgerEvent[] = [];
+      for (const e of log) {
+        if (!wanted.has(e.sessionId)) continue;
+        lastAt.set(e.sessionId, e.ts);
+        if (matchesEvent(e, match)) picked.push(structuredClone(e));
+      }
+      return groupSessionEvents(sessionIds, lastAt, picked);
     },
 
     async transact<R>(now: number, fn: (tx: LedgerTx) => R): Promise<R> {

@@ -6,16 +6,19 @@
 import pg from 'pg';
 import type { LedgerEvent, SessionState } from '../../core/session/types.ts';
 import type {
+  EventMatch,
   EventQuery,
   IngestResult,
   LedgerTx,
   Origin,
+  SessionEvents,
   SessionSummary,
   ShipBatch,
   TeamSessionSummary,
   TeamStore,
   Transition,
 } from '../../ports.ts';
+import { groupSessionEvents, matchSql } from './event-match.ts';
 import { checkApplied, checkLimit } from './memory.ts';
 import { checkBatch } from './memory-team.ts';
 import { PgBridge, type Query } from './pg-sync.ts';
@@ -236,6 +239,31 @@ class PostgresStore implements TeamStore {
       sql += ` ORDER BY id DESC LIMIT $${values.length}`;
     } else sql += ' ORDER BY id';
     return (await this.#read<EventRow>(sql, values)).map(rowToEvent);
+  }
+
+  async sessionEvents(sessionIds: readonly string[], match: EventMatch): Promise<SessionEvents[]> {
+    const values: unknown[] = [[...sessionIds]];
+    const where = matchSql(match, {
+      param: (v) => {
+        values.push(v);
+        return `$${values.length}::text`;
+      },
+      contains: (column, needle) => `strpos(${column}, ${needle}) > 0`,
+      startsWith: (column, prefix) => `starts_with(${column}, ${prefix})`,
+    });
+    // Each session's newest event is one step down the (session_id, id) index, however long the session.
+    const [last, rows] = await Promise.all([
+      this.#read<{ id: string; ts: number | null }>(
+        `SELECT s.id, (SELECT ts FROM events WHERE session_id = s.id ORDER BY id DESC LIMIT 1) AS ts
+         FROM unnest($1::text[]) AS s(id)`,
+        [[...sessionIds]],
+      ),
+      this.#read<EventRow>(
+        `SELECT ${EVENT_LIST} FROM events WHERE session_id = ANY($1::text[]) AND ${where} ORDER BY id`,
+        values,
+      ),
+    ]);
+    return groupSessionEvents(sessionIds, new Map(last.map((r) => [r.id, r.ts])), rows.map(rowToEvent));
   }
 
   async ingest(batch: ShipBatch): Promise<IngestResult> {

@@ -8,9 +8,18 @@ import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import type { LedgerEvent, SessionState } from '../../core/session/types.ts';
-import type { EventQuery, LedgerStore, LedgerTx, SessionSummary, Transition } from '../../ports.ts';
+import type {
+  EventMatch,
+  EventQuery,
+  LedgerStore,
+  LedgerTx,
+  SessionEvents,
+  SessionSummary,
+  Transition,
+} from '../../ports.ts';
 import { VERSION } from '../../version.ts';
 import { createPrivateExclusive, ensurePrivateDir } from '../fs/private.ts';
+import { groupSessionEvents, matchSql } from './event-match.ts';
 import {
   checkOurFile,
   chmodPrivate,
@@ -731,6 +740,36 @@ class SqliteStore implements LedgerStore {
     if (bySession) params.sessionId = sessionId;
     if (limited) params.limit = limit;
     return (stmt.all(params) as EventRow[]).map(rowToEvent);
+  }
+
+  async sessionEvents(sessionIds: readonly string[], match: EventMatch): Promise<SessionEvents[]> {
+    this.#assertOpen();
+    const values: unknown[] = [];
+    const where = matchSql(match, {
+      param: (v) => {
+        values.push(v);
+        return '?';
+      },
+      contains: (column, needle) => `instr(${column}, ${needle}) > 0`,
+      startsWith: (column, prefix) => `instr(${column}, ${prefix}) = 1`,
+    });
+    const ids = JSON.stringify(sessionIds);
+    // One snapshot for both reads, so the newest times and the events agree.
+    const read = this.db.transaction(() => {
+      const last = this.#statement(
+        'sessionEvents:last',
+        () =>
+          'SELECT j.value AS id, (SELECT ts FROM events WHERE session_id = j.value ORDER BY id DESC LIMIT 1) AS ts FROM json_each(?) j',
+      ).all(ids) as Array<{ id: string; ts: number | null }>;
+      const rows = this.#statement(
+        `sessionEvents:${where}`,
+        () =>
+          `SELECT ${EVENT_SELECT} FROM events WHERE session_id IN (SELECT value FROM json_each(?)) AND ${where} ORDER BY id`,
+      ).all(ids, ...(values as SqlValue[])) as EventRow[];
+      return { last, rows };
+    });
+    const { last, rows } = read.deferred();
+    return groupSessionEvents(sessionIds, new Map(last.map((r) => [r.id, r.ts])), rows.map(rowToEvent));
   }
 
   async transact<R>(now: number, fn: (tx: LedgerTx) => R, opts: { readonly?: boolean } = {}): Promise<R> {

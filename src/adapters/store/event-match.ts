@@ -1,0 +1,53 @@
+// `EventMatch` (src/ports.ts) three ways: a predicate for the memory store, and a WHERE clause for SQLite
+// and PostgreSQL, which differ only in how they spell "contains" and "starts with" and their parameters.
+import type { LedgerEvent } from '../../core/session/types.ts';
+import type { EventMatch, SessionEvents } from '../../ports.ts';
+
+export function matchesEvent(e: LedgerEvent, m: EventMatch): boolean {
+  return (
+    !!m.events?.includes(e.event) ||
+    (e.tool !== null && !!m.tools?.includes(e.tool)) ||
+    (e.verdict !== null && !!m.verdicts?.includes(e.verdict)) ||
+    (e.rule !== null && !!m.rules?.includes(e.rule)) ||
+    (e.rule !== null && !!m.rulePrefixes?.some((p) => e.rule!.startsWith(p))) ||
+    (e.input !== null && !!m.inputContains?.some((s) => e.input!.includes(s)))
+  );
+}
+
+export interface MatchDialect {
+  /** Adds a value to the query's parameters and returns its placeholder. */
+  param(value: unknown): string;
+  /** `column` holds `needle`; each placeholder is used once, as SQLite numbers its `?` by position. */
+  contains(column: string, needle: string): string;
+  startsWith(column: string, prefix: string): string;
+}
+
+/** A boolean SQL expression for `m`; FALSE when it names nothing. */
+export function matchSql(m: EventMatch, d: MatchDialect): string {
+  const terms: string[] = [];
+  const anyOf = (column: string, values: string[] | undefined) => {
+    for (const v of values ?? []) terms.push(`${column} = ${d.param(v)}`);
+  };
+  anyOf('event', m.events);
+  anyOf('tool', m.tools);
+  anyOf('verdict', m.verdicts);
+  anyOf('rule', m.rules);
+  for (const p of m.rulePrefixes ?? []) terms.push(d.startsWith('rule', d.param(p)));
+  for (const s of m.inputContains ?? []) terms.push(d.contains('input', d.param(s)));
+  return terms.length === 0 ? 'FALSE' : `(${terms.join(' OR ')})`;
+}
+
+/** Rows of (session, event) and each session's newest time, as the port returns them: in `ids` order. */
+export function groupSessionEvents(
+  ids: readonly string[],
+  lastAt: Map<string, number | null>,
+  events: readonly LedgerEvent[],
+): SessionEvents[] {
+  const bySession = new Map<string, LedgerEvent[]>(ids.map((id) => [id, []]));
+  for (const e of events) bySession.get(e.sessionId)?.push(e);
+  return ids.map((id) => ({
+    sessionId: id,
+    lastAt: lastAt.get(id) ?? null,
+    events: bySession.get(id) ?? [],
+  }));
+}
