@@ -7,13 +7,16 @@
 //   npm run bench                       (builds dist/ first)
 //   node bench/run.mjs [--rounds 40] [--rss-runs 5] [--seconds 2] [--show 20] [--json]
 //                      [--skip-hook] [--skip-ledger] [--peer-dir DIR]
-//                      [--skip-real] [--real-rounds 3] [--real-calls 20] [--skip-classes]
+//                      [--skip-real] [--real-rounds 3] [--real-calls 20] [--skip-classes] [--skip-team]
 //
 // The real-client part (bench/real-client.mjs) runs the pinned Claude Code against the scripted stand-in
 // with no hooks, cc-safety-net's hook, and agent-sre's command, folded and HTTP paths; --skip-real skips it.
 //
 // The per-class part (bench/classes.mjs, issue 12) runs test/corpus/<class>.jsonl through our engine and
 // through cc-safety-net's hook and writes bench/out/classes.json; --skip-classes skips it.
+//
+// The team-scale part (bench/team-scale.mjs, issue 15) runs against the PostgreSQL server named by
+// AGENT_SRE_BENCH_PG or AGENT_SRE_TEST_PG and is skipped, with a message, when neither is set.
 //
 // The peer corpora are read from ../shared/benchmarks/peer-corpora (or --peer-dir) and skipped when
 // that directory is absent, as in a user's clone. The engine is judged in-process through
@@ -60,6 +63,7 @@ const { values: opts } = parseArgs({
     'real-rounds': { type: 'string', default: '3' },
     'real-calls': { type: 'string', default: '20' },
     'skip-classes': { type: 'boolean', default: false },
+    'skip-team': { type: 'boolean', default: false },
   },
 });
 const PEER_DIR = opts['peer-dir'] ?? join(ROOT, '..', 'shared', 'benchmarks', 'peer-corpora');
@@ -131,6 +135,7 @@ try {
       summary.realClient = { error: err.message.slice(0, 2000) };
     }
   }
+  if (!opts['skip-team']) summary.team = await teamBench();
   summary.seconds = round((performance.now() - started) / 1000);
   // Other processes on the machine skew the timings: compare these with machine.cpus.
   summary.machine.loadavgEnd = os.loadavg().map(round);
@@ -148,6 +153,10 @@ try {
   if (!opts.json && summary.realClient?.modes) {
     const { printRealClient } = await import('./real-client.mjs');
     console.log(`\n${printRealClient(summary.realClient)}`);
+  }
+  if (!opts.json && summary.team) {
+    const { printTeamScale } = await import('./team-scale.mjs');
+    console.log(`${printTeamScale(summary.team)}\n`);
   }
   // The line on stdout leaves out the per-group breakdowns; bench/out/summary.json has everything.
   console.log(
@@ -688,6 +697,28 @@ function ledgerBench() {
   });
   if (r.status !== 0) return { error: `bench/ledger.mjs exited ${r.status}: ${r.stderr.trim()}` };
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Team scale (issue 15): bench/team-scale.mjs against a real PostgreSQL server, when one is named.
+
+async function teamBench() {
+  const { benchPgUrl, PG_URL_ENVS } = await import('./team-scale.mjs');
+  if (!benchPgUrl()) {
+    const skipped = `no PostgreSQL URL: set ${PG_URL_ENVS.join(' or ')} to run it`;
+    log(`team scale skipped: ${skipped}`);
+    return { skipped };
+  }
+  log(
+    'team scale: 50 machines x 20 sessions shipping to one team server on PostgreSQL, report over 1M events',
+  );
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'team-scale.mjs'), '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const last = r.stdout.trim().split('\n').at(-1);
+  return r.status === 0 && last ? JSON.parse(last) : { error: `bench/team-scale.mjs exited ${r.status}` };
 }
 
 // ---------------------------------------------------------------------------------------------
