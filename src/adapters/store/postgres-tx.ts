@@ -9,66 +9,15 @@ import {
   type ChannelRef,
   type Incident,
   OPEN_STATES,
-  type Page,
   type TimelineEntry,
 } from '../../core/incidents/types.ts';
-import type {
-  IncidentQuery,
-  LedgerTx,
-  OutboxQuery,
-  OutboxRow,
-  OutboxStatus,
-  StoredRecord,
-} from '../../ports.ts';
+import type { IncidentQuery, LedgerTx, OutboxQuery, StoredRecord } from '../../ports.ts';
+import { OUTBOX_COLUMNS, type OutboxDbRow, type RecordRow, toOutboxRow, toRecord } from './ledger-rows.ts';
 import type { Query, Rows } from './pg-sync.ts';
 
 /** Advisory lock keys (two-int form): a namespace and a key. */
 export const LOCK_NS = { incidents: 0x4153_0001, session: 0x4153_0002 } as const;
 const INCIDENT_LOCK: Query = { text: 'SELECT pg_advisory_xact_lock($1, 0)', values: [LOCK_NS.incidents] };
-
-interface OutboxDbRow {
-  id: number;
-  page: string;
-  status: OutboxStatus;
-  attempts: number;
-  not_before: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  detail: string | null;
-  created_at: number;
-  delivered_at: number | null;
-}
-
-const OUTBOX_COLUMNS =
-  'id, page, status, attempts, not_before, next_attempt_at, last_error, detail, created_at, delivered_at';
-
-function toOutboxRow(r: OutboxDbRow): OutboxRow {
-  return {
-    id: r.id,
-    page: JSON.parse(r.page) as Page,
-    status: r.status,
-    attempts: r.attempts,
-    notBefore: r.not_before,
-    nextAttemptAt: r.next_attempt_at,
-    lastError: r.last_error,
-    detail: r.detail,
-    createdAt: r.created_at,
-    deliveredAt: r.delivered_at,
-  };
-}
-
-interface RecordRow {
-  id: string;
-  created_at: number;
-  data: string;
-  mac: string | null;
-}
-
-function toRecord<T>(kind: string, r: RecordRow): StoredRecord<T> {
-  const rec: StoredRecord<T> = { kind, id: r.id, createdAt: r.created_at, data: JSON.parse(r.data) as T };
-  if (r.mac !== null) rec.mac = r.mac;
-  return rec;
-}
 
 const parseIncident = (row: Record<string, unknown> | undefined) =>
   row === undefined ? undefined : (JSON.parse(row.data as string) as Incident);

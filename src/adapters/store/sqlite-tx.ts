@@ -5,17 +5,10 @@ import {
   type ChannelRef,
   type Incident,
   OPEN_STATES,
-  type Page,
   type TimelineEntry,
 } from '../../core/incidents/types.ts';
-import type {
-  IncidentQuery,
-  LedgerTx,
-  OutboxQuery,
-  OutboxRow,
-  OutboxStatus,
-  StoredRecord,
-} from '../../ports.ts';
+import type { IncidentQuery, LedgerTx, OutboxQuery, StoredRecord } from '../../ports.ts';
+import { OUTBOX_COLUMNS, type OutboxDbRow, type RecordRow, toOutboxRow, toRecord } from './ledger-rows.ts';
 
 export const INCIDENT_TABLES = `
    CREATE TABLE incidents (
@@ -73,51 +66,9 @@ export const INCIDENT_TABLES = `
 /** Schema 3: the MAC a human's answer carries (see src/app/human-mac.ts); NULL on anything unsigned. */
 export const RECORD_MAC_COLUMN = 'ALTER TABLE records ADD COLUMN mac TEXT;';
 
-interface OutboxDbRow {
-  id: number;
-  page: string;
-  status: OutboxStatus;
-  attempts: number;
-  not_before: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  detail: string | null;
-  created_at: number;
-  delivered_at: number | null;
-}
-
-const OUTBOX_SELECT =
-  'SELECT id, page, status, attempts, not_before, next_attempt_at, last_error, detail, created_at, delivered_at FROM outbox';
-
-function toOutboxRow(r: OutboxDbRow): OutboxRow {
-  return {
-    id: r.id,
-    page: JSON.parse(r.page) as Page,
-    status: r.status,
-    attempts: r.attempts,
-    notBefore: r.not_before,
-    nextAttemptAt: r.next_attempt_at,
-    lastError: r.last_error,
-    detail: r.detail,
-    createdAt: r.created_at,
-    deliveredAt: r.delivered_at,
-  };
-}
+const OUTBOX_SELECT = `SELECT ${OUTBOX_COLUMNS} FROM outbox`;
 
 type Statement = Database.Statement<unknown[], unknown>;
-
-interface RecordRow {
-  id: string;
-  created_at: number;
-  data: string;
-  mac: string | null;
-}
-
-function toRecord<T>(kind: string, r: RecordRow): StoredRecord<T> {
-  const rec: StoredRecord<T> = { kind, id: r.id, createdAt: r.created_at, data: JSON.parse(r.data) as T };
-  if (r.mac !== null) rec.mac = r.mac;
-  return rec;
-}
 
 /** A WHERE clause from the filters that apply (a condition, or undefined to skip it). */
 function where(filters: Array<[string | undefined, readonly unknown[]]>): { sql: string; params: unknown[] } {
