@@ -19,6 +19,14 @@ export const teamSchema = z
       .nullable()
       .default(null)
       .describe("This machine's name on the team; default: a random id kept in ~/.agent-sre."),
+    project: z
+      .string()
+      .regex(/^[\x21-\x7e]{1,300}$/, 'printable characters without spaces, at most 300')
+      .nullable()
+      .default(null)
+      .describe(
+        "The project's name across the team (team incidents are keyed by it); default: the origin remote's URL without credentials, scheme and .git, else the folder's name.",
+      ),
   })
   .describe(
     'Team mode: events, incidents and pages go to the team server; the hook still decides on this machine.',

@@ -112,6 +112,42 @@ export function testTeamStore(name: string, make: () => Promise<TeamFixture>): v
       expect(origins).toEqual({ a: LAPTOP, b: CI, c: otherProject });
     });
 
+    it('takes a replaced local ledger (ids from 1 again) as a new stream, with its own spend', async () => {
+      const old = { ...LAPTOP, projectId: 'github.com/acme/app', ledger: 'ledger-1' };
+      const fresh = { ...old, ledger: 'ledger-2' };
+      await store.ingest(
+        batch(old, [item(1, 'a'), item(2, 'a'), item(3, 'a')], [{ day: '2026-11-25', usd: 3 }]),
+      );
+      expect(
+        await store.ingest(batch(fresh, [item(1, 'b'), item(2, 'b')], [{ day: '2026-11-25', usd: 1 }])),
+      ).toEqual({
+        accepted: 2,
+        duplicates: 0,
+        highWater: 2,
+      });
+      expect([
+        await store.highWater(old),
+        await store.highWater(fresh),
+        await store.highWater(LAPTOP),
+      ]).toEqual([3, 2, 0]);
+      expect(await inputs()).toEqual(['a#1', 'a#2', 'a#3', 'b#1', 'b#2']);
+      expect((await store.teamSessions()).map((s) => s.origin)).toEqual([old, fresh]);
+      // Each ledger's cumulative figure counts: the new one started again from 0.
+      expect(await store.fleetSpend('2026-11-25')).toEqual([
+        { origin: old, usd: 3 },
+        { origin: fresh, usd: 1 },
+      ]);
+    });
+
+    it('refuses an empty ledger or project id', async () => {
+      for (const origin of [
+        { ...LAPTOP, ledger: '' },
+        { ...LAPTOP, projectId: '' },
+      ])
+        await expect(store.ingest(batch(origin, [item(1, 's1')]))).rejects.toThrow();
+      expect(await store.events()).toEqual([]);
+    });
+
     it('an empty batch answers with the stream cursor and changes nothing', async () => {
       expect(await store.ingest(batch(LAPTOP, []))).toEqual({ accepted: 0, duplicates: 0, highWater: 0 });
       await store.ingest(batch(LAPTOP, [item(3, 's1')]));

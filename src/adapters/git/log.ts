@@ -18,10 +18,11 @@ const RECORD = '\x1e';
 const REVERTS = /This reverts commit ([0-9a-f]{7,64})/g;
 const MAX_BUFFER = 64 * 1024 * 1024;
 
-function run(
+/** git in `dir` without a shell, a pager, prompts or the locale; 127 when git is not installed. */
+export function runGit(
   dir: string,
   args: string[],
-  opts: GitLogOptions,
+  opts: Pick<GitLogOptions, 'timeoutMs' | 'env'>,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
@@ -62,13 +63,13 @@ export function parseGitLog(stdout: string): GitCommit[] {
 }
 
 export async function gitLog(dir: string, opts: GitLogOptions): Promise<GitFacts> {
-  const inside = await run(dir, ['rev-parse', '--is-inside-work-tree'], opts);
+  const inside = await runGit(dir, ['rev-parse', '--is-inside-work-tree'], opts);
   if (inside.code === 127) return { available: false, reason: 'git is not installed' };
   if (inside.code !== 0 || inside.stdout.trim() !== 'true')
     return { available: false, reason: 'not a git repository' };
   const max = opts.maxCount ?? 5000;
   const since = new Date(Math.max(0, opts.since)).toISOString();
-  const r = await run(
+  const r = await runGit(
     dir,
     [
       'log',

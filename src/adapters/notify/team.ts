@@ -34,7 +34,7 @@ export function createTeamChannel(
   team: TeamSettings,
   deps: {
     env: Record<string, string | undefined>;
-    origin: () => Origin;
+    origin: () => Origin | Promise<Origin>;
     now?: () => number;
     timeoutMs?: number;
   },
@@ -52,7 +52,7 @@ export function createTeamChannel(
         const signal = signalOfDedupKey(page.dedupKey);
         const body: TeamPageBody = {
           version: 1,
-          origin: deps.origin(),
+          origin: await deps.origin(),
           kind: page.action === 'test' ? 'page.test' : (signal.kind as SignalKind | null),
           key: signal.key,
           page: redactPage({ ...page, links: [] }),

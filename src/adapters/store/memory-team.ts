@@ -17,6 +17,9 @@ export function checkBatch(batch: ShipBatch): Map<string, number> {
   for (const k of ['machine', 'user', 'project'] as const)
     if (typeof origin?.[k] !== 'string' || origin[k] === '')
       throw new TypeError(`${PREFIX} a shipped batch needs origin.${k}`);
+  for (const k of ['projectId', 'ledger'] as const)
+    if (origin[k] !== undefined && (typeof origin[k] !== 'string' || origin[k] === ''))
+      throw new TypeError(`${PREFIX} origin.${k} is a non-empty string when given`);
   if (!Array.isArray(items)) throw new TypeError(`${PREFIX} a shipped batch needs items`);
   let last = 0;
   for (const item of items) {
@@ -39,7 +42,9 @@ export function checkBatch(batch: ShipBatch): Map<string, number> {
   return spend;
 }
 
-export const streamKey = (o: Pick<Origin, 'machine' | 'project'>) => JSON.stringify([o.machine, o.project]);
+/** A stream: one local ledger of one project on one machine. The user is a label on what it ships. */
+export const streamKey = (o: Pick<Origin, 'machine' | 'project' | 'ledger'>) =>
+  JSON.stringify([o.machine, o.project, o.ledger ?? '']);
 
 export function openMemoryTeamStore(): TeamStore {
   const store = createMemoryStore();
@@ -98,7 +103,10 @@ export function openMemoryTeamStore(): TeamStore {
       return [...(spend.get(day)?.values() ?? [])]
         .map((s) => ({ origin: { ...s.origin }, usd: s.usd }))
         .sort(
-          (a, b) => bytes(a.origin.machine, b.origin.machine) || bytes(a.origin.project, b.origin.project),
+          (a, b) =>
+            bytes(a.origin.machine, b.origin.machine) ||
+            bytes(a.origin.project, b.origin.project) ||
+            bytes(a.origin.ledger ?? '', b.origin.ledger ?? ''),
         );
     },
   };

@@ -123,6 +123,13 @@ export const PG_MIGRATIONS: readonly string[] = [
      usd DOUBLE PRECISION NOT NULL,
      PRIMARY KEY (day, machine, project)
    );`,
+  // A stream is (machine, project, local ledger): a ledger replaced after an integrity problem restarts
+  // its ids at 1 and must not be taken for the old one's duplicates. '' is a shipper that names no ledger.
+  `ALTER TABLE team_streams ADD COLUMN ledger TEXT COLLATE "C" NOT NULL DEFAULT '';
+   ALTER TABLE team_streams DROP CONSTRAINT team_streams_pkey, ADD PRIMARY KEY (machine, project, ledger);
+   ALTER TABLE team_spend ADD COLUMN ledger TEXT COLLATE "C" NOT NULL DEFAULT '', ADD COLUMN project_id TEXT;
+   ALTER TABLE team_spend DROP CONSTRAINT team_spend_pkey, ADD PRIMARY KEY (day, machine, project, ledger);
+   ALTER TABLE sessions ADD COLUMN project_id TEXT, ADD COLUMN ledger TEXT;`,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

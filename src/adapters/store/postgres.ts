@@ -89,11 +89,12 @@ const SESSION_TYPES: Record<keyof SessionRow, string> = {
 };
 
 // $1 machine, $2 project, $3 user, $4 seqs, then the event columns, then the session columns (each
-// session's last state in the batch). Items at or below the stream's high-water mark are skipped in
+// session's last state in the batch), then the ledger ('' for none) and the project's team-wide id. Items at or below the stream's high-water mark are skipped in
 // SQL, after the stream's row lock, so a batch needs no answer from this thread half-way through.
 const E0 = 5;
 const S0 = E0 + EVENT_COLUMNS.length;
-const INGEST = `WITH hw AS (SELECT high_water FROM team_streams WHERE machine = $1 AND project = $2),
+const L0 = S0 + SESSION_COLUMNS.length;
+const INGEST = `WITH hw AS (SELECT high_water FROM team_streams WHERE machine = $1 AND project = $2 AND ledger = $${L0}),
 ins AS (
   INSERT INTO events (${EVENT_LIST})
   SELECT ${EVENT_LIST} FROM unnest($4::bigint[], ${EVENT_COLUMNS.map((c, i) => `$${E0 + i}::${EVENT_TYPES[c]}[]`).join(', ')})
@@ -104,20 +105,39 @@ ins AS (
 ),
 counts AS (SELECT session_id, count(*) AS n FROM ins GROUP BY session_id),
 up AS (
-  INSERT INTO sessions (${SESSION_LIST}, event_count, machine, os_user, project)
-  SELECT ${SESSION_COLUMNS.map((c) => `s.${c}`).join(', ')}, c.n, $1, $3, $2
+  INSERT INTO sessions (${SESSION_LIST}, event_count, machine, os_user, project, ledger, project_id)
+  SELECT ${SESSION_COLUMNS.map((c) => `s.${c}`).join(', ')}, c.n, $1, $3, $2, nullif($${L0}, ''), $${L0 + 1}
   FROM unnest(${SESSION_COLUMNS.map((c, i) => `$${S0 + i}::${SESSION_TYPES[c]}[]`).join(', ')}) AS s(${SESSION_LIST})
   JOIN counts c ON c.session_id = s.session_id COLLATE "C"
   ORDER BY s.session_id COLLATE "C"
   ON CONFLICT (session_id) DO UPDATE SET ${SESSION_COLUMNS.filter((c) => c !== 'session_id')
     .map((c) => `${c} = excluded.${c}`)
     .join(', ')}, event_count = sessions.event_count + excluded.event_count,
-    machine = excluded.machine, os_user = excluded.os_user, project = excluded.project
+    machine = excluded.machine, os_user = excluded.os_user, project = excluded.project,
+    ledger = excluded.ledger, project_id = excluded.project_id
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM ins) AS accepted`;
 
 const PREFIX = '[agent-sre] [postgres]';
+
+interface OriginRow {
+  machine: string | null;
+  os_user: string;
+  project: string;
+  project_id: string | null;
+  ledger: string | null;
+}
+
+function originOfRow(r: OriginRow & { machine: string }): Origin {
+  return {
+    machine: r.machine,
+    user: r.os_user,
+    project: r.project,
+    ...(r.project_id ? { projectId: r.project_id } : {}),
+    ...(r.ledger ? { ledger: r.ledger } : {}),
+  };
+}
 
 export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<TeamStore> {
   const target = parsePgUrl(url);
@@ -270,6 +290,8 @@ class PostgresStore implements TeamStore {
     this.#assertOpen();
     const spend = checkBatch(batch);
     const { machine, project, user } = batch.origin;
+    const ledger = batch.origin.ledger ?? '';
+    const projectId = batch.origin.projectId ?? null;
     const events = batch.items.map((i) => eventToRow(i.event));
     const lastState = new Map<string, SessionRow>();
     for (const i of batch.items) lastState.set(i.state.sessionId, sessionToRow(i.state));
@@ -277,14 +299,14 @@ class PostgresStore implements TeamStore {
     const queries: Query[] = [
       { text: 'BEGIN' },
       {
-        text: `INSERT INTO team_streams (machine, project, os_user, high_water) VALUES ($1, $2, $3, 0)
-               ON CONFLICT (machine, project) DO NOTHING`,
-        values: [machine, project, user],
+        text: `INSERT INTO team_streams (machine, project, ledger, os_user, high_water) VALUES ($1, $2, $3, $4, 0)
+               ON CONFLICT (machine, project, ledger) DO NOTHING`,
+        values: [machine, project, ledger, user],
       },
       // One stream's batches take turns; other streams' batches go ahead.
       {
-        text: 'SELECT high_water FROM team_streams WHERE machine = $1 AND project = $2 FOR UPDATE',
-        values: [machine, project],
+        text: 'SELECT high_water FROM team_streams WHERE machine = $1 AND project = $2 AND ledger = $3 FOR UPDATE',
+        values: [machine, project, ledger],
       },
       {
         text: INGEST,
@@ -295,21 +317,24 @@ class PostgresStore implements TeamStore {
           batch.items.map((i) => i.seq),
           ...EVENT_COLUMNS.map((c) => events.map((e) => e[c])),
           ...SESSION_COLUMNS.map((c) => sessions.map((s) => s[c])),
+          ledger,
+          projectId,
         ],
       },
       {
         text: `UPDATE team_streams SET high_water = greatest(high_water, $3), os_user = $4
-               WHERE machine = $1 AND project = $2 RETURNING high_water`,
-        values: [machine, project, batch.items.at(-1)?.seq ?? 0, user],
+               WHERE machine = $1 AND project = $2 AND ledger = $5 RETURNING high_water`,
+        values: [machine, project, batch.items.at(-1)?.seq ?? 0, user, ledger],
       },
     ];
     if (spend.size > 0)
       queries.push({
-        text: `INSERT INTO team_spend (machine, project, os_user, day, usd)
-               SELECT $1, $2, $3, d, u FROM unnest($4::text[], $5::double precision[]) AS x(d, u)
-               ON CONFLICT (day, machine, project) DO UPDATE
-               SET usd = greatest(team_spend.usd, excluded.usd), os_user = excluded.os_user`,
-        values: [machine, project, user, [...spend.keys()], [...spend.values()]],
+        text: `INSERT INTO team_spend (machine, project, os_user, day, usd, ledger, project_id)
+               SELECT $1, $2, $3, d, u, $6, $7 FROM unnest($4::text[], $5::double precision[]) AS x(d, u)
+               ON CONFLICT (day, machine, project, ledger) DO UPDATE
+               SET usd = greatest(team_spend.usd, excluded.usd), os_user = excluded.os_user,
+                   project_id = excluded.project_id`,
+        values: [machine, project, user, [...spend.keys()], [...spend.values()], ledger, projectId],
       });
     queries.push({ text: 'COMMIT' });
     const results = await this.bridge.job(queries);
@@ -323,34 +348,31 @@ class PostgresStore implements TeamStore {
 
   async highWater(origin: Origin): Promise<number> {
     const [row] = await this.#read<{ high_water: number }>(
-      'SELECT high_water FROM team_streams WHERE machine = $1 AND project = $2',
-      [origin.machine, origin.project],
+      'SELECT high_water FROM team_streams WHERE machine = $1 AND project = $2 AND ledger = $3',
+      [origin.machine, origin.project, origin.ledger ?? ''],
     );
     return row?.high_water ?? 0;
   }
 
   async teamSessions(): Promise<TeamSessionSummary[]> {
-    const rows = await this.#read<
-      SessionRow & { event_count: number; machine: string | null; os_user: string; project: string }
-    >(
-      `SELECT ${SESSION_LIST}, event_count, machine, os_user, project FROM sessions ORDER BY started_at, session_id`,
+    const rows = await this.#read<SessionRow & { event_count: number } & OriginRow>(
+      `SELECT ${SESSION_LIST}, event_count, machine, os_user, project, project_id, ledger
+       FROM sessions ORDER BY started_at, session_id`,
     );
     return rows.map((r) => ({
       state: rowToSession(r),
       events: r.event_count,
-      origin: r.machine === null ? null : { machine: r.machine, user: r.os_user, project: r.project },
+      origin: r.machine === null ? null : originOfRow(r as OriginRow & { machine: string }),
     }));
   }
 
   async fleetSpend(day: string): Promise<Array<{ origin: Origin; usd: number }>> {
-    const rows = await this.#read<{ machine: string; project: string; os_user: string; usd: number }>(
-      'SELECT machine, project, os_user, usd FROM team_spend WHERE day = $1 ORDER BY machine, project',
+    const rows = await this.#read<OriginRow & { machine: string; usd: number }>(
+      `SELECT machine, project, os_user, project_id, ledger, usd FROM team_spend WHERE day = $1
+       ORDER BY machine, project, ledger`,
       [day],
     );
-    return rows.map((r) => ({
-      origin: { machine: r.machine, user: r.os_user, project: r.project },
-      usd: r.usd,
-    }));
+    return rows.map((r) => ({ origin: originOfRow(r), usd: r.usd }));
   }
 
   async close(): Promise<void> {

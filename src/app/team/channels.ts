@@ -10,7 +10,7 @@ export function teamChannels(
   projectDir: string,
   env: Record<string, string | undefined>,
 ): (name: string) => Channel {
-  let origin: Origin | undefined;
+  let origin: Promise<Origin> | undefined;
   const originNow = () => {
     origin ??= originOf(projectDir, team, env);
     return origin;

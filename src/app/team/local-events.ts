@@ -15,6 +15,8 @@ export interface EventSource {
   after(seq: number, limit: number): Promise<SeqEvent[]>;
   /** The newest id, 0 for an empty ledger: cheap, for "is anything unshipped?". */
   last(): Promise<number>;
+  /** The ledger's own id (its header): a replaced ledger ships as a new stream. Null when it has none. */
+  ledgerId?(): Promise<string | null>;
   close(): void;
 }
 
@@ -31,6 +33,17 @@ export function sqliteEventSource(projectDir: string): EventSource {
         .prepare(`SELECT id, ${cols} FROM events WHERE id > ? ORDER BY id LIMIT ?`)
         .all(seq, limit) as Array<EventRow & { id: number }>;
       return rows.map((r) => ({ seq: r.id, event: rowToEvent(r) }));
+    },
+    async ledgerId() {
+      // A ledger from before the header has no id: it ships as the stream it always was.
+      const has = open().prepare(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_header'",
+      );
+      if (!has.get()) return null;
+      const row = open().prepare('SELECT ledger_id FROM ledger_header WHERE one = 1').get() as
+        | { ledger_id: string }
+        | undefined;
+      return row?.ledger_id ?? null;
     },
     async last() {
       const row = open().prepare('SELECT MAX(id) AS id FROM events').get() as { id: number | null };

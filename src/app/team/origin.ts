@@ -1,5 +1,6 @@
 // Who this stream is on the team: a machine id (configured, or random and kept per user, never the
-// hostname, which two laptops may share), the OS user, and the project's tag.
+// hostname, which two laptops may share), the OS user, the project's tag and its team-wide id, and the
+// local ledger the events come from.
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { projectTag } from '../../adapters/fs/project-tag.ts';
 import { userDir } from '../../adapters/fs/user-secret.ts';
 import type { TeamSettings } from '../../core/incidents/config.ts';
 import type { Origin } from '../../ports.ts';
+import { teamProjectId } from './project-id.ts';
 
 export const MACHINE_FILE = 'machine-id';
 const MACHINE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -36,13 +38,22 @@ function osUser(env: Record<string, string | undefined>): string {
   }
 }
 
-export function originOf(
+/** Runs git (for the remote): the shipper and the flusher's team channel call it, never the hook. */
+export async function originOf(
   projectDir: string,
   team: TeamSettings,
   env: Record<string, string | undefined>,
-): Origin {
-  return { machine: machineId(team, env), user: osUser(env), project: projectTag(projectDir) };
+  ledger?: string | null,
+): Promise<Origin> {
+  return {
+    machine: machineId(team, env),
+    user: osUser(env),
+    project: projectTag(projectDir),
+    projectId: await teamProjectId(projectDir, team),
+    ...(ledger ? { ledger } : {}),
+  };
 }
 
+/** One stream: the same machine, user, checkout and local ledger. */
 export const sameOrigin = (a: Origin, b: Origin) =>
-  a.machine === b.machine && a.user === b.user && a.project === b.project;
+  a.machine === b.machine && a.user === b.user && a.project === b.project && a.ledger === b.ledger;

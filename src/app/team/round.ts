@@ -49,7 +49,7 @@ export async function teamRound(
       source,
       team: deps.team,
       token,
-      origin: originOf(deps.projectDir, deps.team, deps.env),
+      origin: await originOf(deps.projectDir, deps.team, deps.env, (await source.ledgerId?.()) ?? null),
       now: deps.now,
     };
     const shipped = await shipAll({ ...ship, sleep: deps.sleep, random: deps.random }, deadline);

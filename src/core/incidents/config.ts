@@ -78,6 +78,8 @@ export interface TeamSettings {
   tokenEnv: string;
   /** This machine's id on the team; null: a random id kept in the user's agent-sre state directory. */
   machine: string | null;
+  /** The project's name across the team; null (or absent): the origin remote's URL, else the folder's name. */
+  project?: string | null;
 }
 
 export interface PagingSettings {

@@ -34,7 +34,9 @@ export function teamSignal(body: TeamPageBody, at: number): Signal | null {
   for (const f of page.fields.slice(0, MAX_DETAILS)) if (!(f.label in details)) details[f.label] = f.value;
   return {
     kind,
-    project: lastSegment(page.project),
+    // Every clone of one repository is one project on the team, wherever it is checked out; an old
+    // shipper without the id falls back to the folder's name.
+    project: origin.projectId ?? lastSegment(page.project),
     sessionId: body.key ? null : page.sessionId,
     rule: body.key || null,
     summary: unprefixed(page.title),

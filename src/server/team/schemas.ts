@@ -13,6 +13,15 @@ export const originSchema = z.strictObject({
   machine: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/),
   user: z.string().min(1).max(64),
   project: z.string().regex(/^[0-9a-f]{16}$/),
+  // Printable ASCII without spaces: a remote's host and path, or team.project.
+  projectId: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,300}$/)
+    .optional(),
+  ledger: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/)
+    .optional(),
 });
 
 const tier = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
