@@ -37,7 +37,7 @@ export function spendOf(tx: LedgerTx, sessionId: string, at: number): Spend {
   const day = dayOf(at);
   return {
     costUsd: tx.record<SpendRecord>(SPEND_KIND, sessionId)?.data.usd ?? 0,
-    fleetCostUsdToday: (tx.record<SpendRecord>(DAY_KIND, day)?.data.usd ?? 0) + othersSpendToday(tx, day, at),
+    fleetCostUsdToday: (tx.record<SpendRecord>(DAY_KIND, day)?.data.usd ?? 0) + othersSpendToday(tx, day),
   };
 }
 

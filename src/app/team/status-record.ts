@@ -4,8 +4,6 @@ import type { LedgerTx } from '../../ports.ts';
 
 export const TEAM_STATUS_KIND = 'team.status';
 export const TEAM_STATUS_ID = 'latest';
-/** An older status is not trusted for the fleet budget: the shipper refreshes it every round (≤ 30 s). */
-export const TEAM_STATUS_MAX_AGE_MS = 120_000;
 
 export interface TeamStatusRecord {
   /** When this machine fetched it (its own clock). */
@@ -18,11 +16,14 @@ export interface TeamStatusRecord {
   othersUsd: number;
 }
 
-/** Others' spend on `day`, from a status fetched within the last two minutes of `at`; 0 otherwise. */
-export function othersSpendToday(tx: LedgerTx, day: string, at: number): number {
+/**
+ * Others' spend on `day` from the last status fetched that day, whatever its age: each stream's day figure
+ * only grows, so an old status is a lower bound and never opens the budget. A machine that was idle still
+ * holds its first calls against what the team had spent when it last looked, while its flusher fetches a
+ * fresh figure.
+ */
+export function othersSpendToday(tx: LedgerTx, day: string): number {
   const rec = tx.record<TeamStatusRecord>(TEAM_STATUS_KIND, TEAM_STATUS_ID)?.data;
   if (!rec || rec.day !== day) return 0;
-  const age = at - rec.fetchedAt;
-  if (age < -TEAM_STATUS_MAX_AGE_MS || age > TEAM_STATUS_MAX_AGE_MS) return 0;
   return Number.isFinite(rec.othersUsd) && rec.othersUsd > 0 ? rec.othersUsd : 0;
 }
