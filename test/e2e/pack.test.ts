@@ -6,8 +6,9 @@
 // Native modules: a real install compiles better-sqlite3 and tree-sitter from source here (their prebuilt
 // binaries come from GitHub, which is unreachable; about 5.5 min on 2 cores, docs/install.md), too slow for
 // `npm test`. So by default the install runs with --ignore-scripts and the native builds are taken from
-// this checkout's node_modules when the versions match (rebuilt otherwise). AGENT_SRE_PACK_FULL=1 runs the
-// install scripts as a user's npm would (for .ci/run).
+// this checkout's node_modules when the versions match (rebuilt otherwise). AGENT_SRE_PACK_FULL=1 (.ci/run)
+// runs the project install's scripts as a user's npm would, compiling the native modules from the tarball's
+// dependencies; the global install then takes those builds.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,14 +43,16 @@ function nativeCache(name: string, v: string): string {
   return join(root, 'agent-sre', 'native-builds', key);
 }
 
-/** The checkout's compiled native modules (or a cached build of the version the install resolved). */
-function reuseNativeBuilds(modules: string, cwd: string): void {
-  if (FULL) return;
+/**
+ * Compiled native modules from `source` (by default the checkout's), or a cached build of the version the
+ * install resolved.
+ */
+function reuseNativeBuilds(modules: string, cwd: string, source = join(ROOT, 'node_modules')): void {
   const stale: string[] = [];
   for (const name of NATIVE) {
     const theirs = join(modules, name);
     if (!existsSync(theirs)) continue;
-    const mine = join(ROOT, 'node_modules', name);
+    const mine = join(source, name);
     const cached = nativeCache(name, version(theirs));
     if (version(mine) === version(theirs) && existsSync(join(mine, 'build')))
       cpSync(join(mine, 'build'), join(theirs, 'build'), { recursive: true });
@@ -66,8 +69,12 @@ function reuseNativeBuilds(modules: string, cwd: string): void {
   }
 }
 
-function npmInstall(args: string[], cwd: string): void {
-  mustRun('npm', ['install', ...args, '--no-audit', '--no-fund', ...(FULL ? [] : ['--ignore-scripts'])], cwd);
+function npmInstall(args: string[], cwd: string, scripts: boolean): void {
+  mustRun(
+    'npm',
+    ['install', ...args, '--no-audit', '--no-fund', ...(scripts ? [] : ['--ignore-scripts'])],
+    cwd,
+  );
 }
 
 function scratchProject(name: string): string {
@@ -170,12 +177,16 @@ describe('npm pack', () => {
   });
 });
 
+/** The project install's node_modules, compiled by its own install scripts under AGENT_SRE_PACK_FULL=1. */
+let consumerModules: string | undefined;
+
 describe('installed into a project', () => {
   let project: string;
   beforeAll(() => {
     project = scratchProject('consumer');
-    npmInstall(['--save-dev', tarball], project);
-    reuseNativeBuilds(join(project, 'node_modules'), project);
+    npmInstall(['--save-dev', tarball], project, FULL);
+    if (FULL) consumerModules = join(project, 'node_modules');
+    else reuseNativeBuilds(join(project, 'node_modules'), project);
   }, 900_000);
 
   it('npx agent-sre init --yes writes settings a teammate can use, and doctor is green', () => {
@@ -214,10 +225,11 @@ describe('installed globally', () => {
   let project: string;
   beforeAll(() => {
     prefix = join(base, 'global');
-    npmInstall(['--global', '--prefix', prefix, tarball], base);
+    npmInstall(['--global', '--prefix', prefix, tarball], base, false);
     reuseNativeBuilds(
       join(prefix, 'lib', 'node_modules', 'agent-sre', 'node_modules'),
       join(prefix, 'lib', 'node_modules', 'agent-sre'),
+      consumerModules,
     );
     project = scratchProject('global-user');
   }, 900_000);
