@@ -6,7 +6,7 @@ import type { Policy } from '../core/policy/types.ts';
 import { buildEvidencePack, type EvidencePack } from '../core/postmortem/pack.ts';
 import type { IncidentRecord, PageDelivery } from '../core/postmortem/types.ts';
 import type { SessionState } from '../core/session/types.ts';
-import type { LedgerStore, LedgerTx, OutboxRow } from '../ports.ts';
+import type { LedgerStore, LedgerTx, Origin, OutboxRow } from '../ports.ts';
 import type { CostOf } from './cost-seam.ts';
 
 export type GitReader = (dir: string, opts: { since: number }) => Promise<GitFacts>;
@@ -20,6 +20,8 @@ export interface EvidenceDeps {
   git?: GitReader;
   /** Token use and cost of a session; absent or null = "not available (no transcript)". */
   costOf?: CostOf;
+  /** Where each session ran, from a team store (TeamStore.teamSessions); absent for a project's own ledger. */
+  origins?: ReadonlyMap<string, Origin | null>;
 }
 
 export class EvidenceError extends Error {
@@ -94,6 +96,7 @@ export async function loadEvidence(session: SessionState, deps: EvidenceDeps): P
     denials: deps.policy.denials,
     git,
     cost,
+    origin: deps.origins?.get(session.sessionId) ?? null,
     ...testCommandsOf(deps.policy),
   });
 }

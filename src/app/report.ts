@@ -87,6 +87,7 @@ export async function makeReport(since: number, deps: EvidenceDeps): Promise<Rep
       gateBlocks: events.filter((e) => STOPS.has(e.event) && e.rule === 'acceptance.blocked').length,
       gateExhausted: events.filter((e) => STOPS.has(e.event) && e.rule === 'gate.exhausted').length,
       cost,
+      ...originLabel(deps.origins, state.sessionId),
     });
   }
 
@@ -105,6 +106,15 @@ export async function makeReport(since: number, deps: EvidenceDeps): Promise<Rep
     targets: resolveTargets(policy.report?.targets),
   });
   return { report, charts: reportCharts(report) };
+}
+
+function originLabel(
+  origins: EvidenceDeps['origins'],
+  sessionId: string,
+): { machine?: string; user?: string } {
+  if (!origins) return {};
+  const o = origins.get(sessionId);
+  return o ? { machine: o.machine, user: o.user } : { machine: 'unknown', user: 'unknown' };
 }
 
 /** `30d`, `12h`, `2w` or an ISO date: the start of the window. */

@@ -4,10 +4,10 @@ import { parse } from '../args.ts';
 import { styleEvidence } from '../evidence-terminal.ts';
 import { type Io, UsageError } from '../io.ts';
 import { withProgress } from '../progress.ts';
-import { openEvidenceProject } from '../project.ts';
+import { openEvidenceSource, STORE_HELP } from '../team-store.ts';
 import { terminalOf } from '../terminal.ts';
 
-const HELP = `Usage: agent-sre evidence SESSION [--json] [--dir DIR]
+const HELP = `Usage: agent-sre evidence SESSION [--json] [--dir DIR] [--store URL]
 
 Everything the ledger knows about one agent session, gathered for a review or a postmortem:
 
@@ -28,21 +28,29 @@ SESSION is a session id, or a prefix only one session has (agent-sre sessions li
 that is not a git repository still gets the commits the hook recorded.
 
 Options:
-  --json      the whole pack as one JSON object (times as ISO 8601)
-  --dir DIR   the project root (default: found at or above the current directory)
+  --json       the whole pack as one JSON object (times as ISO 8601)
+  --dir DIR    the project root (default: found at or above the current directory)
+${STORE_HELP}
+
+From a team store, the header names the machine and user the session ran as; its transcript (and
+so its cost) stays on that machine.
 
 Next: agent-sre postmortem SESSION drafts a postmortem from this pack.
 `;
 
 export async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { json: { type: 'boolean' }, dir: { type: 'string' } }, HELP);
+  const { values, positionals } = parse(
+    args,
+    { json: { type: 'boolean' }, dir: { type: 'string' }, store: { type: 'string' } },
+    HELP,
+  );
   if (values.help) {
     io.stdout(HELP);
     return 0;
   }
   const ref = positionals[0];
   if (!ref || positionals.length > 1) throw new UsageError('expected: agent-sre evidence SESSION');
-  const { dir, policy: p, store, costOf } = await openEvidenceProject(values.dir, io);
+  const { dir, policy: p, store, costOf, origins } = await openEvidenceSource(values.dir, values.store, io);
   try {
     const session = await resolveSession(store, ref).catch((err: Error) => {
       throw err instanceof EvidenceError ? new UsageError(err.message) : err;
@@ -51,7 +59,15 @@ export async function run(args: string[], io: Io): Promise<number> {
       io,
       'gathering the evidence: ledger, transcript, git',
       { json: values.json },
-      () => loadEvidence(session, { store, projectDir: dir, policy: p, now: Date.now(), costOf }),
+      () =>
+        loadEvidence(session, {
+          store,
+          projectDir: dir,
+          policy: p,
+          now: Date.now(),
+          costOf,
+          ...(origins ? { origins } : {}),
+        }),
     );
     io.stdout(values.json ? `${toJson(pack)}\n` : styleEvidence(renderEvidence(pack), terminalOf(io).paint));
     return 0;

@@ -10,10 +10,10 @@ import { type BlamelessFinding, formatFindings, lintBlameless } from '../../core
 import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
 import { withProgress } from '../progress.ts';
-import { openEvidenceProject } from '../project.ts';
+import { openEvidenceSource, STORE_HELP } from '../team-store.ts';
 
 const HELP = `Usage: agent-sre postmortem INCIDENT|SESSION [--out FILE] [--template FILE] [--file-issues [--channel NAME]]
-                                                [--json] [--dir DIR]
+                                                [--json] [--dir DIR] [--store URL]
        agent-sre postmortem lint FILE... [--json] [--dir DIR]
 
 Draft a blameless postmortem in Markdown, following Google's SRE template: summary, impact, root
@@ -56,6 +56,8 @@ Options:
   --json           {"markdown","title","incidentId","sessionId","actionItems","gaps","metrics",
                    "findings","template","issues"}
   --dir DIR        the project root (default: found at or above the current directory)
+${STORE_HELP}
+                 (the summary then names the machine and user the session ran as)
 `;
 
 const OPTIONS = {
@@ -65,6 +67,7 @@ const OPTIONS = {
   channel: { type: 'string' },
   json: { type: 'boolean' },
   dir: { type: 'string' },
+  store: { type: 'string' },
 } as const;
 
 export async function run(args: string[], io: Io): Promise<number> {
@@ -80,7 +83,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   if (!subject || positionals.length > 1)
     throw new UsageError('expected: agent-sre postmortem INCIDENT|SESSION');
   if (values.channel && !values['file-issues']) throw new UsageError('--channel goes with --file-issues');
-  const { policy: p, store, costOf } = await openEvidenceProject(dir, io);
+  const { policy: p, store, costOf, origins } = await openEvidenceSource(dir, values.store, io);
   try {
     const r = await withProgress(io, 'drafting the postmortem from the evidence', { json: values.json }, () =>
       draftPostmortem(
@@ -90,7 +93,15 @@ export async function run(args: string[], io: Io): Promise<number> {
           ...(values['file-issues'] ? { fileIssues: true } : {}),
           ...(values.channel ? { channel: values.channel } : {}),
         },
-        { store, projectDir: dir, policy: p, now: Date.now(), costOf, env: io.env },
+        {
+          store,
+          projectDir: dir,
+          policy: p,
+          now: Date.now(),
+          costOf,
+          env: io.env,
+          ...(origins ? { origins } : {}),
+        },
       ),
     ).catch((err: Error) => {
       throw err instanceof EvidenceError ? new UsageError(err.message) : err;

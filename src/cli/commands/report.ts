@@ -9,10 +9,10 @@ import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
 import { renderMarkdownForTerminal } from '../markdown-terminal.ts';
 import { withProgress } from '../progress.ts';
-import { openEvidenceProject } from '../project.ts';
+import { openEvidenceSource, STORE_HELP } from '../team-store.ts';
 import { terminalOf } from '../terminal.ts';
 
-const HELP = `Usage: agent-sre report [--since 30d] [--json | --markdown] [--out DIR] [--dir DIR]
+const HELP = `Usage: agent-sre report [--since 30d] [--json | --markdown] [--out DIR] [--dir DIR] [--store URL]
 
 The fleet over a window: incidents by severity and source, how many automated detection found and how
 many a person reported, MTTD, MTTA, MTTC and MTTR (median, p90, mean) next to their targets, the change
@@ -51,8 +51,12 @@ Options:
   --out DIR     write report.md, report.json and SVG charts (incidents, incident-times, sessions, cost,
                 change-failure) into DIR
   --dir DIR     the project root (default: found at or above the current directory)
+${STORE_HELP}
 
 Cost comes from each session's transcript (agent-sre cost); without one it says "not available".
+From a team store, sessions are listed with their machine and user, and counted per machine and
+user; their transcripts stay on their machines, so cost is not available there. Git history is this
+checkout's.
 `;
 
 export async function run(args: string[], io: Io): Promise<number> {
@@ -64,6 +68,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       markdown: { type: 'boolean' },
       out: { type: 'string' },
       dir: { type: 'string' },
+      store: { type: 'string' },
     },
     HELP,
   );
@@ -79,13 +84,21 @@ export async function run(args: string[], io: Io): Promise<number> {
     throw new UsageError(
       `--since takes a span such as 30d, 12h or 2w, or a past ISO date; got "${values.since}"`,
     );
-  const { dir, policy: p, store, costOf } = await openEvidenceProject(values.dir, io);
+  const { dir, policy: p, store, costOf, origins } = await openEvidenceSource(values.dir, values.store, io);
   try {
     const { report, charts } = await withProgress(
       io,
-      'reading the ledger, transcripts and git history',
+      origins ? 'reading the team store and git history' : 'reading the ledger, transcripts and git history',
       { json: values.json },
-      () => makeReport(since, { store, projectDir: dir, policy: p, now, costOf }),
+      () =>
+        makeReport(since, {
+          store,
+          projectDir: dir,
+          policy: p,
+          now,
+          costOf,
+          ...(origins ? { origins } : {}),
+        }),
     );
     const json = toJson({
       ...report,

@@ -44,6 +44,9 @@ export interface ReportSession {
   gateBlocks: number;
   gateExhausted: number;
   cost: CostLine | null;
+  /** Where it ran, when the report reads a team store. */
+  machine?: string;
+  user?: string;
 }
 
 export interface ReportInput {
@@ -246,25 +249,39 @@ export function renderReport(r: Report, charts: readonly string[] = []): string 
       ? 'Cost per session: not available (no transcript).'
       : `Cost per session (${r.sessions.costKnown} of ${r.sessions.count} with a transcript): median ${formatUsd(r.sessions.cost.median ?? 0)}, p90 ${formatUsd(r.sessions.cost.p90 ?? 0)}, total ${formatUsd(r.sessions.totalCostUsd ?? 0)}.`,
     '',
-    table(
-      ['Session', 'Started (UTC)', 'Status', 'Events', 'Denials', 'Gate blocks', 'Cost'],
-      r.sessions.list
-        .slice(-50)
-        .map((s) => [
-          code(s.id),
-          formatUtc(s.startedAt),
-          s.status,
-          formatCount(s.events),
-          String(s.denials),
-          `${s.gateBlocks}${s.gateExhausted ? ` (+${s.gateExhausted} exhausted)` : ''}`,
-          s.cost?.costUsd != null ? formatUsd(s.cost.costUsd) : 'n/a',
-        ]),
-    ),
+    ...sessionTable(r.sessions.list),
   );
   if (r.sessions.list.length > 50)
     out.push('', `(the ${r.sessions.list.length - 50} older sessions are in the JSON)`);
   if (charts.length > 0) out.push('', '## Charts', '', bullets(charts.map((f) => `![${f}](${f})`)));
   return `${out.join('\n')}\n`;
+}
+
+/** The session table; from a team store, with each session's machine and user and a count per pair. */
+function sessionTable(list: readonly ReportSession[]): string[] {
+  const labelled = list.some((s) => s.machine !== undefined);
+  const rows = list
+    .slice(-50)
+    .map((s) => [
+      code(s.id),
+      ...(labelled ? [s.machine ?? 'unknown', s.user ?? 'unknown'] : []),
+      formatUtc(s.startedAt),
+      s.status,
+      formatCount(s.events),
+      String(s.denials),
+      `${s.gateBlocks}${s.gateExhausted ? ` (+${s.gateExhausted} exhausted)` : ''}`,
+      s.cost?.costUsd != null ? formatUsd(s.cost.costUsd) : 'n/a',
+    ]);
+  const head = ['Session', ...(labelled ? ['Machine', 'User'] : []), 'Started (UTC)', 'Status', 'Events'];
+  const out = [table([...head, 'Denials', 'Gate blocks', 'Cost'], rows)];
+  if (!labelled) return out;
+  const per = new Map<string, number>();
+  for (const s of list) {
+    const k = `${s.machine ?? 'unknown'} (${s.user ?? 'unknown'})`;
+    per.set(k, (per.get(k) ?? 0) + 1);
+  }
+  const pairs = [...per].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return [`By machine (user): ${pairs.map(([k, n]) => `${k} ${formatCount(n)}`).join(', ')}.`, '', ...out];
 }
 
 const num = (n: number | null) => (n === null ? 'n/a' : String(Math.round(n * 10) / 10));

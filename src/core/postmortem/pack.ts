@@ -87,6 +87,9 @@ export interface EvidencePack {
     events: number;
     totalDenials: number;
     consecutiveDenials: number;
+    /** Where it ran, when read from a team store: the machine's id and the OS user. */
+    machine?: string;
+    user?: string;
   };
   counts: {
     toolCalls: number;
@@ -152,6 +155,8 @@ export interface PackInput {
   cost: CostLine | null;
   testPatterns?: readonly RegExp[];
   testCommands?: readonly string[];
+  /** The machine and user the session ran as (a team store's label); absent for a project's own ledger. */
+  origin?: { machine: string; user: string } | null;
 }
 
 const MAX_TEXT = 160;
@@ -492,6 +497,7 @@ export function buildEvidencePack(input: PackInput): EvidencePack {
       events: events.length,
       totalDenials: session.totalDenials,
       consecutiveDenials: session.consecutiveDenials,
+      ...(input.origin ? { machine: input.origin.machine, user: input.origin.user } : {}),
     },
     counts,
     rules: [...rules.values()].sort((a, b) => b.count - a.count || a.firstAt - b.firstAt),

@@ -300,7 +300,7 @@ function actionItems(
 function summary(pack: EvidencePack, primary: PackIncident | null, denials: DenialLimits): string {
   const s = pack.session;
   const out: string[] = [
-    `Session ${code(s.id)} started at ${at(s.startedAt)} and recorded ${plural(s.events, 'hook event')} (${plural(pack.counts.toolCalls, 'tool call')}).`,
+    `Session ${code(s.id)}${s.machine === undefined ? '' : ` ran on machine ${code(s.machine)} as ${code(s.user ?? 'unknown')}, and`} started at ${at(s.startedAt)} and recorded ${plural(s.events, 'hook event')} (${plural(pack.counts.toolCalls, 'tool call')}).`,
   ];
   const denied = pack.rules.filter((r) => r.verdict === 'deny');
   if (pack.counts.denied > 0)
@@ -720,6 +720,8 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     'postmortem.owner': owner,
     'session.id': pack.session.id,
     'session.status': pack.session.status,
+    'session.machine': pack.session.machine ?? 'this machine',
+    'session.user': pack.session.user ?? NOT_RECORDED,
     'session.startedAt': formatUtc(pack.session.startedAt),
     'session.events': formatCount(pack.session.events),
     'session.agent': 'Claude Code',

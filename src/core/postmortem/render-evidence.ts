@@ -6,12 +6,16 @@ import { costText, selectTimeline } from './postmortem.ts';
 
 const pad = (s: string, n: number) => s.padEnd(n);
 
+/** ` on MACHINE as USER` for a session read from a team store; nothing for a project's own. */
+export const ranOn = (s: EvidencePack['session']) =>
+  s.machine === undefined ? '' : ` on ${s.machine} as ${s.user ?? 'unknown'}`;
+
 export function renderEvidence(p: EvidencePack, maxTimeline = 200): string {
   const s = p.session;
   const c = p.counts;
   const end = s.endedAt ?? s.lastEventAt;
   const out: string[] = [
-    `Session ${s.id} (${s.status}), ${formatUtc(s.startedAt)} to ${formatUtc(end)} UTC${s.endedAt === null ? ' (last event)' : ''}, ${formatCount(s.events)} events`,
+    `Session ${s.id} (${s.status})${ranOn(s)}, ${formatUtc(s.startedAt)} to ${formatUtc(end)} UTC${s.endedAt === null ? ' (last event)' : ''}, ${formatCount(s.events)} events`,
     `Tool calls: ${formatCount(c.toolCalls)} (allowed ${c.allowed}, asked ${c.asked}, denied ${c.denied}); tiers: t1 ${c.byTier[1]}, t2 ${c.byTier[2]}, t3 ${c.byTier[3]}, t4 ${c.byTier[4]}; failed calls ${c.toolFailures}`,
     `Tests: ${c.testRuns.passed + c.testRuns.failed} runs (${c.testRuns.passed} passed, ${c.testRuns.failed} failed); acceptance checks: ${c.checks.passed} passed, ${c.checks.failed} failed, ${c.checks.skipped} skipped; gate: ${c.gateBlocks} blocks, ${c.gateExhausted} exhausted; budget hits ${c.budgetHits}`,
     '',
