@@ -521,6 +521,10 @@ function renderSessions(sessions) {
   };
 }
 
+/** Over a team store: the machine and user a session ran as, as text (the agent may have named either). */
+const ranOn = (x) =>
+  x.machine ? h('div', { class: 'muted small origin' }, `on ${x.machine} as ${x.user}`) : '';
+
 function sessionRow(x) {
   const last = x.lastAt ?? x.startedAt;
   return h(
@@ -530,6 +534,7 @@ function sessionRow(x) {
       'td',
       { 'data-label': 'Session' },
       sessionLink(x.id),
+      ranOn(x),
       x.cwd !== project ? h('div', { class: 'muted small' }, x.cwd) : '',
       h('div', { class: 'muted small' }, `${x.events} events · ${x.denials} denied`),
     ),
@@ -804,6 +809,7 @@ async function openSession(id) {
         x.endedAt ? [' · ended ', timeEl(x.endedAt)] : '',
         ` · ${x.events} events · ${x.denials} denied · cost ${usd(x.costUsd)}`,
       ),
+      ranOn(x),
       h('p', { class: 'muted small' }, x.cwd),
       budgetList(x.budgets),
       h('h3', null, `Decisions (${decisions.length})`),

@@ -8,6 +8,7 @@ import { humanMacForCli } from '../app/human-mac.ts';
 import { loadProjectPolicy } from '../app/policy.ts';
 import { openLedger } from '../app/store.ts';
 import { DEFAULT_SERVER } from '../core/incidents/config.ts';
+import type { LedgerStore, Origin } from '../ports.ts';
 import { mintLoginToken } from '../server/dashboard/auth.ts';
 import { projectContext, startDashboard } from '../server/dashboard/server.ts';
 import { linkRoutes } from '../server/link-routes.ts';
@@ -37,6 +38,15 @@ export interface ProjectDashboardOptions {
   user: string;
   port?: number;
   bind?: string;
+  /**
+   * The team server's store (serve --store), left open on close: its owner closes it. Answers queue
+   * pages there and `deliver` wakes the server's tick; sessions are labelled with `origins`.
+   */
+  team?: {
+    store: LedgerStore;
+    deliver: () => void;
+    origins: () => Promise<ReadonlyMap<string, Origin | null>>;
+  };
 }
 
 export async function startProjectDashboard(
@@ -45,8 +55,10 @@ export async function startProjectDashboard(
 ): Promise<{ close(): Promise<void> }> {
   const { dir, home, policy, mac } = await load(io, o.dir);
   const server = policy.paging.server ?? DEFAULT_SERVER;
-  const store = openLedger(dir);
+  const store = o.team?.store ?? openLedger(dir);
+  const closeStore = () => (o.team ? Promise.resolve() : store.close());
   const log = (line: string) => io.stderr(`${new Date().toISOString()} dashboard ${line}\n`);
+  const deliver = o.team?.deliver ?? (() => startFlusher(dir));
   const ctx = projectContext({
     projectDir: dir,
     policy,
@@ -54,7 +66,8 @@ export async function startProjectDashboard(
     mac,
     env: io.env,
     log,
-    ...(io.env.AGENT_SRE_DELIVERY !== 'off' ? { deliver: () => startFlusher(dir) } : {}),
+    ...(io.env.AGENT_SRE_DELIVERY !== 'off' ? { deliver } : {}),
+    ...(o.team ? { origins: o.team.origins } : {}),
   });
   const host = o.bind ?? '127.0.0.1';
   const port = o.port ?? server.port;
@@ -69,7 +82,7 @@ export async function startProjectDashboard(
       webhooks: (c) => webhookRoutes(c),
     });
   } catch (err) {
-    await store.close();
+    await closeStore();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
       throw new UsageError(
@@ -92,7 +105,7 @@ export async function startProjectDashboard(
   return {
     close: async () => {
       await service.close();
-      await store.close();
+      await closeStore();
     },
   };
 }

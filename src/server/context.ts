@@ -5,7 +5,7 @@ import type { AnsweredBy, AnswerOutcome, HumanAnswer } from '../app/answers.ts';
 import type { HumanMac } from '../app/human-mac.ts';
 import type { PagingSettings, ServerSettings } from '../core/incidents/config.ts';
 import type { Policy } from '../core/policy/types.ts';
-import type { LedgerStore } from '../ports.ts';
+import type { LedgerStore, Origin } from '../ports.ts';
 
 export interface ServerContext {
   projectDir: string;
@@ -25,6 +25,8 @@ export interface ServerContext {
    * `once`: a single-use key (a signed link's nonce): used in the same transaction, refused when used before.
    */
   answer(answer: HumanAnswer, by: AnsweredBy, opts?: { once?: string }): Promise<AnswerOutcome>;
+  /** Over a team store: where each session ran (TeamStore.teamSessions), to label it. */
+  origins?: () => Promise<ReadonlyMap<string, Origin | null>>;
   /** One line per notable request (refusals, answers); never a secret, a token or a body. */
   log: (line: string) => void;
 }

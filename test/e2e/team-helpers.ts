@@ -39,10 +39,11 @@ export async function startTeamServerProcess(
   dir: string,
   store: string,
   port = 0,
+  args: string[] = [],
 ): Promise<TeamServerProcess> {
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--store', store, '--port', String(port), '--interval', '1', '--dir', dir],
+    [BIN, 'serve', '--store', store, '--port', String(port), '--interval', '1', '--dir', dir, ...args],
     {
       cwd: dir,
       env: { ...process.env, CLAUDECODE: '', AGENT_SRE_TEAM_TOKEN: TOKEN, HOOK_SECRET, HOME: dir },

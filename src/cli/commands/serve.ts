@@ -11,6 +11,7 @@ const HELP = `Usage: agent-sre serve [--interval SECONDS] [--dir DIR] [--dashboa
        agent-sre serve --login-link [--by NAME] [--dir DIR]
        agent-sre serve --print-token
        agent-sre serve --store postgres://USER@HOST/DB [--port N] [--bind ADDRESS] [--interval SECONDS]
+                       [--dashboard-port N | --no-dashboard] [--by NAME]
 
 Stay up, serve the dashboard and run \`agent-sre tick\` every interval: escalation, handoff notices and
 delivery. Stop it with Ctrl-C or SIGTERM; a tick in progress finishes first. Running it next to cron
@@ -41,7 +42,10 @@ metrics over OTLP/HTTP (docs/opentelemetry.md). The hook cannot: Claude Code rem
 
 With --store it is the team's server instead (docs/team.md): machines whose agent-sre.yaml names it in
 team.url ship their events and pages to it (bearer token from $AGENT_SRE_TEAM_TOKEN), and it runs
-rotation, escalation and paging once for the team, from this directory's agent-sre.yaml.
+rotation, escalation and paging once for the team, from this directory's agent-sre.yaml. It serves the
+dashboard over the team store as well (every machine's sessions, each with its machine and user; the
+login link signs in whoever runs serve, and it refuses inside a coding agent unless --no-dashboard);
+a dashboard that cannot start is reported and the team server runs on.
 
 Options:
   --store URL         run the team server over this store (postgres://..., or memory: to try it out)
@@ -223,9 +227,26 @@ async function startOtel(dir: string | undefined, io: Io): Promise<{ stop(): Pro
 
 /** `--store`: the team server (src/server/team/serve.ts), loaded only when asked for. */
 async function teamServe(
-  values: { store?: string; dir?: string; port?: string; bind?: string; interval?: string },
+  values: {
+    store?: string;
+    dir?: string;
+    port?: string;
+    bind?: string;
+    interval?: string;
+    'dashboard-port'?: string;
+    'no-dashboard'?: boolean;
+    by?: string;
+  },
   io: Io,
 ): Promise<number> {
+  const dashboardPort = values['dashboard-port'] === undefined ? undefined : Number(values['dashboard-port']);
+  if (
+    dashboardPort !== undefined &&
+    (!Number.isInteger(dashboardPort) || dashboardPort < 0 || dashboardPort > 65_535)
+  )
+    throw new UsageError('--dashboard-port takes a port number');
+  // The dashboard answers pages: whoever runs it is the human its login link signs in.
+  const user = values['no-dashboard'] ? undefined : humanActor(io, values.by).id;
   const { runTeamServe, DEFAULT_TEAM_PORT } = await import('../../server/team/serve.ts');
   const port = values.port === undefined ? DEFAULT_TEAM_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
@@ -237,8 +258,9 @@ async function teamServe(
     process.once('SIGINT', () => res());
     process.once('SIGTERM', () => res());
   });
+  const dir = requireProjectRoot(values.dir, io.cwd);
   return runTeamServe({
-    dir: requireProjectRoot(values.dir, io.cwd),
+    dir,
     store: values.store ?? '',
     port,
     bind: values.bind ?? '127.0.0.1',
@@ -247,5 +269,19 @@ async function teamServe(
     out: io.stdout,
     err: io.stderr,
     stopped,
+    ...(user
+      ? {
+          dashboard: async (team) => {
+            const { startProjectDashboard } = await import('../dashboard.ts');
+            return startProjectDashboard(io, {
+              dir,
+              user,
+              team,
+              ...(dashboardPort !== undefined ? { port: dashboardPort } : {}),
+              ...(values.bind ? { bind: values.bind } : {}),
+            });
+          },
+        }
+      : {}),
   });
 }

@@ -37,6 +37,9 @@ export interface SessionView {
   budgets: BudgetUse[];
   /** Token cost so far; null when no transcript was read. */
   costUsd: number | null;
+  /** Over a team store: the machine and OS user it ran as ("unknown" for a session nobody shipped). */
+  machine?: string;
+  user?: string;
 }
 
 /** An approval as the ledger keeps it (src/app/approvals.ts), without what the page has no use for. */

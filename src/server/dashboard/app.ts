@@ -18,7 +18,7 @@ import { escapeHtml } from '../link-pages.ts';
 import { type RateLimitSpec, rateLimit, tokenBucketLimiter } from '../rate-limit.ts';
 import type { SessionDetail } from './api-types.ts';
 import { csrfMatches, readLoginToken, SessionTable, spendLogin, type WebSession } from './auth.ts';
-import { dashboardState, decisionView, sessionView } from './state.ts';
+import { dashboardState, decisionView, labelled, sessionView } from './state.ts';
 import { LedgerWatcher } from './watch.ts';
 
 export interface DashboardAppOptions {
@@ -178,6 +178,7 @@ export function dashboardApp(opts: DashboardAppOptions): DashboardApp {
     c.json(
       await dashboardState({
         store: ctx.store,
+        ...(ctx.origins ? { origins: await ctx.origins() } : {}),
         policy: ctx.policy,
         projectDir: ctx.projectDir,
         now: ctx.now(),
@@ -196,11 +197,13 @@ export function dashboardApp(opts: DashboardAppOptions): DashboardApp {
     }
     const events = await ctx.store.events({ sessionId: state.sessionId, limit: 500 });
     const summary = (await ctx.store.listSessions()).find((s) => s.state.sessionId === state.sessionId);
-    const session = await ctx.store.transact(
+    const origins = await ctx.origins?.();
+    const view = await ctx.store.transact(
       ctx.now(),
       (tx) => sessionView(tx, state, summary?.events ?? events.length, events[0]?.ts ?? null, ctx.policy),
       { readonly: true },
     );
+    const session = origins ? labelled(view, origins) : view;
     let markdown: string;
     try {
       const pm = await draftPostmortem(
@@ -212,6 +215,7 @@ export function dashboardApp(opts: DashboardAppOptions): DashboardApp {
           now: ctx.now(),
           env: {},
           ...(opts.costOf ? { costOf: opts.costOf } : {}),
+          ...(origins ? { origins } : {}),
         },
       );
       markdown = pm.markdown;

@@ -12,7 +12,7 @@ import type { HumanMac } from '../../app/human-mac.ts';
 import { packageRoot } from '../../app/paths.ts';
 import { DEFAULT_SERVER } from '../../core/incidents/config.ts';
 import type { Policy } from '../../core/policy/types.ts';
-import type { LedgerStore } from '../../ports.ts';
+import type { LedgerStore, Origin } from '../../ports.ts';
 import type { ServerContext } from '../context.ts';
 import type { RateLimitSpec } from '../rate-limit.ts';
 import { dashboardApp } from './app.ts';
@@ -31,6 +31,8 @@ export interface ProjectContextOptions {
   log?: (line: string) => void;
   /** Start delivering pages an answer queued (the flusher); absent: the next tick delivers them. */
   deliver?: () => void;
+  /** Over a team store: where each session ran. */
+  origins?: () => Promise<ReadonlyMap<string, Origin | null>>;
 }
 
 export function projectContext(o: ProjectContextOptions): ServerContext {
@@ -46,6 +48,7 @@ export function projectContext(o: ProjectContextOptions): ServerContext {
     mac: o.mac,
     env: o.env,
     log: o.log ?? (() => undefined),
+    ...(o.origins ? { origins: o.origins } : {}),
     async answer(answer: HumanAnswer, by: AnsweredBy, opts?: { once?: string }) {
       const r = await o.store.transact(now(), (tx) => {
         if (opts?.once !== undefined) {

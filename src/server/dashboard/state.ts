@@ -12,7 +12,7 @@ import { describeEffect } from '../../core/policy/evaluate.ts';
 import type { Policy } from '../../core/policy/types.ts';
 import { redactText } from '../../core/redact.ts';
 import type { LedgerEvent, SessionState } from '../../core/session/types.ts';
-import type { LedgerStore, LedgerTx } from '../../ports.ts';
+import type { LedgerStore, LedgerTx, Origin } from '../../ports.ts';
 import type {
   ApprovalView,
   BudgetUse,
@@ -72,6 +72,12 @@ function budgetsOf(s: SessionState, policy: Policy, costUsd: number | null): Bud
     { name: 'toolCalls', used: u.toolCalls, limit: b.toolCalls },
     { name: 'costUsd', used: costUsd ?? 0, limit: b.costUsd },
   ];
+}
+
+/** A session with the machine and user a team store labelled it with. */
+export function labelled(view: SessionView, origins: ReadonlyMap<string, Origin | null>): SessionView {
+  const o = origins.get(view.id);
+  return { ...view, machine: o?.machine ?? 'unknown', user: o?.user ?? 'unknown' };
 }
 
 export function sessionView(
@@ -207,6 +213,8 @@ async function driftView(store: LedgerStore, policy: Policy, now: number, incide
 
 export interface StateDeps {
   store: LedgerStore;
+  /** Over a team store: where each session ran. */
+  origins?: ReadonlyMap<string, Origin | null>;
   policy: Policy;
   projectDir: string;
   now: number;
@@ -256,7 +264,7 @@ export async function dashboardState(deps: StateDeps): Promise<DashboardState> {
     project: deps.projectDir,
     user: deps.user,
     now,
-    sessions: base.sessions,
+    sessions: deps.origins ? base.sessions.map((s) => labelled(s, deps.origins!)) : base.sessions,
     approvals: base.approvals.map((a) => approvalView(a, perSession.get(a.sessionId) ?? [])),
     incidents: base.incidentViews,
     oncall: base.oncall,

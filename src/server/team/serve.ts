@@ -1,13 +1,14 @@
 // `agent-sre serve --store postgres://...`: the team server. It answers the team API (machines ship their
 // events and pages to it), and its tick loop runs escalation, rotation and delivery once for the team,
-// from the paging settings of the agent-sre.yaml in the directory it runs in.
+// from the paging settings of the agent-sre.yaml in the directory it runs in. It may serve the dashboard
+// over the team store too, each session labelled with its machine and user.
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { processEnvironment } from '../../app/context.ts';
 import { loadProjectPolicy } from '../../app/policy.ts';
 import { runTick } from '../../app/tick.ts';
 import type { PagingSettings } from '../../core/incidents/config.ts';
-import type { TeamStore } from '../../ports.ts';
+import type { Origin, TeamStore } from '../../ports.ts';
 import { createTeamApp } from './app.ts';
 import { openTeamStore } from './open-store.ts';
 
@@ -25,6 +26,16 @@ export interface TeamServeOptions {
   err: (line: string) => void;
   /** Resolves when the server should stop (SIGINT/SIGTERM). */
   stopped: Promise<void>;
+  /**
+   * Start the dashboard over the team store (the CLI's, which signs its human in). `deliver` wakes the
+   * tick loop for pages an answer queued. A dashboard that cannot start is reported and left out: the
+   * team API and paging go on.
+   */
+  dashboard?: (team: {
+    store: TeamStore;
+    deliver: () => void;
+    origins: () => Promise<ReadonlyMap<string, Origin | null>>;
+  }) => Promise<{ close(): Promise<void> }>;
 }
 
 export async function runTeamServe(o: TeamServeOptions): Promise<number> {
@@ -52,17 +63,11 @@ export async function runTeamServe(o: TeamServeOptions): Promise<number> {
   // A page queued while a tick runs must not wait a whole interval for the next one.
   let pending = false;
   const log = (line: string) => o.err(`${new Date().toISOString()} ${line}\n`);
-  const app = createTeamApp({
-    store,
-    token,
-    settings,
-    now: Date.now,
-    onQueued: () => {
-      pending = true;
-      wake?.();
-    },
-    log,
-  });
+  const queued = () => {
+    pending = true;
+    wake?.();
+  };
+  const app = createTeamApp({ store, token, settings, now: Date.now, onQueued: queued, log });
   const server = serve({ fetch: app.fetch, port: o.port, hostname: o.bind });
   await new Promise<void>((res, rej) => {
     server.once('listening', () => res());
@@ -72,6 +77,16 @@ export async function runTeamServe(o: TeamServeOptions): Promise<number> {
   o.out(
     `agent-sre serve: team server on http://${o.bind}:${port} (store ${store.name}), ticking every ${o.intervalSeconds}s\n`,
   );
+  const web = await o
+    .dashboard?.({
+      store,
+      deliver: queued,
+      origins: async () => new Map((await store.teamSessions()).map((s) => [s.state.sessionId, s.origin])),
+    })
+    .catch((err: Error) => {
+      o.err(`agent-sre serve: the dashboard could not start (the team server runs on): ${err.message}\n`);
+      return undefined;
+    });
   let stopping = false;
   void o.stopped.then(() => {
     stopping = true;
@@ -112,6 +127,7 @@ export async function runTeamServe(o: TeamServeOptions): Promise<number> {
     }
     return 0;
   } finally {
+    await web?.close();
     await new Promise<void>((res) => server.close(() => res()));
     await store.close();
   }
