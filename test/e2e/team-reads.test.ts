@@ -2,9 +2,9 @@
 // then `sessions --store`, `report --store` and the dashboard `serve --store` serves list both sessions
 // with their machine and user. A machine whose ledger is replaced (integrity recovery: ids start at 1
 // again) ships its new events as a new stream instead of having them dropped as duplicates.
-import { rmSync, truncateSync } from 'node:fs';
+import { rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeServer, startFakeWebhookReceiver } from '../helpers/fake-apis.ts';
 import { describePg, usePgDatabase } from '../helpers/postgres.ts';
 import { bashPre, ensureBuilt, runBin, runHook, tempProject } from './bin.ts';
@@ -132,4 +132,31 @@ describePg('team store reads end to end', () => {
     // The new ledger's cursor restarted: what it shipped were ids the old stream had already used.
     expect(Number(await localMeta(c.dir, 'team.shipped'))).toBeLessThanOrEqual(shippedBefore);
   }, 120_000);
+});
+
+describe('a team store that cannot be opened', () => {
+  beforeAll(() => ensureBuilt(), 180_000);
+
+  it('is one line that names the server without the password, for the flag and the variable', async () => {
+    const dir = tempProject('agent-sre-team-reads-bad-');
+    writeFileSync(join(dir, 'agent-sre.yaml'), 'version: 1\n');
+    try {
+      const url = 'postgres://reader:s3cret-pw@127.0.0.1:1/agent_sre';
+      for (const [args, env] of [
+        [['sessions', '--store', url], {}],
+        [['report', '--json'], { AGENT_SRE_TEAM_STORE: url }],
+      ] as const) {
+        const r = await runBin([...args, '--dir', dir], { env: { ...env, CLAUDECODE: '' } });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/cannot open the team store: .*127\.0\.0\.1:1\/agent_sre/);
+        expect(r.stderr + r.stdout).not.toContain('s3cret-pw');
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+      const other = await runBin(['sessions', '--store', 'mysql://u:s3cret-pw@h/db', '--dir', dir]);
+      expect(other.stderr).toMatch(/--store takes postgres:/);
+      expect(other.stderr).not.toContain('s3cret-pw');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
