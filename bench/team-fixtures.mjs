@@ -15,7 +15,8 @@ export { shipOnce } from './src/app/team/ship.ts';
 export { pullStatus } from './src/app/team/status.ts';
 export { projectTag } from './src/adapters/fs/project-tag.ts';
 export { newSession } from './src/core/session/rules.ts';
-export { makeReport } from './src/app/report.ts';
+export { makeReport, REPORT_EVENTS } from './src/app/report.ts';
+export { originOf } from './src/app/team/origin.ts';
 export { loadPolicy } from './src/config/load.ts';
 `;
 

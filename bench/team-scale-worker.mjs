@@ -18,24 +18,29 @@ const machines = cfg.machines.map((name) => {
   const dir = join(cfg.root, name, 'acme');
   mkdirSync(join(dir, '.agent-sre'), { recursive: true });
   const store = lib.openSqliteStore(join(dir, '.agent-sre', 'ledger.db'));
-  const team = { url: cfg.url, tokenEnv: 'AGENT_SRE_TEAM_TOKEN', machine: name };
-  const origin = { machine: name, user: `dev-${name}`, project: lib.projectTag(dir) };
+  // team.project set: the team-wide id without running git for a remote.
+  const team = {
+    url: cfg.url,
+    tokenEnv: 'AGENT_SRE_TEAM_TOKEN',
+    machine: name,
+    project: 'github.com/acme/acme',
+  };
   const sessions = Array.from({ length: cfg.sessions }, (_, i) => ({
     id: `${name}-s${String(i).padStart(2, '0')}`,
     n: 0,
   }));
+  const source = lib.sqliteEventSource(dir);
   return {
     name,
     dir,
     store,
-    source: lib.sqliteEventSource(dir),
+    source,
     sessions,
     seq: 0,
     commitAt: [],
-    ship: { store, source: null, team, token: process.env.AGENT_SRE_TEAM_TOKEN, origin, now: Date.now },
+    ship: { store, source, team, token: process.env.AGENT_SRE_TEAM_TOKEN, origin: null, now: Date.now },
   };
 });
-for (const m of machines) m.ship.source = m.source;
 
 /** One hook commit: the next event of a session, into the machine's ledger. Returns its local id. */
 async function commit(m, s, ts) {
@@ -54,8 +59,16 @@ async function commit(m, s, ts) {
 
 async function preload() {
   const t0 = Date.now() - cfg.backlog * 1000;
-  for (const m of machines)
+  for (const m of machines) {
     for (let n = 0; n < cfg.backlog; n++) for (const s of m.sessions) await commit(m, s, t0 + n * 1000);
+    // As the team round names the stream: machine, user, checkout, team-wide project and ledger id.
+    m.ship.origin = await lib.originOf(
+      m.dir,
+      m.ship.team,
+      process.env,
+      (await m.source.ledgerId?.()) ?? null,
+    );
+  }
 }
 
 /** Ship until the server holds everything committed so far (or `stop()` says so), as shipAll does. */
