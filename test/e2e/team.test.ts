@@ -5,6 +5,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/app/store.ts';
 import { type FakeServer, startFakeWebhookReceiver } from '../helpers/fake-apis.ts';
+import { PG_ENV, usePgDatabase } from '../helpers/postgres.ts';
 import { bashPre, ensureBuilt, runBin, runHook, tempProject } from './bin.ts';
 import {
   HOOK_SECRET,
@@ -16,6 +17,8 @@ import {
   until,
 } from './team-helpers.ts';
 
+// On PostgreSQL when the tests have one (a database of this file's own), else the in-memory team store.
+const db = process.env[PG_ENV] ? usePgDatabase() : undefined;
 let receiver: FakeServer;
 let server: TeamServerProcess;
 let root: string;
@@ -26,10 +29,7 @@ beforeAll(async () => {
   receiver = await startFakeWebhookReceiver(HOOK_SECRET);
   const serverDir = teamServerDir(receiver.url);
   made.push(serverDir);
-  server = await startTeamServerProcess(
-    serverDir,
-    process.env.AGENT_SRE_TEST_PG ? process.env.AGENT_SRE_TEST_PG : 'memory:',
-  );
+  server = await startTeamServerProcess(serverDir, db ? db.url() : 'memory:');
   root = tempProject('agent-sre-team-');
   made.push(root);
 }, 180_000);
