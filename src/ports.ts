@@ -239,4 +239,11 @@ export interface TeamStore extends LedgerStore {
   teamSessions(): Promise<TeamSessionSummary[]>;
   /** Spend per stream on a UTC day (the highest figure each stream reported). */
   fleetSpend(day: string): Promise<Array<{ origin: Origin; usd: number }>>;
+  /**
+   * The store's events in the order they became visible, after `seq` (a position this method gave, 0 for
+   * the start): what a follower (the OpenTelemetry export) reads, never missing one that committed late.
+   */
+  eventsAfter(seq: number, limit: number): Promise<Array<{ seq: number; event: LedgerEvent }>>;
+  /** The newest position, 0 for none. */
+  lastEventSeq(): Promise<number>;
 }

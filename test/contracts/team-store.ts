@@ -235,6 +235,25 @@ export function testTeamStore(name: string, make: () => Promise<TeamFixture>): v
       ]);
     });
 
+    it("lists every stream's events after a position, in the order they became visible, in pages", async () => {
+      expect(await store.lastEventSeq()).toBe(0);
+      expect(await store.eventsAfter(0, 10)).toEqual([]);
+      await store.ingest(batch(LAPTOP, [item(1, 'a'), item(2, 'a')]));
+      await store.commit(step('local'));
+      await store.ingest(batch(CI, [item(1, 'c')]));
+      const all = await store.eventsAfter(0, 100);
+      expect(all.map((e) => e.event.sessionId)).toEqual(['a', 'a', 'local', 'c']);
+      expect(all.map((e) => e.event)).toStrictEqual(await store.events());
+      const seqs = all.map((e) => e.seq);
+      expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
+      expect(new Set(seqs).size).toBe(4);
+      expect(await store.lastEventSeq()).toBe(seqs.at(-1));
+      // Pages: from any position, what follows it, at most `limit`.
+      expect(await store.eventsAfter(seqs[0]!, 2)).toStrictEqual(all.slice(1, 3));
+      expect(await store.eventsAfter(seqs[3]!, 2)).toEqual([]);
+      await expect(store.eventsAfter(0, -1)).rejects.toThrow(RangeError);
+    });
+
     it('rejects use after close', async () => {
       await store.close();
       await expect(store.ingest(batch(LAPTOP, [item(1, 's1')]))).rejects.toThrow(/closed/);

@@ -1,7 +1,7 @@
 // The reference TeamStore (test/contracts/team-store.ts), and the test double for the team server: the
 // memory LedgerStore plus each stream's high-water mark, the sessions' origins and the fleet's spend.
 import type { IngestResult, Origin, ShipBatch, TeamSessionSummary, TeamStore } from '../../ports.ts';
-import { createMemoryStore } from './memory.ts';
+import { checkLimit, createMemoryStore } from './memory.ts';
 
 const PREFIX = '[agent-sre] [team]';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -83,6 +83,16 @@ export function openMemoryTeamStore(): TeamStore {
       }
       await Promise.all(commits);
       return { accepted: fresh.length, duplicates: batch.items.length - fresh.length, highWater: after };
+    },
+
+    async eventsAfter(seq: number, limit: number) {
+      checkLimit(limit);
+      const all = await store.events();
+      return all.slice(seq, seq + limit).map((event, i) => ({ seq: seq + i + 1, event }));
+    },
+
+    async lastEventSeq() {
+      return (await store.events()).length;
     },
 
     async highWater(origin: Origin): Promise<number> {

@@ -16,7 +16,15 @@ import { OUTBOX_COLUMNS, type OutboxDbRow, type RecordRow, toOutboxRow, toRecord
 import type { Query, Rows } from './pg-sync.ts';
 
 /** Advisory lock keys (two-int form): a namespace and a key. */
-export const LOCK_NS = { incidents: 0x4153_0001, session: 0x4153_0002 } as const;
+export const LOCK_NS = { incidents: 0x4153_0001, session: 0x4153_0002, events: 0x4153_0003 } as const;
+/**
+ * Taken by every transaction that appends events, just before it does: events then become visible in id
+ * order, so a follower reading by id (eventsAfter) never passes an id whose transaction commits later.
+ */
+export const EVENTS_APPEND_LOCK: Query = {
+  text: 'SELECT pg_advisory_xact_lock($1, 0)',
+  values: [LOCK_NS.events],
+};
 const INCIDENT_LOCK: Query = { text: 'SELECT pg_advisory_xact_lock($1, 0)', values: [LOCK_NS.incidents] };
 
 const parseIncident = (row: Record<string, unknown> | undefined) =>

@@ -24,7 +24,7 @@ import { checkBatch } from './memory-team.ts';
 import { PgBridge, type Query } from './pg-sync.ts';
 import { decodeRow, encodeValue, PG_TYPES } from './postgres-codec.ts';
 import { migrate } from './postgres-schema.ts';
-import { LOCK_NS, postgresTx } from './postgres-tx.ts';
+import { EVENTS_APPEND_LOCK, LOCK_NS, postgresTx } from './postgres-tx.ts';
 import { parsePgUrl, redact } from './postgres-url.ts';
 import {
   EVENT_COLUMNS,
@@ -217,6 +217,7 @@ class PostgresStore implements TeamStore {
           value: out.result,
           last: [
             { text: UPSERT_SESSION, values: Object.values(sessionToRow(out.state)) },
+            EVENTS_APPEND_LOCK,
             { text: INSERT_EVENT, values: Object.values(eventToRow(out.event)) },
           ],
         };
@@ -308,6 +309,8 @@ class PostgresStore implements TeamStore {
         text: 'SELECT high_water FROM team_streams WHERE machine = $1 AND project = $2 AND ledger = $3 FOR UPDATE',
         values: [machine, project, ledger],
       },
+      // Taken after the stream's row, which is the only lock a batch waits on before it.
+      EVENTS_APPEND_LOCK,
       {
         text: INGEST,
         values: [
@@ -338,12 +341,27 @@ class PostgresStore implements TeamStore {
       });
     queries.push({ text: 'COMMIT' });
     const results = await this.bridge.job(queries);
-    const accepted = Number(results[3]?.rows[0]?.accepted ?? 0);
+    const accepted = Number(results[4]?.rows[0]?.accepted ?? 0);
     return {
       accepted,
       duplicates: batch.items.length - accepted,
-      highWater: results[4]?.rows[0]?.high_water as number,
+      highWater: results[5]?.rows[0]?.high_water as number,
     };
+  }
+
+  async eventsAfter(seq: number, limit: number): Promise<Array<{ seq: number; event: LedgerEvent }>> {
+    this.#assertOpen();
+    checkLimit(limit);
+    const rows = await this.#read<EventRow & { id: number }>(
+      `SELECT id, ${EVENT_LIST} FROM events WHERE id > $1 ORDER BY id LIMIT $2`,
+      [seq, limit],
+    );
+    return rows.map((r) => ({ seq: r.id, event: rowToEvent(r) }));
+  }
+
+  async lastEventSeq(): Promise<number> {
+    const [row] = await this.#read<{ id: number | null }>('SELECT max(id) AS id FROM events', []);
+    return row?.id ?? 0;
   }
 
   async highWater(origin: Origin): Promise<number> {

@@ -47,6 +47,12 @@ export function fakeTeamStore(): TeamStore & { ingested: Array<{ origin: Origin;
       }
       return { accepted, duplicates, highWater: hw };
     },
+    async eventsAfter(seq, limit) {
+      return (await base.events()).slice(seq, seq + limit).map((event, i) => ({ seq: seq + i + 1, event }));
+    },
+    async lastEventSeq() {
+      return (await base.events()).length;
+    },
     async highWater(origin) {
       return high.get(streamKey(origin)) ?? 0;
     },
