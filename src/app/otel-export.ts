@@ -241,6 +241,8 @@ export interface StartOptions {
   store: LedgerStore;
   /** The project's channels, for the channel type on page records. */
   channels: Record<string, { type: string }>;
+  /** The store's events by position; the project ledger's SQLite file when not given. */
+  events?: EventSource;
   log?: (line: string) => void;
   now?: () => number;
 }
@@ -266,7 +268,7 @@ export async function startOtelExport(o: StartOptions): Promise<StartedExport | 
   const sink = startOtlpSink({ settings, instruments: INSTRUMENTS, version: VERSION, env: o.env });
   const exporter = new OtelExporter({
     store: o.store,
-    events: sqliteEventSource(o.projectDir),
+    events: o.events ?? sqliteEventSource(o.projectDir),
     sink,
     now: o.now ?? Date.now,
     channelType: (name) => o.channels[name]?.type ?? 'unknown',

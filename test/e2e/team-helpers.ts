@@ -40,13 +40,14 @@ export async function startTeamServerProcess(
   store: string,
   port = 0,
   args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<TeamServerProcess> {
   const child = spawn(
     process.execPath,
     [BIN, 'serve', '--store', store, '--port', String(port), '--interval', '1', '--dir', dir, ...args],
     {
       cwd: dir,
-      env: { ...process.env, CLAUDECODE: '', AGENT_SRE_TEAM_TOKEN: TOKEN, HOOK_SECRET, HOME: dir },
+      env: { ...process.env, CLAUDECODE: '', AGENT_SRE_TEAM_TOKEN: TOKEN, HOOK_SECRET, HOME: dir, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

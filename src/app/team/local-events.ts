@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import { EVENT_COLUMNS, type EventRow, rowToEvent } from '../../adapters/store/sqlite.ts';
 import type { LedgerEvent } from '../../core/session/types.ts';
+import type { TeamStore } from '../../ports.ts';
 import { ledgerPath } from '../ledger.ts';
 
 export interface SeqEvent {
@@ -18,6 +19,15 @@ export interface EventSource {
   /** The ledger's own id (its header): a replaced ledger ships as a new stream. Null when it has none. */
   ledgerId?(): Promise<string | null>;
   close(): void;
+}
+
+/** The team store's events, for the team server's OpenTelemetry export. The store owns the connection. */
+export function teamEventSource(store: TeamStore): EventSource {
+  return {
+    after: (seq, limit) => store.eventsAfter(seq, limit),
+    last: () => store.lastEventSeq(),
+    close: () => undefined,
+  };
 }
 
 export function sqliteEventSource(projectDir: string): EventSource {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { processEnvironment } from '../../app/context.ts';
 import { loadProjectPolicy } from '../../app/policy.ts';
+import { teamEventSource } from '../../app/team/local-events.ts';
 import { runTick } from '../../app/tick.ts';
 import type { PagingSettings } from '../../core/incidents/config.ts';
 import type { Origin, TeamStore } from '../../ports.ts';
@@ -36,6 +37,39 @@ export interface TeamServeOptions {
     deliver: () => void;
     origins: () => Promise<ReadonlyMap<string, Origin | null>>;
   }) => Promise<{ close(): Promise<void> }>;
+}
+
+/**
+ * The team store exported over OTLP when an OTEL_* variable asks for it: every machine's decisions, and the
+ * team's incidents and pages, from one place. Telemetry never stops the team server: an exporter that
+ * cannot start is reported and left out.
+ */
+async function startTeamOtel(
+  store: TeamStore,
+  settings: PagingSettings,
+  o: TeamServeOptions,
+): Promise<{ stop(): Promise<void> } | undefined> {
+  const { otlpSettings } = await import('../../adapters/otel/config.ts');
+  if (!otlpSettings(o.env)) return undefined;
+  const started = await import('../../app/otel-export.ts')
+    .then(({ startOtelExport }) =>
+      startOtelExport({
+        env: o.env,
+        projectDir: o.dir,
+        store,
+        events: teamEventSource(store),
+        channels: settings.channels,
+        log: (line) => o.err(`${new Date().toISOString()} ${line}\n`),
+      }),
+    )
+    .catch((err: Error) => {
+      o.err(`agent-sre serve: OpenTelemetry export could not start: ${err.message}\n`);
+      return null;
+    });
+  if (!started) return undefined;
+  o.out(`agent-sre serve: exporting OpenTelemetry ${started.where}\n`);
+  for (const w of started.warnings) o.err(`agent-sre serve: ${w}\n`);
+  return started;
 }
 
 export async function runTeamServe(o: TeamServeOptions): Promise<number> {
@@ -87,6 +121,7 @@ export async function runTeamServe(o: TeamServeOptions): Promise<number> {
       o.err(`agent-sre serve: the dashboard could not start (the team server runs on): ${err.message}\n`);
       return undefined;
     });
+  const otel = await startTeamOtel(store, settings, o);
   let stopping = false;
   void o.stopped.then(() => {
     stopping = true;
@@ -127,6 +162,7 @@ export async function runTeamServe(o: TeamServeOptions): Promise<number> {
     }
     return 0;
   } finally {
+    await otel?.stop();
     await web?.close();
     await new Promise<void>((res) => server.close(() => res()));
     await store.close();
