@@ -6,6 +6,10 @@
 //   AGENT_SRE_BENCH_PG=postgres://agent_sre:agent_sre@127.0.0.1:5432/postgres node bench/team-scale.mjs
 //     [--machines 50] [--sessions 20] [--workers 2] [--backlog 100] [--live-seconds 30] [--rate 1]
 //     [--report-events 1000000] [--report-runs 3] [--keep-db] [--json]
+//     [--only ship|report] [--db NAME]
+//
+// `--only ship` runs parts 1 and 2, `--only report` part 3. `--db NAME` uses that database as it is (made
+// if missing, never dropped): a million events loaded once (`--keep-db`) can be reported on again.
 //
 // The URL's role must be allowed to CREATE DATABASE (AGENT_SRE_TEST_PG, as .ci/run makes it, is used
 // when AGENT_SRE_BENCH_PG is unset). Needs dist/ (npm run build): the team server is the built
@@ -54,6 +58,8 @@ async function main() {
       'report-runs': { type: 'string', default: '3' },
       json: { type: 'boolean', default: false },
       'keep-db': { type: 'boolean', default: false },
+      only: { type: 'string' },
+      db: { type: 'string' },
     },
   });
   const opts = {
@@ -65,8 +71,14 @@ async function main() {
     rate: Number(o.rate),
     reportEvents: Number(o['report-events']),
     reportRuns: Number(o['report-runs']),
-    keepDb: o['keep-db'],
+    keepDb: o['keep-db'] || o.db !== undefined,
+    only: o.only ?? null,
+    db: o.db ?? null,
   };
+  if (opts.only !== null && opts.only !== 'ship' && opts.only !== 'report')
+    throw new Error(`--only ship or --only report, not ${opts.only}`);
+  if (opts.db !== null && !/^[a-z_][a-z0-9_]*$/.test(opts.db))
+    throw new Error(`--db ${opts.db}: not a plain name`);
   const base = benchPgUrl();
   if (!base) {
     const skipped = `no PostgreSQL URL: set ${PG_URL_ENVS.join(' or ')} to run it`;
@@ -86,7 +98,7 @@ async function main() {
 
 async function teamScale(base, opts) {
   const pg = (await import('pg')).default;
-  const db = `agent_sre_bench_${randomBytes(6).toString('hex')}`;
+  const db = opts.db ?? `agent_sre_bench_${randomBytes(6).toString('hex')}`;
   const admin = async (sql) => {
     const c = new pg.Client({ connectionString: base, connectionTimeoutMillis: 5000 });
     await c.connect();
@@ -115,81 +127,14 @@ async function teamScale(base, opts) {
   };
   let server;
   const workers = [];
-  await admin(`CREATE DATABASE ${db}`);
+  const exists =
+    opts.db !== null && (await admin(`SELECT 1 FROM pg_database WHERE datname = '${db}'`)).rowCount > 0;
+  if (!exists) await admin(`CREATE DATABASE ${db}`);
   try {
     const lib = await buildTeamLib(work);
-    server = await startServer(root, url);
-    log(`team server ${server.url} over a fresh database ${db}`);
-    const names = Array.from({ length: opts.machines }, (_, i) => `bench-m${String(i + 1).padStart(2, '0')}`);
-    const t0 = performance.now();
-    for (let w = 0; w < opts.workers; w++) {
-      const share = names.filter((_, i) => i % opts.workers === w);
-      const cfg = {
-        lib,
-        url: server.url,
-        root,
-        machines: share,
-        sessions: opts.sessions,
-        backlog: opts.backlog,
-      };
-      // The token goes by environment, as a machine's shipper gets it, never on a command line.
-      const env = { ...process.env, AGENT_SRE_TEAM_TOKEN: TOKEN };
-      workers.push(
-        workerOf(fork(join(ROOT, 'bench', 'team-scale-worker.mjs'), [JSON.stringify(cfg)], { env })),
-      );
-    }
-    log(
-      `${opts.machines} machines x ${opts.sessions} sessions in ${opts.workers} workers: preloading ${opts.backlog} events per session into each local ledger`,
-    );
-    const ready = await Promise.all(workers.map((w) => w.next('ready')));
-    const backlog = ready.reduce((a, r) => a + r.events, 0);
-    log(`preloaded ${backlog} events in ${sec(performance.now() - t0)} s; shipping them flat out`);
-
-    const go = Date.now();
-    const drained = await Promise.all(workers.map((w) => w.ask({ cmd: 'drain' }, 'drained')));
-    const ingestMs = Math.max(...drained.map((d) => d.lastDoneAt)) - go;
-    const held = await countEvents(pg, url);
-    result.ingest = {
-      events: backlog,
-      serverHolds: held,
-      requests: drained.reduce((a, d) => a + d.requests, 0),
-      failures: drained.reduce((a, d) => a + d.failures, 0),
-      seconds: sec(ingestMs),
-      eventsPerSec: Math.round(backlog / (ingestMs / 1000)),
-      ...shipSummary(drained),
-    };
-    if (held !== backlog) throw new Error(`the server holds ${held} events, ${backlog} were shipped`);
-    log(
-      `ingest: ${result.ingest.eventsPerSec} events/s; live phase: ${opts.rate} events/s per session for ${opts.liveSeconds} s`,
-    );
-
-    const lived = await Promise.all(
-      workers.map((w) => w.ask({ cmd: 'live', seconds: opts.liveSeconds, rate: opts.rate }, 'live')),
-    );
-    const lags = lived.flatMap((l) => l.lags).sort((a, b) => a - b);
-    const committed = lived.reduce((a, l) => a + l.committed, 0);
-    const heldAfter = await countEvents(pg, url);
-    result.lag = {
-      offeredEventsPerSec: opts.rate * opts.machines * opts.sessions,
-      seconds: opts.liveSeconds,
-      committed,
-      measured: lags.length,
-      requests: lived.reduce((a, l) => a + l.requests, 0),
-      msP50: round(quantile(lags, 0.5)),
-      msP90: round(quantile(lags, 0.9)),
-      msP99: round(quantile(lags, 0.99)),
-      msMax: round(lags.at(-1) ?? 0),
-      ...shipSummary(lived),
-    };
-    if (heldAfter !== backlog + committed || lags.length !== committed)
-      throw new Error(
-        `after the live phase the server holds ${heldAfter} events (expected ${backlog + committed}), ${lags.length} lags for ${committed} commits`,
-      );
-    for (const w of workers) w.ask({ cmd: 'exit' });
-    await server.stop();
-    server = undefined;
-
-    result.report = await reportBench(lib, url, pg, opts, root);
+    if (opts.only !== 'report')
+      await shipPhases(lib, url, pg, opts, root, result, workers, (s) => (server = s));
+    if (opts.only !== 'ship') result.report = await reportBench(lib, url, pg, opts, root);
   } finally {
     for (const w of workers) w.kill();
     await server?.stop();
@@ -203,6 +148,83 @@ async function teamScale(base, opts) {
   }
   result.machine.loadavgEnd = os.loadavg().map(round);
   return result;
+}
+
+// Parts 1 and 2: the team server and the machines' shippers. `setServer` hands the server to the caller,
+// which stops it should a part throw.
+async function shipPhases(lib, url, pg, opts, root, result, workers, setServer) {
+  let server = await startServer(root, url);
+  setServer(server);
+  log(`team server ${server.url} over a fresh database ${db}`);
+  const names = Array.from({ length: opts.machines }, (_, i) => `bench-m${String(i + 1).padStart(2, '0')}`);
+  const t0 = performance.now();
+  for (let w = 0; w < opts.workers; w++) {
+    const share = names.filter((_, i) => i % opts.workers === w);
+    const cfg = {
+      lib,
+      url: server.url,
+      root,
+      machines: share,
+      sessions: opts.sessions,
+      backlog: opts.backlog,
+    };
+    // The token goes by environment, as a machine's shipper gets it, never on a command line.
+    const env = { ...process.env, AGENT_SRE_TEAM_TOKEN: TOKEN };
+    workers.push(
+      workerOf(fork(join(ROOT, 'bench', 'team-scale-worker.mjs'), [JSON.stringify(cfg)], { env })),
+    );
+  }
+  log(
+    `${opts.machines} machines x ${opts.sessions} sessions in ${opts.workers} workers: preloading ${opts.backlog} events per session into each local ledger`,
+  );
+  const ready = await Promise.all(workers.map((w) => w.next('ready')));
+  const backlog = ready.reduce((a, r) => a + r.events, 0);
+  log(`preloaded ${backlog} events in ${sec(performance.now() - t0)} s; shipping them flat out`);
+
+  const go = Date.now();
+  const drained = await Promise.all(workers.map((w) => w.ask({ cmd: 'drain' }, 'drained')));
+  const ingestMs = Math.max(...drained.map((d) => d.lastDoneAt)) - go;
+  const held = await countEvents(pg, url);
+  result.ingest = {
+    events: backlog,
+    serverHolds: held,
+    requests: drained.reduce((a, d) => a + d.requests, 0),
+    failures: drained.reduce((a, d) => a + d.failures, 0),
+    seconds: sec(ingestMs),
+    eventsPerSec: Math.round(backlog / (ingestMs / 1000)),
+    ...shipSummary(drained),
+  };
+  if (held !== backlog) throw new Error(`the server holds ${held} events, ${backlog} were shipped`);
+  log(
+    `ingest: ${result.ingest.eventsPerSec} events/s; live phase: ${opts.rate} events/s per session for ${opts.liveSeconds} s`,
+  );
+
+  const lived = await Promise.all(
+    workers.map((w) => w.ask({ cmd: 'live', seconds: opts.liveSeconds, rate: opts.rate }, 'live')),
+  );
+  const lags = lived.flatMap((l) => l.lags).sort((a, b) => a - b);
+  const committed = lived.reduce((a, l) => a + l.committed, 0);
+  const heldAfter = await countEvents(pg, url);
+  result.lag = {
+    offeredEventsPerSec: opts.rate * opts.machines * opts.sessions,
+    seconds: opts.liveSeconds,
+    committed,
+    measured: lags.length,
+    requests: lived.reduce((a, l) => a + l.requests, 0),
+    msP50: round(quantile(lags, 0.5)),
+    msP90: round(quantile(lags, 0.9)),
+    msP99: round(quantile(lags, 0.99)),
+    msMax: round(lags.at(-1) ?? 0),
+    ...shipSummary(lived),
+  };
+  if (heldAfter !== backlog + committed || lags.length !== committed)
+    throw new Error(
+      `after the live phase the server holds ${heldAfter} events (expected ${backlog + committed}), ${lags.length} lags for ${committed} commits`,
+    );
+  for (const w of workers) w.ask({ cmd: 'exit' });
+  await server.stop();
+  server = undefined;
+  setServer(undefined);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -328,6 +350,7 @@ async function reportBench(libFile, url, pg, opts, root) {
   }
   const loadMs = performance.now() - t0;
   const total = await countEvents(pg, url);
+  const sessionCount = await countRows(pg, url, 'sessions');
   // What autovacuum would have done by the time anyone reads a month of history.
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -335,7 +358,7 @@ async function reportBench(libFile, url, pg, opts, root) {
   await c.end();
   const out = {
     events: total,
-    sessions: sessions * 2,
+    sessions: sessionCount,
     loadSeconds: sec(loadMs),
     loadEventsPerSec: Math.round(added / (loadMs / 1000)),
   };
@@ -439,11 +462,13 @@ function shipSummary(parts) {
   };
 }
 
-async function countEvents(pg, url) {
+const countEvents = (pg, url) => countRows(pg, url, 'events');
+
+async function countRows(pg, url, table) {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return Number((await c.query('SELECT count(*) AS n FROM events')).rows[0].n);
+    return Number((await c.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
   } finally {
     await c.end();
   }
@@ -456,38 +481,49 @@ export function printTeamScale(r) {
   if (r.skipped) return `Team scale (issue 15): skipped (${r.skipped})`;
   if (r.error) return `Team scale (issue 15): failed: ${r.error}`;
   const m = r.machine;
-  const rows = [
-    [
-      `ingest, ${r.opts.machines} machines x ${r.opts.sessions} sessions, backlog shipped flat out`,
-      `${r.ingest.eventsPerSec} events/s`,
-      `${r.ingest.events} events, ${r.ingest.requests} batches in ${r.ingest.seconds} s`,
-      `>= ${TEAM_TARGETS.ingestEventsPerSec}/s`,
-    ],
-    [
-      `shipping lag, ${r.lag.offeredEventsPerSec} events/s offered for ${r.lag.seconds} s`,
-      `p99 ${r.lag.msP99} ms`,
-      `p50 ${r.lag.msP50}, p90 ${r.lag.msP90}, max ${r.lag.msMax} ms over ${r.lag.measured} events`,
-      `p99 < ${TEAM_TARGETS.lagP99Ms} ms`,
-    ],
-    [
+  const rows = [];
+  if (r.ingest)
+    rows.push(
+      [
+        `ingest, ${r.opts.machines} machines x ${r.opts.sessions} sessions, backlog shipped flat out`,
+        `${r.ingest.eventsPerSec} events/s`,
+        `${r.ingest.events} events, ${r.ingest.requests} batches in ${r.ingest.seconds} s`,
+        `>= ${TEAM_TARGETS.ingestEventsPerSec}/s`,
+      ],
+      [
+        `shipping lag, ${r.lag.offeredEventsPerSec} events/s offered for ${r.lag.seconds} s`,
+        `p99 ${r.lag.msP99} ms`,
+        `p50 ${r.lag.msP50}, p90 ${r.lag.msP90}, max ${r.lag.msMax} ms over ${r.lag.measured} events`,
+        `p99 < ${TEAM_TARGETS.lagP99Ms} ms`,
+      ],
+    );
+  if (r.report)
+    rows.push([
       `report over ${r.report.events} events, ${r.report.sessions} sessions`,
       `${r.report.msMedian} ms`,
       `min ${r.report.msMin}, max ${r.report.msMax} ms; ${r.report.timed}`,
       `< ${TEAM_TARGETS.reportMs} ms`,
-    ],
-  ];
+    ]);
   return [
     `Team scale (issue 15)  node ${m.node}  ${m.cpus} cpu  load ${m.loadavg.join(' ')} -> ${(m.loadavgEnd ?? []).join(' ')}  ${r.postgres.version}, synchronous_commit ${r.postgres.synchronousCommit}`,
     table(['what', 'measured', 'detail', 'target'], rows),
-    `  POST round trips (shipper's view): ingest p50 ${r.ingest.roundTripMsP50} / p99 ${r.ingest.roundTripMsP99} ms, live p50 ${r.lag.roundTripMsP50} / p99 ${r.lag.roundTripMsP99} ms`,
-    ...[r.ingest.errors, r.lag.errors].filter(Boolean).map(
-      (e) =>
-        `  retried after: ${Object.entries(e)
-          .map(([k, n]) => `${n} x ${k}`)
-          .join('; ')}`,
-    ),
-    `  history loaded for the report at ${r.report.loadEventsPerSec} events/s through the store's ingest (${r.report.loadSeconds} s)`,
-    `  report's parts: listSessions ${r.report.where.listSessionsMs} ms, sessionEvents (the ${r.report.where.eventsRead} events the report's folds use) ${r.report.where.sessionEventsMs} ms; per-session counts as one SQL aggregate ${r.report.where.sqlAggregateMs} ms`,
+    ...(r.ingest
+      ? [
+          `  POST round trips (shipper's view): ingest p50 ${r.ingest.roundTripMsP50} / p99 ${r.ingest.roundTripMsP99} ms, live p50 ${r.lag.roundTripMsP50} / p99 ${r.lag.roundTripMsP99} ms`,
+          ...[r.ingest.errors, r.lag.errors].filter(Boolean).map(
+            (e) =>
+              `  retried after: ${Object.entries(e)
+                .map(([k, n]) => `${n} x ${k}`)
+                .join('; ')}`,
+          ),
+        ]
+      : []),
+    ...(r.report
+      ? [
+          `  history loaded for the report at ${r.report.loadEventsPerSec} events/s through the store's ingest (${r.report.loadSeconds} s)`,
+          `  report's parts: listSessions ${r.report.where.listSessionsMs} ms, sessionEvents (the ${r.report.where.eventsRead} events the report's folds use) ${r.report.where.sessionEventsMs} ms; per-session counts as one SQL aggregate ${r.report.where.sqlAggregateMs} ms`,
+        ]
+      : []),
   ].join('\n');
 }
 

@@ -37,6 +37,8 @@ export interface EventMatch {
   rulePrefixes?: string[];
   /** Inputs containing one of these strings. */
   inputContains?: string[];
+  /** Events that are both one of `events` and a call of one of `tools` (e.g. a shell call's outcome). */
+  toolEvents?: { events: string[]; tools: string[] };
 }
 
 /** One session's events as a report reads them. */

@@ -13,8 +13,7 @@ import {
 } from '../core/metrics/report.ts';
 import { runFacts } from '../core/metrics/runs.ts';
 import { resolveTargets } from '../core/metrics/targets.ts';
-import type { LedgerEvent } from '../core/session/types.ts';
-import type { EventMatch } from '../ports.ts';
+import type { EventMatch, SessionEvents } from '../ports.ts';
 import { type EvidenceDeps, testCommandsOf } from './evidence.ts';
 
 export interface ReportResult {
@@ -27,17 +26,22 @@ const SHELLS = ['Bash', 'PowerShell'];
 
 /**
  * Every event the report's folds look at (sessionCommits, firstAnomalyAt, the stop counts), and no
- * other: shell calls (commits, test runs), checks, stops, refusals, budgets and gates, and hook-reported
- * commits. A store reads only these, so a report over a million events reads a fraction of them.
+ * other: a shell call's outcome (a test run, or the end of a git call), any event naming git (the git
+ * call itself, a hook-reported commit), checks, stops, refusals, budgets and gates. A shell call that
+ * is not git is read only at its outcome, where a test run shows. A store reads only these, so a report
+ * over a million events reads a fraction of them.
  */
 export const REPORT_EVENTS: EventMatch = {
   events: [...STOPS, CHECK_EVENT],
-  tools: SHELLS,
+  toolEvents: { events: ['PostToolUse', 'PostToolUseFailure'], tools: SHELLS },
   verdicts: ['deny'],
   rules: ['gate.exhausted'],
   rulePrefixes: ['budget.'],
-  inputContains: ['gitOperation'],
+  // Covers `gitOperation` and every command that can commit (COMMITTING needs the word git).
+  inputContains: ['git'],
 };
+/** Sessions read and folded at a time: the report holds one chunk's events, not the window's. */
+export const REPORT_CHUNK = 200;
 // A session that started before the window but ran into it belongs to it; so do commits a minute early.
 const GIT_LOOKBACK_MS = 60_000;
 
@@ -52,50 +56,75 @@ export async function makeReport(since: number, deps: EvidenceDeps): Promise<Rep
   );
   const git = await (deps.git ?? gitLog)(deps.projectDir, { since: since - GIT_LOOKBACK_MS });
 
-  // Sessions that may fall in the window, and the sessions of its incidents: their events in one read.
+  // Sessions that may fall in the window, and the sessions of its incidents, read a chunk at a time.
   const candidates = all.filter(({ state }) => {
     const end = state.endedAt ?? Number.POSITIVE_INFINITY;
     return !(state.startedAt > now || (state.startedAt < since && end < since));
   });
   const ids = new Set(candidates.map((s) => s.state.sessionId));
   for (const i of inWindow) if (i.sessionId) ids.add(i.sessionId);
-  const read = new Map((await store.sessionEvents([...ids], REPORT_EVENTS)).map((r) => [r.sessionId, r]));
-  const eventsOf = (id: string): LedgerEvent[] => read.get(id)?.events ?? [];
+  const summaries = new Map(candidates.map((c) => [c.state.sessionId, c]));
+  const anomalies = new Map<string, number | null>();
+  const folded = new Map<string, { session: ReportSession; commits: SessionCommit[] }>();
+
+  const incidentsOf = new Map<string, typeof inWindow>();
+  for (const i of inWindow)
+    if (i.sessionId) incidentsOf.set(i.sessionId, [...(incidentsOf.get(i.sessionId) ?? []), i]);
+
+  const fold = async (read: SessionEvents): Promise<void> => {
+    const { sessionId, events } = read;
+    for (const i of incidentsOf.get(sessionId) ?? [])
+      anomalies.set(i.id, firstAnomalyAt(events, i.milestones.detectedAt, runs));
+    const summary = summaries.get(sessionId);
+    if (!summary) return;
+    const { state, events: count } = summary;
+    const lastAt = read.lastAt ?? state.startedAt;
+    if (state.startedAt < since && lastAt < since) return;
+    const commits = sessionCommits(
+      { startedAt: state.startedAt, endAt: state.endedAt ?? lastAt },
+      events,
+      git,
+      runs,
+    ).filter((c) => c.at >= since - GIT_LOOKBACK_MS);
+    const cost = deps.costOf ? await deps.costOf(state).catch(() => null) : null;
+    folded.set(sessionId, {
+      commits,
+      session: {
+        id: state.sessionId,
+        startedAt: state.startedAt,
+        endedAt: state.endedAt,
+        status: state.status,
+        events: count,
+        denials: state.totalDenials,
+        gateBlocks: events.filter((e) => STOPS.has(e.event) && e.rule === 'acceptance.blocked').length,
+        gateExhausted: events.filter((e) => STOPS.has(e.event) && e.rule === 'gate.exhausted').length,
+        cost,
+        ...originLabel(deps.origins, state.sessionId),
+      },
+    });
+  };
+  // The next chunk is read while this one is folded.
+  const reads = chunked([...ids], REPORT_CHUNK).map(
+    (chunk) => () => store.sessionEvents(chunk, REPORT_EVENTS),
+  );
+  let next = reads.shift()?.();
+  while (next) {
+    const chunk = await next;
+    next = reads.shift()?.();
+    // Awaited on the next turn; a failure there must not go unhandled while this chunk folds.
+    next?.catch(() => undefined);
+    for (const r of chunk) await fold(r);
+  }
 
   const sessions: ReportSession[] = [];
   const commits: SessionCommit[] = [];
-  for (const { state, events: count } of candidates) {
-    const events = eventsOf(state.sessionId);
-    const lastAt = read.get(state.sessionId)?.lastAt ?? state.startedAt;
-    if (state.startedAt < since && lastAt < since) continue;
-    commits.push(
-      ...sessionCommits(
-        { startedAt: state.startedAt, endAt: state.endedAt ?? lastAt },
-        events,
-        git,
-        runs,
-      ).filter((c) => c.at >= since - GIT_LOOKBACK_MS),
-    );
-    const cost = deps.costOf ? await deps.costOf(state).catch(() => null) : null;
-    sessions.push({
-      id: state.sessionId,
-      startedAt: state.startedAt,
-      endedAt: state.endedAt,
-      status: state.status,
-      events: count,
-      denials: state.totalDenials,
-      gateBlocks: events.filter((e) => STOPS.has(e.event) && e.rule === 'acceptance.blocked').length,
-      gateExhausted: events.filter((e) => STOPS.has(e.event) && e.rule === 'gate.exhausted').length,
-      cost,
-      ...originLabel(deps.origins, state.sessionId),
-    });
+  for (const { state } of candidates) {
+    const f = folded.get(state.sessionId);
+    if (!f) continue;
+    sessions.push(f.session);
+    commits.push(...f.commits);
   }
-
-  const times: IncidentTimes[] = [];
-  for (const i of inWindow) {
-    const anomaly = i.sessionId ? firstAnomalyAt(eventsOf(i.sessionId), i.milestones.detectedAt, runs) : null;
-    times.push(incidentTimes(i, anomaly));
-  }
+  const times = inWindow.map((i) => incidentTimes(i, anomalies.get(i.id) ?? null));
   const report = buildReport({
     now,
     since,
@@ -106,6 +135,12 @@ export async function makeReport(since: number, deps: EvidenceDeps): Promise<Rep
     targets: resolveTargets(policy.report?.targets),
   });
   return { report, charts: reportCharts(report) };
+}
+
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 function originLabel(

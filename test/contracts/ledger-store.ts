@@ -380,6 +380,15 @@ export function testLedgerStore(name: string, make: () => Promise<StoreFixture>)
         { sessionId: 'a', lastAt: T0 + 9, events: [] },
       ]);
       expect(await store.sessionEvents([], match)).toStrictEqual([]);
+      // Both halves of toolEvents must hold: a Bash PreToolUse and a Read PostToolUse are not taken.
+      expect(
+        await store.sessionEvents(['a', 'b'], {
+          toolEvents: { events: ['PostToolUse', 'Stop'], tools: ['Bash', 'Edit'] },
+        }),
+      ).toStrictEqual([
+        { sessionId: 'a', lastAt: T0 + 9, events: [a[3]] },
+        { sessionId: 'b', lastAt: T0 + 8, events: [] },
+      ]);
     });
 
     it('rejects a limit that is not a non-negative integer', async () => {

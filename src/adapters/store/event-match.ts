@@ -10,7 +10,8 @@ export function matchesEvent(e: LedgerEvent, m: EventMatch): boolean {
     (e.verdict !== null && !!m.verdicts?.includes(e.verdict)) ||
     (e.rule !== null && !!m.rules?.includes(e.rule)) ||
     (e.rule !== null && !!m.rulePrefixes?.some((p) => e.rule!.startsWith(p))) ||
-    (e.input !== null && !!m.inputContains?.some((s) => e.input!.includes(s)))
+    (e.input !== null && !!m.inputContains?.some((s) => e.input!.includes(s))) ||
+    (e.tool !== null && !!m.toolEvents?.events.includes(e.event) && m.toolEvents.tools.includes(e.tool))
   );
 }
 
@@ -34,10 +35,20 @@ export function matchSql(m: EventMatch, d: MatchDialect): string {
   anyOf('rule', m.rules);
   for (const p of m.rulePrefixes ?? []) terms.push(d.startsWith('rule', d.param(p)));
   for (const s of m.inputContains ?? []) terms.push(d.contains('input', d.param(s)));
+  const te = m.toolEvents;
+  if (te && te.events.length > 0 && te.tools.length > 0) {
+    const inList = (column: string, values: string[]) =>
+      `${column} IN (${values.map((v) => d.param(v)).join(', ')})`;
+    terms.push(`(${inList('event', te.events)} AND ${inList('tool', te.tools)})`);
+  }
   return terms.length === 0 ? 'FALSE' : `(${terms.join(' OR ')})`;
 }
 
-/** Rows of (session, event) and each session's newest time, as the port returns them: in `ids` order. */
+/**
+ * Rows of (session, event) and each session's newest time, as the port returns them: in `ids` order.
+ * The rows come in any order of sessions (a store reads them along its (session_id, id) index), each
+ * session's oldest first.
+ */
 export function groupSessionEvents(
   ids: readonly string[],
   lastAt: Map<string, number | null>,

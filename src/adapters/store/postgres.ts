@@ -280,7 +280,8 @@ class PostgresStore implements TeamStore {
         [[...sessionIds]],
       ),
       this.#read<EventRow>(
-        `SELECT ${EVENT_LIST} FROM events WHERE session_id = ANY($1::text[]) AND ${where} ORDER BY id`,
+        // Along the (session_id, id) index: ORDER BY id alone sorts every matched row, on disk past work_mem.
+        `SELECT ${EVENT_LIST} FROM events WHERE session_id = ANY($1::text[]) AND ${where} ORDER BY session_id, id`,
         values,
       ),
     ]);

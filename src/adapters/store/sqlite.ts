@@ -764,7 +764,7 @@ class SqliteStore implements LedgerStore {
       const rows = this.#statement(
         `sessionEvents:${where}`,
         () =>
-          `SELECT ${EVENT_SELECT} FROM events WHERE session_id IN (SELECT value FROM json_each(?)) AND ${where} ORDER BY id`,
+          `SELECT ${EVENT_SELECT} FROM events WHERE session_id IN (SELECT value FROM json_each(?)) AND ${where} ORDER BY session_id, id`,
       ).all(ids, ...(values as SqlValue[])) as EventRow[];
       return { last, rows };
     });
