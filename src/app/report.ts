@@ -42,6 +42,7 @@ export const REPORT_EVENTS: EventMatch = {
 };
 /** Sessions read and folded at a time: the report holds one chunk's events, not the window's. */
 export const REPORT_CHUNK = 200;
+const READS_IN_FLIGHT = 2;
 // A session that started before the window but ran into it belongs to it; so do commits a minute early.
 const GIT_LOOKBACK_MS = 60_000;
 
@@ -103,16 +104,17 @@ export async function makeReport(since: number, deps: EvidenceDeps): Promise<Rep
       },
     });
   };
-  // The next chunk is read while this one is folded.
+  // Two chunks are read while one is folded: the database works on one while this process decodes another.
   const reads = chunked([...ids], REPORT_CHUNK).map(
     (chunk) => () => store.sessionEvents(chunk, REPORT_EVENTS),
   );
-  let next = reads.shift()?.();
-  while (next) {
-    const chunk = await next;
-    next = reads.shift()?.();
-    // Awaited on the next turn; a failure there must not go unhandled while this chunk folds.
-    next?.catch(() => undefined);
+  const inFlight = reads.splice(0, READS_IN_FLIGHT).map((read) => read());
+  while (inFlight.length > 0) {
+    const chunk = await (inFlight.shift() as Promise<SessionEvents[]>);
+    const read = reads.shift();
+    // Awaited on a later turn; a failure there must not go unhandled while this chunk folds.
+    if (read) inFlight.push(read());
+    for (const p of inFlight) p.catch(() => undefined);
     for (const r of chunk) await fold(r);
   }
 

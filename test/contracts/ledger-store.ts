@@ -380,6 +380,12 @@ export function testLedgerStore(name: string, make: () => Promise<StoreFixture>)
         { sessionId: 'a', lastAt: T0 + 9, events: [] },
       ]);
       expect(await store.sessionEvents([], match)).toStrictEqual([]);
+      // Every field as stored, U+0000 (which PostgreSQL's text cannot hold, so its store escapes) included.
+      const full = { ...fullEvent('f', 11), input: '{"note":"\u0000 git"}' };
+      await store.commit(step('f', { event: full }));
+      expect(await store.sessionEvents(['f'], { inputContains: ['git'] })).toStrictEqual([
+        { sessionId: 'f', lastAt: full.ts, events: [full] },
+      ]);
       // Both halves of toolEvents must hold: a Bash PreToolUse and a Read PostToolUse are not taken.
       expect(
         await store.sessionEvents(['a', 'b'], {

@@ -22,7 +22,7 @@ import { groupSessionEvents, matchSql } from './event-match.ts';
 import { checkApplied, checkLimit } from './memory.ts';
 import { checkBatch } from './memory-team.ts';
 import { PgBridge, type Query } from './pg-sync.ts';
-import { decodeRow, encodeValue, PG_TYPES } from './postgres-codec.ts';
+import { decodeRow, decodeText, encodeValue, PG_TYPES } from './postgres-codec.ts';
 import { migrate } from './postgres-schema.ts';
 import { EVENTS_APPEND_LOCK, LOCK_NS, postgresTx } from './postgres-tx.ts';
 import { parsePgUrl, redact } from './postgres-url.ts';
@@ -176,6 +176,32 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   return new PostgresStore(pool, bridge, target.label, fail);
 }
 
+// A row of SELECT EVENT_LIST in rowMode 'array': rowToEvent(decodeRow(row)) without the two objects between.
+const EVENT_INDEX = Object.fromEntries(EVENT_COLUMNS.map((c, i) => [c, i])) as Record<keyof EventRow, number>;
+function arrayToEvent(row: unknown[]): LedgerEvent {
+  const text = (c: keyof EventRow) => {
+    const v = row[EVENT_INDEX[c]];
+    return typeof v === 'string' ? decodeText(v) : (v as null);
+  };
+  const at = <T>(c: keyof EventRow) => row[EVENT_INDEX[c]] as T;
+  return {
+    v: at('v'),
+    ts: at('ts'),
+    sessionId: text('session_id') as string,
+    event: text('event') as string,
+    tool: text('tool'),
+    toolUseId: text('tool_use_id'),
+    agentId: text('agent_id'),
+    tier: at('tier'),
+    verdict: text('verdict') as LedgerEvent['verdict'],
+    rule: text('rule'),
+    reason: text('reason'),
+    effects: JSON.parse(text('effects') as string),
+    durationMs: at('duration_ms'),
+    input: text('input'),
+  };
+}
+
 class PostgresStore implements TeamStore {
   readonly name = 'postgres';
   #closed = false;
@@ -279,13 +305,13 @@ class PostgresStore implements TeamStore {
          FROM unnest($1::text[]) AS s(id)`,
         [[...sessionIds]],
       ),
-      this.#read<EventRow>(
+      this.#readArrays(
         // Along the (session_id, id) index: ORDER BY id alone sorts every matched row, on disk past work_mem.
         `SELECT ${EVENT_LIST} FROM events WHERE session_id = ANY($1::text[]) AND ${where} ORDER BY session_id, id`,
         values,
       ),
     ]);
-    return groupSessionEvents(sessionIds, new Map(last.map((r) => [r.id, r.ts])), rows.map(rowToEvent));
+    return groupSessionEvents(sessionIds, new Map(last.map((r) => [r.id, r.ts])), rows.map(arrayToEvent));
   }
 
   async ingest(batch: ShipBatch): Promise<IngestResult> {
@@ -403,6 +429,16 @@ class PostgresStore implements TeamStore {
 
   #assertOpen(): void {
     if (this.#closed) throw new Error(`${PREFIX} the store for ${this.label} is closed`);
+  }
+
+  /** Rows as arrays, undecoded: a read of many rows builds one object per row, not three. */
+  async #readArrays(text: string, values: unknown[]): Promise<unknown[][]> {
+    this.#assertOpen();
+    try {
+      return (await this.pool.query({ text, values: values.map(encodeValue), rowMode: 'array' })).rows;
+    } catch (err) {
+      throw this.fail(err);
+    }
   }
 
   async #read<T>(text: string, values: unknown[] = []): Promise<T[]> {
