@@ -20,9 +20,9 @@ import type {
 } from '../../ports.ts';
 import { groupSessionEvents, matchSql } from './event-match.ts';
 import { checkApplied, checkLimit } from './memory.ts';
-import { checkBatch } from './memory-team.ts';
-import { PgBridge, type Query } from './pg-sync.ts';
+import { PgBridge } from './pg-sync.ts';
 import { decodeRow, decodeText, encodeValue, PG_TYPES } from './postgres-codec.ts';
+import { GroupIngest } from './postgres-ingest.ts';
 import { migrate } from './postgres-schema.ts';
 import { EVENTS_APPEND_LOCK, LOCK_NS, postgresTx } from './postgres-tx.ts';
 import { parsePgUrl, redact } from './postgres-url.ts';
@@ -54,70 +54,6 @@ const UPSERT_SESSION = `INSERT INTO sessions (${SESSION_LIST}, event_count) VALU
     .map((c) => `${c} = excluded.${c}`)
     .join(', ')}, event_count = sessions.event_count + 1`;
 const INSERT_EVENT = `INSERT INTO events (${EVENT_LIST}) VALUES (${params(EVENT_COLUMNS.length)})`;
-
-// Array types for unnest, column by column.
-const EVENT_TYPES: Record<keyof EventRow, string> = {
-  v: 'integer',
-  ts: 'double precision',
-  session_id: 'text',
-  event: 'text',
-  tool: 'text',
-  tool_use_id: 'text',
-  agent_id: 'text',
-  tier: 'integer',
-  verdict: 'text',
-  rule: 'text',
-  reason: 'text',
-  effects: 'text',
-  duration_ms: 'double precision',
-  input: 'text',
-};
-const SESSION_TYPES: Record<keyof SessionRow, string> = {
-  session_id: 'text',
-  started_at: 'double precision',
-  ended_at: 'double precision',
-  cwd: 'text',
-  status: 'text',
-  consecutive_denials: 'bigint',
-  total_denials: 'bigint',
-  tool_calls: 'bigint',
-  files_touched: 'bigint',
-  lines_added: 'bigint',
-  lines_removed: 'bigint',
-  external_calls: 'bigint',
-  subagents: 'bigint',
-};
-
-// $1 machine, $2 project, $3 user, $4 seqs, then the event columns, then the session columns (each
-// session's last state in the batch), then the ledger ('' for none) and the project's team-wide id. Items at or below the stream's high-water mark are skipped in
-// SQL, after the stream's row lock, so a batch needs no answer from this thread half-way through.
-const E0 = 5;
-const S0 = E0 + EVENT_COLUMNS.length;
-const L0 = S0 + SESSION_COLUMNS.length;
-const INGEST = `WITH hw AS (SELECT high_water FROM team_streams WHERE machine = $1 AND project = $2 AND ledger = $${L0}),
-ins AS (
-  INSERT INTO events (${EVENT_LIST})
-  SELECT ${EVENT_LIST} FROM unnest($4::bigint[], ${EVENT_COLUMNS.map((c, i) => `$${E0 + i}::${EVENT_TYPES[c]}[]`).join(', ')})
-    AS t(seq, ${EVENT_LIST})
-  WHERE t.seq > (SELECT high_water FROM hw)
-  ORDER BY t.seq
-  RETURNING session_id
-),
-counts AS (SELECT session_id, count(*) AS n FROM ins GROUP BY session_id),
-up AS (
-  INSERT INTO sessions (${SESSION_LIST}, event_count, machine, os_user, project, ledger, project_id)
-  SELECT ${SESSION_COLUMNS.map((c) => `s.${c}`).join(', ')}, c.n, $1, $3, $2, nullif($${L0}, ''), $${L0 + 1}
-  FROM unnest(${SESSION_COLUMNS.map((c, i) => `$${S0 + i}::${SESSION_TYPES[c]}[]`).join(', ')}) AS s(${SESSION_LIST})
-  JOIN counts c ON c.session_id = s.session_id COLLATE "C"
-  ORDER BY s.session_id COLLATE "C"
-  ON CONFLICT (session_id) DO UPDATE SET ${SESSION_COLUMNS.filter((c) => c !== 'session_id')
-    .map((c) => `${c} = excluded.${c}`)
-    .join(', ')}, event_count = sessions.event_count + excluded.event_count,
-    machine = excluded.machine, os_user = excluded.os_user, project = excluded.project,
-    ledger = excluded.ledger, project_id = excluded.project_id
-  RETURNING 1
-)
-SELECT (SELECT count(*) FROM ins) AS accepted`;
 
 const PREFIX = '[agent-sre] [postgres]';
 
@@ -209,8 +145,10 @@ class PostgresStore implements TeamStore {
   private readonly bridge: PgBridge;
   private readonly label: string;
   private readonly fail: (err: unknown) => Error;
+  private readonly ingests: GroupIngest;
 
   constructor(pool: pg.Pool, bridge: PgBridge, label: string, fail: (err: unknown) => Error) {
+    this.ingests = new GroupIngest(pool, fail);
     this.pool = pool;
     this.bridge = bridge;
     this.label = label;
@@ -316,64 +254,7 @@ class PostgresStore implements TeamStore {
 
   async ingest(batch: ShipBatch): Promise<IngestResult> {
     this.#assertOpen();
-    const spend = checkBatch(batch);
-    const { machine, project, user } = batch.origin;
-    const ledger = batch.origin.ledger ?? '';
-    const projectId = batch.origin.projectId ?? null;
-    const events = batch.items.map((i) => eventToRow(i.event));
-    const lastState = new Map<string, SessionRow>();
-    for (const i of batch.items) lastState.set(i.state.sessionId, sessionToRow(i.state));
-    const sessions = [...lastState.values()];
-    const queries: Query[] = [
-      { text: 'BEGIN' },
-      {
-        text: `INSERT INTO team_streams (machine, project, ledger, os_user, high_water) VALUES ($1, $2, $3, $4, 0)
-               ON CONFLICT (machine, project, ledger) DO NOTHING`,
-        values: [machine, project, ledger, user],
-      },
-      // One stream's batches take turns; other streams' batches go ahead.
-      {
-        text: 'SELECT high_water FROM team_streams WHERE machine = $1 AND project = $2 AND ledger = $3 FOR UPDATE',
-        values: [machine, project, ledger],
-      },
-      // Taken after the stream's row, which is the only lock a batch waits on before it.
-      EVENTS_APPEND_LOCK,
-      {
-        text: INGEST,
-        values: [
-          machine,
-          project,
-          user,
-          batch.items.map((i) => i.seq),
-          ...EVENT_COLUMNS.map((c) => events.map((e) => e[c])),
-          ...SESSION_COLUMNS.map((c) => sessions.map((s) => s[c])),
-          ledger,
-          projectId,
-        ],
-      },
-      {
-        text: `UPDATE team_streams SET high_water = greatest(high_water, $3), os_user = $4
-               WHERE machine = $1 AND project = $2 AND ledger = $5 RETURNING high_water`,
-        values: [machine, project, batch.items.at(-1)?.seq ?? 0, user, ledger],
-      },
-    ];
-    if (spend.size > 0)
-      queries.push({
-        text: `INSERT INTO team_spend (machine, project, os_user, day, usd, ledger, project_id)
-               SELECT $1, $2, $3, d, u, $6, $7 FROM unnest($4::text[], $5::double precision[]) AS x(d, u)
-               ON CONFLICT (day, machine, project, ledger) DO UPDATE
-               SET usd = greatest(team_spend.usd, excluded.usd), os_user = excluded.os_user,
-                   project_id = excluded.project_id`,
-        values: [machine, project, user, [...spend.keys()], [...spend.values()], ledger, projectId],
-      });
-    queries.push({ text: 'COMMIT' });
-    const results = await this.bridge.job(queries);
-    const accepted = Number(results[4]?.rows[0]?.accepted ?? 0);
-    return {
-      accepted,
-      duplicates: batch.items.length - accepted,
-      highWater: results[5]?.rows[0]?.high_water as number,
-    };
+    return this.ingests.ingest(batch);
   }
 
   async eventsAfter(seq: number, limit: number): Promise<Array<{ seq: number; event: LedgerEvent }>> {
