@@ -1,8 +1,8 @@
 // The one source of truth for agent-sre.yaml. Types in core/policy/types.ts mirror it; a test checks
 // they agree, and the JSON Schema for editors is generated from it.
 import { z } from 'zod';
-import type { Severity, SignalKind } from '../core/incidents/types.ts';
-import { SEVERITIES } from '../core/incidents/types.ts';
+import type { Severity } from '../core/incidents/types.ts';
+import { SEVERITIES, SIGNAL_KINDS } from '../core/incidents/types.ts';
 import { channelsSchema, routeSchema } from './channels-schema.ts';
 import { acceptanceSchema, burstSchema, runbookSchema } from './gates-schema.ts';
 import { goldenSchema } from './golden-schema.ts';
@@ -104,22 +104,7 @@ export const policyFileSchema = z
       .default([])
       .describe('Branch globs protected besides main, master, trunk, develop, production, release/*.'),
     severity: z
-      .partialRecord(
-        z.enum([
-          'tier4.denied',
-          'session.escalated',
-          'session.terminated',
-          'budget.spent',
-          'approval.requested',
-          'approval.forged',
-          'ledger.integrity',
-          'acceptance.failed',
-          'gate.exhausted',
-          'drift.detected',
-          'page.test',
-        ] satisfies SignalKind[]),
-        z.enum(SEVERITIES as [Severity, ...Severity[]]),
-      )
+      .partialRecord(z.enum(SIGNAL_KINDS), z.enum(SEVERITIES as [Severity, ...Severity[]]))
       .default({})
       .describe('Severity per signal kind, over the defaults (see docs/escalation.md).'),
     channels: channelsSchema.default({ file: { type: 'file', path: '.agent-sre/pages.jsonl' } }),

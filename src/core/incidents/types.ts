@@ -34,18 +34,22 @@ export interface Signal {
   at: number;
 }
 
-export type SignalKind =
-  | 'tier4.denied'
-  | 'session.escalated'
-  | 'session.terminated'
-  | 'budget.spent'
-  | 'approval.requested'
-  | 'approval.forged'
-  | 'ledger.integrity'
-  | 'acceptance.failed'
-  | 'gate.exhausted'
-  | 'drift.detected'
-  | 'page.test';
+/** Every kind of signal, for the schemas that accept one from a file or a request. */
+export const SIGNAL_KINDS = [
+  'tier4.denied',
+  'session.escalated',
+  'session.terminated',
+  'budget.spent',
+  'approval.requested',
+  'approval.forged',
+  'ledger.integrity',
+  'acceptance.failed',
+  'gate.exhausted',
+  'drift.detected',
+  'page.test',
+] as const;
+
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
 
 export type ActorKind = 'system' | 'human' | 'agent';
 export interface Actor {

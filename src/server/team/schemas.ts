@@ -1,7 +1,7 @@
 // Every body the team server takes is untrusted: a machine of the team holds the token, and so does the
 // agent on it. Each is checked here field by field before anything reaches the store.
 import { z } from 'zod';
-import { SEVERITIES } from '../../core/incidents/types.ts';
+import { SEVERITIES, SIGNAL_KINDS } from '../../core/incidents/types.ts';
 
 const MAX_TEXT = 64 * 1024;
 const id = z.string().min(1).max(200);
@@ -87,19 +87,7 @@ export const shipBatchSchema = z.strictObject({
     .optional(),
 });
 
-const signalKind = z.enum([
-  'tier4.denied',
-  'session.escalated',
-  'session.terminated',
-  'budget.spent',
-  'approval.requested',
-  'approval.forged',
-  'ledger.integrity',
-  'acceptance.failed',
-  'gate.exhausted',
-  'drift.detected',
-  'page.test',
-]);
+const signalKind = z.enum(SIGNAL_KINDS);
 
 export const pageSchema = z.strictObject({
   key: id,
