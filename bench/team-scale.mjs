@@ -155,7 +155,7 @@ async function teamScale(base, opts) {
 async function shipPhases(lib, url, pg, opts, root, result, workers, setServer) {
   let server = await startServer(root, url);
   setServer(server);
-  log(`team server ${server.url} over a fresh database ${db}`);
+  log(`team server ${server.url} over the database ${new URL(url).pathname.slice(1)}`);
   const names = Array.from({ length: opts.machines }, (_, i) => `bench-m${String(i + 1).padStart(2, '0')}`);
   const t0 = performance.now();
   for (let w = 0; w < opts.workers; w++) {

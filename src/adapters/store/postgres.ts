@@ -1,8 +1,8 @@
 // The ledger on PostgreSQL: a team's shared store, written by several servers and machines at once.
 // Writes that run the app's synchronous LedgerTx (commit, transact) go through one connection held by a
-// worker thread (pg-sync.ts); a batch shipped from a machine is one job on that connection, sent without
-// blocking; reads use a pool. Every write through the worker is serialised within this process, and
-// across processes by row locks and advisory locks (postgres-tx.ts, and the session lock below).
+// worker thread (pg-sync.ts); batches shipped from machines are group-committed on a pooled connection
+// (postgres-ingest.ts); reads use the pool. Every write through the worker is serialised within this
+// process, and across processes by row locks and advisory locks (postgres-tx.ts, the session lock below).
 import pg from 'pg';
 import type { LedgerEvent, SessionState } from '../../core/session/types.ts';
 import type {
