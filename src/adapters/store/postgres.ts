@@ -180,8 +180,10 @@ class PostgresStore implements TeamStore {
         return {
           value: out.result,
           last: [
-            { text: UPSERT_SESSION, values: Object.values(sessionToRow(out.state)) },
+            // Before the session's row, as a shipped batch takes it before its sessions' rows: the same
+            // session arriving both ways at once then waits instead of deadlocking.
             EVENTS_APPEND_LOCK,
+            { text: UPSERT_SESSION, values: Object.values(sessionToRow(out.state)) },
             { text: INSERT_EVENT, values: Object.values(eventToRow(out.event)) },
           ],
         };
