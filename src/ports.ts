@@ -39,6 +39,11 @@ export interface EventMatch {
   inputContains?: string[];
   /** Events that are both one of `events` and a call of one of `tools` (e.g. a shell call's outcome). */
   toolEvents?: { events: string[]; tools: string[] };
+  /**
+   * Read the events without their effects and reason (`[]` and null): for a reader that counts and
+   * follows commands, as the report does, so a large store sends and parses a fraction of each row.
+   */
+  lean?: boolean;
 }
 
 /** One session's events as a report reads them. */

@@ -3,7 +3,7 @@
 import { gitLog } from '../adapters/git/log.ts';
 import { CHECK_EVENT } from '../core/gates/evidence.ts';
 import { type SessionCommit, sessionCommits } from '../core/metrics/commits.ts';
-import { firstAnomalyAt, type IncidentTimes, incidentTimes } from '../core/metrics/incident.ts';
+import { firstAnomalyAt, incidentTimes } from '../core/metrics/incident.ts';
 import {
   buildReport,
   type ChartFile,
@@ -39,6 +39,8 @@ export const REPORT_EVENTS: EventMatch = {
   rulePrefixes: ['budget.'],
   // Covers `gitOperation` and every command that can commit (COMMITTING needs the word git).
   inputContains: ['git'],
+  // Nothing here reads an event's effects or reason.
+  lean: true,
 };
 /** Sessions read and folded at a time: the report holds one chunk's events, not the window's. */
 export const REPORT_CHUNK = 200;

@@ -386,6 +386,12 @@ export function testLedgerStore(name: string, make: () => Promise<StoreFixture>)
       expect(await store.sessionEvents(['f'], { inputContains: ['git'] })).toStrictEqual([
         { sessionId: 'f', lastAt: full.ts, events: [full] },
       ]);
+      // A lean read: the same events and fields, but no effects and no reason.
+      expect(full.effects.length).toBeGreaterThan(0);
+      expect(full.reason).not.toBeNull();
+      expect(await store.sessionEvents(['f'], { inputContains: ['git'], lean: true })).toStrictEqual([
+        { sessionId: 'f', lastAt: full.ts, events: [{ ...full, effects: [], reason: null }] },
+      ]);
       // Both halves of toolEvents must hold: a Bash PreToolUse and a Read PostToolUse are not taken.
       expect(
         await store.sessionEvents(['a', 'b'], {

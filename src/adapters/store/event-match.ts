@@ -3,6 +3,17 @@
 import type { LedgerEvent } from '../../core/session/types.ts';
 import type { EventMatch, SessionEvents } from '../../ports.ts';
 
+/** The event as a `lean` read returns it. */
+export const leanEvent = (e: LedgerEvent): LedgerEvent => ({ ...e, effects: [], reason: null });
+
+/** The columns of a read of events, in EVENT_COLUMNS order; a lean read leaves effects and reason out. */
+export function eventSelect(columns: readonly string[], lean: boolean | undefined): string {
+  if (!lean) return columns.join(', ');
+  return columns
+    .map((c) => (c === 'effects' ? `'[]' AS effects` : c === 'reason' ? 'NULL AS reason' : c))
+    .join(', ');
+}
+
 export function matchesEvent(e: LedgerEvent, m: EventMatch): boolean {
   return (
     !!m.events?.includes(e.event) ||

@@ -11,7 +11,7 @@ import type {
   SessionSummary,
   Transition,
 } from '../../ports.ts';
-import { groupSessionEvents, matchesEvent } from './event-match.ts';
+import { groupSessionEvents, leanEvent, matchesEvent } from './event-match.ts';
 import { emptyIncidentData, type IncidentData, memoryTx } from './memory-tx.ts';
 
 const PREFIX = '[agent-sre] [ledger]';
@@ -119,7 +119,7 @@ export function createMemoryStore(): LedgerStore {
       for (const e of log) {
         if (!wanted.has(e.sessionId)) continue;
         lastAt.set(e.sessionId, e.ts);
-        if (matchesEvent(e, match)) picked.push(structuredClone(e));
+        if (matchesEvent(e, match)) picked.push(structuredClone(match.lean ? leanEvent(e) : e));
       }
       return groupSessionEvents(sessionIds, lastAt, picked);
     },

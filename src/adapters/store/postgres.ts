@@ -18,7 +18,7 @@ import type {
   TeamStore,
   Transition,
 } from '../../ports.ts';
-import { groupSessionEvents, matchSql } from './event-match.ts';
+import { eventSelect, groupSessionEvents, matchSql } from './event-match.ts';
 import { checkApplied, checkLimit } from './memory.ts';
 import { PgBridge } from './pg-sync.ts';
 import { decodeRow, decodeText, encodeValue, PG_TYPES } from './postgres-codec.ts';
@@ -247,7 +247,7 @@ class PostgresStore implements TeamStore {
       ),
       this.#readArrays(
         // Along the (session_id, id) index: ORDER BY id alone sorts every matched row, on disk past work_mem.
-        `SELECT ${EVENT_LIST} FROM events WHERE session_id = ANY($1::text[]) AND ${where} ORDER BY session_id, id`,
+        `SELECT ${eventSelect(EVENT_COLUMNS, match.lean)} FROM events WHERE session_id = ANY($1::text[]) AND ${where} ORDER BY session_id, id`,
         values,
       ),
     ]);

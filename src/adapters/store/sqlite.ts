@@ -19,7 +19,7 @@ import type {
 } from '../../ports.ts';
 import { VERSION } from '../../version.ts';
 import { createPrivateExclusive, ensurePrivateDir } from '../fs/private.ts';
-import { groupSessionEvents, matchSql } from './event-match.ts';
+import { eventSelect, groupSessionEvents, matchSql } from './event-match.ts';
 import {
   checkOurFile,
   chmodPrivate,
@@ -762,9 +762,9 @@ class SqliteStore implements LedgerStore {
           'SELECT j.value AS id, (SELECT ts FROM events WHERE session_id = j.value ORDER BY id DESC LIMIT 1) AS ts FROM json_each(?) j',
       ).all(ids) as Array<{ id: string; ts: number | null }>;
       const rows = this.#statement(
-        `sessionEvents:${where}`,
+        `sessionEvents:${match.lean ? 'lean:' : ''}${where}`,
         () =>
-          `SELECT ${EVENT_SELECT} FROM events WHERE session_id IN (SELECT value FROM json_each(?)) AND ${where} ORDER BY session_id, id`,
+          `SELECT ${eventSelect(EVENT_COLUMNS, match.lean)} FROM events WHERE session_id IN (SELECT value FROM json_each(?)) AND ${where} ORDER BY session_id, id`,
       ).all(ids, ...(values as SqlValue[])) as EventRow[];
       return { last, rows };
     });
