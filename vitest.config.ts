@@ -1,10 +1,12 @@
-// `npm test`: every test file except the long simulations (vitest.long.config.ts, `npm run test:long`).
+// `npm test`: every test file except the long simulations (vitest.long.config.ts, `npm run test:long`) and
+// the files that need a PostgreSQL server (vitest.pg.config.ts, `npm run test:pg`).
 // Files run in parallel with more workers than cores: vitest's default on a 2-core machine is one worker,
 // and most e2e files spend their time waiting on the child processes they start. The files whose checks
 // hang on timing run one at a time after the rest (ALONE). `npm run test:fast` is the `unit` project:
 // everything that runs in-process.
 import { configDefaults, defineConfig } from 'vitest/config';
 import { LONG_TEST_FILES } from './vitest.long.config.ts';
+import { PG_TEST_FILES } from './vitest.pg.config.ts';
 
 const ALONE = [
   // 16 hook processes at once: under heavy load the ledger's busy wait runs out and the hook (rightly)
@@ -32,7 +34,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...PROCESS_TESTS],
+          exclude: [...configDefaults.exclude, ...PROCESS_TESTS, ...PG_TEST_FILES],
           maxWorkers: WORKERS,
           // In-process files share each worker's module cache instead of importing the whole app again
           // per file: the import phase fell from 123 s to 26 s (docs/benchmarks.md). No unit test mocks
@@ -48,7 +50,7 @@ export default defineConfig({
           include: PROCESS_TESTS,
           // Each test starts several Node processes; next to two other workers one can take twice as long.
           testTimeout: 60_000,
-          exclude: [...configDefaults.exclude, ...LONG_TEST_FILES, ...ALONE],
+          exclude: [...configDefaults.exclude, ...LONG_TEST_FILES, ...PG_TEST_FILES, ...ALONE],
           maxWorkers: WORKERS,
           sequence: { groupOrder: 0 },
         },

@@ -19,6 +19,9 @@ export const LONG_TEST_FILES = [
   'test/e2e/pack.test.ts',
   // A team server on PostgreSQL killed and kept away for 10 minutes while two machines' hooks decide.
   'test/e2e/team-outage-long.test.ts',
+  // The same on the in-memory team store with a short outage, a shipper killed mid-request, and the
+  // shipping lag measured: about 40 s of hooks and waits.
+  'test/e2e/team-outage.test.ts',
 ];
 
 export default defineConfig({
