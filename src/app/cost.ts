@@ -30,14 +30,16 @@ export function dayOf(ms: number): string {
 }
 
 /**
- * What the cost budgets are held against at `at`. In team mode the fleet figure adds what the rest of the
- * team spent today, from the team status the shipper keeps fresh (team/status-record.ts).
+ * What the cost budgets are held against at `at`. In team mode (`team`) the fleet figure adds what the
+ * rest of the team spent today, from the team status the shipper keeps (team/status-record.ts); without
+ * it the hook reads nothing more than before.
  */
-export function spendOf(tx: LedgerTx, sessionId: string, at: number): Spend {
+export function spendOf(tx: LedgerTx, sessionId: string, at: number, team = false): Spend {
   const day = dayOf(at);
+  const here = tx.record<SpendRecord>(DAY_KIND, day)?.data.usd ?? 0;
   return {
     costUsd: tx.record<SpendRecord>(SPEND_KIND, sessionId)?.data.usd ?? 0,
-    fleetCostUsdToday: (tx.record<SpendRecord>(DAY_KIND, day)?.data.usd ?? 0) + othersSpendToday(tx, day),
+    fleetCostUsdToday: team ? here + othersSpendToday(tx, day) : here,
   };
 }
 

@@ -186,7 +186,13 @@ export function preToolUseTransition(
       const burst = opts.burst ? takeBurst(tx, e.sessionId, e.agentId, opts.burst.promptId) : null;
       // Budgets see the calls already let through whose PostToolUse the transcript has not delivered yet.
       const asBudgeted = withPendingUsage(before, pendingUsage(openCalls(tx, e.sessionId)));
-      let judged = judgeEffects(call, effects, compiled, asBudgeted, spendOf(tx, e.sessionId, started));
+      let judged = judgeEffects(
+        call,
+        effects,
+        compiled,
+        asBudgeted,
+        spendOf(tx, e.sessionId, started, compiled.policy.paging.team !== undefined),
+      );
       if (opts.runbook) {
         const bound = bindRunbook(tx, e.sessionId, opts.runbook, started, 'first-call');
         judged = gateByRunbook(

@@ -38,7 +38,10 @@ function osUser(env: Record<string, string | undefined>): string {
   }
 }
 
-/** Runs git (for the remote): the shipper and the flusher's team channel call it, never the hook. */
+// The flusher ships a round every half second: git is asked for the remote once per process, not per round.
+const projectIds = new Map<string, Promise<string>>();
+
+/** Runs git (for the remote) once per process: the shipper and the flusher's team channel call it, never the hook. */
 export async function originOf(
   projectDir: string,
   team: TeamSettings,
@@ -49,11 +52,22 @@ export async function originOf(
     machine: machineId(team, env),
     user: osUser(env),
     project: projectTag(projectDir),
-    projectId: await teamProjectId(projectDir, team),
+    projectId: await memo(projectIds, `${projectDir}\u0000${team.project ?? ''}`, () =>
+      teamProjectId(projectDir, team),
+    ),
     ...(ledger ? { ledger } : {}),
   };
 }
 
 /** One stream: the same machine, user, checkout and local ledger. */
+function memo<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let v = cache.get(key);
+  if (!v) {
+    v = make();
+    cache.set(key, v);
+  }
+  return v;
+}
+
 export const sameOrigin = (a: Origin, b: Origin) =>
   a.machine === b.machine && a.user === b.user && a.project === b.project && a.ledger === b.ledger;

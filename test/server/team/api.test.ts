@@ -77,7 +77,9 @@ describe('team status and the fleet budget', () => {
       now: () => T0,
     });
     expect(r).toMatchObject({ ok: true, status: { fleetUsd: 450, othersUsd: 420 } });
-    const at = (ms: number) => local.transact(ms, (tx) => spendOf(tx, 's', ms).fleetCostUsdToday);
+    const at = (ms: number) => local.transact(ms, (tx) => spendOf(tx, 's', ms, true).fleetCostUsdToday);
+    // Outside team mode a stale team record (team: removed from agent-sre.yaml) counts for nothing.
+    expect(await local.transact(T0, (tx) => spendOf(tx, 's', T0, false).fleetCostUsdToday)).toBe(31);
     expect(await at(T0 + 60_000)).toBe(451);
     // Hours later, still 12 May: a day figure only grows, so the old status is a lower bound and still held.
     expect(await at(T0 + 10 * 3_600_000)).toBe(451);
