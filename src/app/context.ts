@@ -24,6 +24,7 @@ export function processEnvironment(env: NodeJS.ProcessEnv = process.env): Enviro
   const installDir = installRootOf(runningFrom());
   const guard: GuardLocations = { userDir: userDir({ HOME: home, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME }) };
   if (installDir) guard.installDir = installDir;
+  if (env.CODEX_HOME?.startsWith('/')) guard.codexHome = env.CODEX_HOME.replace(/\/+$/, '') || '/';
   return { home: home.replace(/\/+$/, '') || '/', tempDirs: [...temps], guard };
 }
 

@@ -243,7 +243,7 @@ const ENTRIES = new Map<string, (GuardEntry & { low: string })[]>();
 
 /** guardEntries with lower-cased paths, kept per world (a context is made per call; the world rarely changes). */
 function cachedEntries(ctx: GuardCtx): (GuardEntry & { low: string })[] {
-  const key = `${ctx.projectDir}\0${ctx.home}\0${ctx.guard?.installDir ?? ''}\0${ctx.guard?.userDir ?? ''}`;
+  const key = `${ctx.projectDir}\0${ctx.home}\0${ctx.guard?.installDir ?? ''}\0${ctx.guard?.userDir ?? ''}\0${ctx.guard?.codexHome ?? ''}`;
   const hit = ENTRIES.get(key);
   if (hit) return hit;
   const entries = guardEntries(ctx).map((e) => ({ ...e, low: e.path.toLowerCase() }));
@@ -267,6 +267,7 @@ export function guardEntries(ctx: GuardCtx): GuardEntry[] {
     file(`${h}/.claude/settings.local.json`),
     file('/etc/claude-code/managed-settings.json'),
     file('/Library/Application Support/ClaudeCode/managed-settings.json'),
+    ...agentConfigEntries(ctx),
   ];
   const install = ctx.guard?.installDir ? normalize(ctx.guard.installDir) : undefined;
   // Working on agent-sre itself: what runs is bin/ and dist/, not the sources being edited (node_modules
@@ -283,6 +284,48 @@ export function guardEntries(ctx: GuardCtx): GuardEntry[] {
   if (user)
     entries.push({ path: normalize(user), members: ['secret', 'trusted-installs.json', 'x'], secret: true });
   return entries;
+}
+
+/**
+ * The other agents' hook configs, where `agent-sre init --agent` wires the guard or where a file could
+ * switch it off: Codex (project and `$CODEX_HOME` hooks.json and config.toml, whose `[hooks.state]` holds
+ * the human's trust and `[features] hooks = false` disables every hook), Gemini CLI (settings.json at each
+ * level, and the trusted-folders list that decides whether a project's settings load), Cursor (hooks.json)
+ * and Copilot (every file in a hooks directory can carry `disableAllHooks`, so the directories).
+ */
+function agentConfigEntries(ctx: GuardCtx): GuardEntry[] {
+  const file = (path: string): GuardEntry => ({ path, members: [], secret: false });
+  const dir = (path: string, members: string[]): GuardEntry => ({
+    path,
+    members: [...members, 'x'],
+    secret: false,
+  });
+  const { projectDir: p, home: h } = ctx;
+  const codexHomes = [...new Set([normalize(ctx.guard?.codexHome ?? `${h}/.codex`), `${h}/.codex`])];
+  return [
+    file(`${p}/.codex/hooks.json`),
+    file(`${p}/.codex/config.toml`),
+    ...codexHomes.flatMap((c) => [file(`${c}/hooks.json`), file(`${c}/config.toml`)]),
+    file('/etc/codex/config.toml'),
+    file('/etc/codex/requirements.toml'),
+    file(`${p}/.gemini/settings.json`),
+    file(`${h}/.gemini/settings.json`),
+    file(`${h}/.gemini/trustedFolders.json`),
+    file('/etc/gemini-cli/settings.json'),
+    file('/etc/gemini-cli/system-defaults.json'),
+    file('/Library/Application Support/GeminiCli/settings.json'),
+    file(`${p}/.cursor/hooks.json`),
+    file(`${h}/.cursor/hooks.json`),
+    file('/etc/cursor/hooks.json'),
+    file('/Library/Application Support/Cursor/hooks.json'),
+    dir(`${p}/.github/hooks`, ['agent-sre.json']),
+    file(`${p}/.github/copilot/settings.json`),
+    file(`${p}/.github/copilot/settings.local.json`),
+    dir(`${h}/.copilot/hooks`, ['agent-sre.json']),
+    file(`${h}/.copilot/settings.json`),
+    file(`${h}/.copilot/config.json`),
+    dir('/etc/github-copilot/policy.d', []),
+  ];
 }
 
 /** `inside`: the path is (or is in) a guard file; `ancestor`: it holds one, so deleting it removes the guard. */

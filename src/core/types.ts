@@ -109,6 +109,8 @@ export interface GuardLocations {
   installDir?: string;
   /** agent-sre's per-user directory (~/.config/agent-sre): the secret, trusted install hashes. */
   userDir?: string;
+  /** Codex's home when `$CODEX_HOME` moves it from ~/.codex: its hooks.json and config.toml are the guard's. */
+  codexHome?: string;
   /** Ports of agent-sre's own servers on this machine (hook endpoint, dashboard), besides the defaults. */
   serverPorts?: number[];
   /** Hosts that front agent-sre's server from outside (the public URL of its signed links). */
