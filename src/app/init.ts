@@ -16,6 +16,15 @@ import {
 } from '../adapters/agents/claude/settings.ts';
 import type { Finding } from '../core/runbook/types.ts';
 import { hookUrl } from '../server/http-hook.ts';
+import {
+  type AgentWiringOptions,
+  type AppliedAgent,
+  applyAgents,
+  type CodexTrustPlan,
+  codexTrustPlan,
+  planAgents,
+} from './agents-wiring/index.ts';
+import { WiringError } from './agents-wiring/json-config.ts';
 import { packageRoot } from './paths.ts';
 import { applyPostmortemTemplate, applyRunbook, planPostmortemTemplate, planRunbook } from './scaffold.ts';
 import { trustOnInit } from './trust.ts';
@@ -54,6 +63,10 @@ export interface InitOptions {
    * install and the process environment (which names the user's config dir); `false` skips it.
    */
   trust?: { installDir: string; env: Record<string, string | undefined> } | false;
+  /** Wire Claude Code (.claude/settings.json). Default true; `init --agent codex` alone leaves it out. */
+  claude?: boolean;
+  /** The other agents to wire (init --agent), planned with the Claude settings and written after them. */
+  agents?: Omit<AgentWiringOptions, 'projectDir'>;
 }
 
 export type FileAction = 'created' | 'updated' | 'unchanged';
@@ -74,6 +87,13 @@ export interface InitReport {
   /** Lint findings for the AGENTS.md / CLAUDE.md the project already had (init never rewrites them). */
   runbookFindings: Finding[];
   claudeVersion: [number, number, number] | undefined;
+  /** Each other agent's hook config (init --agent). */
+  agents: AppliedAgent[];
+  /**
+   * Codex only runs hooks a human trusted: what recording that trust would change, for the CLI to show and
+   * ask about. Undefined when Codex was not wired.
+   */
+  codexTrust?: CodexTrustPlan;
 }
 
 export class InitError extends Error {
@@ -98,9 +118,17 @@ export function runInit(opts: InitOptions): InitReport {
   const gitignorePath = path.join(projectDir, '.gitignore');
 
   // Plan: read and validate everything first.
-  const settingsFile = readSettings(settingsPath);
+  const claude = opts.claude !== false;
+  const settingsFile = claude ? readSettings(settingsPath) : undefined;
   let merged: ReturnType<typeof mergeClaudeSettings>;
   const timeoutSec = opts.hookTimeoutSec ?? DEFAULT_HOOK_TIMEOUT_SEC;
+  let agentPlans: ReturnType<typeof planAgents> = [];
+  try {
+    if (opts.agents) agentPlans = planAgents({ ...opts.agents, projectDir });
+  } catch (err) {
+    if (err instanceof WiringError) throw new InitError(err.message, { cause: err });
+    throw err;
+  }
   try {
     merged = mergeClaudeSettings(settingsFile?.value, {
       command: opts.hookCommand,
@@ -113,7 +141,7 @@ export function runInit(opts: InitOptions): InitReport {
   } catch (err) {
     throw new InitError(`${settingsPath}: ${(err as Error).message}`, { cause: err });
   }
-  if (fs.existsSync(claudeDir) && !fs.statSync(claudeDir).isDirectory()) {
+  if (claude && fs.existsSync(claudeDir) && !fs.statSync(claudeDir).isDirectory()) {
     throw new InitError(`${claudeDir} exists but is not a directory; agent-sre needs it for settings.json.`);
   }
   if (fs.existsSync(stateDir) && !fs.statSync(stateDir).isDirectory()) {
@@ -128,7 +156,9 @@ export function runInit(opts: InitOptions): InitReport {
   files.push(writePolicy(policyPath, opts.defaultPolicyYaml));
 
   let backupPath: string | undefined;
-  if (!merged.changed && settingsFile) {
+  if (!claude) {
+    // Claude Code not wired this run (init --agent without claude): its settings are left as they are.
+  } else if (!merged.changed && settingsFile) {
     files.push({
       path: settingsPath,
       action: 'unchanged',
@@ -170,20 +200,55 @@ export function runInit(opts: InitOptions): InitReport {
   }
   const template = applyPostmortemTemplate(postmortem);
   if (template) files.push(template);
+  const agents = applyAgents(agentPlans, opts.now);
+  const codexTrust =
+    opts.agents && agentPlans.some((p) => p.agent === 'codex')
+      ? codexTrustPlan({ ...opts.agents, projectDir })
+      : undefined;
 
   return {
     projectDir,
     files,
     backupPath,
     warnings: [
-      ...warnings(opts.claudeVersion, merged.settings),
-      ...scopeWarnings(opts.hookScope, opts.http !== undefined),
+      ...(claude ? warnings(opts.claudeVersion, merged.settings) : []),
+      ...(claude ? scopeWarnings(opts.hookScope, opts.http !== undefined) : []),
+      ...agentWarnings(agents, opts.hookScope, claude || settingsFileHasOurHooks(settingsPath)),
       ...('skip' in postmortem ? [postmortem.skip] : []),
       ...trustWarnings,
     ],
     runbookFindings: runbook.kind === 'existing' ? runbook.findings : [],
     claudeVersion: opts.claudeVersion === undefined ? undefined : parseClaudeVersion(opts.claudeVersion),
+    agents,
+    ...(codexTrust ? { codexTrust } : {}),
   };
+}
+
+/** What the other agents' files need said: absolute paths not to commit; Copilot also running Claude's hooks. */
+function agentWarnings(
+  agents: AppliedAgent[],
+  scope: InitOptions['hookScope'],
+  claudeWired: boolean,
+): string[] {
+  const out: string[] = [];
+  if (agents.length > 0 && scope?.kind === 'machine')
+    out.push(
+      `The hooks in ${agents.map((a) => path.basename(path.dirname(a.path)) + '/' + path.basename(a.path)).join(', ')} run agent-sre from ${scope.installDir} on this machine; ` +
+        "do not commit them as they are. `npm install --save-dev agent-sre` and `npx agent-sre init` again make them name the project's own install.",
+    );
+  if (claudeWired && agents.some((a) => a.agent === 'copilot'))
+    out.push(
+      'Copilot CLI also runs the hooks in .claude/settings.json, so in Copilot every call would go through agent-sre twice (as claude and as copilot) and count twice toward escalation. Keep one: for Copilot-only use, init --agent copilot without claude.',
+    );
+  return out;
+}
+
+function settingsFileHasOurHooks(file: string): boolean {
+  try {
+    return /agent-sre/.test(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 function scopeDetail(scope: InitOptions['hookScope']): string {

@@ -1,5 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { GATE_HOOK_TIMEOUT_SEC } from '../../adapters/agents/claude/settings.ts';
+import {
+  AGENTS,
+  type Agent,
+  applyCodexTrust,
+  type CodexTrustPlan,
+  detectAgents,
+  type OtherAgent,
+} from '../../app/agents-wiring/index.ts';
 import { processEnvironment } from '../../app/context.ts';
 import { hookLocation } from '../../app/hook-location.ts';
 import { DEFAULT_HOOK_TIMEOUT_SEC, runInit } from '../../app/init.ts';
@@ -10,6 +20,7 @@ import { parse } from '../args.ts';
 import { type Io, UsageError } from '../io.ts';
 
 const HELP = `Usage: agent-sre init [--yes] [--dir DIR] [--json] [--http [--port N] | --no-fold]
+       agent-sre init --agent claude,codex,gemini,cursor,copilot [--global] [--trust-codex-hooks]
 
 Wire agent-sre into a repository (default: the current directory):
   - writes agent-sre.yaml (only if absent): the default policy plus your budgets and rules;
@@ -39,6 +50,24 @@ Wire agent-sre into a repository (default: the current directory):
     by a coding agent, whose placeholders \`agent-sre postmortem INCIDENT\` fills from the ledger.
 Running it again changes nothing. Afterwards review AGENTS.md and run \`agent-sre doctor\`.
 
+Other agents (--agent, repeatable or a comma list; default: claude plus codex and gemini when they are
+installed: on PATH, or ~/.codex / ~/.gemini present; init prints what it found). Each gets the same
+launcher as Claude Code, \`node <install>/bin/agent-sre-hook.cjs hook <agent> --timeout S\`, merged into
+its own config (other hooks kept, a backup written):
+  codex    .codex/hooks.json (--global: $CODEX_HOME/hooks.json): PreToolUse, PostToolUse, Stop,
+           SessionStart; timeouts in seconds
+  gemini   .gemini/settings.json: BeforeTool and AfterTool (matcher .*), AfterAgent, SessionStart,
+           SessionEnd; timeouts in milliseconds. Gemini loads a project's settings only in a trusted folder
+  cursor   .cursor/hooks.json (version 1, failClosed true): preToolUse, postToolUse, stop, sessionStart,
+           sessionEnd (not yet verified in the real Cursor)
+  copilot  .github/hooks/agent-sre.json: preToolUse, postToolUse, agentStop, sessionStart, sessionEnd
+           (not yet verified in the real Copilot CLI; it also runs .claude/settings.json's hooks)
+Codex runs a hook only after a human trusted it, and a project's .codex/ only in a trusted project; an
+untrusted hook is skipped without a word. init shows the exact commands it wired and asks you (y/N on a
+terminal); on yes it records your trust in $CODEX_HOME/config.toml the way Codex's own /hooks review does
+(hooks.state."<file>:<event>:<group>:<handler>".trusted_hash, and the project's trust_level). Without a
+terminal it records nothing unless you pass --trust-codex-hooks. It never bypasses Codex's trust check.
+
 Options:
   --yes        do not ask for confirmation (for scripts and CI)
   --dir DIR    the repository to set up
@@ -53,9 +82,14 @@ Options:
                synchronously, as before: three processes per tool call, every call recorded as it
                finishes, and a burst over the limits stops the loop at once
   --fold       the default; accepted for scripts written before it was
+  --agent A    wire agent A (claude, codex, gemini, cursor, copilot); repeat or comma-separate
+  --global     Codex: write $CODEX_HOME/hooks.json (every project) instead of .codex/hooks.json
+  --trust-codex-hooks
+               you reviewed the commands init prints and trust them: record it in Codex's config
+               without asking (for scripts). --yes alone does not trust them
 `;
 
-export async function run(args: string[], io: Io): Promise<number> {
+export async function run(args: string[], io: Io, ask: Ask = terminalAsk): Promise<number> {
   const { values } = parse(
     args,
     {
@@ -66,6 +100,9 @@ export async function run(args: string[], io: Io): Promise<number> {
       port: { type: 'string' },
       fold: { type: 'boolean' },
       'no-fold': { type: 'boolean' },
+      agent: { type: 'string', multiple: true },
+      global: { type: 'boolean' },
+      'trust-codex-hooks': { type: 'boolean' },
     },
     HELP,
   );
@@ -89,6 +126,11 @@ export async function run(args: string[], io: Io): Promise<number> {
   // Folded is the default: no PostToolUse hook (the hook records each call from the transcript) and
   // PostToolBatch in the background. --http is folded the same way; --no-fold asks for the old layout.
   const fold = !values.http && !values['no-fold'];
+  const env = processEnvironment(io.env);
+  const chosen = chooseAgents(values.agent, io.env, env.home);
+  if (values.global && !chosen.agents.includes('codex'))
+    throw new UsageError('--global goes with --agent codex');
+  const others = chosen.agents.filter((a): a is OtherAgent => a !== 'claude');
   const version = spawnSync('claude', ['--version'], { encoding: 'utf8', timeout: 5000 });
   const hookTimeoutSec = await hookTimeoutFor(projectDir, io);
   const where = hookLocation(projectDir);
@@ -107,18 +149,57 @@ export async function run(args: string[], io: Io): Promise<number> {
     claudeVersion: version.status === 0 ? version.stdout : undefined,
     now: new Date(),
     hookTimeoutSec,
-    home: processEnvironment(io.env).home,
+    home: env.home,
     ...(values.http ? { http: { port } } : {}),
     ...(fold ? { asyncPost: true } : {}),
+    claude: chosen.agents.includes('claude'),
+    ...(others.length > 0
+      ? {
+          agents: {
+            home: env.home,
+            env: io.env,
+            where,
+            agents: others,
+            timeoutSec: hookTimeoutSec,
+            gateTimeoutSec: GATE_HOOK_TIMEOUT_SEC,
+            ...(values.global ? { codexGlobal: true } : {}),
+          },
+        }
+      : {}),
   });
+  let codexTrusted: { path: string; backupPath?: string } | undefined;
+  if (report.codexTrust && !report.codexTrust.done) {
+    const yes =
+      values['trust-codex-hooks'] === true || (!values.json && (await askTrust(report.codexTrust, io, ask)));
+    if (yes) codexTrusted = applyCodexTrust(report.codexTrust, new Date());
+  }
   if (values.json) {
-    io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ ...report, detected: chosen.detected, codexTrusted: codexTrusted ?? null }, null, 2)}\n`,
+    );
     return 0;
   }
+  if (chosen.detected)
+    io.stdout(
+      `agents: ${chosen.agents.join(', ')} (claude by default${chosen.detected.length > 0 ? `; found ${chosen.detected.map((d) => `${d.agent}: ${d.why}`).join('; ')}` : '; found no codex or gemini installed'})\n`,
+    );
   io.stdout(`agent-sre set up in ${report.projectDir}\n`);
   for (const f of report.files)
     io.stdout(`  ${f.action.padEnd(9)} ${f.path}${f.detail ? `  (${f.detail})` : ''}\n`);
   if (report.backupPath) io.stdout(`  backup    ${report.backupPath}\n`);
+  for (const a of report.agents) {
+    io.stdout(`  ${a.action.padEnd(9)} ${a.path}  (${a.detail})\n`);
+    if (a.backupPath) io.stdout(`  backup    ${a.backupPath}\n`);
+  }
+  if (codexTrusted) {
+    io.stdout(
+      `  updated   ${codexTrusted.path}  (Codex trust recorded for agent-sre's hooks, as you confirmed)\n`,
+    );
+    if (codexTrusted.backupPath) io.stdout(`  backup    ${codexTrusted.backupPath}\n`);
+  } else if (report.codexTrust && !report.codexTrust.done)
+    io.stdout(
+      "warning: Codex will skip agent-sre's hooks, silently, until you trust them: run `agent-sre init --agent codex --trust-codex-hooks` after reviewing the commands above, or open codex in this project and accept them in /hooks. `agent-sre doctor` checks it.\n",
+    );
   for (const w of report.warnings) io.stdout(`warning: ${w}\n`);
   if (values.http)
     io.stdout(
@@ -137,6 +218,58 @@ export async function run(args: string[], io: Io): Promise<number> {
   // The scaffold's scope and test command are guesses from the file tree; a human should confirm them.
   io.stdout(runbook ? 'Next: review AGENTS.md, then agent-sre doctor\n' : 'Next: agent-sre doctor\n');
   return 0;
+}
+
+/** `--agent` values (repeated or comma lists), else claude plus the detected ones. */
+function chooseAgents(
+  given: string[] | undefined,
+  env: NodeJS.ProcessEnv,
+  home: string,
+): { agents: Agent[]; detected?: { agent: OtherAgent; why: string }[] } {
+  if (given && given.length > 0) {
+    const names = given
+      .flatMap((g) => g.split(','))
+      .map((n) => n.trim().toLowerCase())
+      .filter(Boolean);
+    const bad = names.filter((n) => !(AGENTS as readonly string[]).includes(n));
+    if (bad.length > 0) throw new UsageError(`--agent takes ${AGENTS.join(', ')}; not ${bad.join(', ')}`);
+    return { agents: [...new Set(names)] as Agent[] };
+  }
+  const detected = detectAgents(env, home);
+  return { agents: ['claude', ...detected.map((d) => d.agent)], detected };
+}
+
+export type Ask = (question: string) => Promise<string | undefined>;
+
+/** A y/N question on the terminal; undefined when stdin is not one (nobody to ask). */
+const terminalAsk: Ask = async (question) => {
+  if (!process.stdin.isTTY) return undefined;
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return await new Promise<string>((resolve) => rl.question(question, resolve));
+  } finally {
+    rl.close();
+  }
+};
+
+/** Shows the human exactly what Codex would run and asks them to trust it; no answer is a no. */
+async function askTrust(plan: CodexTrustPlan, io: Io, ask: Ask): Promise<boolean> {
+  const pending = plan.items.filter((i) => i.recorded !== i.hash);
+  const lines = [
+    'Codex runs a hook only after you have reviewed and trusted it (otherwise it skips it silently).',
+    `agent-sre wired these in ${plan.hooksJson}:`,
+    ...pending.map((i) => `  ${i.event.padEnd(12)} ${i.command}`),
+    ...(plan.trustProject
+      ? [
+          `Codex also loads a project's .codex/ only in a trusted project: this marks ${plan.trustProject} trusted in Codex (its config, hooks and exec policies load).`,
+        ]
+      : []),
+    `Trusting them writes ${plan.configToml}, as Codex's /hooks review does.`,
+  ];
+  io.stdout(`${lines.join('\n')}\n`);
+  const answer = await ask('Trust these hooks for Codex? [y/N] ');
+  if (answer === undefined) return false;
+  return /^y(es)?$/i.test(answer.trim());
 }
 
 /**
