@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The hook's launcher: `node agent-sre-hook.cjs hook claude [--timeout SECONDS]`, hook JSON on stdin.
+// The hook's launcher: `node agent-sre-hook.cjs hook <agent> [--event NAME] [--timeout SECONDS]`, hook JSON
+// on stdin; agent is claude, codex, gemini, cursor or copilot.
 // Every tool call waits for this process, so:
 //   1. it checks that the guard's own code (this file, dist/*.cjs) is the code a human trusted, by a
 //      record kept outside every project (~/.config/agent-sre/trusted-installs.json);
@@ -7,9 +8,9 @@
 //      and the policy loaded, proving itself with the per-user secret, and prints its answer;
 //   3. when no daemon answers, it judges the call itself (dist/hook.cjs, run from a V8 code cache)
 //      and starts a daemon for the next call.
-// A watchdog in this process answers with a refusal shortly before Claude Code's hook timeout, since a
-// timed-out hook lets the call through on Claude Code before 2.1.295. Any failure ends in a refusal
-// (exit 2 or a JSON deny), never exit 1.
+// A watchdog in this process answers with a refusal shortly before the agent's hook timeout, since a
+// timed-out hook lets the call through (Claude Code before 2.1.295, Codex, Gemini, Copilot). Any failure
+// ends in a refusal in the shape that agent honours (see refusalFor), never exit 1.
 //
 // Also loaded as a module (the CLI's `trust`, `doctor`, the daemon and the build): the trust record and
 // the secret have exactly one implementation, here, in plain CommonJS with no dependencies.
@@ -291,40 +292,84 @@ function verifyInstall(dir, env, opts = {}) {
 // The hook.
 
 let event = null;
+let agent = 'claude';
 let answered = false;
 let watchdog;
 
-function sniffEvent(input) {
-  const m = /"hook_event_name"\s*:\s*"([A-Za-z]+)"/.exec(input.slice(0, 64 * 1024));
-  return m ? m[1] : null;
+/** The agents `hook <agent>` speaks (src/adapters/agents/index.ts; a test keeps the two lists equal). */
+const AGENTS = ['claude', 'codex', 'gemini', 'cursor', 'copilot'];
+
+/** The event as the agent names it: in the input, or `--event` for Copilot's camelCase hooks. */
+function sniffEvent(input, argv) {
+  const m = /"hook_event_name"\s*:\s*"([A-Za-z_]+)"/.exec(input.slice(0, 64 * 1024));
+  if (m) return m[1];
+  const i = argv.indexOf('--event');
+  if (i >= 0 && argv[i + 1]) return argv[i + 1];
+  // Copilot's camelCase input names no event: a tool call is the case that must never run unjudged.
+  if (agent === 'copilot' && /"toolName"\s*:/.test(input.slice(0, 64 * 1024))) return 'preToolUse';
+  return null;
 }
 
-/** The refusal for this event: a JSON deny for a tool call, exit 2 with the reason for the rest. */
+/**
+ * This launcher's own refusal (no trust, no build, the watchdog), in the shape each agent honours: the same
+ * shapes as each protocol's `failure` in src/adapters/agents/ (test/adapters/agents/launcher-shapes.test.ts).
+ */
+function refusalFor(who, ev, why) {
+  const json = (o) => ({ stdout: JSON.stringify(o), stderr: '', code: 0 });
+  const stop = `agent-sre could not run its acceptance checks, so this stop is blocked: ${why}. Do not report the work as done; tell the human that agent-sre needs attention (agent-sre doctor).`;
+  const call = `agent-sre refused this call: ${why}.`;
+  const preToolUse = {
+    hookSpecificOutput: {
+      hookEventName: 'PreToolUse',
+      permissionDecision: 'deny',
+      permissionDecisionReason: call,
+    },
+  };
+  if (who === 'claude' && ev === 'PreToolUse') return json(preToolUse);
+  if (who === 'codex') {
+    if (ev === 'PreToolUse' || ev === 'PermissionRequest') return json(preToolUse);
+    if (ev === 'Stop' || ev === 'SubagentStop') return json({ decision: 'block', reason: stop });
+    if (ev === 'PostToolUse' || ev === 'UserPromptSubmit') return json({ decision: 'block', reason: call });
+  }
+  if (who === 'gemini' && ev === 'AfterAgent') return { stdout: '', stderr: stop, code: 2 };
+  if (who === 'cursor') {
+    if (/^(before|preToolUse$)/.test(ev || ''))
+      return json({ permission: 'deny', user_message: call, agent_message: call });
+    if (ev === 'stop' || ev === 'subagentStop') return json({ followup_message: stop });
+  }
+  if (who === 'copilot') {
+    if (ev === 'preToolUse' || ev === 'PreToolUse')
+      return json({ permissionDecision: 'deny', permissionDecisionReason: call });
+    if (/^(agentStop|subagentStop|Stop|SubagentStop)$/.test(ev || ''))
+      return json({ decision: 'block', reason: stop });
+  }
+  // Exit 2 with the reason blocks wherever each agent can block (Gemini: every event).
+  return { stdout: '', stderr: `agent-sre refused: ${why}.`, code: 2 };
+}
+
+/** The refusal for this event, in this agent's shape. */
 function refuse(why) {
   if (answered) return;
   answered = true;
   clearTimeout(watchdog);
+  const r = refusalFor(agent, event, why);
   try {
-    if (event === 'PreToolUse') {
-      fs.writeSync(
-        1,
-        JSON.stringify({
-          hookSpecificOutput: {
-            hookEventName: 'PreToolUse',
-            permissionDecision: 'deny',
-            permissionDecisionReason: `agent-sre refused this call: ${why}.`,
-          },
-        }),
-      );
-      process.exit(0);
-    }
-    fs.writeSync(2, `agent-sre refused: ${why}.\n`);
+    if (r.stdout) fs.writeSync(1, r.stdout);
+    if (r.stderr) fs.writeSync(2, `${r.stderr}\n`);
   } catch {}
-  process.exit(2);
+  process.exit(r.code);
 }
 
 /** Without --timeout (entries written before it existed): Claude Code's timeouts init wrote then. */
-const STOP_EVENTS = new Set(['Stop', 'SubagentStop', 'TaskCompleted']);
+const STOP_EVENTS = new Set([
+  'Stop',
+  'SubagentStop',
+  'TaskCompleted',
+  'AfterAgent',
+  'agentStop',
+  'subagentStop',
+  'stop',
+]);
 const GATE_TIMEOUT_SEC = 3660;
 let explicitTimeout = false;
 
@@ -514,8 +559,23 @@ function buildTag(entry) {
   return `${f.ino.toString(36)}${Math.round(f.mtimeMs).toString(36)}${f.size.toString(36)}`;
 }
 
-function viaDaemon(input, deadline, trust) {
-  let projectDir = process.env.CLAUDE_PROJECT_DIR;
+/** The project directory the agent's environment names (src/adapters/agents/*: projectDirEnv). */
+const PROJECT_ENV = {
+  claude: ['CLAUDE_PROJECT_DIR'],
+  codex: [],
+  gemini: ['GEMINI_PROJECT_DIR', 'CLAUDE_PROJECT_DIR'],
+  cursor: ['CURSOR_PROJECT_DIR'],
+  copilot: [],
+};
+
+function agentProjectDir() {
+  for (const name of PROJECT_ENV[agent] || []) if (process.env[name]) return process.env[name];
+  return undefined;
+}
+
+function viaDaemon(input, deadline, trust, argv) {
+  const envProject = agentProjectDir();
+  let projectDir = envProject;
   if (!projectDir) {
     try {
       projectDir = JSON.parse(input).cwd;
@@ -548,9 +608,9 @@ function viaDaemon(input, deadline, trust) {
   const deniedWhileHeld = () => {
     done = true;
     refuse(
-      event === 'PreToolUse'
-        ? 'agent-sre lost its daemon while waiting for a human approval'
-        : 'agent-sre lost its daemon while running acceptance checks; not done yet: finish again',
+      STOP_EVENTS.has(event)
+        ? 'agent-sre lost its daemon while running acceptance checks; not done yet: finish again'
+        : 'agent-sre lost its daemon while waiting for a human approval',
     );
   };
   let timer;
@@ -573,7 +633,9 @@ function viaDaemon(input, deadline, trust) {
         projectDir,
         deadline,
         stdin: input,
-        claudeProjectDir: process.env.CLAUDE_PROJECT_DIR,
+        claudeProjectDir: envProject,
+        agent,
+        event: eventArg(argv),
       }),
     ),
   );
@@ -618,13 +680,19 @@ function viaDaemon(input, deadline, trust) {
   });
 }
 
+function eventArg(argv) {
+  const i = argv.indexOf('--event');
+  return i >= 0 && argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : undefined;
+}
+
 function main() {
   const argv = process.argv.slice(2);
-  const isHook = argv[1] === 'claude';
+  const isHook = AGENTS.includes(argv[1]);
+  if (isHook) agent = argv[1];
   // Reading stdin is synchronous, so nothing could fire before it ends anyway; the deadline still
   // counts from the start of this process, and the event decides the default timeout.
   const input = isHook ? readStdinSync() : undefined;
-  if (input !== undefined) event = sniffEvent(input);
+  if (input !== undefined) event = sniffEvent(input, argv);
   const deadline = deadlineFrom(argv);
   // Not unref'd: a hook that would otherwise end without a word (exit 0, "go ahead") ends in the refusal.
   watchdog = setTimeout(
@@ -642,10 +710,11 @@ function main() {
   }
   if (!trust.ok) return refuse(trust.reason);
   if (input === undefined || process.env.AGENT_SRE_HOOKD === '0') return inProcess(input, deadline, trust);
-  viaDaemon(input, deadline, trust);
+  viaDaemon(input, deadline, trust, argv);
 }
 
 module.exports = {
+  AGENTS,
   CORE_FILES,
   RECORD_FILE,
   Unsafe,
@@ -657,6 +726,7 @@ module.exports = {
   sameStat,
   statOf,
   trustInstall,
+  refusalFor,
   userDir,
   verifyInstall,
 };

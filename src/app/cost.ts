@@ -60,8 +60,10 @@ export async function readNewUsage(
   transcriptPath: string | null,
   pricing: Pricing,
   now: number,
+  /** The reader of the agent's transcript format (Claude Code's by default; Codex's rollout). */
+  advance: typeof advanceUsage = advanceUsage,
 ): Promise<CostRead | null> {
-  // Only a Claude Code transcript is read: the hook input names the file, and nothing else should be opened.
+  // Only a transcript named by the hook input is read: nothing else should be opened.
   if (!transcriptPath?.endsWith('.jsonl')) return null;
   const prev = await store.transact(now, (tx) => tx.record<UsageRecord>(USAGE_KIND, sessionId), {
     readonly: true,
@@ -71,7 +73,7 @@ export async function readNewUsage(
     ? { offsets: prev.data.offsets ?? {}, state: usageStateFrom(prev.data.state) }
     : undefined;
   const before = cursor ? knownCost(cursor.state) : 0;
-  const next = advanceUsage(cursor, transcriptPath, pricing);
+  const next = advance(cursor, transcriptPath, pricing);
   if (!next.changed) return null;
   const delta = knownCost(next.cursor.state) - before;
   return {

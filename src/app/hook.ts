@@ -1,23 +1,13 @@
-// `agent-sre hook claude`: one hook event in, one answer out. Every path ends in an answer; any
-// failure is a refusal (fail closed), never an exit 1.
+// `agent-sre hook <agent>`: one hook event in, one answer out. The agent's protocol (src/adapters/agents/)
+// reads its input into Claude Code's vocabulary and writes each answer in that agent's own shape; everything
+// between is the same for every agent. Every path ends in an answer; any failure is a refusal (fail closed)
+// in the shape the agent honours, never an exit 1.
 
 import { join } from 'node:path';
-import {
-  answerBatch,
-  answerFailure,
-  answerPreToolUse,
-  answerSessionStart,
-  answerSilently,
-  answerStop,
-  batchCalls,
-  failureText,
-  type HookAnswer,
-  type HookEvent,
-  parseClaudeInput,
-  sniffEvent,
-  stopFields,
-} from '../adapters/agents/claude/hook.ts';
+import { batchCalls, claudeProtocol, failureText, stopFields } from '../adapters/agents/claude/hook.ts';
+import { type AgentProtocol, type HookAnswer, type HookEvent, SILENT } from '../adapters/agents/protocol.ts';
 import type { CommandRunner } from '../adapters/exec/command.ts';
+import { advanceCodexUsage } from '../adapters/transcripts/codex-usage.ts';
 import type { Pricing } from '../core/cost/prices.ts';
 import { effectsOf } from '../core/effects/tools.ts';
 import {
@@ -36,7 +26,7 @@ import type { RunbookNow } from '../core/runbook/binding.ts';
 import { newSession } from '../core/session/rules.ts';
 import type { SessionState } from '../core/session/types.ts';
 import type { Decision, Effect, JudgeContext, ToolCall } from '../core/types.ts';
-import type { LedgerStore } from '../ports.ts';
+import type { LedgerStore, Transition } from '../ports.ts';
 import { type Approval, awaitHumanAnswer } from './approvals.ts';
 import { isCanary, judgeCanary } from './canary.ts';
 import { catchUp } from './catch-up.ts';
@@ -63,7 +53,7 @@ import {
 
 export interface HookDeps {
   env: Environment;
-  /** CLAUDE_PROJECT_DIR, when Claude Code set it. */
+  /** The project directory the agent named in its environment (CLAUDE_PROJECT_DIR, ...), when it did. */
   projectDir: string | undefined;
   now: () => number;
   openStore: (projectDir: string) => LedgerStore;
@@ -78,28 +68,68 @@ export interface HookDeps {
   commandEnv?: NodeJS.ProcessEnv;
   /** Runs acceptance-check commands; the real one loads only when a stop needs it. */
   runCommand?: CommandRunner;
+  /** The event, for agents whose input does not name it (`--event`; Copilot's camelCase hooks). */
+  event?: string;
+}
+
+/** Which agent a session runs in, recorded once per session for the ledger's readers (postmortems). */
+export const AGENT_KIND = 'session.agent';
+
+export interface SessionAgent {
+  agent: string;
 }
 
 const STOP_EVENTS = new Set(['Stop', 'SubagentStop', 'TaskCompleted']);
 
-export async function runClaudeHook(stdin: string, deps: HookDeps): Promise<HookAnswer> {
+export function runClaudeHook(stdin: string, deps: HookDeps): Promise<HookAnswer> {
+  return runHook(claudeProtocol, stdin, deps);
+}
+
+export async function runHook(protocol: AgentProtocol, stdin: string, deps: HookDeps): Promise<HookAnswer> {
+  const opts = deps.event ? { event: deps.event } : undefined;
   let event: HookEvent;
   try {
-    event = parseClaudeInput(stdin);
+    event = protocol.parse(stdin, opts);
   } catch (err) {
-    return answerFailure(sniffEvent(stdin), (err as Error).message);
+    return protocol.failure(protocol.sniff(stdin, opts), (err as Error).message);
   }
   try {
-    return await handle(event, deps);
+    return await handle(event, protocol, deps);
   } catch (err) {
-    return answerFailure(event.event, (err as Error).message || String(err));
+    return protocol.failure(event.event, (err as Error).message || String(err));
   }
 }
 
-async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
+/** A call's effects: the Claude-shaped calls its agent says it amounts to, or the call itself. */
+function effectsFor(protocol: AgentProtocol, call: ToolCall, ctx: JudgeContext): Effect[] {
+  const parts = protocol.expand?.(call);
+  return parts ? parts.flatMap((c) => effectsOf(c, ctx)) : effectsOf(call, ctx);
+}
+
+/** The transition, also recording which agent the session runs in when it is not Claude Code. */
+function withAgent<R>(e: HookEvent, t: Transition<R>): Transition<R> {
+  const agent = e.agent;
+  if (!agent || agent === 'claude') return t;
+  return {
+    ...t,
+    apply: (state, newFiles, tx) => {
+      const out = t.apply(state, newFiles, tx);
+      if (!tx.record<SessionAgent>(AGENT_KIND, e.sessionId))
+        tx.putRecord<SessionAgent>({
+          kind: AGENT_KIND,
+          id: e.sessionId,
+          createdAt: out.event.ts,
+          data: { agent },
+        });
+      return out;
+    },
+  };
+}
+
+async function handle(e: HookEvent, protocol: AgentProtocol, deps: HookDeps): Promise<HookAnswer> {
   const started = deps.now();
   const projectDir = deps.projectDir || e.cwd;
-  if (!projectDir) throw new Error('neither CLAUDE_PROJECT_DIR nor cwd tells where the project is');
+  if (!projectDir) throw new Error("neither the agent's project variable nor cwd tells where the project is");
   const effective = await loadEffectivePolicy(projectDir, projectDir, deps.env.home);
   const policy = effective.policy;
   const runbook = effective.runbook as LoadedRunbook;
@@ -113,8 +143,9 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
   if (e.event === 'PreToolUse' && call)
     return preToolUse(
       e,
+      protocol,
       call,
-      effectsOf(call, ctx),
+      effectsFor(protocol, call, ctx),
       policy,
       deps,
       started,
@@ -132,21 +163,24 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
   }
   try {
     if ((e.event === 'PostToolUse' || e.event === 'PostToolUseFailure') && call) {
-      const cost = await newUsage(store, e, policy.compiled.policy.pricing, started);
+      const cost = await newUsage(store, e, protocol, policy.compiled.policy.pricing, started);
       try {
         await store.commit(
-          withCost(
-            postToolUseTransition(
-              e,
-              call,
-              effectsOf(call, ctx),
-              e.response,
+          withAgent(
+            e,
+            withCost(
+              postToolUseTransition(
+                e,
+                call,
+                effectsFor(protocol, call, ctx),
+                e.response,
+                started,
+                deps.now,
+                failureText(e),
+              ),
+              cost,
               started,
-              deps.now,
-              failureText(e),
             ),
-            cost,
-            started,
           ),
         );
       } catch (err) {
@@ -154,36 +188,40 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
         if (!(err instanceof AlreadyRecorded)) throw err;
       }
       if (policy.compiled.policy.paging.team) deps.startDelivery?.(projectDir);
-      return answerSilently();
+      return SILENT;
     }
     const pricing = policy.compiled.policy.pricing;
     if (STOP_EVENTS.has(e.event)) {
       // Before the gate reads the ledger: the edits and test runs of calls whose hooks never came count.
-      await quietCatchUp(store, e, ctx, pricing, deps);
-      return await stopGate(e, policy, runbook, store, deps, projectDir);
+      await quietCatchUp(store, e, protocol, ctx, pricing, deps);
+      return await stopGate(e, protocol, policy, runbook, store, deps, projectDir);
     }
-    if (e.event === 'PostToolBatch') return await postToolBatch(e, policy, ctx, store, deps, started);
-    if (e.event === 'SessionEnd') await quietCatchUp(store, e, ctx, pricing, deps);
-    await store.commit({
-      sessionId: e.sessionId,
-      now: started,
-      apply: (state, _newFiles, tx) => {
-        let next: SessionState = state ?? newSession(e.sessionId, e.cwd, started);
-        if (e.event === 'SessionEnd') next = { ...next, endedAt: started };
-        if (e.event === 'SessionStart') {
-          if (next.endedAt !== null) next = { ...next, endedAt: null };
-          bindRunbook(tx, e.sessionId, runbook.now, started, 'session-start');
-          bindGuardConfig(tx, e.sessionId, guardNow(), started, 'session-start');
-        }
-        return {
-          state: next,
-          event: { ...emptyEvent(e, started), durationMs: deps.now() - started },
-          result: undefined,
-        };
-      },
-    });
-    if (e.event === 'SessionStart') return sessionStartAnswer(runbook, policy.compiled.policy.runbook);
-    return answerSilently();
+    if (e.event === 'PostToolBatch' && protocol.batch)
+      return await postToolBatch(e, protocol, policy, ctx, store, deps, started);
+    if (e.event === 'SessionEnd') await quietCatchUp(store, e, protocol, ctx, pricing, deps);
+    await store.commit(
+      withAgent(e, {
+        sessionId: e.sessionId,
+        now: started,
+        apply: (state, _newFiles, tx) => {
+          let next: SessionState = state ?? newSession(e.sessionId, e.cwd, started);
+          if (e.event === 'SessionEnd') next = { ...next, endedAt: started };
+          if (e.event === 'SessionStart') {
+            if (next.endedAt !== null) next = { ...next, endedAt: null };
+            bindRunbook(tx, e.sessionId, runbook.now, started, 'session-start');
+            bindGuardConfig(tx, e.sessionId, guardNow(), started, 'session-start');
+          }
+          return {
+            state: next,
+            event: { ...emptyEvent(e, started), durationMs: deps.now() - started },
+            result: undefined,
+          };
+        },
+      }),
+    );
+    if (e.event === 'SessionStart')
+      return sessionStartAnswer(protocol, runbook, policy.compiled.policy.runbook);
+    return SILENT;
   } finally {
     await store.close();
   }
@@ -197,10 +235,13 @@ async function handle(e: HookEvent, deps: HookDeps): Promise<HookAnswer> {
 async function quietCatchUp(
   store: LedgerStore,
   e: HookEvent,
+  protocol: AgentProtocol,
   ctx: JudgeContext,
   pricing: Pricing,
   deps: HookDeps,
 ): Promise<void> {
+  // Only Claude Code's transcript says which calls finished; the other agents post every call themselves.
+  if (protocol.transcript !== 'claude') return;
   try {
     await catchUp(store, {
       sessionId: e.sessionId,
@@ -221,20 +262,34 @@ function promptIdOf(e: HookEvent): string | null {
 }
 
 /**
- * What the session's transcript gained since the last call, for the cost budgets. The transcript is Claude
- * Code's internal file, written asynchronously: when it cannot be read, the call that already ran is still
- * recorded, and the next call reads on from the same place.
+ * What the session's transcript gained since the last call, for the cost budgets. The transcript is the
+ * agent's internal file (Claude Code's transcript, Codex's rollout), written asynchronously: when it cannot
+ * be read, the call that already ran is still recorded, and the next call reads on from the same place.
+ * An agent whose transcript holds no usage agent-sre can read (Gemini, Cursor, Copilot) has no cost.
  */
-async function newUsage(store: LedgerStore, e: HookEvent, pricing: Pricing, at: number) {
+async function newUsage(
+  store: LedgerStore,
+  e: HookEvent,
+  protocol: AgentProtocol,
+  pricing: Pricing,
+  at: number,
+) {
+  if (protocol.transcript === null) return null;
   try {
-    return await readNewUsage(store, e.sessionId, e.transcriptPath, pricing, at);
+    const reader = protocol.transcript === 'codex' ? advanceCodexUsage : undefined;
+    return await readNewUsage(store, e.sessionId, e.transcriptPath, pricing, at, reader);
   } catch {
     return null;
   }
 }
 
 /** What the agent starts with: the runbook's digest, or why its writes will need a human. */
-function sessionStartAnswer(runbook: LoadedRunbook, settings: RunbookSettings): HookAnswer {
+function sessionStartAnswer(
+  protocol: AgentProtocol,
+  runbook: LoadedRunbook,
+  settings: RunbookSettings,
+): HookAnswer {
+  const answerSessionStart = protocol.sessionStart;
   const { now, compiled } = runbook;
   const gated = settings.missingTier > 2 ? ' Until then every write needs a human to approve it.' : '';
   if (now.hash === null)
@@ -252,6 +307,7 @@ function sessionStartAnswer(runbook: LoadedRunbook, settings: RunbookSettings): 
 
 async function preToolUse(
   e: HookEvent,
+  protocol: AgentProtocol,
   call: ToolCall,
   effects: Effect[],
   policy: LoadedPolicy,
@@ -265,6 +321,7 @@ async function preToolUse(
   const compiled = policy.compiled;
   // Without the ledger there is no session state: judge the call on its own, so a tier-4 call keeps its
   // own rule and reason, and refuse it whatever its tier.
+  const answerPreToolUse = protocol.preToolUse;
   const refuse = (err: unknown) =>
     answerPreToolUse(ledgerDown(judgeEffects(call, effects, compiled, undefined), err), {
       explicitAllow: false,
@@ -295,16 +352,19 @@ async function preToolUse(
     );
     // Calls let through earlier have no PostToolUse yet (async hooks still running or cancelled): what the
     // transcript already says they did counts against the budgets this call is judged by.
-    if (seen.open > 0) await quietCatchUp(store, e, ctx, compiled.policy.pricing, deps);
+    if (seen.open > 0) await quietCatchUp(store, e, protocol, ctx, compiled.policy.pricing, deps);
     const floor = await guardFloor(seen.bound?.data, guard, call, effects, deps.env.home);
     const pre = await store.commit(
-      preToolUseTransition(e, call, effects, compiled, started, deps.now, {
-        project: projectDir,
-        gateWait: true,
-        runbook,
-        guard: { now: guard, ...(floor ? { floor } : {}) },
-        burst: { promptId: promptIdOf(e) },
-      }),
+      withAgent(
+        e,
+        preToolUseTransition(e, call, effects, compiled, started, deps.now, {
+          project: projectDir,
+          gateWait: true,
+          runbook,
+          guard: { now: guard, ...(floor ? { floor } : {}) },
+          burst: { promptId: promptIdOf(e) },
+        }),
+      ),
     );
     // Team mode: the flusher also ships this event (one stat of its lock when one is already running).
     if (pre.queued > 0 || compiled.policy.paging.team) deps.startDelivery?.(projectDir);
@@ -341,6 +401,7 @@ async function preToolUse(
 /** After a parallel burst: judge the batch as a whole and stop the loop when it is too big. */
 async function postToolBatch(
   e: HookEvent,
+  protocol: AgentProtocol,
   policy: LoadedPolicy,
   ctx: JudgeContext,
   store: LedgerStore,
@@ -354,7 +415,7 @@ async function postToolBatch(
   const ran = batchCalls(e).filter((c) => c.toolUseId === null || !refused.has(c.toolUseId));
   const calls = ran.map((c): BurstCall => {
     const call: ToolCall = { tool: c.tool, input: c.input, cwd: e.cwd || ctx.projectDir };
-    const effects = effectsOf(call, ctx);
+    const effects = effectsFor(protocol, call, ctx);
     const d = judgeEffects(call, effects, policy.compiled, undefined);
     return { tool: c.tool, summary: describeInput(call), effects, tier: d.tier, rule: d.rule };
   });
@@ -396,6 +457,7 @@ async function postToolBatch(
       };
     },
   });
+  const answerBatch = protocol.batch ?? (() => SILENT);
   return answerBatch(verdict?.block ? `agent-sre (${BURST_RULE}): ${verdict.reason}` : null);
 }
 
@@ -439,6 +501,7 @@ async function refusedCalls(store: LedgerStore, sessionId: string, batch: number
 
 async function stopGate(
   e: HookEvent,
+  protocol: AgentProtocol,
   policy: LoadedPolicy,
   runbook: LoadedRunbook,
   store: LedgerStore,
@@ -462,7 +525,7 @@ async function stopGate(
     },
   );
   if (r.queued > 0) deps.startDelivery?.(projectDir);
-  return answerStop(e.event, r.verdict);
+  return protocol.stop(e.event, r.verdict);
 }
 
 /**

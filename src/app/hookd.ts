@@ -12,11 +12,12 @@ import { timingSafeEqual } from 'node:crypto';
 import { chmodSync, lstatSync, readdirSync, type Stats, statSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { basename, dirname, join } from 'node:path';
-import { answerFailure, type HookAnswer, sniffEvent } from '../adapters/agents/claude/hook.ts';
+import { protocolFor } from '../adapters/agents/index.ts';
+import type { AgentProtocol, HookAnswer } from '../adapters/agents/protocol.ts';
 import type { LedgerStore } from '../ports.ts';
 import { processEnvironment } from './context.ts';
 import { startFlusher } from './flusher.ts';
-import { runClaudeHook } from './hook.ts';
+import { runHook } from './hook.ts';
 import { openLedger } from './store.ts';
 import { type Launcher, launcherOf } from './trust.ts';
 
@@ -27,8 +28,12 @@ export interface HookdRequest {
   /** Retire: a daemon of another build asks this one to step down. */
   retire?: true;
   stdin?: string;
-  /** CLAUDE_PROJECT_DIR as the hook process saw it. */
+  /** The project directory the agent's environment named (CLAUDE_PROJECT_DIR, ...) as the hook process saw it. */
   claudeProjectDir?: string;
+  /** The agent whose hook this is (`hook <agent>`); absent means Claude Code, as before agents had names. */
+  agent?: string;
+  /** `--event`, for agents whose input does not name the event. */
+  event?: string;
   /** Epoch ms after which the launcher no longer listens. */
   deadline?: number;
 }
@@ -113,7 +118,7 @@ export function sameSecret(given: unknown, mine: Buffer): boolean {
   return timingSafeEqual(Buffer.from(given, 'hex'), mine);
 }
 
-/** The project a request is about, exactly as runClaudeHook will pick it. */
+/** The project a request is about, exactly as runHook will pick it. */
 export function requestProject(req: HookdRequest): string | undefined {
   if (req.claudeProjectDir) return req.claudeProjectDir;
   try {
@@ -124,15 +129,22 @@ export function requestProject(req: HookdRequest): string | undefined {
   }
 }
 
+/** The protocol a request speaks; an agent this build does not know is refused before it gets here. */
+export function requestProtocol(req: HookdRequest): AgentProtocol | undefined {
+  return protocolFor(req.agent ?? 'claude');
+}
+
 function answer(
   req: HookdRequest,
+  protocol: AgentProtocol,
   stores: StoreCache,
   onWait?: () => void,
   startDelivery?: (projectDir: string) => void,
 ): Promise<HookAnswer> {
-  return runClaudeHook(req.stdin ?? '', {
+  return runHook(protocol, req.stdin ?? '', {
     env: processEnvironment(process.env),
     projectDir: req.claudeProjectDir || undefined,
+    ...(typeof req.event === 'string' ? { event: req.event } : {}),
     now: Date.now,
     commandEnv: process.env,
     openStore: (dir) => stores.get(dir),
@@ -141,10 +153,11 @@ function answer(
   });
 }
 
-function failedWhileHeld(req: HookdRequest): HookAnswer {
+function failedWhileHeld(req: HookdRequest, protocol: AgentProtocol): HookAnswer {
   // Unreadable request: answer as for a tool call, the case that must never run unjudged.
-  return answerFailure(
-    sniffEvent(req.stdin ?? '') ?? 'PreToolUse',
+  const opts = typeof req.event === 'string' ? { event: req.event } : undefined;
+  return protocol.failure(
+    protocol.sniff(req.stdin ?? '', opts) ?? 'PreToolUse',
     'the hook failed while it was waiting (for a human, or for acceptance checks)',
   );
 }
@@ -321,6 +334,12 @@ export async function serveHookd(socketPath: string, opts: HookdOptions): Promis
         sock.end(refusal(`this daemon serves ${opts.projectDir} only`));
         return;
       }
+      const protocol = requestProtocol(req);
+      if (!protocol) {
+        // An agent this build does not know: the launcher judges it itself (and refuses it there).
+        sock.end(refusal(`unsupported agent ${JSON.stringify(req.agent)}`));
+        return;
+      }
       if (typeof req.deadline === 'number' && Date.now() >= req.deadline) {
         // The launcher has already answered (its watchdog): do not record a call nobody waits for.
         sock.end(refusal('too late'));
@@ -340,12 +359,12 @@ export async function serveHookd(socketPath: string, opts: HookdOptions): Promis
       sock.once('close', () => {
         for (const dir of flush) startFlusher(dir);
       });
-      answer(req, stores, onWait, (dir) => flush.add(dir))
+      answer(req, protocol, stores, onWait, (dir) => flush.add(dir))
         .then(
           (a) => sock.end(`${JSON.stringify(a)}\n`),
           // No answer at all: the launcher then judges the call itself, unless it was told to hold, in
           // which case it refuses (judging again would open a second approval request).
-          () => (held ? sock.end(`${JSON.stringify(failedWhileHeld(req))}\n`) : sock.destroy()),
+          () => (held ? sock.end(`${JSON.stringify(failedWhileHeld(req, protocol))}\n`) : sock.destroy()),
         )
         .finally(() => {
           inflight--;

@@ -1,13 +1,14 @@
 // The hook's in-process path, bundled as one CommonJS file (dist/hook.cjs). The launcher
 // (bin/agent-sre-hook.cjs) calls `main` when no warm daemon answered, handing over stdin it read and the
 // time by which its watchdog will answer with a refusal.
-import { answerFailure, MAX_HOOK_INPUT } from '../adapters/agents/claude/hook.ts';
+import { protocolFor } from '../adapters/agents/index.ts';
+import { MAX_HOOK_INPUT } from '../adapters/agents/protocol.ts';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../adapters/store/sqlite.ts';
 import { processEnvironment } from '../app/context.ts';
 import { startFlusher } from '../app/flusher.ts';
-import { runClaudeHook } from '../app/hook.ts';
+import { runHook } from '../app/hook.ts';
 import { openLedger } from '../app/store.ts';
-import { run } from './commands/hook.ts';
+import { eventArg, projectDirFrom, run } from './commands/hook.ts';
 import { readStdin } from './stdin.ts';
 
 export interface MainOptions {
@@ -19,7 +20,8 @@ export interface MainOptions {
   onHold?: () => void;
 }
 
-// Whatever happens, answer in Claude Code's protocol: exit 2 with the reason blocks; never exit 1.
+// Whatever happens, exit 2 with the reason: it blocks in every agent that can block (Gemini, Codex, Claude Code,
+// Cursor, Copilot's preToolUse); never exit 1.
 function failClosed(err: unknown): never {
   process.stderr.write(
     `agent-sre crashed, so the call is refused: ${(err as Error)?.message ?? String(err)}\n`,
@@ -43,7 +45,8 @@ export function main(preread?: string, opts: MainOptions = {}): void {
   process.on('unhandledRejection', failClosed);
   const args = process.argv.slice(3);
   const readInput = (limit: number) => (preread === undefined ? readStdin(limit) : Promise.resolve(preread));
-  if (args[0] !== 'claude' || args.includes('--help') || args.includes('-h')) {
+  const protocol = protocolFor(args[0] ?? '');
+  if (!protocol || args.includes('--help') || args.includes('-h')) {
     opts.onAnswer?.();
     run(args, {
       argv: process.argv.slice(2),
@@ -57,16 +60,18 @@ export function main(preread?: string, opts: MainOptions = {}): void {
     }, failClosed);
     return;
   }
+  const event = eventArg(args);
   const answer = async () => {
     let stdin: string;
     try {
       stdin = await readInput(MAX_HOOK_INPUT + 1);
     } catch (err) {
-      return answerFailure(null, (err as Error).message);
+      return protocol.failure(event ?? null, (err as Error).message);
     }
-    return runClaudeHook(stdin, {
+    return runHook(protocol, stdin, {
       env: processEnvironment(process.env),
-      projectDir: process.env.CLAUDE_PROJECT_DIR || undefined,
+      projectDir: projectDirFrom(protocol, process.env),
+      ...(event ? { event } : {}),
       now: Date.now,
       commandEnv: process.env,
       openStore: (dir) => openLedger(dir, { busyTimeoutMs: busyTimeoutFor(opts.deadline, Date.now()) }),

@@ -162,7 +162,7 @@ describe.concurrent('hook claude: malformed input is refused, never exit 1', () 
   });
 
   it('rejects an unsupported agent with exit 2', async () => {
-    const r = await runBin(['hook', 'codex'], {
+    const r = await runBin(['hook', 'windsurf'], {
       stdin: JSON.stringify(bashPre(dir, 's', 'ls')),
       projectDir: dir,
     });

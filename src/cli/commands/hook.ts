@@ -1,14 +1,16 @@
-import { answerFailure, MAX_HOOK_INPUT } from '../../adapters/agents/claude/hook.ts';
+import { protocolFor, supportedAgents } from '../../adapters/agents/index.ts';
+import { type AgentProtocol, MAX_HOOK_INPUT } from '../../adapters/agents/protocol.ts';
 import { processEnvironment } from '../../app/context.ts';
 import { startFlusher } from '../../app/flusher.ts';
-import { runClaudeHook } from '../../app/hook.ts';
+import { runHook } from '../../app/hook.ts';
 import { openLedger } from '../../app/store.ts';
 import type { Io } from '../io.ts';
 
-const HELP = `Usage: agent-sre hook claude
+const HELP = `Usage: agent-sre hook <agent> [--event NAME] [--timeout SECONDS]
 
-The command Claude Code runs for every agent-sre hook event. Reads one hook event as JSON on stdin
-and answers on stdout exactly as Claude Code expects:
+The command a coding agent runs for every agent-sre hook event; agent is one of
+${supportedAgents().join(', ')}. Reads one hook event as JSON on stdin and answers exactly as that agent
+expects. For Claude Code:
   PreToolUse          tier 1-2: nothing (Claude Code's own permission flow stays in charge)
                       tier 3:   {"hookSpecificOutput":{"permissionDecision":"ask", ...}}
                       tier 4:   {"hookSpecificOutput":{"permissionDecision":"deny", ...}}
@@ -19,34 +21,55 @@ and answers on stdout exactly as Claude Code expects:
                       the final message claims what the evidence denies
   TaskCompleted       the same checks scoped to tasks; exit 2 with the reason on stderr
   SessionEnd          nothing; records the end
+Other agents get the same decisions in their own shapes (codex: a deny with a reason, never "ask";
+a tier-3 call is refused with a reason saying a human must approve it unless gate.mode is wait).
+--event names the event for agents whose input does not (Copilot CLI's camelCase hooks).
 Any failure (bad input, bad policy, unusable ledger) is a refusal or a block, never exit 1.
 \`agent-sre init\` writes the hook entries; \`agent-sre doctor\` proves they work.
 `;
+
+/** The value of `--event NAME`, when given. */
+export function eventArg(args: string[]): string | undefined {
+  const i = args.indexOf('--event');
+  const v = i >= 0 ? args[i + 1] : undefined;
+  return v && !v.startsWith('--') ? v : undefined;
+}
+
+/** The project directory the agent names in its environment, when it does. */
+export function projectDirFrom(protocol: AgentProtocol, env: NodeJS.ProcessEnv): string | undefined {
+  for (const name of protocol.projectDirEnv) if (env[name]) return env[name];
+  return undefined;
+}
 
 export async function run(args: string[], io: Io): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout(HELP);
     return 0;
   }
-  if (args[0] !== 'claude') {
-    const a = answerFailure(null, `unsupported agent "${args[0] ?? ''}" (supported: claude)`);
-    io.stderr(`${a.stderr}\n`);
+  const protocol = protocolFor(args[0] ?? '');
+  if (!protocol) {
+    io.stderr(
+      `agent-sre could not judge this call, so it is refused: unsupported agent "${args[0] ?? ''}" (supported: ${supportedAgents().join(', ')})\n`,
+    );
     return 2;
   }
+  const event = eventArg(args);
   let stdin: string;
   try {
     stdin = await io.readStdin(MAX_HOOK_INPUT + 1);
   } catch (err) {
-    const a = answerFailure(null, (err as Error).message);
-    io.stderr(`${a.stderr}\n`);
-    return 2;
+    const a = protocol.failure(event ?? null, (err as Error).message);
+    if (a.stdout) io.stdout(a.stdout);
+    if (a.stderr) io.stderr(`${a.stderr}\n`);
+    return a.exitCode;
   }
-  const answer = await runClaudeHook(stdin, {
+  const answer = await runHook(protocol, stdin, {
     env: processEnvironment(io.env),
-    projectDir: io.env.CLAUDE_PROJECT_DIR || undefined,
+    projectDir: projectDirFrom(protocol, io.env),
     now: Date.now,
     commandEnv: io.env,
     openStore: (dir) => openLedger(dir),
+    ...(event ? { event } : {}),
     ...(io.env.AGENT_SRE_DELIVERY === 'off' ? {} : { startDelivery: startFlusher }),
   });
   if (answer.stdout) io.stdout(answer.stdout);

@@ -1,46 +1,27 @@
 // Claude Code's hook protocol: the only file that knows its field names and answer shapes.
 import type { Decision } from '../../../core/types.ts';
+import {
+  type AgentProtocol,
+  baseFields,
+  decisionText,
+  FAILED_CALL,
+  type HookAnswer,
+  type HookEvent,
+  HookInputError,
+  parseObject,
+  requireAbsoluteCwd,
+  SILENT,
+  type StopVerdict,
+  sniffField,
+  str,
+} from '../protocol.ts';
 
-export const MAX_HOOK_INPUT = 8 * 1024 * 1024;
-
-export class HookInputError extends Error {
-  override name = 'HookInputError';
-}
-
-export interface HookEvent {
-  event: string;
-  sessionId: string;
-  cwd: string;
-  transcriptPath: string | null;
-  agentId: string | null;
-  tool: string | null;
-  input: unknown;
-  toolUseId: string | null;
-  response: unknown;
-  raw: Record<string, unknown>;
-}
-
-const str = (o: Record<string, unknown>, k: string): string | null =>
-  typeof o[k] === 'string' ? (o[k] as string) : null;
+export { type HookAnswer, type HookEvent, HookInputError, MAX_HOOK_INPUT } from '../protocol.ts';
 
 /** Validate by hand: zod would cost more start-up time than the whole decision on this path. */
 export function parseClaudeInput(text: string): HookEvent {
-  if (text.length > MAX_HOOK_INPUT)
-    throw new HookInputError(`hook input is ${text.length} bytes, over the ${MAX_HOOK_INPUT}-byte limit`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new HookInputError(`hook input is not JSON: ${(err as Error).message}`);
-  }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
-    throw new HookInputError('hook input is not a JSON object');
-  const o = raw as Record<string, unknown>;
-  const event = str(o, 'hook_event_name');
-  if (!event) throw new HookInputError('hook input has no hook_event_name');
-  const sessionId = str(o, 'session_id');
-  if (!sessionId) throw new HookInputError('hook input has no session_id');
-  const cwd = str(o, 'cwd') ?? '';
+  const o = parseObject(text);
+  const { event, sessionId, cwd } = baseFields(o);
   const tool = str(o, 'tool_name');
   const toolEvents = [
     'PreToolUse',
@@ -52,8 +33,7 @@ export function parseClaudeInput(text: string): HookEvent {
   if (toolEvents.includes(event)) {
     if (!tool) throw new HookInputError(`${event} input has no tool_name`);
     if (!('tool_input' in o)) throw new HookInputError(`${event} input has no tool_input`);
-    if (!cwd.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(cwd))
-      throw new HookInputError(`${event} input has no absolute cwd`);
+    requireAbsoluteCwd(event, cwd);
   }
   return {
     event,
@@ -69,14 +49,6 @@ export function parseClaudeInput(text: string): HookEvent {
   };
 }
 
-export interface HookAnswer {
-  stdout: string;
-  stderr: string;
-  exitCode: 0 | 2;
-}
-
-const SILENT: HookAnswer = { stdout: '', stderr: '', exitCode: 0 };
-
 export function answerPreToolUse(
   decision: Decision,
   opts: { explicitAllow: boolean; stopReason?: string; sayAllow?: boolean },
@@ -87,7 +59,7 @@ export function answerPreToolUse(
     out.hookSpecificOutput = {
       hookEventName: 'PreToolUse',
       permissionDecision: decision.verdict,
-      permissionDecisionReason: `agent-sre (tier ${decision.tier}, ${decision.rule}): ${decision.reason}`,
+      permissionDecisionReason: decisionText(decision),
     };
   }
   if (opts.stopReason) {
@@ -112,7 +84,7 @@ export function answerFailure(event: string | null, message: string): HookAnswer
       exitCode: 2,
     };
   }
-  const reason = `agent-sre could not judge this call, so it is refused: ${message}`;
+  const reason = `${FAILED_CALL}: ${message}`;
   if (event === 'PreToolUse') {
     return {
       stdout: JSON.stringify({
@@ -159,13 +131,7 @@ export function stopFields(e: HookEvent): StopFields {
  * The gate's answer to a stop. Stop and SubagentStop read `decision: block` and feed `reason` to the
  * agent as its next instruction; TaskCompleted only honours exit 2, with the reason on stderr.
  */
-export function answerStop(
-  event: string,
-  verdict:
-    | { action: 'allow' }
-    | { action: 'block'; reason: string }
-    | { action: 'exhausted'; message: string },
-): HookAnswer {
+export function answerStop(event: string, verdict: StopVerdict): HookAnswer {
   if (verdict.action === 'allow') return SILENT;
   if (verdict.action === 'exhausted')
     return { stdout: JSON.stringify({ systemMessage: verdict.message }), stderr: '', exitCode: 0 };
@@ -215,6 +181,18 @@ export function answerSilently(): HookAnswer {
 
 /** Peek at the event name of input we failed to parse, to answer in the right shape. */
 export function sniffEvent(text: string): string | null {
-  const m = /"hook_event_name"\s*:\s*"([A-Za-z]+)"/.exec(text.slice(0, 64 * 1024));
-  return m ? m[1]! : null;
+  return sniffField(text, 'hook_event_name');
 }
+
+export const claudeProtocol: AgentProtocol = {
+  agent: 'claude',
+  parse: parseClaudeInput,
+  sniff: sniffEvent,
+  preToolUse: answerPreToolUse,
+  failure: answerFailure,
+  stop: answerStop,
+  sessionStart: answerSessionStart,
+  batch: answerBatch,
+  projectDirEnv: ['CLAUDE_PROJECT_DIR'],
+  transcript: 'claude',
+};
