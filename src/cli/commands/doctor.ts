@@ -10,6 +10,7 @@ import {
   parseClaudeVersion,
 } from '../../adapters/agents/claude/settings.ts';
 import { describeOtlp, otlpSettings } from '../../adapters/otel/config.ts';
+import { agentChecks } from '../../app/agents-wiring/doctor.ts';
 import { processEnvironment } from '../../app/context.ts';
 import { gateWaitCheck } from '../../app/hook-timeout.ts';
 import { installProblems } from '../../app/install-check.ts';
@@ -47,6 +48,12 @@ Check that agent-sre really protects this repository:
             sessions, report or the dashboard
   http      (init --http) agent-sre serve answers the HTTP hook URL with this environment's
             AGENT_SRE_TOKEN the same way: a deny for \`rm -rf ~\`, nothing for \`ls\`
+  codex, gemini, cursor, copilot
+            for each agent init --agent wired: its config parses and names an install that exists,
+            and the hook answers a canary in that agent's own shape (AGENT:canary); Codex has
+            trusted the hooks at their current hash and trusts the project (codex:trust: Codex
+            skips an untrusted or changed hook silently); Gemini loads a project's hooks only in
+            a trusted folder (gemini:trust, a note)
   otel      whether agent-sre serve exports OpenTelemetry (OTEL_EXPORTER_OTLP_*), and where to;
             header names only, never their values (docs/opentelemetry.md)
 Exit code 0 when every check passes, 1 when any fails.
@@ -93,7 +100,10 @@ export async function run(args: string[], io: Io): Promise<number> {
   const settingsPath = join(dir, '.claude', 'settings.json');
   let hook: { command: string; args: string[] } | undefined;
   let httpUrl: string | undefined;
-  if (!existsSync(settingsPath)) {
+  const others = agentChecks(dir, env.home, io.env);
+  if (!existsSync(settingsPath) && others.length > 0) {
+    // Wired for other agents only (init --agent codex ...): no Claude Code settings is not a failure.
+  } else if (!existsSync(settingsPath)) {
     checks.push({ name: 'hooks', ok: false, detail: `${settingsPath} is missing: run agent-sre init` });
   } else {
     try {
@@ -174,6 +184,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   checks.push({ name: 'trust', ok: trust.ok, detail: trust.detail });
   checks.push(canary(hook ?? hookCommand(), dir, io.env, hook === undefined));
   if (httpUrl) checks.push(await httpCanary(httpUrl, dir, io.env));
+  checks.push(...others);
   checks.push(otelCheck(io.env));
 
   if (values.json) io.stdout(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks }, null, 2)}\n`);
