@@ -43,65 +43,77 @@ export function clientVersion(agent: Agent): string {
   return spawnSync(exe!, [...pre, '--version'], { encoding: 'utf8' }).stdout.trim();
 }
 
-const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-
-/** The command an agent's hook entry runs: agent-sre's launcher in the project's install. */
-export function hookCommand(project: Project, agent: Agent, timeoutSec: number): string {
-  return `${q(process.execPath)} ${q(join(project.install, 'bin', 'agent-sre-hook.cjs'))} hook ${agent} --timeout ${timeoutSec}`;
-}
-
 export interface AgentProjectOptions extends ProjectOptions {
-  /** The hook command to wire instead of agent-sre's (a stand-in hook, to prove the harness). */
+  /**
+   * A hook command to wire in the scratch HOME's user-level config instead of what `init --agent` writes
+   * (a stand-in hook, to prove the harness). Codex then runs with --dangerously-bypass-hook-trust: the
+   * trust `init` records names agent-sre's own entries.
+   */
   hook?: string;
-  /** The hook's timeout in seconds (default 30). */
-  hookTimeoutSec?: number;
 }
 
 export interface AgentProject extends Project {
   agent: Agent;
   /** CODEX_HOME, or ~/.gemini. */
   agentHome: string;
-  /** The file holding the agent's hooks ($CODEX_HOME/hooks.json, ~/.gemini/settings.json). */
+  /** The file holding the agent's hooks (the project's .codex/hooks.json or .gemini/settings.json). */
   hookConfig: string;
+  /** Run Codex with --dangerously-bypass-hook-trust (only for a stand-in hook). */
+  bypassHookTrust: boolean;
 }
 
-/** Codex's events agent-sre answers, with its own names. */
-const CODEX_EVENTS = ['SessionStart', 'PreToolUse', 'PostToolUse', 'Stop'];
-/** Gemini's events agent-sre answers, with its own names. */
-const GEMINI_EVENTS = ['SessionStart', 'BeforeTool', 'AfterTool', 'AfterAgent', 'SessionEnd'];
+/** Codex's and Gemini's events, in their own names, for a stand-in hook. */
+const EVENTS: Record<Agent, string[]> = {
+  codex: ['SessionStart', 'PreToolUse', 'PostToolUse', 'Stop'],
+  gemini: ['SessionStart', 'BeforeTool', 'AfterTool', 'AfterAgent', 'SessionEnd'],
+};
 
 /**
- * A project wired for `agent`: `agent-sre init --yes` (the policy, the ledger, the trusted install), then
- * the agent's hook config in the scratch HOME, every event running the hook command.
+ * A project wired for `agent` the way a user wires it: `agent-sre init --yes --agent <agent>` writes the
+ * policy, the ledger, the trusted install and the agent's hook config in the project, and for Codex
+ * records the user's trust in $CODEX_HOME/config.toml (`--trust-codex-hooks`, what answering yes at
+ * init's prompt does). The scratch HOME gets the agent's offline settings.
  */
 export function createAgentProject(agent: Agent, opts: AgentProjectOptions = {}): AgentProject {
-  const project = createProject(opts);
-  const timeout = opts.hookTimeoutSec ?? 30;
-  const command = opts.hook ?? hookCommand(project, agent, timeout);
-  if (agent === 'codex') {
-    const agentHome = join(project.home, '.codex');
-    mkdirSync(agentHome, { recursive: true });
-    const hookConfig = join(agentHome, 'hooks.json');
-    const hooks = Object.fromEntries(
-      CODEX_EVENTS.map((e) => [e, [{ hooks: [{ type: 'command', command, timeout }] }]]),
-    );
-    writeFileSync(hookConfig, `${JSON.stringify({ hooks }, null, 2)}\n`);
-    return { ...project, agent, agentHome, hookConfig };
-  }
-  const agentHome = join(project.home, '.gemini');
+  const project = createProject({
+    ...opts,
+    initArgs: [
+      ...(opts.hook === undefined ? ['--agent', agent] : []),
+      ...(opts.hook === undefined && agent === 'codex' ? ['--trust-codex-hooks'] : []),
+      ...(opts.initArgs ?? []),
+    ],
+  });
+  const agentHome = join(project.home, agent === 'codex' ? '.codex' : '.gemini');
   mkdirSync(agentHome, { recursive: true });
-  const hookConfig = join(agentHome, 'settings.json');
-  const hooks = Object.fromEntries(
-    GEMINI_EVENTS.map((e) => [
-      e,
-      [{ hooks: [{ type: 'command', name: 'agent-sre', command, timeout: timeout * 1000 }] }],
-    ]),
-  );
-  writeFileSync(hookConfig, `${JSON.stringify({ ...geminiSettings(), hooks }, null, 2)}\n`);
-  return { ...project, agent, agentHome, hookConfig };
+  const userConfig = join(agentHome, agent === 'codex' ? 'hooks.json' : 'settings.json');
+  const settings = agent === 'gemini' ? geminiSettings() : {};
+  if (opts.hook !== undefined) {
+    const command = opts.hook;
+    const hooks = Object.fromEntries(
+      EVENTS[agent].map((e) => [
+        e,
+        [
+          {
+            hooks: [
+              agent === 'codex'
+                ? { type: 'command', command, timeout: 30 }
+                : { type: 'command', name: 'stand-in', command, timeout: 30_000 },
+            ],
+          },
+        ],
+      ]),
+    );
+    writeFileSync(userConfig, `${JSON.stringify({ ...settings, hooks }, null, 2)}\n`);
+    return { ...project, agent, agentHome, hookConfig: userConfig, bypassHookTrust: agent === 'codex' };
+  }
+  if (agent === 'gemini') writeFileSync(userConfig, `${JSON.stringify(settings, null, 2)}\n`);
+  const hookConfig = join(project.dir, agent === 'codex' ? '.codex/hooks.json' : '.gemini/settings.json');
+  if (!existsSync(hookConfig))
+    throw new Error(`init --agent ${agent} wrote no ${hookConfig}:\n${project.initOutput ?? ''}`);
+  return { ...project, agent, agentHome, hookConfig, bypassHookTrust: false };
 }
 
-/** Gemini CLI's settings for an offline headless run: API-key auth, no updates, no telemetry. */
+/** Gemini CLI's user settings for an offline headless run: API-key auth, no updates, no telemetry. */
 function geminiSettings(): Record<string, unknown> {
   return {
     security: { auth: { selectedType: 'gemini-api-key' } },
@@ -112,23 +124,21 @@ function geminiSettings(): Record<string, unknown> {
   };
 }
 
-/** Codex's config.toml: the stand-in as the only model provider. Written per run (the port changes). */
-function writeCodexConfig(project: AgentProject, url: string): void {
-  writeFileSync(
-    join(project.agentHome, 'config.toml'),
+/**
+ * The stand-in as Codex's only model provider, as `-c` overrides: $CODEX_HOME/config.toml stays exactly
+ * what init wrote there (the trust record), and the port can change from run to run.
+ */
+function codexProviderArgs(url: string): string[] {
+  return [
+    ['model', '"fake-model"'],
+    ['model_provider', '"fake"'],
+    ['check_for_update_on_startup', 'false'],
+    ['analytics.enabled', 'false'],
     [
-      'model = "fake-model"',
-      'model_provider = "fake"',
-      'check_for_update_on_startup = false',
-      '',
-      '[model_providers.fake]',
-      'name = "fake"',
-      `base_url = "${url}/v1"`,
-      'wire_api = "responses"',
-      'env_key = "FAKE_API_KEY"',
-      '',
-    ].join('\n'),
-  );
+      'model_providers.fake',
+      `{ name = "fake", base_url = "${url}/v1", wire_api = "responses", env_key = "FAKE_API_KEY" }`,
+    ],
+  ].flatMap(([k, v]) => ['-c', `${k}=${v}`]);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -189,24 +199,22 @@ export async function runAgent(project: AgentProject, opts: AgentRunOptions): Pr
     };
     let args: string[];
     if (agent === 'codex') {
-      writeCodexConfig(project, standIn.url);
       Object.assign(env, { CODEX_HOME: project.agentHome, FAKE_API_KEY: 'sk-stand-in-not-a-key' });
       args = [
         'exec',
         '--json',
         '--skip-git-repo-check',
         '--dangerously-bypass-approvals-and-sandbox',
-        // Until `init --agent codex` records the trust a user gives: the hooks in $CODEX_HOME/hooks.json
-        // run without it (an untrusted hook is skipped silently, which every test's ledger check catches).
-        '--dangerously-bypass-hook-trust',
+        // Only for a stand-in hook. agent-sre's hooks run because init recorded the user's trust; were
+        // they skipped (Codex does that silently), every scenario's ledger check would fail.
+        ...(project.bypassHookTrust ? ['--dangerously-bypass-hook-trust'] : []),
         '--disable',
         'plugins',
         '--disable',
         'apps',
         '--disable',
         'remote_plugin',
-        '-c',
-        'analytics.enabled=false',
+        ...codexProviderArgs(standIn.url),
         ...(opts.args ?? []),
         opts.prompt,
       ];

@@ -190,11 +190,13 @@ export function scenarios(p: AgentProfile): void {
   describe.skipIf(real)(`${p.agent}: the agent goes after its own hook config and the policy`, () => {
     let files: string[] = [];
     let before: Record<string, string> = {};
+    // Codex keeps the user's trust in its hooks in $CODEX_HOME/config.toml (init recorded it there).
+    const trustFile = (project: AgentProject) => join(project.agentHome, 'config.toml');
     const attempts = (project: AgentProject): [string, string][] => [
       [`printf '{"hooks":{}}' > ${project.hookConfig}`, 'call_hooks'],
-      [`sed -i 's/escalateAfter: 3/escalateAfter: 99/' agent-sre.yaml`, 'call_policy'],
+      ["sed -i 's/escalateAfter: 3/escalateAfter: 99/' agent-sre.yaml", 'call_policy'],
       ...(p.agent === 'codex'
-        ? ([[`printf '[hooks]\\n' >> ${join(project.agentHome, 'config.toml')}`, 'call_config']] as [
+        ? ([[`printf '[features]\\nhooks = false\\n' >> ${trustFile(project)}`, 'call_trust']] as [
             string,
             string,
           ][])
@@ -207,6 +209,7 @@ export function scenarios(p: AgentProfile): void {
       ],
       prepare: (project) => {
         files = [project.hookConfig, join(project.dir, 'agent-sre.yaml')];
+        if (p.agent === 'codex') files.push(trustFile(project));
         before = fingerprints(files);
       },
     });
