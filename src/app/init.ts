@@ -24,7 +24,7 @@ import {
   codexTrustPlan,
   planAgents,
 } from './agents-wiring/index.ts';
-import { WiringError } from './agents-wiring/json-config.ts';
+import { backupFile, WiringError } from './agents-wiring/json-config.ts';
 import { packageRoot } from './paths.ts';
 import { applyPostmortemTemplate, applyRunbook, planPostmortemTemplate, planRunbook } from './scaffold.ts';
 import { trustOnInit } from './trust.ts';
@@ -166,7 +166,7 @@ export function runInit(opts: InitOptions): InitReport {
     });
   } else {
     fs.mkdirSync(claudeDir, { recursive: true });
-    if (settingsFile) backupPath = backup(settingsFile.realPath, settingsFile.raw, opts.now);
+    if (settingsFile) backupPath = backupFile(settingsFile.realPath, settingsFile.raw, opts.now);
     writeAtomic(settingsFile?.realPath ?? settingsPath, `${JSON.stringify(merged.settings, null, 2)}\n`);
     files.push({
       path: settingsPath,
@@ -334,19 +334,6 @@ function writePolicy(file: string, content: string): FileChange {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     return { path: file, action: 'unchanged', detail: 'existing policy kept' };
-  }
-}
-
-function backup(file: string, raw: string, now: Date): string {
-  const stamp = now.toISOString().replace(/:/g, '');
-  for (let n = 0; ; n++) {
-    const candidate = `${file}.bak-${stamp}${n === 0 ? '' : `-${n}`}`;
-    try {
-      fs.writeFileSync(candidate, raw, { flag: 'wx' });
-      return candidate;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
   }
 }
 
