@@ -79,6 +79,36 @@ describe('hook codex through the built launcher', () => {
   });
 });
 
+const geminiBefore = (command: string) => ({
+  session_id: 'e2e-gemini',
+  transcript_path: '/tmp/chat.json',
+  cwd: project,
+  hook_event_name: 'BeforeTool',
+  timestamp: '2026-12-01T12:00:00.000Z',
+  tool_name: 'run_shell_command',
+  tool_input: { command },
+});
+
+describe('hook gemini through the built launcher', () => {
+  it('denies a force push to main with the same rule as Claude Code and Codex', async () => {
+    const r = await hook('gemini', geminiBefore('git push --force origin main'));
+    const got = classify('gemini', 'BeforeTool', answerOf(r));
+    expect(got.kind).toBe('deny');
+    expect(got.reason).toContain('git.force-push-protected');
+  });
+
+  it('stays silent on a harmless command, and stdout is never anything but JSON', async () => {
+    const r = await hook('gemini', geminiBefore('ls -la'));
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: '' });
+  });
+
+  it('refuses garbage with exit 2 and the reason on stderr (the only failure Gemini blocks on)', async () => {
+    const r = await hook('gemini', '{"hook_event_name":"BeforeTool",');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/could not judge/);
+  });
+});
+
 describe("the launcher's own refusals are in each agent's shape", () => {
   let config: string;
   beforeAll(() => {
@@ -94,6 +124,8 @@ describe("the launcher's own refusals are in each agent's shape", () => {
     ['claude', { ...codexPre('ls'), hook_event_name: 'PreToolUse' }, 'PreToolUse', 'deny'],
     ['codex', codexPre('ls'), 'PreToolUse', 'deny'],
     ['codex', { ...codexPre('ls'), hook_event_name: 'Stop', stop_hook_active: false }, 'Stop', 'block'],
+    ['gemini', geminiBefore('ls'), 'BeforeTool', 'deny'],
+    ['gemini', { ...geminiBefore('ls'), hook_event_name: 'AfterAgent' }, 'AfterAgent', 'block'],
   ];
   for (const [agent, input, event, kind] of cases)
     it(`${agent} ${event}: ${kind}`, async () => {

@@ -1,11 +1,13 @@
 // Every agent's hook protocol by name: the one place that lists them.
 import { claudeProtocol } from './claude/hook.ts';
 import { codexProtocol } from './codex/hook.ts';
+import { geminiProtocol } from './gemini/hook.ts';
 import type { AgentName, AgentProtocol } from './protocol.ts';
 
 const PROTOCOLS: Partial<Record<AgentName, AgentProtocol>> = {
   claude: claudeProtocol,
   codex: codexProtocol,
+  gemini: geminiProtocol,
 };
 
 /** The protocol of `agent`, or undefined for a name agent-sre does not speak. */
