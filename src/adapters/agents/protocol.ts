@@ -165,3 +165,19 @@ export function humanNeeded(decision: Decision): string {
 export const FAILED_CALL = 'agent-sre could not judge this call, so it is refused';
 export const FAILED_STOP =
   'agent-sre could not run its acceptance checks, so this stop is blocked. Do not report the work as done; tell the human that agent-sre needs attention (agent-sre doctor)';
+
+/**
+ * SessionStart's context in the shape Claude Code, Codex and Gemini all read:
+ * hookSpecificOutput.additionalContext, and a systemMessage for the human.
+ */
+export function sessionStartContext(
+  additionalContext: string | null,
+  systemMessage: string | null,
+): HookAnswer {
+  if (additionalContext === null && systemMessage === null) return SILENT;
+  const out: Json = {};
+  if (additionalContext !== null)
+    out.hookSpecificOutput = { hookEventName: 'SessionStart', additionalContext };
+  if (systemMessage !== null) out.systemMessage = systemMessage;
+  return { stdout: JSON.stringify(out), stderr: '', exitCode: 0 };
+}

@@ -12,6 +12,7 @@ import {
   requireAbsoluteCwd,
   SILENT,
   type StopVerdict,
+  sessionStartContext,
   sniffField,
   str,
 } from '../protocol.ts';
@@ -146,17 +147,7 @@ export function answerBatch(reason: string | null): HookAnswer {
 }
 
 /** SessionStart: text Claude Code adds to the agent's context. */
-export function answerSessionStart(
-  additionalContext: string | null,
-  systemMessage: string | null,
-): HookAnswer {
-  if (additionalContext === null && systemMessage === null) return SILENT;
-  const out: Record<string, unknown> = {};
-  if (additionalContext !== null)
-    out.hookSpecificOutput = { hookEventName: 'SessionStart', additionalContext };
-  if (systemMessage !== null) out.systemMessage = systemMessage;
-  return { stdout: JSON.stringify(out), stderr: '', exitCode: 0 };
-}
+export const answerSessionStart = sessionStartContext;
 
 /** PostToolBatch calls: name, input and the id of each. */
 export function batchCalls(e: HookEvent): Array<{ tool: string; input: unknown; toolUseId: string | null }> {

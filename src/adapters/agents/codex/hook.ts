@@ -41,6 +41,7 @@ import {
   requireAbsoluteCwd,
   SILENT,
   type StopVerdict,
+  sessionStartContext,
   sniffField,
   str,
 } from '../protocol.ts';
@@ -213,15 +214,6 @@ export function answerCodexStop(_event: string, verdict: StopVerdict): HookAnswe
   return block(verdict.reason);
 }
 
-export function answerCodexSessionStart(additionalContext: string | null, systemMessage: string | null) {
-  if (additionalContext === null && systemMessage === null) return SILENT;
-  const out: Json = {};
-  if (additionalContext !== null)
-    out.hookSpecificOutput = { hookEventName: 'SessionStart', additionalContext };
-  if (systemMessage !== null) out.systemMessage = systemMessage;
-  return json(out);
-}
-
 export const codexProtocol: AgentProtocol = {
   agent: 'codex',
   parse: parseCodexInput,
@@ -229,7 +221,7 @@ export const codexProtocol: AgentProtocol = {
   preToolUse: answerCodexPreToolUse,
   failure: answerCodexFailure,
   stop: answerCodexStop,
-  sessionStart: answerCodexSessionStart,
+  sessionStart: sessionStartContext,
   expand(call: ToolCall) {
     if (call.tool !== 'apply_patch') return undefined;
     const patch = isObject(call.input) ? call.input.command : undefined;

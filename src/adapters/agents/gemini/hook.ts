@@ -34,6 +34,7 @@ import {
   requireAbsoluteCwd,
   SILENT,
   type StopVerdict,
+  sessionStartContext,
   sniffField,
   str,
 } from '../protocol.ts';
@@ -208,15 +209,6 @@ export function answerGeminiStop(_event: string, verdict: StopVerdict): HookAnsw
   return json({ decision: 'deny', reason: verdict.reason });
 }
 
-export function answerGeminiSessionStart(additionalContext: string | null, systemMessage: string | null) {
-  if (additionalContext === null && systemMessage === null) return SILENT;
-  const out: Json = {};
-  if (additionalContext !== null)
-    out.hookSpecificOutput = { hookEventName: 'SessionStart', additionalContext };
-  if (systemMessage !== null) out.systemMessage = systemMessage;
-  return json(out);
-}
-
 export const geminiProtocol: AgentProtocol = {
   agent: 'gemini',
   parse: parseGeminiInput,
@@ -227,7 +219,7 @@ export const geminiProtocol: AgentProtocol = {
   preToolUse: answerGeminiPreToolUse,
   failure: answerGeminiFailure,
   stop: answerGeminiStop,
-  sessionStart: answerGeminiSessionStart,
+  sessionStart: sessionStartContext,
   expand: expandGemini,
   projectDirEnv: ['GEMINI_PROJECT_DIR', 'CLAUDE_PROJECT_DIR'],
   // Gemini's transcript is its chat file (JSON, not JSONL) and its usageMetadata is not read: no cost yet.
