@@ -15,7 +15,7 @@ export { shipOnce } from './src/app/team/ship.ts';
 export { pullStatus } from './src/app/team/status.ts';
 export { projectTag } from './src/adapters/fs/project-tag.ts';
 export { newSession } from './src/core/session/rules.ts';
-export { makeReport, REPORT_EVENTS } from './src/app/report.ts';
+export { makeReport, reportEvents } from './src/app/report.ts';
 export { originOf } from './src/app/team/origin.ts';
 export { loadPolicy } from './src/config/load.ts';
 `;
@@ -124,7 +124,8 @@ export function sessionEvent(sessionId, n, ts) {
     reason: denied ? 'recursive delete of a credential directory in the home directory' : null,
     effects: post ? [] : spec.effects,
     durationMs: post ? 840 : 2.4,
-    input: JSON.stringify({ tool_name: spec.tool, tool_input: spec.input, cwd: PROJECT }),
+    // What the hook records: the call's tool_input as JSON (transitions.ts).
+    input: JSON.stringify(spec.input),
   };
   return { event, denied, pre: !post };
 }

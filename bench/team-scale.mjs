@@ -416,7 +416,7 @@ async function reportBench(libFile, url, pg, opts, root) {
 }
 
 // The parts of makeReport over the store, one after another: the session list, then the one read of the
-// events its folds use (REPORT_EVENTS), and what per-session counts cost as one aggregate in SQL.
+// events its folds use under the default policy (reportEvents), and what per-session counts cost as one aggregate in SQL.
 async function reportBreakdown(lib, url, pg) {
   const store = await lib.openPostgresStore(url, { timeoutMs: 120_000 });
   const out = {};
@@ -427,7 +427,7 @@ async function reportBreakdown(lib, url, pg) {
     t = performance.now();
     const read = await store.sessionEvents(
       all.map((s) => s.state.sessionId),
-      lib.REPORT_EVENTS,
+      lib.reportEvents({ testPatterns: [], testCommands: [] }),
     );
     out.sessionEventsMs = round(performance.now() - t);
     out.eventsRead = read.reduce((a, r) => a + r.events.length, 0);

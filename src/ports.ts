@@ -40,6 +40,11 @@ export interface EventMatch {
   /** Events that are both one of `events` and a call of one of `tools` (e.g. a shell call's outcome). */
   toolEvents?: { events: string[]; tools: string[] };
   /**
+   * Events `isReportable` (src/core/metrics/reportable.ts) holds true for: what a fleet report reads.
+   * A store may decide it when it writes the event, and index it.
+   */
+  reportable?: boolean;
+  /**
    * Read the events without their effects and reason (`[]` and null): for a reader that counts and
    * follows commands, as the report does, so a large store sends and parses a fraction of each row.
    */

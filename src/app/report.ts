@@ -1,7 +1,6 @@
 // `agent-sre report`: the fleet view over a window. Reads every session and incident in it from the
 // ledger, git once for the whole window (commits and their reverts up to now), and each session's cost.
 import { gitLog } from '../adapters/git/log.ts';
-import { CHECK_EVENT } from '../core/gates/evidence.ts';
 import { type SessionCommit, sessionCommits } from '../core/metrics/commits.ts';
 import { firstAnomalyAt, incidentTimes } from '../core/metrics/incident.ts';
 import {
@@ -11,6 +10,7 @@ import {
   type ReportSession,
   reportCharts,
 } from '../core/metrics/report.ts';
+import { SHELL_TOOLS, STOP_EVENTS } from '../core/metrics/reportable.ts';
 import { runFacts } from '../core/metrics/runs.ts';
 import { resolveTargets } from '../core/metrics/targets.ts';
 import type { EventMatch, SessionEvents } from '../ports.ts';
@@ -21,27 +21,27 @@ export interface ReportResult {
   charts: ChartFile[];
 }
 
-const STOPS = new Set(['Stop', 'SubagentStop', 'TaskCompleted']);
-const SHELLS = ['Bash', 'PowerShell'];
+const STOPS: ReadonlySet<string> = new Set(STOP_EVENTS);
 
 /**
  * Every event the report's folds look at (sessionCommits, firstAnomalyAt, the stop counts), and no
- * other: a shell call's outcome (a test run, or the end of a git call), any event naming git (the git
- * call itself, a hook-reported commit), checks, stops, refusals, budgets and gates. A shell call that
- * is not git is read only at its outcome, where a test run shows. A store reads only these, so a report
- * over a million events reads a fraction of them.
+ * other: what isReportable holds (checks, stops, refusals, budgets and gates, git calls that can commit,
+ * reported commits, test runs' outcomes by the built-in list), which a store may mark when it writes
+ * them. A policy with its own test patterns or check commands makes any shell outcome a possible test
+ * run, so the report then reads them all. A report over a million events reads a fraction of them.
  */
-export const REPORT_EVENTS: EventMatch = {
-  events: [...STOPS, CHECK_EVENT],
-  toolEvents: { events: ['PostToolUse', 'PostToolUseFailure'], tools: SHELLS },
-  verdicts: ['deny'],
-  rules: ['gate.exhausted'],
-  rulePrefixes: ['budget.'],
-  // Covers `gitOperation` and every command that can commit (COMMITTING needs the word git).
-  inputContains: ['git'],
-  // Nothing here reads an event's effects or reason.
-  lean: true,
-};
+export function reportEvents(policyTests: { testPatterns: unknown[]; testCommands: unknown[] }): EventMatch {
+  const ownTests = policyTests.testPatterns.length > 0 || policyTests.testCommands.length > 0;
+  return {
+    reportable: true,
+    ...(ownTests
+      ? { toolEvents: { events: ['PostToolUse', 'PostToolUseFailure'], tools: [...SHELL_TOOLS] } }
+      : {}),
+    // Nothing here reads an event's effects or reason.
+    lean: true,
+  };
+}
+
 /** Sessions read and folded at a time: the report holds one chunk's events, not the window's. */
 export const REPORT_CHUNK = 200;
 const READS_IN_FLIGHT = 2;
@@ -52,6 +52,7 @@ export async function makeReport(since: number, deps: EvidenceDeps): Promise<Rep
   const { store, now, policy } = deps;
   const t = testCommandsOf(policy);
   const runs = runFacts(t.testPatterns, t.testCommands);
+  const match = reportEvents(t);
   const all = await store.listSessions();
   const incidents = await store.transact(now, (tx) => tx.incidents(), { readonly: true });
   const inWindow = incidents.filter(
@@ -107,9 +108,7 @@ export async function makeReport(since: number, deps: EvidenceDeps): Promise<Rep
     });
   };
   // Two chunks are read while one is folded: the database works on one while this process decodes another.
-  const reads = chunked([...ids], REPORT_CHUNK).map(
-    (chunk) => () => store.sessionEvents(chunk, REPORT_EVENTS),
-  );
+  const reads = chunked([...ids], REPORT_CHUNK).map((chunk) => () => store.sessionEvents(chunk, match));
   const inFlight = reads.splice(0, READS_IN_FLIGHT).map((read) => read());
   while (inFlight.length > 0) {
     const chunk = await (inFlight.shift() as Promise<SessionEvents[]>);

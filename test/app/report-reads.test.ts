@@ -1,4 +1,4 @@
-// `report` reads only the events its folds use (REPORT_EVENTS), a chunk of sessions at a time: its
+// `report` reads only the events its folds use (reportEvents), a chunk of sessions at a time: its
 // output must be the report folded over every event of every session at once.
 import { describe, expect, it } from 'vitest';
 import { openMemoryTeamStore } from '../../src/adapters/store/memory-team.ts';
@@ -10,9 +10,24 @@ import type { EventMatch, LedgerStore, ShippedItem } from '../../src/ports.ts';
 import { bareEvent, freshState } from '../contracts/ledger-store.ts';
 import { incident } from '../fixtures/incidents.ts';
 
-const loaded = loadPolicy(undefined, 'agent-sre.yaml');
-if (!loaded.ok) throw new Error('the default policy does not load');
-const policy = loaded.policy;
+function policyOf(text: string | undefined) {
+  const loaded = loadPolicy(text, 'agent-sre.yaml');
+  if (!loaded.ok) throw new Error('the test policy does not load');
+  return loaded.policy;
+}
+// The default policy reads only notable calls; one with its own test patterns (here `ls` counts as a test
+// run) or check commands makes every shell outcome a possible test run.
+const POLICIES = [
+  ['the default policy', policyOf(undefined)],
+  [
+    'a policy with its own test patterns',
+    policyOf('version: 1\nacceptance:\n  testCommands: ["^ls\\\\b"]\n'),
+  ],
+  [
+    'a policy with a check command',
+    policyOf('version: 1\nacceptance:\n  checks:\n    - { id: lint, kind: command, run: "ls -la" }\n'),
+  ],
+] as const;
 const T = Date.UTC(2026, 10, 20);
 const SESSIONS = REPORT_CHUNK * 2 + 37;
 
@@ -33,7 +48,8 @@ function sessionItems(k: number, seq0: number): ShippedItem[] {
     ...call(1, 'Bash', bash('npm test')),
     ...call(3, 'Read', JSON.stringify({ file_path: '/p/src/a.ts' })),
     ...call(5, 'Bash', bash('git commit -m "fix"')),
-    ...call(7, 'Bash', bash('ls -la')),
+    // A test run only under the policies with their own tests, where its failures turn commits red.
+    ...call(7, 'Bash', bash('ls -la'), k % 2 === 1 ? 'PostToolUseFailure' : 'PostToolUse'),
     ...(k % 3 === 0 ? call(9, 'Bash', bash('npx vitest run'), 'PostToolUseFailure') : []),
     ...(k % 5 === 0
       ? [ev(11, { event: 'PreToolUse', tool: 'Bash', verdict: 'deny', rule: 'fs.delete' })]
@@ -66,7 +82,7 @@ function readingEverything(store: LedgerStore): LedgerStore {
 }
 
 describe('report reads what its folds use, a chunk of sessions at a time', () => {
-  it('gives the report folded over every event at once', async () => {
+  it.each(POLICIES)('gives the report folded over every event at once, under %s', async (_, policy) => {
     const store = openMemoryTeamStore();
     const origin = { machine: 'm', user: 'u', project: 'p' };
     let seq = 1;

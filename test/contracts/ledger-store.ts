@@ -403,6 +403,43 @@ export function testLedgerStore(name: string, make: () => Promise<StoreFixture>)
       ]);
     });
 
+    it('reads what a report reads: markers, refusals, git calls that can commit, test runs', async () => {
+      const sh = (command: string) => JSON.stringify({ command, description: 'x' });
+      const ev = (n: number, e: Partial<LedgerEvent>): LedgerEvent => ({ ...bareEvent('n', n), ...e });
+      const taken = [
+        ev(1, { event: 'PreToolUse', tool: 'Bash', input: sh('git commit -m "x"') }),
+        ev(2, { event: 'PostToolUse', tool: 'Bash', input: sh('git commit -m "x"') }),
+        ev(3, { event: 'PostToolUse', tool: 'Bash', input: sh('cd app && npm test') }),
+        ev(4, { event: 'PostToolUseFailure', tool: 'PowerShell', input: sh('pytest -q') }),
+        ev(5, { event: 'PostToolUse', tool: 'Bash', input: '{"command":"ls","gitOperation":{"commit":{}}}' }),
+        ev(6, { event: 'Stop', rule: 'acceptance.blocked' }),
+        ev(7, { event: 'check.result', rule: 'tests' }),
+        ev(8, { event: 'PreToolUse', tool: 'Read', verdict: 'deny', rule: 'fs.secret' }),
+        ev(9, { event: 'PreToolUse', tool: 'Edit', verdict: 'ask', rule: 'budget.files' }),
+        ev(10, { event: 'SubagentStop', rule: 'gate.exhausted' }),
+      ];
+      const left = [
+        // A test command before it ran is not a run; nor is one that only mentions tests.
+        ev(11, { event: 'PreToolUse', tool: 'Bash', input: sh('npm test') }),
+        ev(12, { event: 'PostToolUse', tool: 'Bash', input: sh('echo npm test') }),
+        ev(13, { event: 'PostToolUse', tool: 'Bash', input: sh('git status') }),
+        ev(14, { event: 'PostToolUse', tool: 'Read', input: '{"file_path":"git commit"}' }),
+        ev(15, { event: 'PostToolUse', tool: 'Bash', input: 'not json: git commit' }),
+        ev(16, { event: 'PreToolUse', tool: 'Edit', verdict: 'allow', rule: 'xbudget.files' }),
+      ];
+      for (const event of [...left, ...taken].sort((x, y) => x.ts - y.ts))
+        await store.commit(step('n', { event }));
+      expect(await store.sessionEvents(['n'], { reportable: true })).toStrictEqual([
+        { sessionId: 'n', lastAt: T0 + 16, events: taken },
+      ]);
+      // With another list: the union, oldest first.
+      expect(
+        (await store.sessionEvents(['n'], { reportable: true, tools: ['Read'], lean: true }))[0]?.events,
+      ).toStrictEqual(
+        [...taken, left[3]!].sort((x, y) => x.ts - y.ts).map((e) => ({ ...e, effects: [], reason: null })),
+      );
+    });
+
     it('rejects a limit that is not a non-negative integer', async () => {
       await store.commit(step('s1'));
       for (const limit of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {

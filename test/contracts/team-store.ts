@@ -254,6 +254,24 @@ export function testTeamStore(name: string, make: () => Promise<TeamFixture>): v
       await expect(store.eventsAfter(0, -1)).rejects.toThrow(RangeError);
     });
 
+    it('marks shipped events reportable as committed ones are: a report reads the same from either', async () => {
+      const sh = (command: string) => JSON.stringify({ command });
+      const at = (seq: number, event: string, tool: string | null, input: string | null): ShippedItem => ({
+        ...item(seq, 'n'),
+        event: { ...bareEvent('n', seq), event, tool, input, toolUseId: `t${seq}` },
+      });
+      const items = [
+        at(1, 'PreToolUse', 'Bash', sh('git commit -am wip')),
+        at(2, 'PostToolUse', 'Bash', sh('git commit -am wip')),
+        at(3, 'PostToolUse', 'Bash', sh('ls')),
+        at(4, 'PostToolUseFailure', 'Bash', sh('go test ./...')),
+        at(5, 'PreToolUse', 'Bash', sh('go test ./...')),
+      ];
+      await store.ingest(batch(LAPTOP, items));
+      const read = await store.sessionEvents(['n'], { reportable: true });
+      expect(read[0]?.events).toStrictEqual([items[0], items[1], items[3]].map((i) => i!.event));
+    });
+
     it('rejects use after close', async () => {
       await store.close();
       await expect(store.ingest(batch(LAPTOP, [item(1, 's1')]))).rejects.toThrow(/closed/);

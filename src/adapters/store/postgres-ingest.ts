@@ -4,6 +4,7 @@
 // own answer; a batch that fails is rolled back to its savepoint and fails alone.
 import type pg from 'pg';
 import type { IngestResult, ShipBatch } from '../../ports.ts';
+import { reportableOf } from './event-match.ts';
 import { checkBatch } from './memory-team.ts';
 import { encodeValue } from './postgres-codec.ts';
 import { EVENTS_APPEND_LOCK } from './postgres-tx.ts';
@@ -53,16 +54,17 @@ const SESSION_TYPES: Record<keyof SessionRow, string> = {
 };
 
 // $1 machine, $2 project, $3 user, $4 seqs, then the event columns, then the session columns (each
-// session's last state in the batch), then the ledger ('' for none) and the project's team-wide id. Items at or below the stream's high-water mark are skipped in
+// session's last state in the batch), then the ledger ('' for none), the project's team-wide id and each
+// event's isReportable (what a report reads, decided once here rather than on every report). Items at or below the stream's high-water mark are skipped in
 // SQL, after the stream's row lock, so a batch needs no answer from this thread half-way through.
 const E0 = 5;
 const S0 = E0 + EVENT_COLUMNS.length;
 const L0 = S0 + SESSION_COLUMNS.length;
 const INGEST = `WITH hw AS (SELECT high_water FROM team_streams WHERE machine = $1 AND project = $2 AND ledger = $${L0}),
 ins AS (
-  INSERT INTO events (${EVENT_LIST})
-  SELECT ${EVENT_LIST} FROM unnest($4::bigint[], ${EVENT_COLUMNS.map((c, i) => `$${E0 + i}::${EVENT_TYPES[c]}[]`).join(', ')})
-    AS t(seq, ${EVENT_LIST})
+  INSERT INTO events (${EVENT_LIST}, reportable)
+  SELECT ${EVENT_LIST}, reportable FROM unnest($4::bigint[], ${EVENT_COLUMNS.map((c, i) => `$${E0 + i}::${EVENT_TYPES[c]}[]`).join(', ')}, $${L0 + 2}::smallint[])
+    AS t(seq, ${EVENT_LIST}, reportable)
   WHERE t.seq > (SELECT high_water FROM hw)
   ORDER BY t.seq
   RETURNING session_id
@@ -213,6 +215,7 @@ export class GroupIngest {
         ...SESSION_COLUMNS.map((c) => sessions.map((s) => s[c])),
         ledger,
         projectId,
+        batch.items.map((i) => reportableOf(i.event)),
       ],
     });
     const [hw] = await run({

@@ -130,6 +130,19 @@ export const PG_MIGRATIONS: readonly string[] = [
    ALTER TABLE team_spend ADD COLUMN ledger TEXT COLLATE "C" NOT NULL DEFAULT '', ADD COLUMN project_id TEXT;
    ALTER TABLE team_spend DROP CONSTRAINT team_spend_pkey, ADD PRIMARY KEY (day, machine, project, ledger);
    ALTER TABLE sessions ADD COLUMN project_id TEXT, ADD COLUMN ledger TEXT;`,
+  // isReportable (src/core/metrics/reportable.ts), decided when the event is written, and indexed, so a
+  // report over a million events reads only what it folds: 0 no, 1 yes, 2 written before this migration
+  // and judged when read. The older rows get 2 where the superset of isReportable holds, written out here
+  // as it stood, since a migration never changes.
+  `ALTER TABLE events ADD COLUMN reportable SMALLINT;
+   UPDATE events SET reportable = CASE WHEN
+       event IN ('Stop', 'SubagentStop', 'TaskCompleted', 'check.result') OR verdict = 'deny'
+       OR rule = 'gate.exhausted' OR starts_with(rule, 'budget.')
+       OR (event IN ('PreToolUse', 'PostToolUse', 'PostToolUseFailure') AND tool IN ('Bash', 'PowerShell'))
+       OR (event = 'PostToolUse' AND strpos(input, 'gitOperation') > 0)
+     THEN 2 ELSE 0 END;
+   ALTER TABLE events ALTER COLUMN reportable SET NOT NULL;
+   CREATE INDEX events_reportable ON events (session_id, id) WHERE reportable > 0;`,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

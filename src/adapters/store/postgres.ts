@@ -4,6 +4,7 @@
 // (postgres-ingest.ts); reads use the pool. Every write through the worker is serialised within this
 // process, and across processes by row locks and advisory locks (postgres-tx.ts, the session lock below).
 import pg from 'pg';
+import { isReportable } from '../../core/metrics/reportable.ts';
 import type { LedgerEvent, SessionState } from '../../core/session/types.ts';
 import type {
   EventMatch,
@@ -18,7 +19,7 @@ import type {
   TeamStore,
   Transition,
 } from '../../ports.ts';
-import { eventSelect, groupSessionEvents, matchSql } from './event-match.ts';
+import { eventSelect, exactReportable, groupSessionEvents, matchSql, reportableOf } from './event-match.ts';
 import { checkApplied, checkLimit } from './memory.ts';
 import { PgBridge } from './pg-sync.ts';
 import { decodeRow, decodeText, encodeValue, PG_TYPES } from './postgres-codec.ts';
@@ -53,7 +54,7 @@ const UPSERT_SESSION = `INSERT INTO sessions (${SESSION_LIST}, event_count) VALU
   ON CONFLICT (session_id) DO UPDATE SET ${SESSION_COLUMNS.filter((c) => c !== 'session_id')
     .map((c) => `${c} = excluded.${c}`)
     .join(', ')}, event_count = sessions.event_count + 1`;
-const INSERT_EVENT = `INSERT INTO events (${EVENT_LIST}) VALUES (${params(EVENT_COLUMNS.length)})`;
+const INSERT_EVENT = `INSERT INTO events (${EVENT_LIST}, reportable) VALUES (${params(EVENT_COLUMNS.length + 1)})`;
 
 const PREFIX = '[agent-sre] [postgres]';
 
@@ -184,7 +185,10 @@ class PostgresStore implements TeamStore {
             // session arriving both ways at once then waits instead of deadlocking.
             EVENTS_APPEND_LOCK,
             { text: UPSERT_SESSION, values: Object.values(sessionToRow(out.state)) },
-            { text: INSERT_EVENT, values: Object.values(eventToRow(out.event)) },
+            {
+              text: INSERT_EVENT,
+              values: [...Object.values(eventToRow(out.event)), reportableOf(out.event)],
+            },
           ],
         };
       },
@@ -237,7 +241,10 @@ class PostgresStore implements TeamStore {
       },
       contains: (column, needle) => `strpos(${column}, ${needle}) > 0`,
       startsWith: (column, prefix) => `starts_with(${column}, ${prefix})`,
+      reportableColumn: 'reportable',
     });
+    // The stored answer comes after the event's columns, where arrayToEvent does not look.
+    const stored = EVENT_COLUMNS.length;
     // Each session's newest event is one step down the (session_id, id) index, however long the session.
     const [last, rows] = await Promise.all([
       this.#read<{ id: string; ts: number | null }>(
@@ -247,11 +254,12 @@ class PostgresStore implements TeamStore {
       ),
       this.#readArrays(
         // Along the (session_id, id) index: ORDER BY id alone sorts every matched row, on disk past work_mem.
-        `SELECT ${eventSelect(EVENT_COLUMNS, match.lean)} FROM events WHERE session_id = ANY($1::text[]) AND ${where} ORDER BY session_id, id`,
+        `SELECT ${eventSelect(EVENT_COLUMNS, match.lean)}, reportable FROM events WHERE session_id = ANY($1::text[]) AND ${where} ORDER BY session_id, id`,
         values,
       ),
     ]);
-    return groupSessionEvents(sessionIds, new Map(last.map((r) => [r.id, r.ts])), rows.map(arrayToEvent));
+    const events = exactReportable(rows, match, arrayToEvent, (r) => r[stored] as number | null);
+    return groupSessionEvents(sessionIds, new Map(last.map((r) => [r.id, r.ts])), events);
   }
 
   async ingest(batch: ShipBatch): Promise<IngestResult> {

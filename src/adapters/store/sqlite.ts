@@ -19,7 +19,7 @@ import type {
 } from '../../ports.ts';
 import { VERSION } from '../../version.ts';
 import { createPrivateExclusive, ensurePrivateDir } from '../fs/private.ts';
-import { eventSelect, groupSessionEvents, matchSql } from './event-match.ts';
+import { eventSelect, exactReportable, groupSessionEvents, matchSql } from './event-match.ts';
 import {
   checkOurFile,
   chmodPrivate,
@@ -769,7 +769,11 @@ class SqliteStore implements LedgerStore {
       return { last, rows };
     });
     const { last, rows } = read.deferred();
-    return groupSessionEvents(sessionIds, new Map(last.map((r) => [r.id, r.ts])), rows.map(rowToEvent));
+    return groupSessionEvents(
+      sessionIds,
+      new Map(last.map((r) => [r.id, r.ts])),
+      exactReportable(rows, match, rowToEvent),
+    );
   }
 
   async transact<R>(now: number, fn: (tx: LedgerTx) => R, opts: { readonly?: boolean } = {}): Promise<R> {

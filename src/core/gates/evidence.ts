@@ -56,7 +56,7 @@ export interface EvidenceOptions {
 }
 
 /** The shell command of a recorded Bash call, or null. */
-export function commandOf(e: LedgerEvent): string | null {
+export function commandOf(e: Pick<LedgerEvent, 'tool' | 'input'>): string | null {
   if (e.tool !== 'Bash' && e.tool !== 'PowerShell') return null;
   if (!e.input) return null;
   try {

@@ -42,7 +42,7 @@ export const isFailedChange = (c: Pick<SessionCommit, 'revertedBy' | 'redAfter'>
 
 // A git call that can create commits. Read from the command text, so `echo "git commit"` does not start
 // a segment with it only by luck: what counts is the commit landing inside the call's time window.
-const COMMITTING =
+export const COMMITTING =
   /\bgit\b(?:\s+-[Cc]\s+\S+)*[^|;&\n]*?\s(?:commit|merge|cherry-pick|revert|am|rebase|pull)\b/;
 
 interface HookCommit {

@@ -6,7 +6,7 @@ import { openPostgresStore, type PostgresStoreOptions } from '../../../src/adapt
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from '../../../src/adapters/store/postgres-schema.ts';
 import { LOCK_NS } from '../../../src/adapters/store/postgres-tx.ts';
 import type { TeamStore } from '../../../src/ports.ts';
-import { step, testLedgerStore } from '../../contracts/ledger-store.ts';
+import { bareEvent, step, testLedgerStore } from '../../contracts/ledger-store.ts';
 import { testLedgerTx } from '../../contracts/ledger-tx.ts';
 import { testTeamStore } from '../../contracts/team-store.ts';
 import { incident, page, T0 } from '../../fixtures/incidents.ts';
@@ -144,6 +144,35 @@ describePg('openPostgresStore', () => {
     expect(err?.message).toContain(`${u.hostname}:${u.port}${u.pathname}`);
     expect(err?.message).toMatch(/password authentication failed/);
     expect(`${err?.message} ${err?.stack} ${String(err?.cause ?? '')}`).not.toContain(secret);
+  });
+
+  it('judges rows written before the reportable column as it judges marked ones, along its index', async () => {
+    await db.reset();
+    const s = await store();
+    const sh = (command: string) => JSON.stringify({ command });
+    const events = [
+      { ...bareEvent('old', 1), event: 'PostToolUse', tool: 'Bash', input: sh('npm test') },
+      { ...bareEvent('old', 2), event: 'PostToolUse', tool: 'Bash', input: sh('rg foo') },
+      { ...bareEvent('old', 3), event: 'PreToolUse', tool: 'Bash', input: sh('git merge main') },
+    ];
+    for (const event of events) await s.commit(step('old', { event }));
+    const fresh = await s.sessionEvents(['old'], { reportable: true });
+    expect(fresh[0]?.events).toStrictEqual([events[0], events[2]]);
+    const c = await holder();
+    try {
+      // As migration 3 leaves rows it could only guess at.
+      await c.query('UPDATE events SET reportable = 2');
+      // The report's read can go along the partial index, not through every row of the session (on a
+      // table this small the planner would rather scan it, so scanning is priced out).
+      await c.query('SET enable_seqscan = off');
+      const plan = await c.query(
+        "EXPLAIN SELECT id FROM events WHERE session_id = ANY('{old}'::text[]) AND (reportable > 0) ORDER BY session_id, id",
+      );
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/events_reportable/);
+    } finally {
+      await c.end();
+    }
+    expect(await s.sessionEvents(['old'], { reportable: true })).toStrictEqual(fresh);
   });
 
   it('stores times and counts beyond 32 bits exactly', async () => {
