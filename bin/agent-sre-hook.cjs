@@ -312,7 +312,7 @@ function sniffEvent(input, argv) {
 
 /**
  * This launcher's own refusal (no trust, no build, the watchdog), in the shape each agent honours: the same
- * shapes as each protocol's `failure` in src/adapters/agents/ (test/adapters/agents/launcher-shapes.test.ts).
+ * shapes as each protocol's `failure` in src/adapters/agents/ (test/app/hook-agents-e2e.test.ts).
  */
 function refusalFor(who, ev, why) {
   const json = (o) => ({ stdout: JSON.stringify(o), stderr: '', code: 0 });

@@ -120,16 +120,39 @@ describe("the launcher's own refusals are in each agent's shape", () => {
     chmodSync(record, 0o600);
   });
 
-  const cases: Array<[string, unknown, string, string]> = [
+  const cursorShell = {
+    hook_event_name: 'beforeShellExecution',
+    conversation_id: 'c',
+    command: 'ls',
+    cwd: project,
+  };
+  const copilotBash = {
+    sessionId: 'p',
+    timestamp: 1,
+    cwd: project,
+    toolName: 'bash',
+    toolArgs: { command: 'ls' },
+  };
+  const cases: Array<[string, unknown, string, string, string[]?]> = [
     ['claude', { ...codexPre('ls'), hook_event_name: 'PreToolUse' }, 'PreToolUse', 'deny'],
     ['codex', codexPre('ls'), 'PreToolUse', 'deny'],
     ['codex', { ...codexPre('ls'), hook_event_name: 'Stop', stop_hook_active: false }, 'Stop', 'block'],
     ['gemini', geminiBefore('ls'), 'BeforeTool', 'deny'],
     ['gemini', { ...geminiBefore('ls'), hook_event_name: 'AfterAgent' }, 'AfterAgent', 'block'],
+    ['cursor', cursorShell, 'beforeShellExecution', 'deny'],
+    ['cursor', { ...cursorShell, hook_event_name: 'stop', status: 'completed' }, 'stop', 'block'],
+    ['copilot', copilotBash, 'preToolUse', 'deny'],
+    [
+      'copilot',
+      { sessionId: 'p', cwd: project, stopReason: 'end_turn' },
+      'agentStop',
+      'block',
+      ['--event', 'agentStop'],
+    ],
   ];
-  for (const [agent, input, event, kind] of cases)
+  for (const [agent, input, event, kind, args] of cases)
     it(`${agent} ${event}: ${kind}`, async () => {
-      const r = await hook(agent, input, { XDG_CONFIG_HOME: config });
+      const r = await hook(agent, input, { XDG_CONFIG_HOME: config }, args);
       const got = classify(agent, event, answerOf(r));
       expect(got.kind, r.stdout + r.stderr).toBe(kind);
       expect(got.reason).toMatch(/trust record/);

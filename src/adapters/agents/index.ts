@@ -1,6 +1,8 @@
 // Every agent's hook protocol by name: the one place that lists them.
 import { claudeProtocol } from './claude/hook.ts';
 import { codexProtocol } from './codex/hook.ts';
+import { copilotProtocol } from './copilot/hook.ts';
+import { cursorProtocol } from './cursor/hook.ts';
 import { geminiProtocol } from './gemini/hook.ts';
 import type { AgentName, AgentProtocol } from './protocol.ts';
 
@@ -8,6 +10,8 @@ const PROTOCOLS: Partial<Record<AgentName, AgentProtocol>> = {
   claude: claudeProtocol,
   codex: codexProtocol,
   gemini: geminiProtocol,
+  cursor: cursorProtocol,
+  copilot: copilotProtocol,
 };
 
 /** The protocol of `agent`, or undefined for a name agent-sre does not speak. */

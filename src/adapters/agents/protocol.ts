@@ -103,6 +103,12 @@ export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !=
 export const str = (o: Json, k: string): string | null =>
   typeof o[k] === 'string' ? (o[k] as string) : null;
 
+/** The first of `keys` that holds a string in `o` (tools name the same argument differently). */
+export function firstString(o: Json, ...keys: string[]): string | undefined {
+  for (const k of keys) if (typeof o[k] === 'string') return o[k] as string;
+  return undefined;
+}
+
 /** The input as a JSON object, or a HookInputError saying why not. */
 export function parseObject(text: string): Json {
   if (text.length > MAX_HOOK_INPUT)

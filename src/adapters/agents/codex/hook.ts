@@ -23,7 +23,7 @@
 // holds the call in-process until `agent-sre approve|deny`, then stays silent (approved: the tool runs) or
 // denies, exactly as for Claude Code. Otherwise a tier-3 call is denied with a reason that tells the agent a
 // human must let it through (humanNeeded).
-import type { Decision, ToolCall } from '../../../core/types.ts';
+import type { Decision } from '../../../core/types.ts';
 import {
   type AgentProtocol,
   baseFields,
@@ -45,7 +45,7 @@ import {
   sniffField,
   str,
 } from '../protocol.ts';
-import { patchCalls, patchOps } from './patch.ts';
+import { expandApplyPatch, patchOps } from './patch.ts';
 
 const TOOL_EVENTS = new Set(['PreToolUse', 'PostToolUse', 'PermissionRequest']);
 
@@ -222,13 +222,8 @@ export const codexProtocol: AgentProtocol = {
   failure: answerCodexFailure,
   stop: answerCodexStop,
   sessionStart: sessionStartContext,
-  expand(call: ToolCall) {
-    if (call.tool !== 'apply_patch') return undefined;
-    const patch = isObject(call.input) ? call.input.command : undefined;
-    const calls = typeof patch === 'string' ? patchCalls(patch, call.cwd) : [];
-    // Nothing readable in it: judged as a tool agent-sre does not know (parse refuses such a patch anyway).
-    return calls.length > 0 ? calls : undefined;
-  },
+  expand: expandApplyPatch,
+
   // Codex sets no project variable: the hook's cwd is the session's.
   projectDirEnv: [],
   transcript: 'codex',

@@ -98,3 +98,14 @@ export function patchCalls(patch: string, cwd: string): ToolCall[] {
   }
   return calls;
 }
+
+/**
+ * An `apply_patch` call (its patch under `command`) as the calls it amounts to; undefined for any other call,
+ * or a patch with nothing readable in it (then judged as a tool agent-sre does not know).
+ */
+export function expandApplyPatch(call: ToolCall): ToolCall[] | undefined {
+  if (call.tool !== 'apply_patch') return undefined;
+  const input = call.input as { command?: unknown } | null;
+  const calls = typeof input?.command === 'string' ? patchCalls(input.command, call.cwd) : [];
+  return calls.length > 0 ? calls : undefined;
+}

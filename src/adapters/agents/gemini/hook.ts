@@ -23,6 +23,7 @@ import {
   decisionText,
   FAILED_CALL,
   FAILED_STOP,
+  firstString,
   type HookAnswer,
   type HookEvent,
   HookInputError,
@@ -57,10 +58,7 @@ const URL_RE = /\bhttps?:\/\/[^\s<>"'`)\]]+/g;
 /** Gemini's built-in tools as the Claude Code tools the policy knows; others keep their names. */
 export function geminiTool(name: string, input: unknown): { tool: string; input: unknown } {
   const i = isObject(input) ? input : {};
-  const s = (...keys: string[]) => {
-    for (const k of keys) if (typeof i[k] === 'string') return i[k] as string;
-    return undefined;
-  };
+  const s = (...keys: string[]) => firstString(i, ...keys);
   switch (name) {
     case 'run_shell_command': {
       const command = s('command');
