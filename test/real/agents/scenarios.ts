@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOOK_SECRET } from '../../e2e/team-helpers.ts';
 import { type FakeServer, startFakeWebhookReceiver } from '../../helpers/fake-apis.ts';
 import {
-  cost,
   fingerprints,
   type LedgerEvent,
   ledgerEvents,
@@ -30,8 +29,7 @@ import {
   runAgent,
   transcriptTokens,
 } from './harness.ts';
-import type { Call } from './stand-in.ts';
-import { type Step, say, tools } from './stand-in.ts';
+import { type Call, costing, type Step, say, tools } from './stand-in.ts';
 
 export interface AgentProfile {
   agent: Agent;
@@ -81,14 +79,13 @@ function session(p: AgentProfile, spec: SessionSpec): { project: () => AgentProj
 }
 
 const PRICING =
-  'pricing:\n  models:\n    fake-model: { input: 1, output: 5 }\n    gemini-2.5-flash: { input: 1, output: 5 }';
+  'pricing:\n  models:\n    fake-model: { input: 10, output: 50 }\n    gemini-2.5-flash: { input: 10, output: 50 }';
 
 export function scenarios(p: AgentProfile): void {
   describe.skipIf(real)(`${p.agent}: a tier-4 call is denied and the model reads why`, () => {
     let origin = '';
     const s = session(p, {
-      // Prices for the stand-in's model, so the cost is a number (an unpriced model's cost is unknown).
-      options: () => ({ remote: true, policy: PRICING }),
+      options: () => ({ remote: true }),
       script: () => [
         tools(p.shell('git status --short', 'call_status')),
         tools(p.shell('git push --force origin main', 'call_push')),
@@ -131,19 +128,56 @@ export function scenarios(p: AgentProfile): void {
       const session = ledgerSessions(s.project()).find((x) => x.session_id === run.sessionId);
       expect(session?.denials, JSON.stringify(ledgerSessions(s.project()))).toBe(1);
     });
-
-    it('the cost is read from the agent’s transcript: the tokens the API reported, at the policy’s prices', () => {
-      const run = s.run();
-      const served = run.standIn.usageServed();
-      // The client recorded what the stand-in reported, response by response.
-      expect(transcriptTokens(run), explain(run)).toEqual(served);
-      const report = cost(s.project(), run.transcriptPath!);
-      expect(report.tokens.input + (report.tokens.cacheRead ?? 0), JSON.stringify(report)).toBe(served.input);
-      expect(report.tokens.output).toBe(served.output);
-      expect(report.modelCalls).toBe(3);
-      expect(report.costUsd).toBeCloseTo((served.input * 1 + served.output * 5) / 1e6, 9);
-    });
   });
+
+  describe.skipIf(real)(
+    `${p.agent}: the session's cost, read from the agent's transcript, is held to budget`,
+    () => {
+      // $10 per million input tokens: the second response reports 100k of them, so the session has spent
+      // about $1 of its $0.50 once the client has written that response to its transcript. (A million would
+      // overflow Codex's context window and set off a compaction.)
+      const s = session(p, {
+        options: () => ({ policyAtInit: ['budgets: { costUsd: 0.5 }', PRICING].join('\n') }),
+        script: () => [
+          costing({ input: 1000, output: 100 }, tools(p.shell('echo one', 'call_1'))),
+          costing({ input: 100_000, output: 100 }, tools(p.shell('echo two', 'call_2'))),
+          costing({ input: 1000, output: 100 }, tools(p.shell('echo three', 'call_3'))),
+          costing({ input: 1000, output: 100 }, tools(p.shell('echo four', 'call_4'))),
+          say('The budget is spent; a human decides.'),
+        ],
+      });
+
+      it('the client recorded the usage the API reported, response by response', () => {
+        const run = s.run();
+        expect(run.code, explain(run)).toBe(0);
+        expect(transcriptTokens(run), explain(run)).toEqual(run.standIn.usageServed());
+      });
+
+      it('the first call ran; soon after the costly response the calls are refused with budget.costUsd', () => {
+        const run = s.run();
+        expect(run.standIn.outputFor('call_1')?.text, explain(run)).toContain('one');
+        const pre = rows(s.project(), run, 'PreToolUse');
+        const verdicts = JSON.stringify(pre.map((e) => [e.tool_use_id, e.verdict, e.rule]));
+        expect(pre[0]?.verdict, verdicts).toBe('allow');
+        // The hook adds a response's cost at the next call's outcome, from the transcript as the client has
+        // written it by then: the costly response is counted by call_2's outcome, or call_3's should the
+        // client write it late, so call_4 is refused either way, and once one call is refused the rest are.
+        const first = pre.findIndex((e) => e.rule === 'budget.costUsd');
+        expect(first, verdicts).toBeGreaterThan(0);
+        expect(
+          pre.slice(first).every((e) => e.rule === 'budget.costUsd'),
+          verdicts,
+        ).toBe(true);
+        console.log(
+          `${p.agent}: the first call refused for cost: ${pre[first]?.tool_use_id} (the costly response carried call_2)`,
+        );
+        const out = run.standIn.outputFor('call_4');
+        expect(out?.text, explain(run)).toMatch(p.refusal);
+        expect(out?.text).toContain('budget.costUsd');
+        expect(out?.text).toContain('cost budget is spent');
+      });
+    },
+  );
 
   describe.skipIf(real)(`${p.agent}: the stop gate holds a claim of done over a red suite`, () => {
     const s = session(p, {

@@ -23,6 +23,8 @@ export type BeforeStep = (req: RecordedRequest) => void | Promise<void>;
 
 export type Step = ({ kind: 'tools'; calls: Call[] } | { kind: 'text'; text: string }) & {
   before?: BeforeStep;
+  /** The usage reported with this answer (default: the request's and the answer's size in tokens). */
+  usage?: Usage;
 };
 
 /** One step of calls (several make a parallel batch). */
@@ -31,6 +33,8 @@ export const tools = (...calls: Call[]): Step => ({ kind: 'tools', calls });
 export const say = (text: string): Step => ({ kind: 'text', text });
 /** `step`, with `fn` run when its request arrives. */
 export const before = (fn: BeforeStep, step: Step): Step => ({ ...step, before: fn });
+/** `step`, answered with this usage (a costly response, for the cost budget). */
+export const costing = (usage: Usage, step: Step): Step => ({ ...step, usage });
 
 // ---------------------------------------------------------------------------------------------------
 // The record
@@ -259,7 +263,10 @@ export class ModelStandIn {
       step = say(this.opts.overrunText ?? 'Nothing more to do.');
     }
     // Usage the transcript can be checked against: the request's size in, the answer's size out.
-    const usage: Usage = { input: estimateTokens(raw), output: estimateTokens(JSON.stringify(step)) };
+    const usage: Usage = step.usage ?? {
+      input: estimateTokens(raw),
+      output: estimateTokens(JSON.stringify(step)),
+    };
     rec.usage = usage;
     this.shape.write(res, { step, n, usage }, rec);
   }
