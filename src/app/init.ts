@@ -213,7 +213,7 @@ export function runInit(opts: InitOptions): InitReport {
     warnings: [
       ...(claude ? warnings(opts.claudeVersion, merged.settings) : []),
       ...(claude ? scopeWarnings(opts.hookScope, opts.http !== undefined) : []),
-      ...agentWarnings(agents, opts.hookScope, claude || settingsFileHasOurHooks(settingsPath)),
+      ...agentWarnings(projectDir, agents, opts.hookScope, claude || settingsFileHasOurHooks(settingsPath)),
       ...('skip' in postmortem ? [postmortem.skip] : []),
       ...trustWarnings,
     ],
@@ -226,6 +226,7 @@ export function runInit(opts: InitOptions): InitReport {
 
 /** What the other agents' files need said: absolute paths not to commit; Copilot also running Claude's hooks. */
 function agentWarnings(
+  projectDir: string,
   agents: AppliedAgent[],
   scope: InitOptions['hookScope'],
   claudeWired: boolean,
@@ -233,7 +234,7 @@ function agentWarnings(
   const out: string[] = [];
   if (agents.length > 0 && scope?.kind === 'machine')
     out.push(
-      `The hooks in ${agents.map((a) => path.basename(path.dirname(a.path)) + '/' + path.basename(a.path)).join(', ')} run agent-sre from ${scope.installDir} on this machine; ` +
+      `The hooks in ${agents.map((a) => path.relative(projectDir, a.path) || a.path).join(', ')} run agent-sre from ${scope.installDir} on this machine; ` +
         "do not commit them as they are. `npm install --save-dev agent-sre` and `npx agent-sre init` again make them name the project's own install.",
     );
   if (claudeWired && agents.some((a) => a.agent === 'copilot'))

@@ -114,7 +114,7 @@ describe('planAgents and applyAgents', () => {
     const copilot = read('.github/hooks/agent-sre.json');
     expect(copilot.version).toBe(1);
     expect(copilot.hooks.preToolUse[0]).toMatchObject({ type: 'command', timeoutSec: 10 });
-    expect(copilot.hooks.agentStop[0].bash).toContain('hook copilot --timeout 3660');
+    expect(copilot.hooks.agentStop[0].bash).toContain('hook copilot --event agentStop --timeout 3660');
   });
 
   it('merges: other hooks and keys kept, a backup written, and a second run changes nothing', () => {

@@ -56,8 +56,10 @@ export function agentHookCommand(
   projectDir: string,
   agent: OtherAgent,
   timeoutSec: number,
+  /** `--event NAME`, for an agent whose input does not name its event (Copilot's camelCase hooks). */
+  event?: string,
 ): string {
-  const tail = ['hook', agent, '--timeout', String(timeoutSec)];
+  const tail = ['hook', agent, ...(event ? ['--event', event] : []), '--timeout', String(timeoutSec)];
   if (where.kind === 'project') {
     const top = repoTop(projectDir) ?? projectDir;
     const fromTop = relative(top, join(projectDir, where.rel)).split(sep).join('/');

@@ -115,13 +115,22 @@ export function wantedHooks(agent: OtherAgent, o: AgentWiringOptions): WantedHoo
     }
     case 'copilot': {
       // Seconds. A command preToolUse hook that errors denies; a timeout lets the call run (Copilot's rule).
-      const entry = (sec: number) => ({ type: 'command', bash: cmd(sec), timeoutSec: sec });
+      // The camelCase input does not name its event, so each entry names it (--event): a postToolUse must
+      // never be taken for a call still to judge.
+      const entry = (event: string, sec: number) => ({
+        event,
+        entry: {
+          type: 'command',
+          bash: agentHookCommand(o.where, o.projectDir, agent, sec, event),
+          timeoutSec: sec,
+        },
+      });
       return [
-        { event: 'preToolUse', entry: entry(tool) },
-        { event: 'postToolUse', entry: entry(tool) },
-        { event: 'agentStop', entry: entry(gate) },
-        { event: 'sessionStart', entry: entry(tool) },
-        { event: 'sessionEnd', entry: entry(tool) },
+        entry('preToolUse', tool),
+        entry('postToolUse', tool),
+        entry('agentStop', gate),
+        entry('sessionStart', tool),
+        entry('sessionEnd', tool),
       ];
     }
   }
