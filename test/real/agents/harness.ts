@@ -108,7 +108,8 @@ export function createAgentProject(agent: Agent, opts: AgentProjectOptions = {})
   }
   if (agent === 'gemini') writeFileSync(userConfig, `${JSON.stringify(settings, null, 2)}\n`);
   const hookConfig = join(project.dir, agent === 'codex' ? '.codex/hooks.json' : '.gemini/settings.json');
-  if (!existsSync(hookConfig))
+  // `init: false` leaves the project without hooks (a baseline for timings).
+  if (opts.init !== false && !existsSync(hookConfig))
     throw new Error(`init --agent ${agent} wrote no ${hookConfig}:\n${project.initOutput ?? ''}`);
   return { ...project, agent, agentHome, hookConfig, bypassHookTrust: false };
 }
