@@ -5,6 +5,7 @@ import type { GitFacts } from '../core/metrics/commits.ts';
 import type { Policy } from '../core/policy/types.ts';
 import { buildEvidencePack, type EvidencePack } from '../core/postmortem/pack.ts';
 import type { IncidentRecord, PageDelivery } from '../core/postmortem/types.ts';
+import { AGENT_KIND, type SessionAgent } from '../core/session/agent.ts';
 import type { SessionState } from '../core/session/types.ts';
 import type { LedgerStore, LedgerTx, Origin, OutboxRow } from '../ports.ts';
 import type { CostOf } from './cost-seam.ts';
@@ -82,9 +83,14 @@ const GIT_LOOKBACK_MS = 60_000;
 
 export async function loadEvidence(session: SessionState, deps: EvidenceDeps): Promise<EvidencePack> {
   const events = await deps.store.events({ sessionId: session.sessionId });
-  const incidents = await deps.store.transact(deps.now, (tx) => incidentRecords(tx, session.sessionId), {
-    readonly: true,
-  });
+  const { incidents, agent } = await deps.store.transact(
+    deps.now,
+    (tx) => ({
+      incidents: incidentRecords(tx, session.sessionId),
+      agent: tx.record<SessionAgent>(AGENT_KIND, session.sessionId)?.data.agent ?? null,
+    }),
+    { readonly: true },
+  );
   const git = await (deps.git ?? gitLog)(deps.projectDir, { since: session.startedAt - GIT_LOOKBACK_MS });
   const cost = deps.costOf ? await deps.costOf(session).catch(() => null) : null;
   return buildEvidencePack({
@@ -97,6 +103,7 @@ export async function loadEvidence(session: SessionState, deps: EvidenceDeps): P
     git,
     cost,
     origin: deps.origins?.get(session.sessionId) ?? null,
+    agent,
     ...testCommandsOf(deps.policy),
   });
 }

@@ -23,6 +23,7 @@ import type { PagingSettings } from '../core/incidents/config.ts';
 import { judgeEffects } from '../core/judge.ts';
 import { compilePolicy } from '../core/policy/evaluate.ts';
 import type { RunbookNow } from '../core/runbook/binding.ts';
+import { AGENT_KIND, type SessionAgent } from '../core/session/agent.ts';
 import { newSession } from '../core/session/rules.ts';
 import type { SessionState } from '../core/session/types.ts';
 import type { Decision, Effect, JudgeContext, ToolCall } from '../core/types.ts';
@@ -70,13 +71,6 @@ export interface HookDeps {
   runCommand?: CommandRunner;
   /** The event, for agents whose input does not name it (`--event`; Copilot's camelCase hooks). */
   event?: string;
-}
-
-/** Which agent a session runs in, recorded once per session for the ledger's readers (postmortems). */
-export const AGENT_KIND = 'session.agent';
-
-export interface SessionAgent {
-  agent: string;
 }
 
 const STOP_EVENTS = new Set(['Stop', 'SubagentStop', 'TaskCompleted']);

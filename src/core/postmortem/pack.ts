@@ -90,6 +90,8 @@ export interface EvidencePack {
     /** Where it ran, when read from a team store: the machine's id and the OS user. */
     machine?: string;
     user?: string;
+    /** The agent it ran in, when its hook recorded one (any agent but Claude Code). */
+    agent?: string;
   };
   counts: {
     toolCalls: number;
@@ -157,6 +159,8 @@ export interface PackInput {
   testCommands?: readonly string[];
   /** The machine and user the session ran as (a team store's label); absent for a project's own ledger. */
   origin?: { machine: string; user: string } | null;
+  /** The agent the session ran in (its `session.agent` record), when recorded. */
+  agent?: string | null;
 }
 
 const MAX_TEXT = 160;
@@ -498,6 +502,7 @@ export function buildEvidencePack(input: PackInput): EvidencePack {
       totalDenials: session.totalDenials,
       consecutiveDenials: session.consecutiveDenials,
       ...(input.origin ? { machine: input.origin.machine, user: input.origin.user } : {}),
+      ...(input.agent ? { agent: input.agent } : {}),
     },
     counts,
     rules: [...rules.values()].sort((a, b) => b.count - a.count || a.firstAt - b.firstAt),

@@ -8,6 +8,7 @@ import { formatCount, formatDuration, formatUsd, formatUtc, formatUtcDate } from
 import type { IncidentTimes, METRIC_DEFINITIONS } from '../metrics/incident.ts';
 import { BASIS_TEXT, type Target, targetOf } from '../metrics/targets.ts';
 import type { Budgets, DenialLimits } from '../policy/types.ts';
+import { agentName } from '../session/agent.ts';
 import { bullets, code, fenced, noMention, table, tableRows } from './markdown.ts';
 import { type EvidencePack, escapeMd, type PackEntry, type PackIncident, sentence } from './pack.ts';
 import type { CostLine } from './types.ts';
@@ -724,7 +725,7 @@ export function buildPostmortem(input: PostmortemInput): Postmortem {
     'session.user': pack.session.user ?? NOT_RECORDED,
     'session.startedAt': formatUtc(pack.session.startedAt),
     'session.events': formatCount(pack.session.events),
-    'session.agent': 'Claude Code',
+    'session.agent': agentName(pack.session.agent),
     'session.model': pack.cost?.models.length ? pack.cost.models.join(', ') : NOT_RECORDED,
     'session.usage.filesTouched': used('Files touched'),
     'session.usage.linesAdded': (u.find((r) => r.measure === 'Lines changed')?.detail ?? '+0 / -0')

@@ -7,9 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { codexProtocol } from '../../../src/adapters/agents/codex/hook.ts';
 import { createMemoryStore } from '../../../src/adapters/store/memory.ts';
 import { advanceCodexUsage } from '../../../src/adapters/transcripts/codex-usage.ts';
-import { AGENT_KIND, runHook, type SessionAgent } from '../../../src/app/hook.ts';
+import { loadEvidence } from '../../../src/app/evidence.ts';
+import { runHook } from '../../../src/app/hook.ts';
+import { loadPolicy } from '../../../src/config/load.ts';
 import { DEFAULT_PRICING } from '../../../src/core/cost/prices.ts';
 import { summarize } from '../../../src/core/cost/usage.ts';
+import { AGENT_KIND, agentName, type SessionAgent } from '../../../src/core/session/agent.ts';
 import { withRunbook } from '../../e2e/bin.ts';
 import { WORLD } from '../../helpers/judge.ts';
 
@@ -88,5 +91,33 @@ describe('a Codex session in the ledger', () => {
       },
     );
     expect(rec?.data.agent).toBe('codex');
+    // The evidence a postmortem is drafted from names it.
+    const session = await store.getSession(input.session_id);
+    if (!session) throw new Error('the hook recorded no session');
+    const loaded = loadPolicy(undefined, 'agent-sre.yaml');
+    if (!loaded.ok) throw new Error('the default policy does not load');
+    const pack = await loadEvidence(session, {
+      store,
+      now: Date.UTC(2026, 11, 1),
+      projectDir: DIR,
+      policy: loaded.policy,
+      git: async () => ({ available: false, reason: 'not a repository' }),
+    });
+    expect(pack.session.agent).toBe('codex');
+    expect(agentName(pack.session.agent)).toBe('Codex CLI');
+  });
+});
+
+describe('agentName', () => {
+  it.each([
+    [undefined, 'Claude Code'],
+    [null, 'Claude Code'],
+    ['claude', 'Claude Code'],
+    ['codex', 'Codex CLI'],
+    ['gemini', 'Gemini CLI'],
+    ['copilot', 'GitHub Copilot CLI'],
+    ['windsurf', 'windsurf'],
+  ])('names %s as %s', (id, name) => {
+    expect(agentName(id)).toBe(name);
   });
 });
