@@ -4,8 +4,8 @@
 // turn. Everything else the client asks (a title, a summary, token counts) gets a short harmless answer.
 // Every request is recorded, so a test can read exactly what the model was told: tool results, hook
 // feedback, Stop-hook reasons, the system prompt. Not a test file itself.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { estimateTokens, json, LoopbackServer, readRequest } from './stand-in-server.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // The script
@@ -219,10 +219,7 @@ export function agentIdOf(headers: Record<string, string | string[] | undefined>
 
 export class StandIn {
   readonly requests: RecordedRequest[] = [];
-  /** Connections the client tried to make elsewhere through us as a proxy (CONNECT host:port). */
-  readonly escapes: string[] = [];
-  private server: Server;
-  private sockets = new Set<Socket>();
+  private server!: LoopbackServer;
   private next = 0;
   private nextSub = 0;
   private seq = 0;
@@ -231,39 +228,28 @@ export class StandIn {
   private constructor(
     readonly script: Step[],
     private readonly opts: StandInOptions,
-  ) {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        res.statusCode = 500;
-        res.end(JSON.stringify({ type: 'error', error: { type: 'api_error', message: String(err) } }));
-      });
-    });
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    // A client configured with HTTPS_PROXY pointing here would CONNECT for anything not on loopback.
-    this.server.on('connect', (req: IncomingMessage, socket: Socket) => {
-      this.escapes.push(req.url ?? '?');
-      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-    });
-  }
+  ) {}
 
   static async start(script: Step[], opts: StandInOptions = {}): Promise<StandIn> {
     const s = new StandIn(script, opts);
-    await new Promise<void>((resolve, reject) => {
-      s.server.once('error', reject);
-      s.server.listen(0, '127.0.0.1', () => resolve());
-    });
+    s.server = await LoopbackServer.start(
+      (req, res) => s.handle(req, res),
+      (err) => ({ type: 'error', error: { type: 'api_error', message: String(err) } }),
+    );
     return s;
   }
 
+  /** Connections the client tried to make elsewhere through us as a proxy (CONNECT host:port). */
+  get escapes(): string[] {
+    return this.server.escapes;
+  }
+
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return this.server.port;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.server.url;
   }
 
   /** Steps answered so far (main-loop requests that got a scripted step). */
@@ -336,26 +322,15 @@ export class StandIn {
       .join('\n');
   }
 
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.server.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    let body: unknown = raw;
-    try {
-      body = raw === '' ? undefined : JSON.parse(raw);
-    } catch {
-      // keep the raw text
-    }
-    const url = req.url ?? '/';
-    const path = url.split('?')[0] ?? '/';
+    const { method, url, path, raw, body } = await readRequest(req);
     const rec: RecordedRequest = {
       seq: ++this.seq,
-      method: req.method ?? 'GET',
+      method,
       url,
       headers: { ...req.headers },
       body,
@@ -510,14 +485,4 @@ export class StandIn {
 /** A main-loop request offers tools and leaves room for real work (side queries use a small max_tokens). */
 export function isMainLoop(b: MessagesBody): boolean {
   return Array.isArray(b.tools) && b.tools.length > 0 && (b.max_tokens ?? 0) > 1024;
-}
-
-function estimateTokens(s: string): number {
-  return Math.ceil(s.length / 4);
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }

@@ -4,15 +4,8 @@
 // part with the same id, its `response` holding `output`, or `error` when a hook blocked the call. Usage
 // is `usageMetadata`, which the CLI copies into its chat file as each message's `tokens`.
 import type { ServerResponse } from 'node:http';
-import {
-  type Answer,
-  type ApiShape,
-  type Call,
-  estimateTokens,
-  json,
-  sse,
-  type ToolOutput,
-} from './stand-in.ts';
+import { estimateTokens, json } from '../stand-in-server.ts';
+import { type Answer, type ApiShape, type Call, sse, type ToolOutput } from './stand-in.ts';
 
 interface Part {
   text?: string;

@@ -3,7 +3,8 @@
 // sends each call's result back as a `function_call_output` input item with the same `call_id`. Usage
 // is in `response.completed`, which Codex copies into its rollout file as `token_count` events.
 import type { ServerResponse } from 'node:http';
-import { type Answer, type ApiShape, type Call, json, sse, type ToolOutput } from './stand-in.ts';
+import { json } from '../stand-in-server.ts';
+import { type Answer, type ApiShape, type Call, sse, type ToolOutput } from './stand-in.ts';
 
 interface InputItem {
   type?: string;

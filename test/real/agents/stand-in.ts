@@ -5,8 +5,8 @@
 // is answered with the next step of the script (tool calls, or text that ends the turn); everything is
 // recorded, so a test reads exactly what the model was told: the tool outputs the client sent back after
 // a hook denied a call, a Stop hook's reason, the prompt. Not a test file itself.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { estimateTokens, LoopbackServer, readRequest } from '../stand-in-server.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // The script
@@ -108,14 +108,9 @@ export interface StandInOptions {
   overrunText?: string;
 }
 
-export const estimateTokens = (s: string): number => Math.max(1, Math.ceil(s.length / 4));
-
 export class ModelStandIn {
   readonly requests: RecordedRequest[] = [];
-  /** Connections the client tried to open elsewhere through us as its proxy (CONNECT host:port). */
-  readonly escapes: string[] = [];
-  private server: Server;
-  private sockets = new Set<Socket>();
+  private server!: LoopbackServer;
   private next = 0;
   private seq = 0;
 
@@ -123,35 +118,24 @@ export class ModelStandIn {
     readonly shape: ApiShape,
     readonly script: Step[],
     private readonly opts: StandInOptions,
-  ) {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: 500, message: `stand-in: ${String(err)}` } }));
-      });
-    });
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    // The client's HTTPS_PROXY points here: anything it tries to reach off loopback is refused and noted.
-    this.server.on('connect', (req: IncomingMessage, socket: Socket) => {
-      this.escapes.push(req.url ?? '?');
-      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-    });
-  }
+  ) {}
 
   static async start(shape: ApiShape, script: Step[], opts: StandInOptions = {}): Promise<ModelStandIn> {
     const s = new ModelStandIn(shape, script, opts);
-    await new Promise<void>((resolve, reject) => {
-      s.server.once('error', reject);
-      s.server.listen(0, '127.0.0.1', () => resolve());
-    });
+    s.server = await LoopbackServer.start(
+      (req, res) => s.handle(req, res),
+      (err) => ({ error: { code: 500, message: `stand-in: ${String(err)}` } }),
+    );
     return s;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.server.url;
+  }
+
+  /** Connections the client tried to open elsewhere through us as its proxy (CONNECT host:port). */
+  get escapes(): string[] {
+    return this.server.escapes;
   }
 
   /** Scripted steps answered so far. */
@@ -212,23 +196,12 @@ export class ModelStandIn {
       .join('\n');
   }
 
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.server.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    let body: unknown = raw;
-    try {
-      body = raw === '' ? undefined : JSON.parse(raw);
-    } catch {
-      // keep the raw text
-    }
-    const url = req.url ?? '/';
-    const method = req.method ?? 'GET';
+    const { method, url, path, raw, body } = await readRequest(req);
     const rec: RecordedRequest = {
       seq: ++this.seq,
       method,
@@ -239,7 +212,7 @@ export class ModelStandIn {
       at: Date.now(),
     };
     this.requests.push(rec);
-    const route = this.shape.route(method, url.split('?')[0] ?? '/', body);
+    const route = this.shape.route(method, path, body);
     if (route === undefined) {
       process.stderr.write(`[stand-in ${this.shape.name}] unknown endpoint ${method} ${url}\n`);
       res.writeHead(404, { 'content-type': 'application/json' });
@@ -264,8 +237,8 @@ export class ModelStandIn {
     }
     // Usage the transcript can be checked against: the request's size in, the answer's size out.
     const usage: Usage = step.usage ?? {
-      input: estimateTokens(raw),
-      output: estimateTokens(JSON.stringify(step)),
+      input: Math.max(1, estimateTokens(raw)),
+      output: Math.max(1, estimateTokens(JSON.stringify(step))),
     };
     rec.usage = usage;
     this.shape.write(res, { step, n, usage }, rec);
@@ -278,10 +251,4 @@ export function sse(res: ServerResponse, events: { event?: string; data: unknown
   for (const e of events)
     res.write(`${e.event ? `event: ${e.event}\n` : ''}data: ${JSON.stringify(e.data)}\n\n`);
   res.end();
-}
-
-export function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }
