@@ -5,6 +5,7 @@ import { scenarios } from './scenarios.ts';
 
 scenarios({
   agent: 'codex',
+  name: 'Codex CLI',
   shell: execCommand,
   // codex 0.171.0 hands the model "Command blocked by PreToolUse hook: <reason>. Command: <cmd>".
   refusal: /^Command blocked by PreToolUse hook: agent-sre \(tier \d/,

@@ -6,6 +6,7 @@ import { scenarios } from './scenarios.ts';
 
 scenarios({
   agent: 'gemini',
+  name: 'Gemini CLI',
   shell: runShell,
   // gemini 0.61.0 answers a blocked call with functionResponse.response.error "Tool execution blocked: <reason>".
   refusal: /^Tool execution blocked: agent-sre \(tier \d/,

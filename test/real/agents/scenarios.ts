@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOOK_SECRET } from '../../e2e/team-helpers.ts';
 import { type FakeServer, startFakeWebhookReceiver } from '../../helpers/fake-apis.ts';
 import {
+  agentSre,
   fingerprints,
   type LedgerEvent,
   ledgerEvents,
@@ -33,6 +34,8 @@ import { type Call, costing, type Step, say, tools } from './stand-in.ts';
 
 export interface AgentProfile {
   agent: Agent;
+  /** How agent-sre's reports name it. */
+  name: string;
   /** The agent's shell tool call. */
   shell(command: string, id: string): Call;
   /** What the client puts before a hook's reason when it hands the model a refused call's result. */
@@ -330,6 +333,16 @@ export function scenarios(p: AgentProfile): void {
       // The receiver answers 204 only when the HMAC over the raw body checks out with HOOK_SECRET.
       expect(page.reply?.status).toBe(204);
       expect(JSON.stringify(page.body)).toContain('escalated after 3 denials in a row');
+    });
+
+    it('the postmortem of the escalation names the agent the session ran in', async () => {
+      const escalated = ledgerIncidents(s.project()).find(
+        (i) => (i.source as { kind?: string } | undefined)?.kind === 'session.escalated',
+      );
+      const r = await agentSre(s.project(), ['postmortem', escalated!.id!, '--dir', s.project().dir]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain(p.name);
+      expect(r.stdout).toContain('git.force-push-protected');
     });
   });
 }
