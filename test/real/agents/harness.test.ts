@@ -43,13 +43,14 @@ for (const agent of ['codex', 'gemini'] as const) {
     const call = agent === 'codex' ? execCommand : runShell;
 
     beforeAll(async () => {
-      project = createAgentProject(agent, { init: false, hook: 'PLACEHOLDER' });
-      const hook = standInHook(project.base, agent);
-      log = hook.log;
-      writeFileSync(
-        project.hookConfig,
-        readFileSync(project.hookConfig, 'utf8').replaceAll('PLACEHOLDER', hook.command),
-      );
+      project = createAgentProject(agent, {
+        init: false,
+        hook: (p) => {
+          const hook = standInHook(p.base, agent);
+          log = hook.log;
+          return hook.command;
+        },
+      });
       run = await runAgent(project, {
         prompt: 'Make two files.',
         script: [

@@ -49,7 +49,7 @@ export interface AgentProjectOptions extends ProjectOptions {
    * (a stand-in hook, to prove the harness). Codex then runs with --dangerously-bypass-hook-trust: the
    * trust `init` records names agent-sre's own entries.
    */
-  hook?: string;
+  hook?: (project: Project) => string;
 }
 
 export interface AgentProject extends Project {
@@ -88,7 +88,7 @@ export function createAgentProject(agent: Agent, opts: AgentProjectOptions = {})
   const userConfig = join(agentHome, agent === 'codex' ? 'hooks.json' : 'settings.json');
   const settings = agent === 'gemini' ? geminiSettings() : {};
   if (opts.hook !== undefined) {
-    const command = opts.hook;
+    const command = opts.hook(project);
     const hooks = Object.fromEntries(
       EVENTS[agent].map((e) => [
         e,
