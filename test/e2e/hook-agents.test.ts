@@ -6,8 +6,8 @@ import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify } from '../adapters/agents/shapes.ts';
-import { collect, ensureBuilt, ROOT, tempProject, withRunbook } from '../e2e/bin.ts';
-import { tempConfig } from '../e2e/launcher.ts';
+import { collect, ensureBuilt, ROOT, tempProject, withRunbook } from './bin.ts';
+import { tempConfig } from './launcher.ts';
 
 const LAUNCHER = join(ROOT, 'bin', 'agent-sre-hook.cjs');
 const made: string[] = [];
