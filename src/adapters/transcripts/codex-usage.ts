@@ -10,8 +10,8 @@
 // the reasoning tokens (reasoning_output_tokens is their breakdown): they are not added twice. Cached input
 // is billed at the cache-read price; `input_tokens` counts it too, so it is taken out of the input.
 import type { Pricing } from '../../core/cost/prices.ts';
-import { foldLine, foldOversized, newUsageState, type UsageState } from '../../core/cost/usage.ts';
-import { type ReadResult, readFrom, type UsageCursor } from './usage-reader.ts';
+import { foldLine, type UsageState } from '../../core/cost/usage.ts';
+import { advanceOneFile } from './usage-reader.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -78,24 +78,4 @@ export function foldCodexLine(state: CodexCursorState, text: string, pricing: Pr
  * Carry a Codex session's usage forward over what its rollout file gained since `cursor`: the same contract
  * as advanceUsage for Claude Code transcripts (one file; Codex's subagents write rollouts of their own).
  */
-export function advanceCodexUsage(
-  cursor: UsageCursor | undefined,
-  rolloutPath: string,
-  pricing: Pricing,
-  opts: { maxBytes?: number } = {},
-): { cursor: UsageCursor; changed: boolean; bytes: number } {
-  const offsets: Record<string, number> = { ...(cursor?.offsets ?? {}) };
-  const state = (cursor ? structuredClone(cursor.state) : newUsageState()) as CodexCursorState;
-  const from = Object.hasOwn(offsets, rolloutPath) ? (offsets[rolloutPath] as number) : 0;
-  let r: ReadResult;
-  try {
-    r = readFrom(rolloutPath, from, opts.maxBytes ? { maxBytes: opts.maxBytes } : {});
-  } catch {
-    return { cursor: { offsets, state }, changed: false, bytes: 0 };
-  }
-  if (r.offset === from && !r.restarted) return { cursor: { offsets, state }, changed: false, bytes: 0 };
-  for (const line of r.lines) foldCodexLine(state, line, pricing);
-  for (let i = 0; i < r.oversized; i++) foldOversized(state);
-  offsets[rolloutPath] = r.offset;
-  return { cursor: { offsets, state }, changed: true, bytes: r.offset - (r.restarted ? 0 : from) };
-}
+export const advanceCodexUsage = advanceOneFile(foldCodexLine);

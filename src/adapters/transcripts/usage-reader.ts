@@ -335,3 +335,29 @@ export function advanceUsage(
   }
   return { cursor: { offsets, state }, changed, bytes };
 }
+
+/** Folds one line of an agent's own transcript format into the usage state (in place). */
+export type LineFold = (state: UsageState, text: string, pricing: Pricing) => void;
+
+/**
+ * The advanceUsage contract for an agent that writes one file per session in a format of its own (Codex's
+ * rollout, Gemini's chat file): `fold` turns each new line into what the cost fold reads.
+ */
+export function advanceOneFile(fold: LineFold): typeof advanceUsage {
+  return (cursor, path, pricing, opts = {}) => {
+    const offsets: Record<string, number> = { ...(cursor?.offsets ?? {}) };
+    const state = cursor ? (structuredClone(cursor.state) as UsageState) : newUsageState();
+    const from = Object.hasOwn(offsets, path) ? (offsets[path] as number) : 0;
+    let r: ReadResult;
+    try {
+      r = readFrom(path, from, opts.maxBytes ? { maxBytes: opts.maxBytes } : {});
+    } catch {
+      return { cursor: { offsets, state }, changed: false, bytes: 0 };
+    }
+    if (r.offset === from && !r.restarted) return { cursor: { offsets, state }, changed: false, bytes: 0 };
+    for (const line of r.lines) fold(state, line, pricing);
+    for (let i = 0; i < r.oversized; i++) foldOversized(state);
+    offsets[path] = r.offset;
+    return { cursor: { offsets, state }, changed: true, bytes: r.offset - (r.restarted ? 0 : from) };
+  };
+}
