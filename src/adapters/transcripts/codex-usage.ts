@@ -11,7 +11,7 @@
 // is billed at the cache-read price; `input_tokens` counts it too, so it is taken out of the input.
 import type { Pricing } from '../../core/cost/prices.ts';
 import { foldLine, type UsageState } from '../../core/cost/usage.ts';
-import { advanceOneFile } from './usage-reader.ts';
+import { advanceOneFile, foldRecordLine } from './usage-reader.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -27,19 +27,11 @@ interface CodexCursorState extends UsageState {
  * counts as a known line (its timestamp still dates the session).
  */
 export function foldCodexLine(state: CodexCursorState, text: string, pricing: Pricing): void {
-  const body = text.trim();
-  if (body === '') return;
-  let line: unknown;
-  try {
-    line = JSON.parse(body);
-  } catch {
-    foldLine(state, null, { pricing });
-    return;
-  }
-  if (!isObject(line) || typeof line.type !== 'string') {
-    foldLine(state, null, { pricing });
-    return;
-  }
+  foldRecordLine(state, text, pricing, foldCodexRecord);
+}
+
+function foldCodexRecord(state: CodexCursorState, line: Json, pricing: Pricing): boolean {
+  if (typeof line.type !== 'string') return false;
   const payload = isObject(line.payload) ? line.payload : {};
   const timestamp = typeof line.timestamp === 'string' ? line.timestamp : undefined;
   if (line.type === 'turn_context' && typeof payload.model === 'string' && payload.model !== '')
@@ -49,7 +41,7 @@ export function foldCodexLine(state: CodexCursorState, text: string, pricing: Pr
   if (line.type !== 'event_msg' || !info || !last) {
     // Known to Codex, not usage: counted as a line with its time, as `system` is for Claude Code.
     foldLine(state, { type: 'system', ...(timestamp ? { timestamp } : {}) }, { pricing });
-    return;
+    return true;
   }
   const total = isObject(info.total_token_usage) ? n(info.total_token_usage.total_tokens) : 0;
   const cached = n(last.cached_input_tokens);
@@ -72,6 +64,7 @@ export function foldCodexLine(state: CodexCursorState, text: string, pricing: Pr
     },
     { pricing },
   );
+  return true;
 }
 
 /**

@@ -6,6 +6,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readdirSync, readSync
 import { basename, dirname, join } from 'node:path';
 import { DEFAULT_PRICING, type Pricing } from '../../core/cost/prices.ts';
 import {
+  foldLine,
   foldOversized,
   foldText,
   newUsageState,
@@ -338,6 +339,35 @@ export function advanceUsage(
 
 /** Folds one line of an agent's own transcript format into the usage state (in place). */
 export type LineFold = (state: UsageState, text: string, pricing: Pricing) => void;
+
+/**
+ * Folds one record (a line's JSON object) of an agent's own format, or returns false, having changed
+ * nothing, when the object is not one of that format's records.
+ */
+export type RecordFold<S extends UsageState = UsageState> = (
+  state: S,
+  record: Record<string, unknown>,
+  pricing: Pricing,
+) => boolean;
+
+/** One line of JSON records: a blank line is skipped; not JSON, or not a record `fold` knows, is malformed. */
+export function foldRecordLine<S extends UsageState>(
+  state: S,
+  text: string,
+  pricing: Pricing,
+  fold: RecordFold<S>,
+): void {
+  const body = text.trim();
+  if (body === '') return;
+  let value: unknown = null;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    // Malformed, below.
+  }
+  const ok = typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!ok || !fold(state, value as Record<string, unknown>, pricing)) foldLine(state, null, { pricing });
+}
 
 /**
  * The advanceUsage contract for an agent that writes one file per session in a format of its own (Codex's
