@@ -8,6 +8,7 @@ import { batchCalls, claudeProtocol, failureText, stopFields } from '../adapters
 import { type AgentProtocol, type HookAnswer, type HookEvent, SILENT } from '../adapters/agents/protocol.ts';
 import type { CommandRunner } from '../adapters/exec/command.ts';
 import { advanceCodexUsage } from '../adapters/transcripts/codex-usage.ts';
+import { advanceGeminiUsage } from '../adapters/transcripts/gemini-usage.ts';
 import type { Pricing } from '../core/cost/prices.ts';
 import { effectsOf } from '../core/effects/tools.ts';
 import {
@@ -257,9 +258,10 @@ function promptIdOf(e: HookEvent): string | null {
 
 /**
  * What the session's transcript gained since the last call, for the cost budgets. The transcript is the
- * agent's internal file (Claude Code's transcript, Codex's rollout), written asynchronously: when it cannot
- * be read, the call that already ran is still recorded, and the next call reads on from the same place.
- * An agent whose transcript holds no usage agent-sre can read (Gemini, Cursor, Copilot) has no cost.
+ * agent's internal file (Claude Code's transcript, Codex's rollout, Gemini's chat file), written
+ * asynchronously: when it cannot be read, the call that already ran is still recorded, and the next call
+ * reads on from the same place.
+ * An agent whose transcript holds no usage agent-sre can read (Cursor, Copilot) has no cost.
  */
 async function newUsage(
   store: LedgerStore,
@@ -270,7 +272,9 @@ async function newUsage(
 ) {
   if (protocol.transcript === null) return null;
   try {
-    const reader = protocol.transcript === 'codex' ? advanceCodexUsage : undefined;
+    const reader = { codex: advanceCodexUsage, gemini: advanceGeminiUsage, claude: undefined }[
+      protocol.transcript
+    ];
     return await readNewUsage(store, e.sessionId, e.transcriptPath, pricing, at, reader);
   } catch {
     return null;

@@ -85,7 +85,7 @@ export interface AgentProtocol {
   /** Environment variables, in order, that name the project directory when this agent sets one. */
   projectDirEnv: readonly string[];
   /** The transcript format `transcriptPath` holds, for the catch-up (Claude's only) and the cost reader. */
-  transcript: 'claude' | 'codex' | null;
+  transcript: 'claude' | 'codex' | 'gemini' | null;
 }
 
 export interface ParseOptions {

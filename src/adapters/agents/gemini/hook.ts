@@ -220,6 +220,6 @@ export const geminiProtocol: AgentProtocol = {
   sessionStart: sessionStartContext,
   expand: expandGemini,
   projectDirEnv: ['GEMINI_PROJECT_DIR', 'CLAUDE_PROJECT_DIR'],
-  // Gemini's transcript is its chat file (JSON, not JSONL) and its usageMetadata is not read: no cost yet.
-  transcript: null,
+  // transcript_path is the chat file (chats/session-*.jsonl), read for cost by transcripts/gemini-usage.ts.
+  transcript: 'gemini',
 };
