@@ -2,25 +2,35 @@
 // never delivered (Claude Code cancels them when a `-p` turn ends) are caught up from the transcript at
 // Stop, SessionEnd and the next PreToolUse, counted once even when the late hook arrives after all; and a
 // burst verdict an async PostToolBatch could not enforce refuses the next call of the same turn, once.
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type BinResult,
   ensureBuilt,
   preToolUse,
-  runHook,
   type SessionRow,
   sessions,
   tempProject,
   withRunbook,
 } from './bin.ts';
+import { launch, removeProjects, tempConfig } from './launcher.ts';
 
 const made: string[] = [];
-beforeAll(() => ensureBuilt(), 180_000);
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+let config: string;
+beforeAll(() => {
+  ensureBuilt();
+  config = tempConfig();
+  made.push(join(config, '..'));
+}, 180_000);
+// Stops the hook daemons the launcher started in the projects, too.
+afterAll(() => removeProjects(made));
+
+/** One hook event through the launcher init wires into Claude Code (its warm daemon after the first call). */
+async function runHook(input: object, projectDir: string): Promise<BinResult> {
+  return { ...(await launch(input, { projectDir, config })), signal: null };
+}
 
 interface Row {
   event: string;

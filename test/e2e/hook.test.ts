@@ -1,6 +1,6 @@
 // End to end through the built bin, exactly as Claude Code runs it: `node bin/agent-sre.js hook claude`,
 // one hook event as JSON on stdin, CLAUDE_PROJECT_DIR set, the answer read from exit code and stdout.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import {
   withRunbook,
   writeCreated,
 } from './bin.ts';
+import { launch, removeProjects, tempConfig } from './launcher.ts';
 
 const made: string[] = [];
 /** A temp project with the runbook init would write (no runbook gates every write at tier 3). */
@@ -34,7 +35,8 @@ function bareProject(prefix?: string): string {
 
 beforeAll(() => ensureBuilt(), 180_000);
 afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  // Stops the hook daemons the launcher started in them, too.
+  removeProjects(made);
 });
 
 interface PreAnswer {
@@ -313,9 +315,17 @@ describe.concurrent('hook claude: the ledger', () => {
 });
 
 describe.concurrent('hook claude: the 3/20 rule end to end', () => {
+  // Through the launcher init wires into Claude Code (bin/agent-sre-hook.cjs, its warm daemon answering
+  // after the first call), as a real session's two dozen calls go.
   it('escalates after three denials, resumes, and terminates after twenty', async () => {
     const dir = project();
+    const config = tempConfig();
+    made.push(join(config, '..'));
     const id = 'sess-3-20';
+    const runHook = async (input: unknown, projectDir: string): Promise<BinResult> => ({
+      ...(await launch(input, { projectDir, config })),
+      signal: null,
+    });
     const deny = async () => {
       const d = decisionOf(await runHook(bashPre(dir, id, 'rm -rf ~'), dir));
       expect(d.permissionDecision).toBe('deny');
