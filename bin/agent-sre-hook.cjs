@@ -573,12 +573,30 @@ function agentProjectDir() {
   return undefined;
 }
 
+/** The nearest directory at or above `dir` holding agent-sre.yaml or .agent-sre/, else `dir` (src/app/project-root.ts). */
+function projectRootOf(dir) {
+  let d = path.resolve(dir);
+  for (;;) {
+    for (const marker of ['agent-sre.yaml', '.agent-sre']) {
+      try {
+        fs.lstatSync(path.join(d, marker));
+        return d;
+      } catch {}
+    }
+    const up = path.dirname(d);
+    if (up === d) return dir;
+    d = up;
+  }
+}
+
 function viaDaemon(input, deadline, trust, argv) {
   const envProject = agentProjectDir();
   let projectDir = envProject;
   if (!projectDir) {
+    // An agent that names no project (Codex, Copilot): the project its session's cwd is in, as runHook finds it.
     try {
-      projectDir = JSON.parse(input).cwd;
+      const cwd = JSON.parse(input).cwd;
+      projectDir = typeof cwd === 'string' && cwd.startsWith('/') ? projectRootOf(cwd) : undefined;
     } catch {
       projectDir = undefined;
     }

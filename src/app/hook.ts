@@ -39,6 +39,7 @@ import { guardConfigNow } from './guard-config.ts';
 import { humanMacForHook, secretPath } from './human-mac.ts';
 import { AlreadyRecorded, dropCalls, openCalls } from './open-calls.ts';
 import type { LoadedPolicy } from './policy.ts';
+import { hookProjectDir } from './project-root.ts';
 import type { LoadedRunbook } from './runbook.ts';
 import { describeInput } from './signals.ts';
 import {
@@ -123,7 +124,7 @@ function withAgent<R>(e: HookEvent, t: Transition<R>): Transition<R> {
 
 async function handle(e: HookEvent, protocol: AgentProtocol, deps: HookDeps): Promise<HookAnswer> {
   const started = deps.now();
-  const projectDir = deps.projectDir || e.cwd;
+  const projectDir = hookProjectDir(deps.projectDir, e.cwd);
   if (!projectDir) throw new Error("neither the agent's project variable nor cwd tells where the project is");
   const effective = await loadEffectivePolicy(projectDir, projectDir, deps.env.home);
   const policy = effective.policy;

@@ -18,6 +18,7 @@ import type { LedgerStore } from '../ports.ts';
 import { processEnvironment } from './context.ts';
 import { startFlusher } from './flusher.ts';
 import { runHook } from './hook.ts';
+import { hookProjectDir } from './project-root.ts';
 import { openLedger } from './store.ts';
 import { type Launcher, launcherOf } from './trust.ts';
 
@@ -123,7 +124,7 @@ export function requestProject(req: HookdRequest): string | undefined {
   if (req.claudeProjectDir) return req.claudeProjectDir;
   try {
     const cwd = (JSON.parse(req.stdin ?? '') as { cwd?: unknown }).cwd;
-    return typeof cwd === 'string' && cwd ? cwd : undefined;
+    return typeof cwd === 'string' && cwd ? hookProjectDir(undefined, cwd) : undefined;
   } catch {
     return undefined;
   }

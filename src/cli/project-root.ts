@@ -5,38 +5,15 @@
 // A `.git` alone does not make a project, and does not stop the search either: a repository that is not
 // set up has nothing for agent-sre to read, and a submodule inside a project still belongs to it. Only
 // `agent-sre init` starts a project where there is none (it owns that decision).
-import { lstatSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { POLICY_FILE, STATE_DIR } from '../app/policy.ts';
+import { findProjectRoot, isProjectRoot } from '../app/project-root.ts';
+
+export { findProjectRoot, isProjectRoot };
 
 /** Refusing to run outside a project: printed as it is (no usage), exit 2. */
 export class NotAProjectError extends Error {
   override name = 'NotAProjectError';
-}
-
-function present(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    // Missing, or a directory on the way we may not read: either way not a marker we can use.
-    return false;
-  }
-}
-
-export function isProjectRoot(dir: string): boolean {
-  return present(join(dir, POLICY_FILE)) || present(join(dir, STATE_DIR));
-}
-
-/** The nearest directory at or above `start` that is a project, or null. */
-export function findProjectRoot(start: string): string | null {
-  let dir = resolve(start);
-  for (;;) {
-    if (isProjectRoot(dir)) return dir;
-    const up = dirname(dir);
-    if (up === dir) return null;
-    dir = up;
-  }
 }
 
 /**

@@ -2,7 +2,7 @@
 // <agent>`, the agent's hook JSON on stdin, the answer read from stdout, stderr and the exit code. Also the
 // launcher's own refusals (here: a damaged trust record) in each agent's fail-closed shape.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify } from '../adapters/agents/shapes.ts';
@@ -76,6 +76,28 @@ describe('hook codex through the built launcher', () => {
   it('denies garbage on stdin as a PreToolUse would be denied', async () => {
     const r = await hook('codex', '{"hook_event_name":"PreToolUse","tool_name":');
     expect(classify('codex', 'PreToolUse', answerOf(r)).kind).toBe('deny');
+  });
+
+  it("a session started in a subdirectory is the project's: its policy, its ledger, no state dir below", async () => {
+    // Codex names no project directory, only the session's cwd.
+    const own = withRunbook(tempProject('agent-sre-agents-sub-'));
+    made.push(own);
+    writeFileSync(
+      join(own, 'agent-sre.yaml'),
+      'version: 1\nacceptance:\n  runbook: false\nrules:\n  - id: team.no-cowsay\n    tier: 4\n    reason: no cows\n    match: { kind: [exec], program: [cowsay] }\n',
+    );
+    const sub = join(own, 'packages', 'web');
+    mkdirSync(sub, { recursive: true });
+    // Twice: the first call starts the project's daemon, the second is answered by it.
+    for (const session of ['e2e-sub-1', 'e2e-sub-2']) {
+      const r = await hook('codex', { ...codexPre('cowsay moo', session), cwd: sub });
+      const got = classify('codex', 'PreToolUse', answerOf(r));
+      expect(got.kind).toBe('deny');
+      expect(got.reason).toContain('team.no-cowsay');
+    }
+    expect(existsSync(join(sub, '.agent-sre'))).toBe(false);
+    expect(existsSync(join(own, 'packages', '.agent-sre'))).toBe(false);
+    expect(existsSync(join(own, '.agent-sre', 'ledger.db'))).toBe(true);
   });
 });
 
