@@ -1,8 +1,18 @@
 // Bundle the CLI into dist/ (one entry, lazily loaded chunks: the hook path never loads yaml or zod
 // unless the policy changed) and regenerate the policy JSON Schema.
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -37,7 +47,40 @@ function buildId() {
   return h.digest('hex').slice(0, 16);
 }
 const BUILD_ID = buildId();
+
+// The embedded default policy's value, parsed from its YAML here once (src/config/default-policy-raw.ts)
+// and embedded as JSON: every command that loads a policy would otherwise parse the YAML first.
+async function defaultPolicyJson() {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-sre-build-'));
+  const file = join(dir, 'default-policy.mjs');
+  try {
+    await build({
+      stdin: {
+        contents: "export { defaultPolicyRaw } from './src/config/default-policy-raw.ts';",
+        resolveDir: root,
+        loader: 'ts',
+      },
+      outfile: file,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'warning',
+      banner: {
+        js: "import { createRequire as __agentSreCreateRequire } from 'node:module'; const require = __agentSreCreateRequire(import.meta.url);",
+      },
+    });
+    const { defaultPolicyRaw } = await import(pathToFileURL(file).href);
+    return JSON.stringify(defaultPolicyRaw());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const define = { __AGENT_SRE_BUILD_ID__: JSON.stringify(BUILD_ID) };
+// Only the CLI gets it: the hook keeps its bundle as small as it was (it caches the compiled policy, and
+// its daemon parses once for many calls).
+const cliDefine = { ...define, __AGENT_SRE_DEFAULT_POLICY__: await defaultPolicyJson() };
 
 // Build beside dist/ and swap it in at the end, so an installed hook never sees a half-built dist/
 // (a missing file would be exit 1: "go ahead" on Claude Code without onFailure "block").
@@ -54,7 +97,7 @@ await build({
   external,
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
-  define,
+  define: cliDefine,
   // yaml is CommonJS: give its require() calls something to call inside our ESM chunks.
   banner: {
     js: "import { createRequire as __agentSreCreateRequire } from 'node:module'; const require = __agentSreCreateRequire(import.meta.url);",

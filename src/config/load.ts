@@ -168,8 +168,18 @@ export function strictRules(): PolicyFile['rules'] {
   return strictFile.rules;
 }
 
+/** The default policy's value, embedded as JSON by the build; undefined when running from the sources. */
+declare const __AGENT_SRE_DEFAULT_POLICY__: unknown;
+
 export function defaultPolicyFile(): PolicyFile {
   if (defaultFile) return defaultFile;
+  if (typeof __AGENT_SRE_DEFAULT_POLICY__ !== 'undefined') {
+    // Validated as the YAML's value would be; the file it came from is ours, so a failure is a build bug.
+    const parsed = policyFileSchema.safeParse(__AGENT_SRE_DEFAULT_POLICY__);
+    if (!parsed.success) throw new Error(`the embedded default policy is invalid: ${parsed.error.message}`);
+    defaultFile = parsed.data;
+    return defaultFile;
+  }
   const r = parsePolicyFile(DEFAULT_POLICY_YAML, '<embedded default policy>');
   if (!r.ok) throw new Error(`the embedded default policy is invalid:\n${formatProblems(r.problems)}`);
   defaultFile = r.value;
