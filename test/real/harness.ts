@@ -2,7 +2,7 @@
 // client (scripts/claude-code.mjs) run headless with `claude -p` against the scripted stand-in
 // (stand-in.ts) on loopback, and readers for what happened: the client's JSON result, the requests the
 // model got, the transcript, the hook debug log and agent-sre's ledger. Not a test file itself.
-import { type SpawnOptions, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   appendFileSync,
@@ -453,30 +453,7 @@ export async function runClaude(project: Project, opts: RunOptions): Promise<Run
     };
     const started = Date.now();
     const child = spawn(claudeBin(), args, spawnOpts);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-    });
-    child.stderr!.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }, opts.timeoutMs ?? 60_000);
-    const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
-      (resolve, reject) => {
-        child.on('error', reject);
-        child.on('close', (c, s) => resolve({ code: c, signal: s }));
-      },
-    );
-    clearTimeout(timer);
+    const { code, signal, stdout, stderr, timedOut } = await runToEnd(child, opts.timeoutMs ?? 60_000);
     const wallMs = Date.now() - started;
     let json: ClaudeJson | undefined;
     try {
@@ -864,4 +841,45 @@ export function fingerprints(files: string[]): Record<string, string> {
       existsSync(f) ? createHash('sha256').update(readFileSync(f)).digest('hex') : 'missing',
     ]),
   );
+}
+
+/**
+ * A detached client run to its end: what it printed and how it ended, killed with its whole process group
+ * once `timeoutMs` passes.
+ */
+export async function runToEnd(
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<{
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (c: string) => {
+    stdout += c;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (c: string) => {
+    stderr += c;
+  });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  }, timeoutMs);
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+    (resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (c, s) => resolve({ code: c, signal: s }));
+    },
+  );
+  clearTimeout(timer);
+  return { code, signal, stdout, stderr, timedOut };
 }

@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseEnv, createProject, type Project, type ProjectOptions, ROOT } from '../harness.ts';
+import { baseEnv, createProject, type Project, type ProjectOptions, ROOT, runToEnd } from '../harness.ts';
 import { geminiApi } from './gemini-api.ts';
 import { responsesApi } from './responses-api.ts';
 import { type ApiShape, ModelStandIn, type StandInOptions, type Step } from './stand-in.ts';
@@ -237,30 +237,7 @@ export async function runAgent(project: AgentProject, opts: AgentRunOptions): Pr
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }, opts.timeoutMs ?? 60_000);
-    const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
-      (resolve, reject) => {
-        child.on('error', reject);
-        child.on('close', (c, s) => resolve({ code: c, signal: s }));
-      },
-    );
-    clearTimeout(timer);
+    const { code, signal, stdout, stderr, timedOut } = await runToEnd(child, opts.timeoutMs ?? 60_000);
     const wallMs = Date.now() - started;
     const firstLoop = standIn.loopRequests()[0];
     const { sessionId, transcriptPath } =
