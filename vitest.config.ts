@@ -5,6 +5,7 @@
 // hang on timing run one at a time after the rest (ALONE). `npm run test:fast` is the `unit` project:
 // everything that runs in-process.
 import { configDefaults, defineConfig } from 'vitest/config';
+import { SlowFirst } from './test/helpers/slow-first.ts';
 import { LONG_TEST_FILES } from './vitest.long.config.ts';
 import { PG_TEST_FILES } from './vitest.pg.config.ts';
 
@@ -28,6 +29,7 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     pool: 'forks',
+    sequence: { sequencer: SlowFirst },
     projects: [
       {
         extends: true,
