@@ -651,7 +651,8 @@ function viaDaemon(input, deadline, trust, argv) {
         projectDir,
         deadline,
         stdin: input,
-        claudeProjectDir: envProject,
+        // The root found above for an agent that names none: the daemon and runHook need not look again.
+        claudeProjectDir: envProject || projectDir,
         agent,
         event: eventArg(argv),
       }),
